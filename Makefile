@@ -1,0 +1,40 @@
+# fieldcrm — every target sets up what it needs on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench migrate seed-demo clean install
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/fieldcrm migrate
+	$(BIN)/fieldcrm serve --host 127.0.0.1 --port 8000
+
+migrate: $(STAMP)
+	$(BIN)/fieldcrm migrate
+
+seed-demo: $(STAMP)
+	$(BIN)/fieldcrm migrate
+	$(BIN)/fieldcrm seed-demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests migrations
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) fieldcrm.db

@@ -1,0 +1,1 @@
+"""SQLAlchemy 2 (async, Core) adapters: tables, repositories, unit of work."""

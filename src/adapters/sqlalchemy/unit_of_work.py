@@ -1,0 +1,55 @@
+"""Unit of work over one AsyncConnection and its transaction."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
+
+from adapters.sqlalchemy import repositories as r
+
+
+class SqlUnitOfWork:
+    """Opens a connection and a transaction on enter; rolls back unless committed."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._conn: AsyncConnection | None = None
+        self._tx: AsyncTransaction | None = None
+
+    async def __aenter__(self) -> Self:
+        if self._conn is not None:
+            raise RuntimeError("a unit of work is used once; create a new one")
+        self._conn = await self._engine.connect()
+        self._tx = await self._conn.begin()
+        self.customers = r.CustomerRepository(self._conn)
+        self.technicians = r.TechnicianRepository(self._conn)
+        self.jobs = r.JobRepository(self._conn)
+        self.payments = r.PaymentRepository(self._conn)
+        self.expenses = r.ExpenseRepository(self._conn)
+        self.users = r.UserRepository(self._conn)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._conn is not None and self._tx is not None
+        try:
+            if self._tx.is_active:
+                await self._tx.rollback()
+        finally:
+            await self._conn.close()
+
+    async def commit(self) -> None:
+        assert self._tx is not None
+        await self._tx.commit()
+
+    @property
+    def connection(self) -> AsyncConnection:
+        """The open connection, for read-model queries that run inside this unit of work."""
+        assert self._conn is not None
+        return self._conn

@@ -1,0 +1,1 @@
+"""Use cases of fieldcrm and the ports they need; no framework imports here."""

@@ -1,0 +1,90 @@
+"""Job use cases: schedule, read, revise, list, delete, and the lifecycle moves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from application.lookups import remove, require
+from application.pagination import ListQuery, Page
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWork
+from domain.errors import ValidationFailed
+from domain.job import Job, JobDetails
+
+
+async def _check_references(uow: UnitOfWork, details: JobDetails, assigning: bool) -> None:
+    await require(uow.customers, "customer", details.customer_id, "customer_id")
+    if details.technician_id is not None:
+        technician = await require(
+            uow.technicians, "technician", details.technician_id, "technician_id"
+        )
+        if assigning and not technician.details.active:
+            raise ValidationFailed.single("technician_id", "technician is not active")
+
+
+async def create_job(uow: UnitOfWork, clock: Clock, details: JobDetails) -> Job:
+    """Schedule a job for an existing customer, optionally assigned to an active technician."""
+    job = Job.schedule(details, clock.now())
+    async with uow:
+        await _check_references(uow, job.details, assigning=True)
+        job = await uow.jobs.add(job)
+        await uow.commit()
+    return job
+
+
+async def get_job(uow: UnitOfWork, job_id: int) -> Job:
+    """One job, or NotFound."""
+    async with uow:
+        return await require(uow.jobs, "job", job_id)
+
+
+async def update_job(uow: UnitOfWork, job_id: int, details: JobDetails) -> Job:
+    """Edit an open job's details; its status moves only through start/complete/cancel."""
+    async with uow:
+        job = await require(uow.jobs, "job", job_id)
+        reassigning = details.technician_id != job.details.technician_id
+        job.revise(details)
+        await _check_references(uow, job.details, assigning=reassigning)
+        await uow.jobs.update(job)
+        await uow.commit()
+    return job
+
+
+async def list_jobs(uow: UnitOfWork, query: ListQuery) -> Page[Job]:
+    """A page of jobs, filterable by customer, technician and status."""
+    async with uow:
+        return await uow.jobs.list(query)
+
+
+async def delete_job(uow: UnitOfWork, job_id: int) -> None:
+    """Delete a job nothing references (Conflict when payments or expenses point at it)."""
+    async with uow:
+        await remove(uow.jobs, "job", job_id)
+        await uow.commit()
+
+
+async def _move(
+    uow: UnitOfWork, clock: Clock, job_id: int, step: Callable[[Job, datetime], None]
+) -> Job:
+    async with uow:
+        job = await require(uow.jobs, "job", job_id)
+        step(job, clock.now())
+        await uow.jobs.update(job)
+        await uow.commit()
+    return job
+
+
+async def start_job(uow: UnitOfWork, clock: Clock, job_id: int) -> Job:
+    """SCHEDULED → IN_PROGRESS."""
+    return await _move(uow, clock, job_id, Job.start)
+
+
+async def complete_job(uow: UnitOfWork, clock: Clock, job_id: int) -> Job:
+    """IN_PROGRESS → COMPLETED, stamping the completion date."""
+    return await _move(uow, clock, job_id, Job.complete)
+
+
+async def cancel_job(uow: UnitOfWork, clock: Clock, job_id: int) -> Job:
+    """SCHEDULED or IN_PROGRESS → CANCELLED."""
+    return await _move(uow, clock, job_id, Job.cancel)

@@ -1,0 +1,24 @@
+"""Shared lookups of the use cases: fetch-or-fail and delete-or-fail."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from application.ports.repositories import Repository
+from domain.errors import NotFound
+
+T = TypeVar("T")
+
+
+async def require(repo: Repository[T], entity: str, entity_id: int, field: str | None = None) -> T:
+    """The entity with this id, or NotFound (naming `field` when it came from a request body)."""
+    found = await repo.get(entity_id)
+    if found is None:
+        raise NotFound(entity, entity_id, field)
+    return found
+
+
+async def remove(repo: Repository[T], entity: str, entity_id: int) -> None:
+    """Delete the entity or raise NotFound; referenced rows raise Conflict from the adapter."""
+    if not await repo.delete(entity_id):
+        raise NotFound(entity, entity_id)

@@ -1,0 +1,40 @@
+"""Paging and filtering of list use cases."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from domain.errors import ValidationFailed
+
+T = TypeVar("T")
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """A page request: `filters` maps domain field names to the value they must equal."""
+
+    limit: int = DEFAULT_PAGE_SIZE
+    offset: int = 0
+    filters: Mapping[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.limit <= MAX_PAGE_SIZE:
+            raise ValidationFailed.single("limit", f"must be between 1 and {MAX_PAGE_SIZE}")
+        if self.offset < 0:
+            raise ValidationFailed.single("offset", "must not be negative")
+
+    def with_filters(self, **filters: object) -> ListQuery:
+        kept = {key: value for key, value in filters.items() if value is not None}
+        return ListQuery(self.limit, self.offset, {**self.filters, **kept})
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int

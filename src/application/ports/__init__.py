@@ -1,0 +1,1 @@
+"""Ports: the small interfaces the use cases need, implemented by adapters."""

@@ -1,0 +1,32 @@
+"""Repository ports: persistence of the aggregates, one repository per aggregate."""
+
+from __future__ import annotations
+
+from typing import Protocol, TypeVar
+
+from application.pagination import ListQuery, Page
+from domain.user import User
+
+T = TypeVar("T")
+
+
+class Repository(Protocol[T]):
+    """Stores one kind of aggregate; ids are assigned by `add`."""
+
+    async def add(self, entity: T) -> T: ...
+
+    async def get(self, entity_id: int) -> T | None: ...
+
+    async def update(self, entity: T) -> None: ...
+
+    async def delete(self, entity_id: int) -> bool: ...
+
+    async def list(self, query: ListQuery) -> Page[T]: ...
+
+
+class UserRepository(Repository[User], Protocol):
+    """Users, looked up by username at login."""
+
+    async def get_by_username(self, username: str) -> User | None: ...
+
+    async def count(self) -> int: ...

@@ -1,0 +1,39 @@
+"""Unit of work port: one transaction over every repository."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from application.ports.repositories import Repository, UserRepository
+from domain.customer import Customer
+from domain.expense import Expense
+from domain.job import Job
+from domain.payment import Payment
+from domain.technician import Technician
+
+
+class UnitOfWork(Protocol):
+    """A transaction: changes made through its repositories land together on `commit`.
+
+    Leaving the `async with` block without committing rolls everything back.
+    A unit of work is used once: create a fresh one per request or message.
+    """
+
+    customers: Repository[Customer]
+    technicians: Repository[Technician]
+    jobs: Repository[Job]
+    payments: Repository[Payment]
+    expenses: Repository[Expense]
+    users: UserRepository
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...

@@ -1,0 +1,123 @@
+"""User use cases: authenticate, create, list, read, update, disable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.lookups import remove, require
+from application.pagination import ListQuery, Page
+from application.ports.clock import Clock
+from application.ports.password_hasher import PasswordHasher
+from application.ports.unit_of_work import UnitOfWork
+from domain.errors import Conflict
+from domain.user import Role, User, check_password_policy, check_username
+
+# Verifying against a real hash even for unknown users keeps login time independent of
+# whether the username exists.
+_DUMMY_PASSWORD = "not-a-real-password-0"
+
+
+@dataclass(slots=True)
+class NewUser:
+    username: str
+    password: str
+    role: Role
+    technician_id: int | None = None
+
+
+@dataclass(slots=True)
+class UserChanges:
+    role: Role | None = None
+    active: bool | None = None
+    password: str | None = None
+    technician_id: int | None = None
+
+
+async def authenticate(
+    uow: UnitOfWork, hasher: PasswordHasher, username: str, password: str
+) -> User | None:
+    """The active user with these credentials, or None (never says which part was wrong)."""
+    async with uow:
+        user = await uow.users.get_by_username(username.strip().lower())
+    if user is None:
+        hasher.verify(hasher.hash(_DUMMY_PASSWORD), password)
+        return None
+    if not hasher.verify(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+async def active_user(uow: UnitOfWork, user_id: int) -> User | None:
+    """The user behind a token, if it still exists and is active."""
+    async with uow:
+        user = await uow.users.get(user_id)
+    return user if user is not None and user.active else None
+
+
+async def create_user(
+    uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, new: NewUser
+) -> User:
+    """Create a user; usernames are unique, passwords meet the minimum policy."""
+    username = check_username(new.username)
+    check_password_policy(new.password)
+    async with uow:
+        if await uow.users.get_by_username(username) is not None:
+            raise Conflict(f"username {username!r} is taken")
+        if new.technician_id is not None:
+            await require(uow.technicians, "technician", new.technician_id, "technician_id")
+        user = User(
+            username=username,
+            password_hash=hasher.hash(new.password),
+            role=new.role,
+            created_at=clock.now(),
+            technician_id=new.technician_id,
+        )
+        user = await uow.users.add(user)
+        await uow.commit()
+    return user
+
+
+async def count_users(uow: UnitOfWork) -> int:
+    """How many users exist (zero on a brand-new installation)."""
+    async with uow:
+        return await uow.users.count()
+
+
+async def get_user(uow: UnitOfWork, user_id: int) -> User:
+    """One user, or NotFound."""
+    async with uow:
+        return await require(uow.users, "user", user_id)
+
+
+async def list_users(uow: UnitOfWork, query: ListQuery) -> Page[User]:
+    """A page of users."""
+    async with uow:
+        return await uow.users.list(query)
+
+
+async def update_user(
+    uow: UnitOfWork, hasher: PasswordHasher, user_id: int, changes: UserChanges
+) -> User:
+    """Change a user's role, active flag, password or technician link."""
+    async with uow:
+        user = await require(uow.users, "user", user_id)
+        if changes.role is not None:
+            user.role = changes.role
+        if changes.active is not None:
+            user.active = changes.active
+        if changes.password is not None:
+            check_password_policy(changes.password)
+            user.password_hash = hasher.hash(changes.password)
+        if changes.technician_id is not None:
+            await require(uow.technicians, "technician", changes.technician_id, "technician_id")
+            user.technician_id = changes.technician_id
+        await uow.users.update(user)
+        await uow.commit()
+    return user
+
+
+async def delete_user(uow: UnitOfWork, user_id: int) -> None:
+    """Remove a user."""
+    async with uow:
+        await remove(uow.users, "user", user_id)
+        await uow.commit()

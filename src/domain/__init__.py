@@ -1,0 +1,1 @@
+"""Pure domain model of fieldcrm: aggregates, value objects and their invariants (stdlib only)."""

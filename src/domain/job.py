@@ -1,0 +1,92 @@
+"""The Job aggregate and its lifecycle: SCHEDULED → IN_PROGRESS → COMPLETED, or CANCELLED."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain import validation as v
+from domain.errors import InvalidTransition, ValidationFailed
+
+
+class JobStatus(enum.StrEnum):
+    SCHEDULED = "SCHEDULED"
+    IN_PROGRESS = "IN_PROGRESS"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+
+
+ALLOWED_TRANSITIONS: dict[JobStatus, frozenset[JobStatus]] = {
+    JobStatus.SCHEDULED: frozenset({JobStatus.IN_PROGRESS, JobStatus.CANCELLED}),
+    JobStatus.IN_PROGRESS: frozenset({JobStatus.COMPLETED, JobStatus.CANCELLED}),
+    JobStatus.COMPLETED: frozenset(),
+    JobStatus.CANCELLED: frozenset(),
+}
+
+
+@dataclass(slots=True)
+class JobDetails:
+    """What the office may edit on a job; the status moves only through the lifecycle."""
+
+    customer_id: int
+    description: str
+    scheduled_for: datetime
+    technician_id: int | None = None
+    appliance: str | None = None
+    notes: str | None = None
+
+    def validated(self) -> JobDetails:
+        errors: dict[str, str] = {}
+        if self.scheduled_for.tzinfo is None:
+            errors["scheduled_for"] = "must include a UTC offset"
+        details = JobDetails(
+            customer_id=self.customer_id,
+            description=v.required_text(errors, "description", self.description, 2000),
+            scheduled_for=self.scheduled_for,
+            technician_id=self.technician_id,
+            appliance=v.optional_text(errors, "appliance", self.appliance, 200),
+            notes=v.optional_text(errors, "notes", self.notes, 5000),
+        )
+        if errors:
+            raise ValidationFailed(errors)
+        return details
+
+
+@dataclass(slots=True)
+class Job:
+    details: JobDetails
+    created_at: datetime
+    status: JobStatus = JobStatus.SCHEDULED
+    started_at: datetime | None = None
+    completion_date: datetime | None = None
+    cancelled_at: datetime | None = None
+    id: int | None = None
+
+    @classmethod
+    def schedule(cls, details: JobDetails, now: datetime) -> Job:
+        return cls(details=details.validated(), created_at=now)
+
+    def revise(self, details: JobDetails) -> None:
+        if self.status in (JobStatus.COMPLETED, JobStatus.CANCELLED):
+            raise InvalidTransition("job", self.status.value, "edited")
+        if details.customer_id != self.details.customer_id:
+            raise ValidationFailed.single("customer_id", "a job cannot move to another customer")
+        self.details = details.validated()
+
+    def _move(self, target: JobStatus) -> None:
+        if target not in ALLOWED_TRANSITIONS[self.status]:
+            raise InvalidTransition("job", self.status.value, target.value)
+        self.status = target
+
+    def start(self, now: datetime) -> None:
+        self._move(JobStatus.IN_PROGRESS)
+        self.started_at = now
+
+    def complete(self, now: datetime) -> None:
+        self._move(JobStatus.COMPLETED)
+        self.completion_date = now
+
+    def cancel(self, now: datetime) -> None:
+        self._move(JobStatus.CANCELLED)
+        self.cancelled_at = now

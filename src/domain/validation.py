@@ -1,0 +1,71 @@
+"""Small field checks shared by the aggregates."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from domain.errors import ValidationFailed
+
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+_ZONES = frozenset(available_timezones())
+
+
+def required_text(errors: dict[str, str], field: str, value: str, max_len: int) -> str:
+    cleaned = value.strip()
+    if not cleaned:
+        errors[field] = "must not be blank"
+    elif len(cleaned) > max_len:
+        errors[field] = f"must be at most {max_len} characters"
+    return cleaned
+
+
+def optional_text(errors: dict[str, str], field: str, value: str | None, max_len: int) -> str | None:
+    if value is None:
+        return None
+    cleaned = value.strip()
+    if len(cleaned) > max_len:
+        errors[field] = f"must be at most {max_len} characters"
+    return cleaned or None
+
+
+def phone(errors: dict[str, str], field: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    compact = re.sub(r"[\s\-().]", "", value)
+    if not E164.match(compact):
+        errors[field] = "must be an E.164 phone number such as +14155550123"
+    return compact
+
+
+def email(errors: dict[str, str], field: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    cleaned = value.strip()
+    if len(cleaned) > 254 or not EMAIL.match(cleaned):
+        errors[field] = "must be an email address"
+    return cleaned.lower() if cleaned else None
+
+
+def time_zone(errors: dict[str, str], field: str, value: str) -> str:
+    if value not in _ZONES:
+        errors[field] = "must be an IANA time zone such as America/New_York"
+        return value
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors[field] = "must be an IANA time zone such as America/New_York"
+    return value
+
+
+def raise_if(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def mask_phone(value: str | None) -> str:
+    """A phone number safe for logs: country prefix and last two digits only."""
+    if not value:
+        return ""
+    return value[:3] + "*" * max(len(value) - 5, 0) + value[-2:]

@@ -1,0 +1,1 @@
+"""Entrypoints: the HTTP API, the workers, the CLI and the composition root."""

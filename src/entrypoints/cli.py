@@ -1,0 +1,130 @@
+"""The `fieldcrm` command: serve, migrate, create-user, seed-demo."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import sys
+
+import click
+
+from application import users as user_cases
+from domain.errors import DomainError
+from domain.user import Role
+from entrypoints import migrate as migrations
+from entrypoints.container import Container, build_container
+from entrypoints.settings import Settings, SettingsError
+
+
+def _container() -> Container:
+    try:
+        return build_container(Settings.from_env())
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+def main() -> None:
+    """fieldcrm — field-service CRM backend."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+def migrate() -> None:
+    """Apply every database migration (alembic upgrade head)."""
+    container = _container()
+    migrations.upgrade(container.settings().database_url)
+    click.echo("database is at the latest migration")
+
+
+async def _create_user(container: Container, username: str, password: str, role: Role) -> int:
+    try:
+        user = await user_cases.create_user(
+            container.uow(), container.clock(), container.password_hasher(),
+            user_cases.NewUser(username, password, role),
+        )
+    finally:
+        await container.engine().dispose()
+    assert user.id is not None
+    return user.id
+
+
+@main.command("create-user")
+@click.option("--username", required=True, help="login name (3-64 characters)")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.ADMIN.value,
+              show_default=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              envvar="FIELDCRM_NEW_USER_PASSWORD", help="prompted for when not given")
+def create_user(username: str, role: str, password: str) -> None:
+    """Create a user (the first admin, typically)."""
+    container = _container()
+    try:
+        user_id = asyncio.run(_create_user(container, username, password, Role(role)))
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"created {role} {username!r} (id {user_id})")
+
+
+async def _ensure_first_admin(container: Container) -> None:
+    """On an empty installation, create `admin` with a one-time random password."""
+    try:
+        if await user_cases.count_users(container.uow()) > 0:
+            return
+        password = secrets.token_urlsafe(18)
+        await user_cases.create_user(
+            container.uow(), container.clock(), container.password_hasher(),
+            user_cases.NewUser("admin", password, Role.ADMIN),
+        )
+    finally:
+        await container.engine().dispose()
+    click.echo(
+        "\n  First start: created user 'admin' with the one-time password:\n"
+        f"      {password}\n"
+        "  It is shown only now. Change it with PUT /users/{id} or create your own admin\n"
+        "  with `fieldcrm create-user`.\n",
+        err=True,
+    )
+
+
+@main.command()
+@click.option("--host", default=None, help="defaults to HOST (127.0.0.1)")
+@click.option("--port", type=int, default=None, help="defaults to PORT (8000)")
+def serve(host: str | None, port: int | None) -> None:
+    """Run the HTTP API (migrate first)."""
+    import uvicorn
+
+    from entrypoints.http.app import create_app
+
+    container = _container()
+    settings = container.settings()
+    asyncio.run(_ensure_first_admin(container))
+    container = _container()
+    uvicorn.run(
+        create_app(container),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=settings.log_level.lower(),
+    )
+
+
+@main.command("seed-demo")
+@click.option("--seed", type=int, default=42, show_default=True, help="random seed")
+@click.option("--customers", type=click.IntRange(1, 100_000), default=200, show_default=True)
+@click.option("--technicians", type=click.IntRange(1, 1_000), default=10, show_default=True)
+@click.option("--jobs", type=click.IntRange(0, 1_000_000), default=1000, show_default=True)
+def seed_demo(seed: int, customers: int, technicians: int, jobs: int) -> None:
+    """Fill the database with a realistic, deterministic demo shop."""
+    from entrypoints.seed_demo import DemoPlan, seed
+
+    container = _container()
+    plan = DemoPlan(seed=seed, customers=customers, technicians=technicians, jobs=jobs)
+    try:
+        summary = asyncio.run(seed(container, plan))
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(summary)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

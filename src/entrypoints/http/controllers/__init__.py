@@ -1,0 +1,1 @@
+"""One controller per resource; each parses wire structs and calls one use case."""

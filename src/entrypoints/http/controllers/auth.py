@@ -1,0 +1,52 @@
+"""/auth/login: exchange a username and password for a bearer token."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, post
+from litestar.exceptions import NotAuthorizedException
+from litestar.security.jwt import JWTAuth
+
+from application.ports.password_hasher import PasswordHasher
+from application.ports.unit_of_work import UnitOfWork
+from application.users import authenticate
+from entrypoints.http.wire import In, Out
+
+
+class LoginIn(In):
+    username: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
+
+
+class TokenOut(Out):
+    access_token: str
+    token_type: str
+    expires_in: int
+    role: str
+
+
+class AuthController(Controller):
+    path = "/auth"
+    tags = ["auth"]
+
+    @post("/login", operation_id="login", status_code=200)
+    async def login(
+        self, data: LoginIn, uow: UnitOfWork, password_hasher: PasswordHasher, jwt_auth: JWTAuth
+    ) -> TokenOut:
+        user = await authenticate(uow, password_hasher, data.username, data.password)
+        if user is None:
+            raise NotAuthorizedException("wrong username or password, or the user is disabled")
+        token = jwt_auth.create_token(
+            identifier=str(user.id),
+            token_issuer="fieldcrm",
+            token_audience="fieldcrm-api",
+            token_extras={"role": user.role.value},
+        )
+        return TokenOut(
+            access_token=token,
+            token_type="Bearer",
+            expires_in=int(jwt_auth.default_token_expiration.total_seconds()),
+            role=user.role.value,
+        )

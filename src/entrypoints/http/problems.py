@@ -1,0 +1,106 @@
+"""RFC 9457 problem details for every error, with per-field messages in camelCase."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from domain.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+
+log = logging.getLogger(__name__)
+PROBLEM_JSON = "application/problem+json"
+_TITLES = {
+    400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+    405: "Method Not Allowed", 409: "Conflict", 413: "Content Too Large",
+    415: "Unsupported Media Type", 422: "Unprocessable Content", 429: "Too Many Requests",
+    500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
+}
+_FIELD_IN_MESSAGE = re.compile(r"`\$\.([A-Za-z0-9_]+)")
+_MISSING_FIELD = re.compile(r"missing required field `([A-Za-z0-9_]+)`")
+_UNKNOWN_FIELD = re.compile(r"unknown field `([A-Za-z0-9_]+)`")
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def problem(
+    status: int, detail: str, errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _field_of(item: dict[str, Any]) -> str:
+    message = str(item.get("message", ""))
+    for pattern in (_MISSING_FIELD, _UNKNOWN_FIELD, _FIELD_IN_MESSAGE):
+        match = pattern.search(message)
+        if match:
+            return match.group(1)
+    return str(item.get("key") or "body")
+
+
+def on_validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    errors = [
+        {"field": _field_of(item), "message": str(item.get("message", ""))}
+        for item in extra
+        if isinstance(item, dict)
+    ]
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or str(exc.detail)
+    return problem(400, detail, errors)
+
+
+def on_http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    headers = dict(exc.headers or {})
+    return problem(exc.status_code, str(exc.detail), headers=headers or None)
+
+
+def on_domain(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    if isinstance(exc, ValidationFailed):
+        errors = [{"field": camel(f), "message": m} for f, m in exc.errors.items()]
+        return problem(422, "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors)
+    if isinstance(exc, NotFound):
+        if exc.field is not None:
+            message = f"{exc.entity} {exc.entity_id} does not exist"
+            return problem(422, message, [{"field": camel(exc.field), "message": message}])
+        return problem(404, str(exc))
+    if isinstance(exc, Conflict):
+        return problem(409, str(exc))
+    if isinstance(exc, PermissionDenied):
+        return problem(403, str(exc) or "not allowed")
+    return problem(400, str(exc))
+
+
+def on_unexpected(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error", exc_info=exc)
+    return problem(HTTP_500_INTERNAL_SERVER_ERROR, "internal error; it has been logged")
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    ValidationException: on_validation,
+    HTTPException: on_http,
+    DomainError: on_domain,
+    Exception: on_unexpected,
+}
+__all__ = ["EXCEPTION_HANDLERS", "MediaType", "camel", "problem"]

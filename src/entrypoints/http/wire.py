@@ -1,0 +1,68 @@
+"""Shared wire types: camelCase structs, bounded strings, money, pages and paging params."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Annotated, Any, Generic, TypeVar
+
+import msgspec
+from litestar.params import Parameter
+
+from application.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ListQuery, Page
+from domain.money import Money
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+ShortText = Annotated[str, msgspec.Meta(max_length=200)]
+Text = Annotated[str, msgspec.Meta(max_length=2000)]
+LongText = Annotated[str, msgspec.Meta(max_length=5000)]
+Phone = Annotated[str, msgspec.Meta(max_length=32)]
+Email = Annotated[str, msgspec.Meta(max_length=254)]
+Currency = Annotated[str, msgspec.Meta(pattern="^[A-Za-z]{3}$")]
+Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
+# Money travels as a decimal string ("125.50") or a JSON number; bounds are checked by Money.
+Amount = Annotated[Decimal, msgspec.Meta(description="decimal amount, e.g. \"125.50\"")]
+
+Limit = Annotated[
+    int, Parameter(ge=1, le=MAX_PAGE_SIZE, description=f"page size, at most {MAX_PAGE_SIZE}")
+]
+Offset = Annotated[int, Parameter(ge=0, le=2**31 - 1, description="rows to skip")]
+CustomerIdFilter = Annotated[int | None, Parameter(query="customerId", ge=1, le=2**31 - 1)]
+JobIdFilter = Annotated[int | None, Parameter(query="jobId", ge=1, le=2**31 - 1)]
+TechnicianIdFilter = Annotated[int | None, Parameter(query="technicianId", ge=1, le=2**31 - 1)]
+PAGE_DEFAULT = DEFAULT_PAGE_SIZE
+
+
+class In(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+    """Base of request bodies: camelCase, unknown fields rejected."""
+
+
+class Out(msgspec.Struct, rename="camel", kw_only=True):
+    """Base of response bodies: camelCase."""
+
+
+class PageOut(Out, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+def page_out(page: Page[U], convert: Callable[[U], T]) -> PageOut[T]:
+    return PageOut(
+        items=[convert(item) for item in page.items],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+def list_query(limit: int, offset: int, **filters: Any) -> ListQuery:
+    return ListQuery(limit, offset).with_filters(**filters)
+
+
+def money_text(money: Money) -> str:
+    return format(money.amount, "f")

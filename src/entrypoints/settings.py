@@ -1,0 +1,95 @@
+"""Settings read from the environment, with a clear error naming any bad variable."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T")
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./fieldcrm.db"
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value fieldcrm cannot use."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        self.variable = variable
+        super().__init__(f"environment variable {variable}: {problem}")
+
+
+def _int(variable: str, raw: str, low: int, high: int) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(variable, f"must be a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(variable, f"must be between {low} and {high}, got {value}")
+    return value
+
+
+def _bool(variable: str, raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise SettingsError(variable, f"must be true or false, got {raw!r}")
+
+
+def _get(env: Mapping[str, str], variable: str, default: str, parse: Callable[[str], T]) -> T:
+    raw = env.get(variable)
+    return parse(default if raw is None or raw == "" else raw)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    jwt_secret: str | None = None
+    jwt_expiry_minutes: int = 60
+    environment: str = "development"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    sql_echo: bool = False
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        environment = _get(env, "FIELDCRM_ENV", "development", str.strip)
+        if environment not in ("development", "test", "production"):
+            raise SettingsError("FIELDCRM_ENV", "must be development, test or production")
+        secret = env.get("JWT_SECRET") or None
+        if secret is not None and len(secret) < 32:
+            raise SettingsError("JWT_SECRET", "must be at least 32 characters")
+        if secret is None and environment == "production":
+            raise SettingsError("JWT_SECRET", "is required when FIELDCRM_ENV=production")
+        database_url = _get(env, "DATABASE_URL", DEFAULT_DATABASE_URL, str.strip)
+        if not database_url.startswith(("sqlite", "postgresql", "postgres")):
+            raise SettingsError("DATABASE_URL", "must be a sqlite:// or postgresql:// URL")
+        log_level = _get(env, "LOG_LEVEL", "INFO", str.upper)
+        if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise SettingsError("LOG_LEVEL", "must be DEBUG, INFO, WARNING or ERROR")
+        origins = tuple(
+            o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()
+        )
+        return cls(
+            database_url=database_url,
+            jwt_secret=secret,
+            jwt_expiry_minutes=_get(
+                env, "JWT_EXPIRY_MINUTES", "60", lambda r: _int("JWT_EXPIRY_MINUTES", r, 1, 10080)
+            ),
+            environment=environment,
+            host=_get(env, "HOST", "127.0.0.1", str.strip),
+            port=_get(env, "PORT", "8000", lambda r: _int("PORT", r, 1, 65535)),
+            log_level=log_level,
+            sql_echo=_get(env, "SQL_ECHO", "false", lambda r: _bool("SQL_ECHO", r)),
+            cors_origins=origins,
+        )
