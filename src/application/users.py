@@ -54,9 +54,7 @@ async def active_user(uow: UnitOfWork, user_id: int) -> User | None:
     return user if user is not None and user.active else None
 
 
-async def create_user(
-    uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, new: NewUser
-) -> User:
+async def create_user(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, new: NewUser) -> User:
     """Create a user; usernames are unique, passwords meet the minimum policy."""
     username = check_username(new.username)
     check_password_policy(new.password)

@@ -21,7 +21,9 @@ def required_text(errors: dict[str, str], field: str, value: str, max_len: int) 
     return cleaned
 
 
-def optional_text(errors: dict[str, str], field: str, value: str | None, max_len: int) -> str | None:
+def optional_text(
+    errors: dict[str, str], field: str, value: str | None, max_len: int
+) -> str | None:
     if value is None:
         return None
     cleaned = value.strip()

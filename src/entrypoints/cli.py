@@ -41,7 +41,9 @@ def migrate() -> None:
 async def _create_user(container: Container, username: str, password: str, role: Role) -> int:
     try:
         user = await user_cases.create_user(
-            container.uow(), container.clock(), container.password_hasher(),
+            container.uow(),
+            container.clock(),
+            container.password_hasher(),
             user_cases.NewUser(username, password, role),
         )
     finally:
@@ -52,10 +54,20 @@ async def _create_user(container: Container, username: str, password: str, role:
 
 @main.command("create-user")
 @click.option("--username", required=True, help="login name (3-64 characters)")
-@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.ADMIN.value,
-              show_default=True)
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              envvar="FIELDCRM_NEW_USER_PASSWORD", help="prompted for when not given")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.ADMIN.value,
+    show_default=True,
+)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    envvar="FIELDCRM_NEW_USER_PASSWORD",
+    help="prompted for when not given",
+)
 def create_user(username: str, role: str, password: str) -> None:
     """Create a user (the first admin, typically)."""
     container = _container()
@@ -73,7 +85,9 @@ async def _ensure_first_admin(container: Container) -> None:
             return
         password = secrets.token_urlsafe(18)
         await user_cases.create_user(
-            container.uow(), container.clock(), container.password_hasher(),
+            container.uow(),
+            container.clock(),
+            container.password_hasher(),
             user_cases.NewUser("admin", password, Role.ADMIN),
         )
     finally:

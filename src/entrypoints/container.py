@@ -30,9 +30,7 @@ class Container(containers.DeclarativeContainer):
     """Adapters chosen from Settings; tests override providers with fakes."""
 
     settings = providers.Singleton(Settings.from_env)
-    engine = providers.Singleton(
-        lambda s: build_engine(s.database_url, echo=s.sql_echo), settings
-    )
+    engine = providers.Singleton(lambda s: build_engine(s.database_url, echo=s.sql_echo), settings)
     clock = providers.Singleton(SystemClock)
     password_hasher = providers.Singleton(Argon2PasswordHasher)
     uow = providers.Factory(SqlUnitOfWork, engine)

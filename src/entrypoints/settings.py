@@ -77,9 +77,7 @@ class Settings:
         log_level = _get(env, "LOG_LEVEL", "INFO", str.upper)
         if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError("LOG_LEVEL", "must be DEBUG, INFO, WARNING or ERROR")
-        origins = tuple(
-            o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()
-        )
+        origins = tuple(o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip())
         return cls(
             database_url=database_url,
             jwt_secret=secret,

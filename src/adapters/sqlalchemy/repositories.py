@@ -25,8 +25,13 @@ class CustomerRepository(TableRepository[Customer]):
     def to_row(c: Customer) -> dict[str, Any]:
         d = c.details
         return {
-            "name": d.name, "phone": d.phone, "email": d.email, "address": d.address,
-            "time_zone": d.time_zone, "notes": d.notes, "created_at": c.created_at,
+            "name": d.name,
+            "phone": d.phone,
+            "email": d.email,
+            "address": d.address,
+            "time_zone": d.time_zone,
+            "notes": d.notes,
+            "created_at": c.created_at,
         }
 
     @staticmethod
@@ -44,8 +49,12 @@ class TechnicianRepository(TableRepository[Technician]):
     def to_row(x: Technician) -> dict[str, Any]:
         d = x.details
         return {
-            "name": d.name, "phone": d.phone, "email": d.email, "skills": list(d.skills),
-            "active": d.active, "created_at": x.created_at,
+            "name": d.name,
+            "phone": d.phone,
+            "email": d.email,
+            "skills": list(d.skills),
+            "active": d.active,
+            "created_at": x.created_at,
         }
 
     @staticmethod
@@ -58,18 +67,26 @@ class JobRepository(TableRepository[Job]):
     table = t.jobs
     entity = "job"
     filterable = {
-        "customer_id": "customer_id", "technician_id": "technician_id", "status": "status",
+        "customer_id": "customer_id",
+        "technician_id": "technician_id",
+        "status": "status",
     }
 
     @staticmethod
     def to_row(j: Job) -> dict[str, Any]:
         d = j.details
         return {
-            "customer_id": d.customer_id, "technician_id": d.technician_id,
-            "description": d.description, "appliance": d.appliance, "notes": d.notes,
-            "scheduled_for": d.scheduled_for, "status": j.status.value,
-            "started_at": j.started_at, "completion_date": j.completion_date,
-            "cancelled_at": j.cancelled_at, "created_at": j.created_at,
+            "customer_id": d.customer_id,
+            "technician_id": d.technician_id,
+            "description": d.description,
+            "appliance": d.appliance,
+            "notes": d.notes,
+            "scheduled_for": d.scheduled_for,
+            "status": j.status.value,
+            "started_at": j.started_at,
+            "completion_date": j.completion_date,
+            "cancelled_at": j.cancelled_at,
+            "created_at": j.created_at,
         }
 
     @staticmethod
@@ -78,9 +95,13 @@ class JobRepository(TableRepository[Job]):
             r.customer_id, r.description, r.scheduled_for, r.technician_id, r.appliance, r.notes
         )
         return Job(
-            details=details, created_at=r.created_at, status=JobStatus(r.status),
-            started_at=r.started_at, completion_date=r.completion_date,
-            cancelled_at=r.cancelled_at, id=r.id,
+            details=details,
+            created_at=r.created_at,
+            status=JobStatus(r.status),
+            started_at=r.started_at,
+            completion_date=r.completion_date,
+            cancelled_at=r.cancelled_at,
+            id=r.id,
         )
 
 
@@ -93,18 +114,25 @@ class PaymentRepository(TableRepository[Payment]):
     def to_row(p: Payment) -> dict[str, Any]:
         d = p.details
         return {
-            "customer_id": d.customer_id, "job_id": d.job_id,
-            "amount_minor": to_minor(d.amount), "currency": d.amount.currency,
-            "payment_method": d.payment_method.value, "reference": d.reference,
-            "paid_at": d.paid_at, "created_at": p.created_at,
+            "customer_id": d.customer_id,
+            "job_id": d.job_id,
+            "amount_minor": to_minor(d.amount),
+            "currency": d.amount.currency,
+            "payment_method": d.payment_method.value,
+            "reference": d.reference,
+            "paid_at": d.paid_at,
+            "created_at": p.created_at,
         }
 
     @staticmethod
     def from_row(r: Any) -> Payment:
         details = PaymentDetails(
-            customer_id=r.customer_id, amount=from_minor(r.amount_minor, r.currency),
-            paid_at=r.paid_at, payment_method=PaymentMethod(r.payment_method),
-            job_id=r.job_id, reference=r.reference,
+            customer_id=r.customer_id,
+            amount=from_minor(r.amount_minor, r.currency),
+            paid_at=r.paid_at,
+            payment_method=PaymentMethod(r.payment_method),
+            job_id=r.job_id,
+            reference=r.reference,
         )
         return Payment(details=details, created_at=r.created_at, id=r.id)
 
@@ -118,18 +146,25 @@ class ExpenseRepository(TableRepository[Expense]):
     def to_row(e: Expense) -> dict[str, Any]:
         d = e.details
         return {
-            "customer_id": d.customer_id, "job_id": d.job_id,
-            "amount_minor": to_minor(d.amount), "currency": d.amount.currency,
-            "category": d.category, "description": d.description,
-            "incurred_at": d.incurred_at, "created_at": e.created_at,
+            "customer_id": d.customer_id,
+            "job_id": d.job_id,
+            "amount_minor": to_minor(d.amount),
+            "currency": d.amount.currency,
+            "category": d.category,
+            "description": d.description,
+            "incurred_at": d.incurred_at,
+            "created_at": e.created_at,
         }
 
     @staticmethod
     def from_row(r: Any) -> Expense:
         details = ExpenseDetails(
-            amount=from_minor(r.amount_minor, r.currency), category=r.category,
-            incurred_at=r.incurred_at, description=r.description,
-            customer_id=r.customer_id, job_id=r.job_id,
+            amount=from_minor(r.amount_minor, r.currency),
+            category=r.category,
+            incurred_at=r.incurred_at,
+            description=r.description,
+            customer_id=r.customer_id,
+            job_id=r.job_id,
         )
         return Expense(details=details, created_at=r.created_at, id=r.id)
 
@@ -142,19 +177,30 @@ class UserRepository(TableRepository[User]):
     @staticmethod
     def to_row(u: User) -> dict[str, Any]:
         return {
-            "username": u.username, "password_hash": u.password_hash, "role": u.role.value,
-            "active": u.active, "technician_id": u.technician_id, "created_at": u.created_at,
+            "username": u.username,
+            "password_hash": u.password_hash,
+            "role": u.role.value,
+            "active": u.active,
+            "technician_id": u.technician_id,
+            "created_at": u.created_at,
         }
 
     @staticmethod
     def from_row(r: Any) -> User:
         return User(
-            username=r.username, password_hash=r.password_hash, role=Role(r.role),
-            created_at=r.created_at, active=r.active, technician_id=r.technician_id, id=r.id,
+            username=r.username,
+            password_hash=r.password_hash,
+            role=Role(r.role),
+            created_at=r.created_at,
+            active=r.active,
+            technician_id=r.technician_id,
+            id=r.id,
         )
 
     async def get_by_username(self, username: str) -> User | None:
-        row = (await self._conn.execute(select(t.users).where(t.users.c.username == username))).first()
+        row = (
+            await self._conn.execute(select(t.users).where(t.users.c.username == username))
+        ).first()
         return None if row is None else self.from_row(row)
 
     async def count(self) -> int:

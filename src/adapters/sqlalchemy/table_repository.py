@@ -75,7 +75,9 @@ class TableRepository(Generic[T]):
     async def list(self, query: ListQuery) -> Page[T]:
         conditions = self._conditions(query)
         total = (
-            await self._conn.execute(select(func.count()).select_from(self.table).where(*conditions))
+            await self._conn.execute(
+                select(func.count()).select_from(self.table).where(*conditions)
+            )
         ).scalar_one()
         rows = await self._conn.execute(
             select(self.table)

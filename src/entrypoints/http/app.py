@@ -47,8 +47,14 @@ def create_app(container: Container) -> Litestar:
     }
     return Litestar(
         route_handlers=[
-            HealthController, AuthController, UserController, CustomerController,
-            TechnicianController, JobController, PaymentController, ExpenseController,
+            HealthController,
+            AuthController,
+            UserController,
+            CustomerController,
+            TechnicianController,
+            JobController,
+            PaymentController,
+            ExpenseController,
         ],
         dependencies=dependencies,
         on_app_init=[jwt_auth.on_app_init],
@@ -59,12 +65,17 @@ def create_app(container: Container) -> Litestar:
         if settings.cors_origins
         else None,
         openapi_config=OpenAPIConfig(
-            title="fieldcrm", version="0.1.0", path="/schema",
+            title="fieldcrm",
+            version="0.1.0",
+            path="/schema",
             render_plugins=[SwaggerRenderPlugin()],
         ),
         signature_namespace={
-            "UnitOfWork": UnitOfWork, "Clock": Clock, "PasswordHasher": PasswordHasher,
-            "DatabaseProbe": DatabaseProbe, "JWTAuth": JWTAuth,
+            "UnitOfWork": UnitOfWork,
+            "Clock": Clock,
+            "PasswordHasher": PasswordHasher,
+            "DatabaseProbe": DatabaseProbe,
+            "JWTAuth": JWTAuth,
         },
         debug=False,
     )

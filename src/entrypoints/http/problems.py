@@ -21,10 +21,19 @@ from domain.errors import (
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
 _TITLES = {
-    400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-    405: "Method Not Allowed", 409: "Conflict", 413: "Content Too Large",
-    415: "Unsupported Media Type", 422: "Unprocessable Content", 429: "Too Many Requests",
-    500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
 }
 _FIELD_IN_MESSAGE = re.compile(r"`\$\.([A-Za-z0-9_]+)")
 _MISSING_FIELD = re.compile(r"missing required field `([A-Za-z0-9_]+)`")
@@ -37,7 +46,9 @@ def camel(name: str) -> str:
 
 
 def problem(
-    status: int, detail: str, errors: list[dict[str, str]] | None = None,
+    status: int,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response[dict[str, Any]]:
     body: dict[str, Any] = {

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from application.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ListQuery, Page
 from domain.money import Money
@@ -24,15 +24,15 @@ Email = Annotated[str, msgspec.Meta(max_length=254)]
 Currency = Annotated[str, msgspec.Meta(pattern="^[A-Za-z]{3}$")]
 Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
 # Money travels as a decimal string ("125.50") or a JSON number; bounds are checked by Money.
-Amount = Annotated[Decimal, msgspec.Meta(description="decimal amount, e.g. \"125.50\"")]
+Amount = Annotated[Decimal, msgspec.Meta(description='decimal amount, e.g. "125.50"')]
 
 Limit = Annotated[
-    int, Parameter(ge=1, le=MAX_PAGE_SIZE, description=f"page size, at most {MAX_PAGE_SIZE}")
+    int, QueryParameter(ge=1, le=MAX_PAGE_SIZE, description=f"page size, at most {MAX_PAGE_SIZE}")
 ]
-Offset = Annotated[int, Parameter(ge=0, le=2**31 - 1, description="rows to skip")]
-CustomerIdFilter = Annotated[int | None, Parameter(query="customerId", ge=1, le=2**31 - 1)]
-JobIdFilter = Annotated[int | None, Parameter(query="jobId", ge=1, le=2**31 - 1)]
-TechnicianIdFilter = Annotated[int | None, Parameter(query="technicianId", ge=1, le=2**31 - 1)]
+Offset = Annotated[int, QueryParameter(ge=0, le=2**31 - 1, description="rows to skip")]
+CustomerIdFilter = Annotated[int | None, QueryParameter(name="customerId", ge=1, le=2**31 - 1)]
+JobIdFilter = Annotated[int | None, QueryParameter(name="jobId", ge=1, le=2**31 - 1)]
+TechnicianIdFilter = Annotated[int | None, QueryParameter(name="technicianId", ge=1, le=2**31 - 1)]
 PAGE_DEFAULT = DEFAULT_PAGE_SIZE
 
 

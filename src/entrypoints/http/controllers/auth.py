@@ -7,11 +7,10 @@ from typing import Annotated
 import msgspec
 from litestar import Controller, post
 from litestar.exceptions import NotAuthorizedException
-from litestar.security.jwt import JWTAuth
+from litestar.params import JSONBody
 
-from application.ports.password_hasher import PasswordHasher
-from application.ports.unit_of_work import UnitOfWork
 from application.users import authenticate
+from entrypoints.http.deps import HasherDep, JwtDep, Uow
 from entrypoints.http.wire import In, Out
 
 
@@ -33,7 +32,7 @@ class AuthController(Controller):
 
     @post("/login", operation_id="login", status_code=200)
     async def login(
-        self, data: LoginIn, uow: UnitOfWork, password_hasher: PasswordHasher, jwt_auth: JWTAuth
+        self, data: JSONBody[LoginIn], uow: Uow, password_hasher: HasherDep, jwt_auth: JwtDep
     ) -> TokenOut:
         user = await authenticate(uow, password_hasher, data.username, data.password)
         if user is None:

@@ -5,19 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from litestar import Controller, delete, get, post, put
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application import customers as uc
-from application.ports.clock import Clock
-from application.ports.unit_of_work import UnitOfWork
 from domain.customer import Customer, CustomerDetails
+from entrypoints.http.deps import ClockDep, PathId, Uow
 from entrypoints.http.wire import (
     Email,
     In,
     Limit,
-    Offset,
     LongText,
     Name,
+    Offset,
     Out,
     PageOut,
     Phone,
@@ -56,8 +56,14 @@ def customer_out(c: Customer) -> CustomerOut:
     d = c.details
     assert c.id is not None
     return CustomerOut(
-        id=c.id, name=d.name, phone=d.phone, email=d.email, address=d.address,
-        time_zone=d.time_zone, notes=d.notes, created_at=c.created_at,
+        id=c.id,
+        name=d.name,
+        phone=d.phone,
+        email=d.email,
+        address=d.address,
+        time_zone=d.time_zone,
+        notes=d.notes,
+        created_at=c.created_at,
     )
 
 
@@ -66,21 +72,23 @@ class CustomerController(Controller):
     tags = ["customers"]
 
     @post("/", operation_id="createCustomer")
-    async def create(self, data: CustomerIn, uow: UnitOfWork, clock: Clock) -> CustomerOut:
+    async def create(self, data: JSONBody[CustomerIn], uow: Uow, clock: ClockDep) -> CustomerOut:
         return customer_out(await uc.create_customer(uow, clock, data.details()))
 
     @get("/", operation_id="listCustomers")
-    async def list_(self, uow: UnitOfWork, limit: Limit = 50, offset: Offset = 0) -> PageOut[CustomerOut]:
+    async def list_(self, uow: Uow, limit: Limit = 50, offset: Offset = 0) -> PageOut[CustomerOut]:
         return page_out(await uc.list_customers(uow, list_query(limit, offset)), customer_out)
 
     @get("/{customer_id:int}", operation_id="getCustomer")
-    async def get_one(self, customer_id: int, uow: UnitOfWork) -> CustomerOut:
+    async def get_one(self, customer_id: PathId, uow: Uow) -> CustomerOut:
         return customer_out(await uc.get_customer(uow, customer_id))
 
     @put("/{customer_id:int}", operation_id="updateCustomer")
-    async def update(self, customer_id: int, data: CustomerIn, uow: UnitOfWork) -> CustomerOut:
+    async def update(
+        self, customer_id: PathId, data: JSONBody[CustomerIn], uow: Uow
+    ) -> CustomerOut:
         return customer_out(await uc.update_customer(uow, customer_id, data.details()))
 
     @delete("/{customer_id:int}", operation_id="deleteCustomer", status_code=HTTP_204_NO_CONTENT)
-    async def remove(self, customer_id: int, uow: UnitOfWork) -> None:
+    async def remove(self, customer_id: PathId, uow: Uow) -> None:
         await uc.delete_customer(uow, customer_id)

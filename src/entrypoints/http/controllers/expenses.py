@@ -7,13 +7,13 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, delete, get, post, put
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application import expenses as uc
-from application.ports.clock import Clock
-from application.ports.unit_of_work import UnitOfWork
 from domain.expense import Expense, ExpenseDetails
 from domain.money import Money
+from entrypoints.http.deps import ClockDep, PathId, Uow
 from entrypoints.http.wire import (
     Amount,
     Currency,
@@ -68,9 +68,15 @@ def expense_out(e: Expense) -> ExpenseOut:
     d = e.details
     assert e.id is not None
     return ExpenseOut(
-        id=e.id, amount=money_text(d.amount), currency=d.amount.currency, category=d.category,
-        description=d.description, incurred_at=d.incurred_at, customer_id=d.customer_id,
-        job_id=d.job_id, created_at=e.created_at,
+        id=e.id,
+        amount=money_text(d.amount),
+        currency=d.amount.currency,
+        category=d.category,
+        description=d.description,
+        incurred_at=d.incurred_at,
+        customer_id=d.customer_id,
+        job_id=d.job_id,
+        created_at=e.created_at,
     )
 
 
@@ -79,13 +85,13 @@ class ExpenseController(Controller):
     tags = ["expenses"]
 
     @post("/", operation_id="createExpense")
-    async def create(self, data: ExpenseIn, uow: UnitOfWork, clock: Clock) -> ExpenseOut:
+    async def create(self, data: JSONBody[ExpenseIn], uow: Uow, clock: ClockDep) -> ExpenseOut:
         return expense_out(await uc.create_expense(uow, clock, data.details()))
 
     @get("/", operation_id="listExpenses")
     async def list_(
         self,
-        uow: UnitOfWork,
+        uow: Uow,
         limit: Limit = 50,
         offset: Offset = 0,
         customer_id: CustomerIdFilter = None,
@@ -95,13 +101,13 @@ class ExpenseController(Controller):
         return page_out(await uc.list_expenses(uow, query), expense_out)
 
     @get("/{expense_id:int}", operation_id="getExpense")
-    async def get_one(self, expense_id: int, uow: UnitOfWork) -> ExpenseOut:
+    async def get_one(self, expense_id: PathId, uow: Uow) -> ExpenseOut:
         return expense_out(await uc.get_expense(uow, expense_id))
 
     @put("/{expense_id:int}", operation_id="updateExpense")
-    async def update(self, expense_id: int, data: ExpenseIn, uow: UnitOfWork) -> ExpenseOut:
+    async def update(self, expense_id: PathId, data: JSONBody[ExpenseIn], uow: Uow) -> ExpenseOut:
         return expense_out(await uc.update_expense(uow, expense_id, data.details()))
 
     @delete("/{expense_id:int}", operation_id="deleteExpense", status_code=HTTP_204_NO_CONTENT)
-    async def remove(self, expense_id: int, uow: UnitOfWork) -> None:
+    async def remove(self, expense_id: PathId, uow: Uow) -> None:
         await uc.delete_expense(uow, expense_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, get
 from litestar.exceptions import ServiceUnavailableException
 
-from application.ports.readiness import DatabaseProbe
+from entrypoints.http.deps import ProbeDep
 from entrypoints.http.wire import Out
 
 
@@ -21,7 +21,7 @@ class HealthController(Controller):
         return Status(status="ok")
 
     @get("/ready", operation_id="ready")
-    async def ready(self, database_probe: DatabaseProbe) -> Status:
+    async def ready(self, database_probe: ProbeDep) -> Status:
         if not await database_probe.ping():
             raise ServiceUnavailableException("database unreachable")
         return Status(status="ready")

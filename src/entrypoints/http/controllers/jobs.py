@@ -6,13 +6,12 @@ from datetime import datetime
 from typing import Annotated
 
 from litestar import Controller, delete, get, post, put
-from litestar.params import Parameter
+from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from application import jobs as uc
-from application.ports.clock import Clock
-from application.ports.unit_of_work import UnitOfWork
 from domain.job import Job, JobDetails, JobStatus
+from entrypoints.http.deps import ClockDep, PathId, Uow
 from entrypoints.http.wire import (
     CustomerIdFilter,
     Id,
@@ -40,8 +39,12 @@ class JobIn(In):
 
     def details(self) -> JobDetails:
         return JobDetails(
-            self.customer_id, self.description, self.scheduled_for, self.technician_id,
-            self.appliance, self.notes,
+            self.customer_id,
+            self.description,
+            self.scheduled_for,
+            self.technician_id,
+            self.appliance,
+            self.notes,
         )
 
 
@@ -64,10 +67,18 @@ def job_out(j: Job) -> JobOut:
     d = j.details
     assert j.id is not None
     return JobOut(
-        id=j.id, customer_id=d.customer_id, technician_id=d.technician_id,
-        description=d.description, appliance=d.appliance, notes=d.notes,
-        scheduled_for=d.scheduled_for, status=j.status, started_at=j.started_at,
-        completion_date=j.completion_date, cancelled_at=j.cancelled_at, created_at=j.created_at,
+        id=j.id,
+        customer_id=d.customer_id,
+        technician_id=d.technician_id,
+        description=d.description,
+        appliance=d.appliance,
+        notes=d.notes,
+        scheduled_for=d.scheduled_for,
+        status=j.status,
+        started_at=j.started_at,
+        completion_date=j.completion_date,
+        cancelled_at=j.cancelled_at,
+        created_at=j.created_at,
     )
 
 
@@ -76,45 +87,48 @@ class JobController(Controller):
     tags = ["jobs"]
 
     @post("/", operation_id="createJob")
-    async def create(self, data: JobIn, uow: UnitOfWork, clock: Clock) -> JobOut:
+    async def create(self, data: JSONBody[JobIn], uow: Uow, clock: ClockDep) -> JobOut:
         return job_out(await uc.create_job(uow, clock, data.details()))
 
     @get("/", operation_id="listJobs")
     async def list_(
         self,
-        uow: UnitOfWork,
+        uow: Uow,
         limit: Limit = 50,
         offset: Offset = 0,
         customer_id: CustomerIdFilter = None,
         technician_id: TechnicianIdFilter = None,
-        status: Annotated[JobStatus | None, Parameter(query="status")] = None,
+        status: Annotated[JobStatus | None, QueryParameter(name="status")] = None,
     ) -> PageOut[JobOut]:
         query = list_query(
-            limit, offset, customer_id=customer_id, technician_id=technician_id,
+            limit,
+            offset,
+            customer_id=customer_id,
+            technician_id=technician_id,
             status=status.value if status else None,
         )
         return page_out(await uc.list_jobs(uow, query), job_out)
 
     @get("/{job_id:int}", operation_id="getJob")
-    async def get_one(self, job_id: int, uow: UnitOfWork) -> JobOut:
+    async def get_one(self, job_id: PathId, uow: Uow) -> JobOut:
         return job_out(await uc.get_job(uow, job_id))
 
     @put("/{job_id:int}", operation_id="updateJob")
-    async def update(self, job_id: int, data: JobIn, uow: UnitOfWork) -> JobOut:
+    async def update(self, job_id: PathId, data: JSONBody[JobIn], uow: Uow) -> JobOut:
         return job_out(await uc.update_job(uow, job_id, data.details()))
 
     @delete("/{job_id:int}", operation_id="deleteJob", status_code=HTTP_204_NO_CONTENT)
-    async def remove(self, job_id: int, uow: UnitOfWork) -> None:
+    async def remove(self, job_id: PathId, uow: Uow) -> None:
         await uc.delete_job(uow, job_id)
 
     @post("/{job_id:int}/start", operation_id="startJob", status_code=HTTP_200_OK)
-    async def start(self, job_id: int, uow: UnitOfWork, clock: Clock) -> JobOut:
+    async def start(self, job_id: PathId, uow: Uow, clock: ClockDep) -> JobOut:
         return job_out(await uc.start_job(uow, clock, job_id))
 
     @post("/{job_id:int}/complete", operation_id="completeJob", status_code=HTTP_200_OK)
-    async def complete(self, job_id: int, uow: UnitOfWork, clock: Clock) -> JobOut:
+    async def complete(self, job_id: PathId, uow: Uow, clock: ClockDep) -> JobOut:
         return job_out(await uc.complete_job(uow, clock, job_id))
 
     @post("/{job_id:int}/cancel", operation_id="cancelJob", status_code=HTTP_200_OK)
-    async def cancel(self, job_id: int, uow: UnitOfWork, clock: Clock) -> JobOut:
+    async def cancel(self, job_id: PathId, uow: Uow, clock: ClockDep) -> JobOut:
         return job_out(await uc.cancel_job(uow, clock, job_id))

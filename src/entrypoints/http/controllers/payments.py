@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from litestar import Controller, delete, get, post, put
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application import payments as uc
-from application.ports.clock import Clock
-from application.ports.unit_of_work import UnitOfWork
 from domain.money import Money
 from domain.payment import Payment, PaymentDetails, PaymentMethod
+from entrypoints.http.deps import ClockDep, PathId, Uow
 from entrypoints.http.wire import (
     Amount,
     Currency,
@@ -66,9 +66,15 @@ def payment_out(p: Payment) -> PaymentOut:
     d = p.details
     assert p.id is not None
     return PaymentOut(
-        id=p.id, customer_id=d.customer_id, job_id=d.job_id, amount=money_text(d.amount),
-        currency=d.amount.currency, payment_method=d.payment_method, reference=d.reference,
-        paid_at=d.paid_at, created_at=p.created_at,
+        id=p.id,
+        customer_id=d.customer_id,
+        job_id=d.job_id,
+        amount=money_text(d.amount),
+        currency=d.amount.currency,
+        payment_method=d.payment_method,
+        reference=d.reference,
+        paid_at=d.paid_at,
+        created_at=p.created_at,
     )
 
 
@@ -77,13 +83,13 @@ class PaymentController(Controller):
     tags = ["payments"]
 
     @post("/", operation_id="createPayment")
-    async def create(self, data: PaymentIn, uow: UnitOfWork, clock: Clock) -> PaymentOut:
+    async def create(self, data: JSONBody[PaymentIn], uow: Uow, clock: ClockDep) -> PaymentOut:
         return payment_out(await uc.create_payment(uow, clock, data.details()))
 
     @get("/", operation_id="listPayments")
     async def list_(
         self,
-        uow: UnitOfWork,
+        uow: Uow,
         limit: Limit = 50,
         offset: Offset = 0,
         customer_id: CustomerIdFilter = None,
@@ -93,13 +99,13 @@ class PaymentController(Controller):
         return page_out(await uc.list_payments(uow, query), payment_out)
 
     @get("/{payment_id:int}", operation_id="getPayment")
-    async def get_one(self, payment_id: int, uow: UnitOfWork) -> PaymentOut:
+    async def get_one(self, payment_id: PathId, uow: Uow) -> PaymentOut:
         return payment_out(await uc.get_payment(uow, payment_id))
 
     @put("/{payment_id:int}", operation_id="updatePayment")
-    async def update(self, payment_id: int, data: PaymentIn, uow: UnitOfWork) -> PaymentOut:
+    async def update(self, payment_id: PathId, data: JSONBody[PaymentIn], uow: Uow) -> PaymentOut:
         return payment_out(await uc.update_payment(uow, payment_id, data.details()))
 
     @delete("/{payment_id:int}", operation_id="deletePayment", status_code=HTTP_204_NO_CONTENT)
-    async def remove(self, payment_id: int, uow: UnitOfWork) -> None:
+    async def remove(self, payment_id: PathId, uow: Uow) -> None:
         await uc.delete_payment(uow, payment_id)

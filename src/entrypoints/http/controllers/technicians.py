@@ -7,13 +7,12 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, delete, get, post, put
-from litestar.params import Parameter
+from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application import technicians as uc
-from application.ports.clock import Clock
-from application.ports.unit_of_work import UnitOfWork
 from domain.technician import Technician, TechnicianDetails
+from entrypoints.http.deps import ClockDep, PathId, Uow
 from entrypoints.http.wire import (
     Email,
     In,
@@ -55,8 +54,13 @@ def technician_out(x: Technician) -> TechnicianOut:
     d = x.details
     assert x.id is not None
     return TechnicianOut(
-        id=x.id, name=d.name, phone=d.phone, email=d.email, skills=list(d.skills),
-        active=d.active, created_at=x.created_at,
+        id=x.id,
+        name=d.name,
+        phone=d.phone,
+        email=d.email,
+        skills=list(d.skills),
+        active=d.active,
+        created_at=x.created_at,
     )
 
 
@@ -65,30 +69,34 @@ class TechnicianController(Controller):
     tags = ["technicians"]
 
     @post("/", operation_id="createTechnician")
-    async def create(self, data: TechnicianIn, uow: UnitOfWork, clock: Clock) -> TechnicianOut:
+    async def create(
+        self, data: JSONBody[TechnicianIn], uow: Uow, clock: ClockDep
+    ) -> TechnicianOut:
         return technician_out(await uc.create_technician(uow, clock, data.details()))
 
     @get("/", operation_id="listTechnicians")
     async def list_(
         self,
-        uow: UnitOfWork,
+        uow: Uow,
         limit: Limit = 50,
         offset: Offset = 0,
-        active: Annotated[bool | None, Parameter(query="active")] = None,
+        active: Annotated[bool | None, QueryParameter(name="active")] = None,
     ) -> PageOut[TechnicianOut]:
         query = list_query(limit, offset, active=active)
         return page_out(await uc.list_technicians(uow, query), technician_out)
 
     @get("/{technician_id:int}", operation_id="getTechnician")
-    async def get_one(self, technician_id: int, uow: UnitOfWork) -> TechnicianOut:
+    async def get_one(self, technician_id: PathId, uow: Uow) -> TechnicianOut:
         return technician_out(await uc.get_technician(uow, technician_id))
 
     @put("/{technician_id:int}", operation_id="updateTechnician")
-    async def update(self, technician_id: int, data: TechnicianIn, uow: UnitOfWork) -> TechnicianOut:
+    async def update(
+        self, technician_id: PathId, data: JSONBody[TechnicianIn], uow: Uow
+    ) -> TechnicianOut:
         return technician_out(await uc.update_technician(uow, technician_id, data.details()))
 
     @delete(
         "/{technician_id:int}", operation_id="deleteTechnician", status_code=HTTP_204_NO_CONTENT
     )
-    async def remove(self, technician_id: int, uow: UnitOfWork) -> None:
+    async def remove(self, technician_id: PathId, uow: Uow) -> None:
         await uc.delete_technician(uow, technician_id)

@@ -7,14 +7,13 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, delete, get, post, put
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application import users as uc
-from application.ports.clock import Clock
-from application.ports.password_hasher import PasswordHasher
-from application.ports.unit_of_work import UnitOfWork
 from domain.user import Role, User
 from entrypoints.http.auth import admin_only
+from entrypoints.http.deps import ClockDep, HasherDep, PathId, Uow
 from entrypoints.http.wire import Id, In, Limit, Offset, Out, PageOut, list_query, page_out
 
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
@@ -46,8 +45,12 @@ class UserOut(Out):
 def user_out(u: User) -> UserOut:
     assert u.id is not None
     return UserOut(
-        id=u.id, username=u.username, role=u.role, active=u.active,
-        technician_id=u.technician_id, created_at=u.created_at,
+        id=u.id,
+        username=u.username,
+        role=u.role,
+        active=u.active,
+        technician_id=u.technician_id,
+        created_at=u.created_at,
     )
 
 
@@ -58,26 +61,26 @@ class UserController(Controller):
 
     @post("/", operation_id="createUser")
     async def create(
-        self, data: UserIn, uow: UnitOfWork, clock: Clock, password_hasher: PasswordHasher
+        self, data: JSONBody[UserIn], uow: Uow, clock: ClockDep, password_hasher: HasherDep
     ) -> UserOut:
         new = uc.NewUser(data.username, data.password, data.role, data.technician_id)
         return user_out(await uc.create_user(uow, clock, password_hasher, new))
 
     @get("/", operation_id="listUsers")
-    async def list_(self, uow: UnitOfWork, limit: Limit = 50, offset: Offset = 0) -> PageOut[UserOut]:
+    async def list_(self, uow: Uow, limit: Limit = 50, offset: Offset = 0) -> PageOut[UserOut]:
         return page_out(await uc.list_users(uow, list_query(limit, offset)), user_out)
 
     @get("/{user_id:int}", operation_id="getUser")
-    async def get_one(self, user_id: int, uow: UnitOfWork) -> UserOut:
+    async def get_one(self, user_id: PathId, uow: Uow) -> UserOut:
         return user_out(await uc.get_user(uow, user_id))
 
     @put("/{user_id:int}", operation_id="updateUser")
     async def update(
-        self, user_id: int, data: UserChangesIn, uow: UnitOfWork, password_hasher: PasswordHasher
+        self, user_id: PathId, data: JSONBody[UserChangesIn], uow: Uow, password_hasher: HasherDep
     ) -> UserOut:
         changes = uc.UserChanges(data.role, data.active, data.password, data.technician_id)
         return user_out(await uc.update_user(uow, password_hasher, user_id, changes))
 
     @delete("/{user_id:int}", operation_id="deleteUser", status_code=HTTP_204_NO_CONTENT)
-    async def remove(self, user_id: int, uow: UnitOfWork) -> None:
+    async def remove(self, user_id: PathId, uow: Uow) -> None:
         await uc.delete_user(uow, user_id)

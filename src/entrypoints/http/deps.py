@@ -1,0 +1,21 @@
+"""Types of the values Litestar injects into handlers (from the container, unvalidated)."""
+
+from __future__ import annotations
+
+from typing import Annotated, TypeAlias
+
+from litestar.di import NamedDependency
+from litestar.params import PathParameter, SkipValidation
+from litestar.security.jwt import JWTAuth
+
+from application.ports.clock import Clock
+from application.ports.password_hasher import PasswordHasher
+from application.ports.readiness import DatabaseProbe
+from application.ports.unit_of_work import UnitOfWork
+
+Uow: TypeAlias = SkipValidation[NamedDependency[UnitOfWork]]
+ClockDep: TypeAlias = SkipValidation[NamedDependency[Clock]]
+HasherDep: TypeAlias = SkipValidation[NamedDependency[PasswordHasher]]
+ProbeDep: TypeAlias = SkipValidation[NamedDependency[DatabaseProbe]]
+JwtDep: TypeAlias = SkipValidation[NamedDependency[JWTAuth]]  # type: ignore[type-arg]
+PathId: TypeAlias = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]

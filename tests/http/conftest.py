@@ -1,0 +1,81 @@
+"""HTTP fixtures: the real Litestar app over the real container, and tokens per role."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import httpx
+import pytest
+from litestar import Litestar
+
+from application import users as user_cases
+from domain.user import Role
+from entrypoints.container import Container
+from entrypoints.http.app import create_app
+
+PASSWORD = "correct-horse-42"
+Headers = dict[str, str]
+
+
+@pytest.fixture
+async def app(container: Container) -> Litestar:
+    return create_app(container)
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client calling the ASGI app in the test's own event loop."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+@pytest.fixture
+def make_user(
+    container: Container, client: httpx.AsyncClient
+) -> Callable[..., Awaitable[Headers]]:
+    """Create a user with a role and log in through the API; returns auth headers."""
+
+    async def make(role: Role, username: str | None = None, **extra: Any) -> Headers:
+        username = username or f"{role.value}-user"
+        await user_cases.create_user(
+            container.uow(),
+            container.clock(),
+            container.password_hasher(),
+            user_cases.NewUser(username, PASSWORD, role, **extra),
+        )
+        response = await client.post(
+            "/auth/login", json={"username": username, "password": PASSWORD}
+        )
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['accessToken']}"}
+
+    return make
+
+
+@pytest.fixture
+async def admin(make_user: Callable[..., Awaitable[Headers]]) -> Headers:
+    return await make_user(Role.ADMIN)
+
+
+@pytest.fixture
+async def office(make_user: Callable[..., Awaitable[Headers]]) -> Headers:
+    return await make_user(Role.OFFICE)
+
+
+@pytest.fixture
+async def technician(make_user: Callable[..., Awaitable[Headers]]) -> Headers:
+    return await make_user(Role.TECHNICIAN)
+
+
+def assert_problem(response: Any, status: int, field: str | None = None) -> dict[str, Any]:
+    """The response is an RFC 9457 problem document with this status (naming `field`)."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status and body["title"] and body["detail"]
+    if field is not None:
+        fields = [error["field"] for error in body.get("errors", [])]
+        assert field in fields, body
+    return body
