@@ -17,7 +17,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/fieldcrm migrate
-	$(BIN)/fieldcrm serve --host 127.0.0.1 --port 8000
+	$(BIN)/fieldcrm serve
 
 migrate: $(STAMP)
 	$(BIN)/fieldcrm migrate

@@ -116,6 +116,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def _require_postgres_in_ci() -> Iterator[None]:
-    if os.environ.get("CI") and not POSTGRES_URL:
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes") and not POSTGRES_URL:
         pytest.exit("CI=true but FIELDCRM_TEST_POSTGRES_URL is not set", returncode=3)
     yield

@@ -7,13 +7,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 
 class Argon2PasswordHasher:
-    def __init__(self, time_cost: int | None = None, memory_cost: int | None = None) -> None:
-        kwargs: dict[str, int] = {}
-        if time_cost is not None:
-            kwargs["time_cost"] = time_cost
-        if memory_cost is not None:
-            kwargs["memory_cost"] = memory_cost
-        self._hasher = _Argon2(**kwargs)
+    def __init__(self, time_cost: int = 3, memory_cost: int = 65536) -> None:
+        self._hasher = _Argon2(time_cost=time_cost, memory_cost=memory_cost)
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from application.lookups import remove, require
@@ -15,6 +16,15 @@ from domain.user import Role, User, check_password_policy, check_username
 # Verifying against a real hash even for unknown users keeps login time independent of
 # whether the username exists.
 _DUMMY_PASSWORD = "not-a-real-password-0"
+_dummy_hashes: weakref.WeakKeyDictionary[PasswordHasher, str] = weakref.WeakKeyDictionary()
+
+
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash to verify against for unknown users, computed once per hasher (a fresh
+    hash per login would make unknown usernames slower than known ones)."""
+    if hasher not in _dummy_hashes:
+        _dummy_hashes[hasher] = hasher.hash(_DUMMY_PASSWORD)
+    return _dummy_hashes[hasher]
 
 
 @dataclass(slots=True)
@@ -40,7 +50,7 @@ async def authenticate(
     async with uow:
         user = await uow.users.get_by_username(username.strip().lower())
     if user is None:
-        hasher.verify(hasher.hash(_DUMMY_PASSWORD), password)
+        hasher.verify(_dummy_hash(hasher), password)
         return None
     if not hasher.verify(user.password_hash, password) or not user.active:
         return None

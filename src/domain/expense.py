@@ -23,8 +23,7 @@ class ExpenseDetails:
         errors: dict[str, str] = {}
         if self.amount.amount <= 0:
             errors["amount"] = "must be greater than zero"
-        if self.incurred_at.tzinfo is None:
-            errors["incurred_at"] = "must include a UTC offset"
+        incurred_at = v.instant(errors, "incurred_at", self.incurred_at)
         category = v.required_text(errors, "category", self.category, 100)
         description = v.optional_text(errors, "description", self.description, 2000)
         if errors:
@@ -32,7 +31,7 @@ class ExpenseDetails:
         return ExpenseDetails(
             amount=self.amount,
             category=category,
-            incurred_at=self.incurred_at,
+            incurred_at=incurred_at,
             description=description,
             customer_id=self.customer_id,
             job_id=self.job_id,

@@ -38,12 +38,10 @@ class JobDetails:
 
     def validated(self) -> JobDetails:
         errors: dict[str, str] = {}
-        if self.scheduled_for.tzinfo is None:
-            errors["scheduled_for"] = "must include a UTC offset"
         details = JobDetails(
             customer_id=self.customer_id,
             description=v.required_text(errors, "description", self.description, 2000),
-            scheduled_for=self.scheduled_for,
+            scheduled_for=v.instant(errors, "scheduled_for", self.scheduled_for),
             technician_id=self.technician_id,
             appliance=v.optional_text(errors, "appliance", self.appliance, 200),
             notes=v.optional_text(errors, "notes", self.notes, 5000),

@@ -61,7 +61,7 @@ class Money:
                 f"has more decimal places than {self.currency} allows "
                 f"({minor_digits(self.currency)}); round it explicitly",
             )
-        if abs(self.amount) > MAX_AMOUNT:
+        if self.amount.copy_abs() > MAX_AMOUNT:
             raise ValidationFailed.single("amount", f"must not exceed {MAX_AMOUNT}")
 
     @classmethod
@@ -76,6 +76,8 @@ class Money:
             raise ValidationFailed.single(field, "must be a decimal number") from exc
         if not value.is_finite():
             raise ValidationFailed.single(field, "must be a finite number")
+        if value.copy_abs() > MAX_AMOUNT:  # before quantize, which fails on huge values
+            raise ValidationFailed.single(field, f"must not exceed {MAX_AMOUNT}")
         quantum = Decimal(1).scaleb(-minor_digits(currency))
         if value != value.quantize(quantum, rounding=ROUND_HALF_EVEN):
             raise ValidationFailed.single(
@@ -91,6 +93,8 @@ class Money:
         """Round an arbitrary Decimal to the currency's minor unit with the given mode."""
         currency = normalize_currency(currency)
         quantum = Decimal(1).scaleb(-minor_digits(currency))
+        if amount.is_finite() and amount.copy_abs() > 2 * MAX_AMOUNT:
+            raise ValidationFailed.single("amount", f"must not exceed {MAX_AMOUNT}")
         return cls(amount.quantize(quantum, rounding=rounding), currency)
 
     @classmethod

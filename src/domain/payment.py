@@ -32,15 +32,14 @@ class PaymentDetails:
         errors: dict[str, str] = {}
         if self.amount.amount <= 0:
             errors["amount"] = "must be greater than zero"
-        if self.paid_at.tzinfo is None:
-            errors["paid_at"] = "must include a UTC offset"
+        paid_at = v.instant(errors, "paid_at", self.paid_at)
         reference = v.optional_text(errors, "reference", self.reference, 200)
         if errors:
             raise ValidationFailed(errors)
         return PaymentDetails(
             customer_id=self.customer_id,
             amount=self.amount,
-            paid_at=self.paid_at,
+            paid_at=paid_at,
             payment_method=self.payment_method,
             job_id=self.job_id,
             reference=reference,

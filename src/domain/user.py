@@ -36,8 +36,11 @@ def check_password_policy(password: str) -> None:
         )
     if len(password) > 256:
         raise ValidationFailed.single("password", "must be at most 256 characters")
-    if password.isdigit() or password.isalpha():
-        raise ValidationFailed.single("password", "must mix letters with digits or symbols")
+    classes = {"letter" if c.isalpha() else "digit" if c.isdigit() else "other" for c in password}
+    if len(classes) < 2:
+        raise ValidationFailed.single(
+            "password", "must mix at least two of: letters, digits, symbols"
+        )
 
 
 @dataclass(slots=True)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from domain.errors import ValidationFailed
 
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _ZONES = frozenset(available_timezones())
+# PostgreSQL text cannot hold NUL; refusing it here keeps that a 422, not a 500.
+NUL_MESSAGE = "must not contain NUL characters"
 
 
 def required_text(errors: dict[str, str], field: str, value: str, max_len: int) -> str:
@@ -18,6 +21,8 @@ def required_text(errors: dict[str, str], field: str, value: str, max_len: int) 
         errors[field] = "must not be blank"
     elif len(cleaned) > max_len:
         errors[field] = f"must be at most {max_len} characters"
+    elif "\x00" in cleaned:
+        errors[field] = NUL_MESSAGE
     return cleaned
 
 
@@ -29,6 +34,8 @@ def optional_text(
     cleaned = value.strip()
     if len(cleaned) > max_len:
         errors[field] = f"must be at most {max_len} characters"
+    elif "\x00" in cleaned:
+        errors[field] = NUL_MESSAGE
     return cleaned or None
 
 
@@ -45,9 +52,21 @@ def email(errors: dict[str, str], field: str, value: str | None) -> str | None:
     if value is None:
         return None
     cleaned = value.strip()
-    if len(cleaned) > 254 or not EMAIL.match(cleaned):
+    if len(cleaned) > 254 or "\x00" in cleaned or not EMAIL.match(cleaned):
         errors[field] = "must be an email address"
     return cleaned.lower() if cleaned else None
+
+
+def instant(errors: dict[str, str], field: str, value: datetime) -> datetime:
+    """An aware datetime, normalised to UTC (how it is stored and returned)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        errors[field] = "must include a UTC offset"
+        return value
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        errors[field] = "is out of the supported date range"
+        return value
 
 
 def time_zone(errors: dict[str, str], field: str, value: str) -> str:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import secrets
 import sys
 
 import click
+from sqlalchemy.exc import DBAPIError
 
 from application import users as user_cases
-from domain.errors import DomainError
+from domain.errors import Conflict, DomainError
 from domain.user import Role
 from entrypoints import migrate as migrations
 from entrypoints.container import Container, build_container
@@ -27,7 +29,10 @@ def _container() -> Container:
 @click.group()
 def main() -> None:
     """fieldcrm — field-service CRM backend."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    level = os.environ.get("LOG_LEVEL", "INFO").upper()
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO), format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 @main.command()
@@ -38,7 +43,7 @@ def migrate() -> None:
     click.echo("database is at the latest migration")
 
 
-async def _create_user(container: Container, username: str, password: str, role: Role) -> int:
+async def _create_user(container: Container, username: str, password: str, role: Role) -> str:
     try:
         user = await user_cases.create_user(
             container.uow(),
@@ -48,8 +53,7 @@ async def _create_user(container: Container, username: str, password: str, role:
         )
     finally:
         await container.engine().dispose()
-    assert user.id is not None
-    return user.id
+    return f"{user.username!r} (id {user.id})"
 
 
 @main.command("create-user")
@@ -72,10 +76,10 @@ def create_user(username: str, role: str, password: str) -> None:
     """Create a user (the first admin, typically)."""
     container = _container()
     try:
-        user_id = asyncio.run(_create_user(container, username, password, Role(role)))
+        created = asyncio.run(_create_user(container, username, password, Role(role)))
     except DomainError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"created {role} {username!r} (id {user_id})")
+    click.echo(f"created {role} {created}")
 
 
 async def _ensure_first_admin(container: Container) -> None:
@@ -112,7 +116,14 @@ def serve(host: str | None, port: int | None) -> None:
 
     container = _container()
     settings = container.settings()
-    asyncio.run(_ensure_first_admin(container))
+    try:
+        asyncio.run(_ensure_first_admin(container))
+    except Conflict:
+        pass  # another instance created the first admin at the same moment
+    except DBAPIError as exc:
+        raise click.ClickException(
+            f"the database is not ready ({type(exc.orig).__name__}); run `fieldcrm migrate` first"
+        ) from exc
     container = _container()
     uvicorn.run(
         create_app(container),
@@ -127,14 +138,18 @@ def serve(host: str | None, port: int | None) -> None:
 @click.option("--customers", type=click.IntRange(1, 100_000), default=200, show_default=True)
 @click.option("--technicians", type=click.IntRange(1, 1_000), default=10, show_default=True)
 @click.option("--jobs", type=click.IntRange(0, 1_000_000), default=1000, show_default=True)
-def seed_demo(seed: int, customers: int, technicians: int, jobs: int) -> None:
-    """Fill the database with a realistic, deterministic demo shop."""
-    from entrypoints.seed_demo import DemoPlan, seed
+@click.option(
+    "--force", is_flag=True, help="add the demo shop even if the database already holds data"
+)
+def seed_demo(seed: int, customers: int, technicians: int, jobs: int, force: bool) -> None:
+    """Fill an empty database with a realistic, deterministic demo shop."""
+    from entrypoints.seed_demo import DemoPlan
+    from entrypoints.seed_demo import seed as run_seed
 
     container = _container()
     plan = DemoPlan(seed=seed, customers=customers, technicians=technicians, jobs=jobs)
     try:
-        summary = asyncio.run(seed(container, plan))
+        summary = asyncio.run(run_seed(container, plan, force=force))
     except DomainError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(summary)

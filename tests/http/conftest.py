@@ -32,9 +32,7 @@ async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def make_user(
-    container: Container, client: httpx.AsyncClient
-) -> Callable[..., Awaitable[Headers]]:
+def make_user(container: Container, client: httpx.AsyncClient) -> Callable[..., Awaitable[Headers]]:
     """Create a user with a role and log in through the API; returns auth headers."""
 
     async def make(role: Role, username: str | None = None, **extra: Any) -> Headers:

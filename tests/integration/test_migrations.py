@@ -73,9 +73,7 @@ async def _foreign_key_columns_without_index(url: str) -> list[str]:
                 inspector = inspect(sync_conn)
                 missing = []
                 for table in inspector.get_table_names():
-                    indexed = {
-                        tuple(ix["column_names"]) for ix in inspector.get_indexes(table)
-                    } | {
+                    indexed = {tuple(ix["column_names"]) for ix in inspector.get_indexes(table)} | {
                         tuple(uq["column_names"]) for uq in inspector.get_unique_constraints(table)
                     }
                     for fk in inspector.get_foreign_keys(table):

@@ -20,12 +20,23 @@ class UnitOfWork(Protocol):
     A unit of work is used once: create a fresh one per request or message.
     """
 
-    customers: Repository[Customer]
-    technicians: Repository[Technician]
-    jobs: Repository[Job]
-    payments: Repository[Payment]
-    expenses: Repository[Expense]
-    users: UserRepository
+    @property
+    def customers(self) -> Repository[Customer]: ...
+
+    @property
+    def technicians(self) -> Repository[Technician]: ...
+
+    @property
+    def jobs(self) -> Repository[Job]: ...
+
+    @property
+    def payments(self) -> Repository[Payment]: ...
+
+    @property
+    def expenses(self) -> Repository[Expense]: ...
+
+    @property
+    def users(self) -> UserRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

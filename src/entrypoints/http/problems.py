@@ -68,7 +68,8 @@ def _field_of(item: dict[str, Any]) -> str:
         match = pattern.search(message)
         if match:
             return match.group(1)
-    return str(item.get("key") or "body")
+    # Query and path parameters are reported under their Python name (customer_id).
+    return camel(str(item.get("key") or "body"))
 
 
 def on_validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:

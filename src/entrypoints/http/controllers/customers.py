@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
+import msgspec
 from litestar import Controller, delete, get, post, put
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
@@ -31,7 +33,7 @@ class CustomerIn(In):
     name: Name
     phone: Phone | None = None
     email: Email | None = None
-    address: ShortText | None = None
+    address: Annotated[str, msgspec.Meta(max_length=500)] | None = None
     time_zone: ShortText = "UTC"
     notes: LongText | None = None
 

@@ -1,0 +1,67 @@
+"""The Appliance aggregate: a customer's machine and its service history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from domain import validation as v
+from domain.errors import ValidationFailed
+
+
+@dataclass(slots=True)
+class ApplianceDetails:
+    customer_id: int
+    type: str
+    brand: str | None = None
+    model_number: str | None = None
+    serial_number: str | None = None
+    installed_on: date | None = None
+
+    def validated(self) -> ApplianceDetails:
+        errors: dict[str, str] = {}
+        details = ApplianceDetails(
+            customer_id=self.customer_id,
+            type=v.required_text(errors, "type", self.type, 100).lower(),
+            brand=v.optional_text(errors, "brand", self.brand, 100),
+            model_number=v.optional_text(errors, "model_number", self.model_number, 100),
+            serial_number=v.optional_text(errors, "serial_number", self.serial_number, 100),
+            installed_on=self.installed_on,
+        )
+        if errors:
+            raise ValidationFailed(errors)
+        return details
+
+
+@dataclass(slots=True)
+class Appliance:
+    details: ApplianceDetails
+    created_at: datetime
+    updated_at: datetime
+    last_service_date: datetime | None = None
+    job_id: int | None = None
+    id: int | None = None
+
+    @classmethod
+    def register(cls, details: ApplianceDetails, now: datetime) -> Appliance:
+        return cls(details=details.validated(), created_at=now, updated_at=now)
+
+    def revise(self, details: ApplianceDetails, now: datetime) -> None:
+        if details.customer_id != self.details.customer_id:
+            raise ValidationFailed.single(
+                "customer_id", "an appliance cannot move to another customer"
+            )
+        self.details = details.validated()
+        self.updated_at = now
+
+    def record_service(self, job_id: int, serviced_at: datetime, now: datetime) -> bool:
+        """A completed job serviced this appliance: move lastServiceDate forward, never back.
+
+        Returns whether anything changed.
+        """
+        if self.last_service_date is not None and serviced_at <= self.last_service_date:
+            return False
+        self.last_service_date = serviced_at
+        self.job_id = job_id
+        self.updated_at = now
+        return True

@@ -1,0 +1,257 @@
+"""In-memory fakes of the application ports, for tests that must not touch a database.
+
+`FakeDatabase` holds the committed rows; a fresh `FakeUnitOfWork(db)` per use-case call
+opens a transaction over it, the way the real `SqlUnitOfWork` is used once per request.
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar, cast
+
+from application.pagination import ListQuery, Page
+from domain.customer import Customer
+from domain.errors import Conflict, ValidationFailed
+from domain.expense import Expense
+from domain.job import Job
+from domain.payment import Payment
+from domain.technician import Technician
+from domain.user import User
+
+T = TypeVar("T")
+
+TABLES = ("customers", "technicians", "jobs", "payments", "expenses", "users")
+
+# Foreign keys of each table: column -> referenced table (all ON DELETE RESTRICT).
+FOREIGN_KEYS: dict[str, dict[str, str]] = {
+    "jobs": {"customer_id": "customers", "technician_id": "technicians"},
+    "payments": {"customer_id": "customers", "job_id": "jobs"},
+    "expenses": {"customer_id": "customers", "job_id": "jobs"},
+    "users": {"technician_id": "technicians"},
+}
+
+# The filters each list accepts, as in the SQL repositories.
+FILTERABLE: dict[str, frozenset[str]] = {
+    "customers": frozenset(),
+    "technicians": frozenset({"active"}),
+    "jobs": frozenset({"customer_id", "technician_id", "status"}),
+    "payments": frozenset({"customer_id", "job_id"}),
+    "expenses": frozenset({"customer_id", "job_id"}),
+    "users": frozenset({"role", "active"}),
+}
+
+DEFAULT_NOW = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    """A clock that stands still until a test sets or advances it (always aware UTC)."""
+
+    def __init__(self, now: datetime = DEFAULT_NOW) -> None:
+        self.set(now)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def set(self, now: datetime) -> None:
+        if now.tzinfo is None:
+            raise ValueError("FakeClock needs a timezone-aware datetime")
+        self._now = now.astimezone(UTC)
+
+    def advance(self, delta: timedelta = timedelta(minutes=1), /, **kwargs: float) -> datetime:
+        """Move forward by `delta` (or `timedelta(**kwargs)`) and return the new time."""
+        self._now += timedelta(**kwargs) if kwargs else delta
+        return self._now
+
+
+class FakePasswordHasher:
+    """Deterministic, readable "hashes"; counts calls so tests can compare the work done."""
+
+    PREFIX = "fake$"
+
+    def __init__(self) -> None:
+        self.hash_calls = 0
+        self.verify_calls = 0
+
+    def hash(self, password: str) -> str:
+        self.hash_calls += 1
+        return self.PREFIX + password
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        self.verify_calls += 1
+        return password_hash == self.PREFIX + password
+
+
+def field_value(entity: Any, name: str) -> object:
+    """A domain attribute by name: on the entity itself or on its `details`; enums as values."""
+    value = getattr(entity, name) if hasattr(entity, name) else getattr(entity.details, name)
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+class FakeDatabase:
+    """The committed state shared by every `FakeUnitOfWork` of a test."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, dict[int, Any]] = {name: {} for name in TABLES}
+        # Like database sequences, ids are never reused, even after a rollback.
+        self.last_ids: dict[str, int] = dict.fromkeys(TABLES, 0)
+        self.in_transaction = False
+        self.commits = 0
+
+    def uow(self) -> FakeUnitOfWork:
+        """A fresh unit of work over this database (one per use-case call)."""
+        return FakeUnitOfWork(self)
+
+    def rows(self, table: str) -> list[Any]:
+        """Copies of the stored rows of `table`, by ascending id (for assertions)."""
+        return [copy.deepcopy(row) for _, row in sorted(self.tables[table].items())]
+
+    def snapshot(self) -> dict[str, dict[int, Any]]:
+        """A copy of every table, to compare before and after a call."""
+        return copy.deepcopy(self.tables)
+
+    def check_references(self, table: str, entity: object) -> None:
+        """Refuse a row pointing at a missing parent, as a foreign key would."""
+        for column, parent in FOREIGN_KEYS.get(table, {}).items():
+            value = field_value(entity, column)
+            if value is not None and value not in self.tables[parent]:
+                raise Conflict(f"{table}.{column} {value} points at no {parent} row")
+
+    def check_unreferenced(self, table: str, entity_id: int) -> None:
+        """Refuse to delete a row others point at (ON DELETE RESTRICT)."""
+        for child, columns in FOREIGN_KEYS.items():
+            for column, parent in columns.items():
+                if parent == table and any(
+                    field_value(row, column) == entity_id for row in self.tables[child].values()
+                ):
+                    raise Conflict(f"{table} {entity_id} is still referenced by {child}")
+
+
+class FakeRepository(Generic[T]):
+    """One table of a `FakeDatabase`; stores and returns copies, like rows would."""
+
+    def __init__(self, db: FakeDatabase, table: str) -> None:
+        self._db = db
+        self._table = table
+
+    @property
+    def _rows(self) -> dict[int, T]:
+        if not self._db.in_transaction:
+            raise RuntimeError("repository used outside its unit of work")
+        return self._db.tables[self._table]
+
+    async def add(self, entity: T) -> T:
+        rows, row = self._rows, cast(Any, entity)
+        self._db.check_references(self._table, row)
+        self._db.last_ids[self._table] += 1
+        row.id = self._db.last_ids[self._table]
+        rows[row.id] = copy.deepcopy(entity)
+        return entity
+
+    async def get(self, entity_id: int) -> T | None:
+        found = self._rows.get(entity_id)
+        return None if found is None else copy.deepcopy(found)
+
+    async def update(self, entity: T) -> None:
+        """Replace the stored row; a missing id changes nothing (like SQL UPDATE)."""
+        rows = self._rows
+        entity_id = cast(Any, entity).id
+        if entity_id in rows:
+            self._db.check_references(self._table, entity)
+            rows[entity_id] = copy.deepcopy(entity)
+
+    async def delete(self, entity_id: int) -> bool:
+        rows = self._rows
+        if entity_id not in rows:
+            return False
+        self._db.check_unreferenced(self._table, entity_id)
+        del rows[entity_id]
+        return True
+
+    async def list(self, query: ListQuery) -> Page[T]:
+        """Rows matching every filter, newest id first, one page of them."""
+        for name in query.filters:
+            if name not in FILTERABLE[self._table]:
+                raise ValidationFailed.single(name, "is not a filter of this list")
+        wanted = {k: v.value if isinstance(v, enum.Enum) else v for k, v in query.filters.items()}
+        matching = [
+            row
+            for _, row in sorted(self._rows.items(), reverse=True)
+            if all(field_value(row, k) == v for k, v in wanted.items())
+        ]
+        page = matching[query.offset : query.offset + query.limit]
+        return Page(copy.deepcopy(page), len(matching), query.limit, query.offset)
+
+
+class FakeUserRepository(FakeRepository[User]):
+    """Users, with unique usernames as the database enforces."""
+
+    async def add(self, entity: User) -> User:
+        self._check_unique(entity)
+        return await super().add(entity)
+
+    async def update(self, entity: User) -> None:
+        self._check_unique(entity)
+        await super().update(entity)
+
+    def _check_unique(self, entity: User) -> None:
+        if any(u.username == entity.username and u.id != entity.id for u in self._rows.values()):
+            raise Conflict("user clashes with an existing record")
+
+    async def get_by_username(self, username: str) -> User | None:
+        found = next((u for u in self._rows.values() if u.username == username), None)
+        return copy.deepcopy(found)
+
+    async def count(self) -> int:
+        return len(self._rows)
+
+
+class FakeUnitOfWork:
+    """One transaction over a `FakeDatabase`: used once; rolls back unless committed.
+
+    Like the SQL unit of work, what is written after `commit()` is discarded on exit.
+    """
+
+    def __init__(self, db: FakeDatabase | None = None) -> None:
+        self.db = db if db is not None else FakeDatabase()
+        self.committed = False
+        self._used = False
+        self.customers = FakeRepository[Customer](self.db, "customers")
+        self.technicians = FakeRepository[Technician](self.db, "technicians")
+        self.jobs = FakeRepository[Job](self.db, "jobs")
+        self.payments = FakeRepository[Payment](self.db, "payments")
+        self.expenses = FakeRepository[Expense](self.db, "expenses")
+        self.users = FakeUserRepository(self.db, "users")
+
+    async def __aenter__(self) -> Self:
+        if self._used:
+            raise RuntimeError("a unit of work is used once; create a new one")
+        if self.db.in_transaction:
+            raise RuntimeError("another FakeUnitOfWork is open on this database")
+        self._used = True
+        self.db.in_transaction = True
+        self._saved = self._copy_tables()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.db.tables = self._saved
+        self.db.in_transaction = False
+
+    async def commit(self) -> None:
+        if not self.db.in_transaction:
+            raise RuntimeError("commit outside the unit of work")
+        self._saved = self._copy_tables()
+        self.committed = True
+        self.db.commits += 1
+
+    def _copy_tables(self) -> dict[str, dict[int, Any]]:
+        # Stored rows are never mutated in place (repositories store copies), so copying
+        # the dicts is enough to restore them.
+        return {name: dict(rows) for name, rows in self.db.tables.items()}
