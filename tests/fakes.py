@@ -13,17 +13,31 @@ from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, cast
 
 from application.pagination import ListQuery, Page
+from domain.appliance import Appliance
 from domain.customer import Customer
 from domain.errors import Conflict, ValidationFailed
 from domain.expense import Expense
+from domain.follow_up import FollowUp
 from domain.job import Job
 from domain.payment import Payment
+from domain.review import Review, TechnicianRating
 from domain.technician import Technician
 from domain.user import User
 
 T = TypeVar("T")
 
-TABLES = ("customers", "technicians", "jobs", "payments", "expenses", "users")
+TABLES = (
+    "customers",
+    "technicians",
+    "jobs",
+    "payments",
+    "expenses",
+    "users",
+    "appliances",
+    "reviews",
+    "technician_ratings",
+    "follow_ups",
+)
 
 # Foreign keys of each table: column -> referenced table (all ON DELETE RESTRICT).
 FOREIGN_KEYS: dict[str, dict[str, str]] = {
@@ -31,11 +45,31 @@ FOREIGN_KEYS: dict[str, dict[str, str]] = {
     "payments": {"customer_id": "customers", "job_id": "jobs"},
     "expenses": {"customer_id": "customers", "job_id": "jobs"},
     "users": {"technician_id": "technicians"},
+    "customers": {"referred_by_id": "customers", "preferred_technician_id": "technicians"},
+    "appliances": {"customer_id": "customers"},
+    "reviews": {"job_id": "jobs", "customer_id": "customers", "technician_id": "technicians"},
+    "technician_ratings": {
+        "job_id": "jobs",
+        "customer_id": "customers",
+        "technician_id": "technicians",
+    },
+    "follow_ups": {"job_id": "jobs", "customer_id": "customers"},
+}
+# Columns whose value is unique per table (UNIQUE constraints).
+UNIQUE: dict[str, tuple[str, ...]] = {
+    "customers": ("referral_code",),
+    "users": ("username",),
+    "reviews": ("job_id",),
+    "technician_ratings": ("job_id",),
 }
 
 # The filters each list accepts, as in the SQL repositories.
 FILTERABLE: dict[str, frozenset[str]] = {
-    "customers": frozenset(),
+    "customers": frozenset({"referred_by_id"}),
+    "appliances": frozenset({"customer_id"}),
+    "reviews": frozenset({"job_id", "customer_id", "technician_id"}),
+    "technician_ratings": frozenset({"job_id", "customer_id", "technician_id"}),
+    "follow_ups": frozenset({"job_id", "customer_id", "status"}),
     "technicians": frozenset({"active"}),
     "jobs": frozenset({"customer_id", "technician_id", "status"}),
     "payments": frozenset({"customer_id", "job_id"}),
@@ -142,8 +176,18 @@ class FakeRepository(Generic[T]):
             raise RuntimeError("repository used outside its unit of work")
         return self._db.tables[self._table]
 
+    def _check_unique(self, entity: Any) -> None:
+        for column in UNIQUE.get(self._table, ()):
+            value = field_value(entity, column)
+            if any(
+                field_value(other, column) == value and cast(Any, other).id != entity.id
+                for other in self._rows.values()
+            ):
+                raise Conflict(f"{self._table} clashes with an existing record")
+
     async def add(self, entity: T) -> T:
         rows, row = self._rows, cast(Any, entity)
+        self._check_unique(row)
         self._db.check_references(self._table, row)
         self._db.last_ids[self._table] += 1
         row.id = self._db.last_ids[self._table]
@@ -159,6 +203,7 @@ class FakeRepository(Generic[T]):
         rows = self._rows
         entity_id = cast(Any, entity).id
         if entity_id in rows:
+            self._check_unique(entity)
             self._db.check_references(self._table, entity)
             rows[entity_id] = copy.deepcopy(entity)
 
@@ -186,19 +231,7 @@ class FakeRepository(Generic[T]):
 
 
 class FakeUserRepository(FakeRepository[User]):
-    """Users, with unique usernames as the database enforces."""
-
-    async def add(self, entity: User) -> User:
-        self._check_unique(entity)
-        return await super().add(entity)
-
-    async def update(self, entity: User) -> None:
-        self._check_unique(entity)
-        await super().update(entity)
-
-    def _check_unique(self, entity: User) -> None:
-        if any(u.username == entity.username and u.id != entity.id for u in self._rows.values()):
-            raise Conflict("user clashes with an existing record")
+    """Users, found by username."""
 
     async def get_by_username(self, username: str) -> User | None:
         found = next((u for u in self._rows.values() if u.username == username), None)
@@ -206,6 +239,24 @@ class FakeUserRepository(FakeRepository[User]):
 
     async def count(self) -> int:
         return len(self._rows)
+
+
+class FakeCustomerRepository(FakeRepository[Customer]):
+    """Customers, found by referral code and walked up their referral chain."""
+
+    async def get_by_referral_code(self, code: str) -> Customer | None:
+        found = next((c for c in self._rows.values() if c.referral_code == code), None)
+        return copy.deepcopy(found)
+
+    async def referral_chain(self, customer_id: int) -> list[int]:
+        chain: list[int] = []
+        current = self._rows.get(customer_id)
+        while current is not None and current.referred_by_id is not None:
+            if current.referred_by_id in chain:
+                break
+            chain.append(current.referred_by_id)
+            current = self._rows.get(current.referred_by_id)
+        return chain
 
 
 class FakeUnitOfWork:
@@ -218,12 +269,16 @@ class FakeUnitOfWork:
         self.db = db if db is not None else FakeDatabase()
         self.committed = False
         self._used = False
-        self.customers = FakeRepository[Customer](self.db, "customers")
+        self.customers = FakeCustomerRepository(self.db, "customers")
         self.technicians = FakeRepository[Technician](self.db, "technicians")
         self.jobs = FakeRepository[Job](self.db, "jobs")
         self.payments = FakeRepository[Payment](self.db, "payments")
         self.expenses = FakeRepository[Expense](self.db, "expenses")
         self.users = FakeUserRepository(self.db, "users")
+        self.appliances = FakeRepository[Appliance](self.db, "appliances")
+        self.reviews = FakeRepository[Review](self.db, "reviews")
+        self.technician_ratings = FakeRepository[TechnicianRating](self.db, "technician_ratings")
+        self.follow_ups = FakeRepository[FollowUp](self.db, "follow_ups")
 
     async def __aenter__(self) -> Self:
         if self._used:

@@ -35,6 +35,7 @@ class JobDetails:
     technician_id: int | None = None
     appliance: str | None = None
     notes: str | None = None
+    appliance_id: int | None = None
 
     def validated(self) -> JobDetails:
         errors: dict[str, str] = {}
@@ -45,6 +46,7 @@ class JobDetails:
             technician_id=self.technician_id,
             appliance=v.optional_text(errors, "appliance", self.appliance, 200),
             notes=v.optional_text(errors, "notes", self.notes, 5000),
+            appliance_id=self.appliance_id,
         )
         if errors:
             raise ValidationFailed(errors)

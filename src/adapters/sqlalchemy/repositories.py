@@ -4,26 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.money_columns import from_minor, to_minor
 from adapters.sqlalchemy.table_repository import TableRepository
+from domain.appliance import Appliance, ApplianceDetails
+from domain.contact_preferences import ContactMethod, ContactPreferences, ContactTimes, Frequency
 from domain.customer import Customer, CustomerDetails
 from domain.expense import Expense, ExpenseDetails
+from domain.follow_up import FollowUp, FollowUpStatus
 from domain.job import Job, JobDetails, JobStatus
 from domain.payment import Payment, PaymentDetails, PaymentMethod
+from domain.review import Review, TechnicianRating
 from domain.technician import Technician, TechnicianDetails
 from domain.user import Role, User
+
+MAX_REFERRAL_DEPTH = 10_000  # bounds the walk even if the data were ever corrupted into a loop
 
 
 class CustomerRepository(TableRepository[Customer]):
     table = t.customers
     entity = "customer"
+    filterable = {"referred_by_id": "referred_by_id"}
 
     @staticmethod
     def to_row(c: Customer) -> dict[str, Any]:
-        d = c.details
+        d, p = c.details, c.preferences
         return {
             "name": d.name,
             "phone": d.phone,
@@ -32,12 +39,60 @@ class CustomerRepository(TableRepository[Customer]):
             "time_zone": d.time_zone,
             "notes": d.notes,
             "created_at": c.created_at,
+            "referral_code": c.referral_code,
+            "referred_by_id": c.referred_by_id,
+            "preferred_technician_id": c.preferred_technician_id,
+            "preferred_contact_method": p.method.value if p.method else None,
+            "preferred_contact_times": p.times.to_document() if p.times else None,
+            "communication_frequency_preference": p.frequency.value if p.frequency else None,
+            "language_preference": p.language,
         }
 
     @staticmethod
     def from_row(r: Any) -> Customer:
         details = CustomerDetails(r.name, r.phone, r.email, r.address, r.time_zone, r.notes)
-        return Customer(details=details, created_at=r.created_at, id=r.id)
+        preferences = ContactPreferences(
+            method=ContactMethod(r.preferred_contact_method)
+            if r.preferred_contact_method
+            else None,
+            times=ContactTimes.parse(r.preferred_contact_times)
+            if r.preferred_contact_times is not None
+            else None,
+            frequency=Frequency(r.communication_frequency_preference)
+            if r.communication_frequency_preference
+            else None,
+            language=r.language_preference,
+        )
+        return Customer(
+            details=details,
+            created_at=r.created_at,
+            referral_code=r.referral_code,
+            referred_by_id=r.referred_by_id,
+            preferred_technician_id=r.preferred_technician_id,
+            preferences=preferences,
+            id=r.id,
+        )
+
+    async def get_by_referral_code(self, code: str) -> Customer | None:
+        query = select(t.customers).where(t.customers.c.referral_code == code)
+        row = (await self._conn.execute(query)).first()
+        return None if row is None else self.from_row(row)
+
+    async def referral_chain(self, customer_id: int) -> list[int]:
+        c = t.customers
+        chain = (
+            select(c.c.referred_by_id.label("id"), literal(1).label("depth"))
+            .where(c.c.id == customer_id, c.c.referred_by_id.is_not(None))
+            .cte("chain", recursive=True)
+        )
+        parent = c.alias("parent")
+        chain = chain.union_all(
+            select(parent.c.referred_by_id, chain.c.depth + 1)
+            .join(chain, parent.c.id == chain.c.id)
+            .where(parent.c.referred_by_id.is_not(None), chain.c.depth < MAX_REFERRAL_DEPTH)
+        )
+        rows = await self._conn.execute(select(chain.c.id).order_by(chain.c.depth))
+        return [row.id for row in rows]
 
 
 class TechnicianRepository(TableRepository[Technician]):
@@ -92,7 +147,13 @@ class JobRepository(TableRepository[Job]):
     @staticmethod
     def from_row(r: Any) -> Job:
         details = JobDetails(
-            r.customer_id, r.description, r.scheduled_for, r.technician_id, r.appliance, r.notes
+            r.customer_id,
+            r.description,
+            r.scheduled_for,
+            r.technician_id,
+            r.appliance,
+            r.notes,
+            r.appliance_id,
         )
         return Job(
             details=details,
@@ -205,3 +266,123 @@ class UserRepository(TableRepository[User]):
 
     async def count(self) -> int:
         return (await self._conn.execute(select(func.count()).select_from(t.users))).scalar_one()
+
+
+class ApplianceRepository(TableRepository[Appliance]):
+    table = t.appliances
+    entity = "appliance"
+    filterable = {"customer_id": "customer_id"}
+
+    @staticmethod
+    def to_row(a: Appliance) -> dict[str, Any]:
+        d = a.details
+        return {
+            "customer_id": d.customer_id,
+            "type": d.type,
+            "brand": d.brand,
+            "model_number": d.model_number,
+            "serial_number": d.serial_number,
+            "installed_on": d.installed_on,
+            "last_service_date": a.last_service_date,
+            "job_id": a.job_id,
+            "created_at": a.created_at,
+            "updated_at": a.updated_at,
+        }
+
+    @staticmethod
+    def from_row(r: Any) -> Appliance:
+        details = ApplianceDetails(
+            r.customer_id, r.type, r.brand, r.model_number, r.serial_number, r.installed_on
+        )
+        return Appliance(
+            details=details,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            last_service_date=r.last_service_date,
+            job_id=r.job_id,
+            id=r.id,
+        )
+
+
+class ReviewRepository(TableRepository[Review]):
+    table = t.reviews
+    entity = "review"
+    filterable = {
+        "job_id": "job_id",
+        "customer_id": "customer_id",
+        "technician_id": "technician_id",
+    }
+
+    @staticmethod
+    def to_row(x: Review) -> dict[str, Any]:
+        return {
+            "job_id": x.job_id,
+            "customer_id": x.customer_id,
+            "technician_id": x.technician_id,
+            "rating": x.rating,
+            "comment": x.comment,
+            "created_at": x.created_at,
+        }
+
+    @staticmethod
+    def from_row(r: Any) -> Review:
+        return Review(
+            r.job_id, r.customer_id, r.technician_id, r.rating, r.created_at, r.comment, r.id
+        )
+
+
+class TechnicianRatingRepository(TableRepository[TechnicianRating]):
+    table = t.customer_technician_ratings
+    entity = "technician rating"
+    filterable = {
+        "job_id": "job_id",
+        "customer_id": "customer_id",
+        "technician_id": "technician_id",
+    }
+
+    @staticmethod
+    def to_row(x: TechnicianRating) -> dict[str, Any]:
+        return {
+            "customer_id": x.customer_id,
+            "technician_id": x.technician_id,
+            "job_id": x.job_id,
+            "rating": x.rating,
+            "created_at": x.created_at,
+        }
+
+    @staticmethod
+    def from_row(r: Any) -> TechnicianRating:
+        return TechnicianRating(
+            r.customer_id, r.technician_id, r.job_id, r.rating, r.created_at, r.id
+        )
+
+
+class FollowUpRepository(TableRepository[FollowUp]):
+    table = t.service_follow_ups
+    entity = "follow-up"
+    filterable = {"job_id": "job_id", "customer_id": "customer_id", "status": "status"}
+
+    @staticmethod
+    def to_row(f: FollowUp) -> dict[str, Any]:
+        return {
+            "job_id": f.job_id,
+            "customer_id": f.customer_id,
+            "status": f.status.value,
+            "satisfaction_rating": f.satisfaction_rating,
+            "feedback": f.feedback,
+            "follow_up_date": f.follow_up_date,
+            "created_at": f.created_at,
+        }
+
+    @staticmethod
+    def from_row(r: Any) -> FollowUp:
+        return FollowUp(
+            job_id=r.job_id,
+            customer_id=r.customer_id,
+            created_at=r.created_at,
+            status=FollowUpStatus(r.status),
+            follow_up_date=r.follow_up_date,
+            satisfaction_rating=r.satisfaction_rating,
+            feedback=r.feedback,
+            id=r.id,
+        )

@@ -6,14 +6,18 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from adapters.sqlalchemy.types import UtcDateTime
@@ -29,9 +33,20 @@ metadata = MetaData(
 )
 
 
-def _fk(target: str, nullable: bool) -> Column[int]:
-    name = target.split(".")[0].rstrip("s") + "_id"
-    return Column(name, Integer, ForeignKey(target, ondelete="RESTRICT"), nullable=nullable)
+def _fk(
+    target: str,
+    nullable: bool,
+    name: str | None = None,
+    ondelete: str = "RESTRICT",
+    use_alter: bool = False,
+) -> Column[int]:
+    name = name or target.split(".")[0].rstrip("s") + "_id"
+    return Column(
+        name,
+        Integer,
+        ForeignKey(target, ondelete=ondelete, use_alter=use_alter),
+        nullable=nullable,
+    )
 
 
 customers = Table(
@@ -45,7 +60,16 @@ customers = Table(
     Column("time_zone", String(64), nullable=False),
     Column("notes", Text),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("referral_code", String(8), nullable=False, unique=True),
+    _fk("customers.id", nullable=True, name="referred_by_id"),
+    _fk("technicians.id", nullable=True, name="preferred_technician_id"),
+    Column("preferred_contact_method", String(10)),
+    Column("preferred_contact_times", JSON),
+    Column("communication_frequency_preference", String(10)),
+    Column("language_preference", String(35), nullable=False, server_default="en"),
     Index(None, "name"),
+    Index(None, "referred_by_id"),
+    Index(None, "preferred_technician_id"),
 )
 
 technicians = Table(
@@ -75,9 +99,12 @@ jobs = Table(
     Column("completion_date", UtcDateTime),
     Column("cancelled_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
+    # jobs ⇄ appliances reference each other; this side is added after both tables exist.
+    _fk("appliances.id", nullable=True, ondelete="SET NULL", use_alter=True),
     Index(None, "customer_id"),
     Index(None, "technician_id"),
     Index(None, "status"),
+    Index(None, "appliance_id"),
 )
 
 payments = Table(
@@ -123,4 +150,72 @@ users = Table(
     _fk("technicians.id", nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
     Index(None, "technician_id"),
+)
+
+appliances = Table(
+    "appliances",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _fk("customers.id", nullable=False),
+    Column("type", String(100), nullable=False),
+    Column("brand", String(100)),
+    Column("model_number", String(100)),
+    Column("serial_number", String(100)),
+    Column("installed_on", Date),
+    Column("last_service_date", UtcDateTime),
+    _fk("jobs.id", nullable=True, ondelete="SET NULL"),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index(None, "customer_id"),
+    Index(None, "job_id"),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _fk("jobs.id", nullable=False),
+    _fk("customers.id", nullable=False),
+    _fk("technicians.id", nullable=False),
+    Column("rating", SmallInteger, nullable=False),
+    Column("comment", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("job_id"),
+    Index(None, "customer_id"),
+    Index(None, "technician_id"),
+    CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
+)
+
+customer_technician_ratings = Table(
+    "customer_technician_ratings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _fk("customers.id", nullable=False),
+    _fk("technicians.id", nullable=False),
+    _fk("jobs.id", nullable=False),
+    Column("rating", SmallInteger, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("job_id"),
+    Index(None, "customer_id"),
+    Index(None, "technician_id"),
+    CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
+)
+
+service_follow_ups = Table(
+    "service_follow_ups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _fk("jobs.id", nullable=False),
+    _fk("customers.id", nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("satisfaction_rating", SmallInteger),
+    Column("feedback", Text),
+    Column("follow_up_date", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index(None, "job_id"),
+    Index(None, "customer_id", "status"),
+    CheckConstraint(
+        "satisfaction_rating IS NULL OR satisfaction_rating BETWEEN 1 AND 5",
+        name="satisfaction_rating_range",
+    ),
 )

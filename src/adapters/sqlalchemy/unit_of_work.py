@@ -29,6 +29,10 @@ class SqlUnitOfWork:
         self.payments = r.PaymentRepository(self._conn)
         self.expenses = r.ExpenseRepository(self._conn)
         self.users = r.UserRepository(self._conn)
+        self.appliances = r.ApplianceRepository(self._conn)
+        self.reviews = r.ReviewRepository(self._conn)
+        self.technician_ratings = r.TechnicianRatingRepository(self._conn)
+        self.follow_ups = r.FollowUpRepository(self._conn)
         return self
 
     async def __aexit__(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol, TypeVar
 
 from application.pagination import ListQuery, Page
+from domain.customer import Customer
 from domain.user import User
 
 T = TypeVar("T")
@@ -22,6 +23,16 @@ class Repository(Protocol[T]):
     async def delete(self, entity_id: int) -> bool: ...
 
     async def list(self, query: ListQuery) -> Page[T]: ...
+
+
+class CustomerRepository(Repository[Customer], Protocol):
+    """Customers, also found by referral code and walked up their referral chain."""
+
+    async def get_by_referral_code(self, code: str) -> Customer | None: ...
+
+    async def referral_chain(self, customer_id: int) -> list[int]:
+        """Ids of who referred this customer, who referred them, and so on (nearest first)."""
+        ...
 
 
 class UserRepository(Repository[User], Protocol):

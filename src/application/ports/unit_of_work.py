@@ -5,11 +5,13 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
-from application.ports.repositories import Repository, UserRepository
-from domain.customer import Customer
+from application.ports.repositories import CustomerRepository, Repository, UserRepository
+from domain.appliance import Appliance
 from domain.expense import Expense
+from domain.follow_up import FollowUp
 from domain.job import Job
 from domain.payment import Payment
+from domain.review import Review, TechnicianRating
 from domain.technician import Technician
 
 
@@ -21,7 +23,7 @@ class UnitOfWork(Protocol):
     """
 
     @property
-    def customers(self) -> Repository[Customer]: ...
+    def customers(self) -> CustomerRepository: ...
 
     @property
     def technicians(self) -> Repository[Technician]: ...
@@ -37,6 +39,18 @@ class UnitOfWork(Protocol):
 
     @property
     def users(self) -> UserRepository: ...
+
+    @property
+    def appliances(self) -> Repository[Appliance]: ...
+
+    @property
+    def reviews(self) -> Repository[Review]: ...
+
+    @property
+    def technician_ratings(self) -> Repository[TechnicianRating]: ...
+
+    @property
+    def follow_ups(self) -> Repository[FollowUp]: ...
 
     async def __aenter__(self) -> Self: ...
 
