@@ -55,6 +55,11 @@ FOREIGN_KEYS: dict[str, dict[str, str]] = {
     },
     "follow_ups": {"job_id": "jobs", "customer_id": "customers"},
 }
+# Foreign keys declared ON DELETE SET NULL: checked on write, cleared when the parent goes.
+SET_NULL_KEYS: dict[str, dict[str, str]] = {
+    "jobs": {"appliance_id": "appliances"},
+    "appliances": {"job_id": "jobs"},
+}
 # Columns whose value is unique per table (UNIQUE constraints).
 UNIQUE: dict[str, tuple[str, ...]] = {
     "customers": ("referral_code",),
@@ -124,6 +129,13 @@ def field_value(entity: Any, name: str) -> object:
     return value.value if isinstance(value, enum.Enum) else value
 
 
+def with_field(entity: T, name: str, value: object) -> T:
+    """A copy of `entity` with one domain attribute (on it or its `details`) replaced."""
+    changed: Any = copy.deepcopy(entity)
+    setattr(changed if hasattr(changed, name) else changed.details, name, value)
+    return cast(T, changed)
+
+
 class FakeDatabase:
     """The committed state shared by every `FakeUnitOfWork` of a test."""
 
@@ -148,7 +160,8 @@ class FakeDatabase:
 
     def check_references(self, table: str, entity: object) -> None:
         """Refuse a row pointing at a missing parent, as a foreign key would."""
-        for column, parent in FOREIGN_KEYS.get(table, {}).items():
+        keys = FOREIGN_KEYS.get(table, {}) | SET_NULL_KEYS.get(table, {})
+        for column, parent in keys.items():
             value = field_value(entity, column)
             if value is not None and value not in self.tables[parent]:
                 raise Conflict(f"{table}.{column} {value} points at no {parent} row")
@@ -161,6 +174,17 @@ class FakeDatabase:
                     field_value(row, column) == entity_id for row in self.tables[child].values()
                 ):
                     raise Conflict(f"{table} {entity_id} is still referenced by {child}")
+
+    def clear_references(self, table: str, entity_id: int) -> None:
+        """ON DELETE SET NULL: rows pointing at the deleted row stop pointing at it."""
+        for child, columns in SET_NULL_KEYS.items():
+            for column, parent in columns.items():
+                if parent != table:
+                    continue
+                rows = self.tables[child]
+                for row_id, row in list(rows.items()):
+                    if field_value(row, column) == entity_id:
+                        rows[row_id] = with_field(row, column, None)
 
 
 class FakeRepository(Generic[T]):
@@ -213,6 +237,7 @@ class FakeRepository(Generic[T]):
             return False
         self._db.check_unreferenced(self._table, entity_id)
         del rows[entity_id]
+        self._db.clear_references(self._table, entity_id)
         return True
 
     async def list(self, query: ListQuery) -> Page[T]:

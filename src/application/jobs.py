@@ -21,6 +21,12 @@ async def _check_references(uow: UnitOfWork, details: JobDetails, assigning: boo
         )
         if assigning and not technician.details.active:
             raise ValidationFailed.single("technician_id", "technician is not active")
+    if details.appliance_id is not None:
+        appliance = await require(uow.appliances, "appliance", details.appliance_id, "appliance_id")
+        if appliance.details.customer_id != details.customer_id:
+            raise ValidationFailed.single(
+                "appliance_id", "the appliance belongs to another customer"
+            )
 
 
 async def create_job(uow: UnitOfWork, clock: Clock, details: JobDetails) -> Job:
@@ -81,8 +87,28 @@ async def start_job(uow: UnitOfWork, clock: Clock, job_id: int) -> Job:
 
 
 async def complete_job(uow: UnitOfWork, clock: Clock, job_id: int) -> Job:
-    """IN_PROGRESS → COMPLETED, stamping the completion date."""
-    return await _move(uow, clock, job_id, Job.complete)
+    """IN_PROGRESS → COMPLETED, stamping the completion date.
+
+    A job that names an appliance records the service on it in the same transaction
+    (its lastServiceDate only ever moves forward).
+    """
+    async with uow:
+        job = await require(uow.jobs, "job", job_id)
+        now = clock.now()
+        job.complete(now)
+        await uow.jobs.update(job)
+        await _record_service(uow, job, now)
+        await uow.commit()
+    return job
+
+
+async def _record_service(uow: UnitOfWork, job: Job, now: datetime) -> None:
+    if job.details.appliance_id is None:
+        return
+    assert job.id is not None and job.completion_date is not None
+    appliance = await uow.appliances.get(job.details.appliance_id)
+    if appliance is not None and appliance.record_service(job.id, job.completion_date, now):
+        await uow.appliances.update(appliance)
 
 
 async def cancel_job(uow: UnitOfWork, clock: Clock, job_id: int) -> Job:

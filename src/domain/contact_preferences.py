@@ -6,7 +6,7 @@ import enum
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.errors import ValidationFailed
@@ -42,7 +42,8 @@ SLOT_HOURS: dict[DaySlot, tuple[time, time]] = {
 DAY_KINDS = ("weekdays", "weekends")
 BCP47 = re.compile(
     r"^(?P<lang>[a-zA-Z]{2,3})(-(?P<script>[a-zA-Z]{4}))?(-(?P<region>[a-zA-Z]{2}|\d{3}))?"
-    r"(-([a-zA-Z0-9]{5,8}|\d[a-zA-Z0-9]{3}))*$"
+    r"(-([a-zA-Z0-9]{5,8}|\d[a-zA-Z0-9]{3}))*$",
+    re.ASCII,  # \d must not match other scripts' digits ("es-٤١٩")
 )
 
 
@@ -156,10 +157,38 @@ class ContactPreferences:
         tz = ZoneInfo(zone)
         local_day = instant.astimezone(tz).date()
         starts = sorted({quiet.start, *(SLOT_HOURS[s][0] for s in DaySlot)})
-        for day_offset in range(8):
+        # Contact becomes allowed either when the wall clock reaches a start (in a repeated
+        # fall-back hour that happens twice: fold 0 and 1), or when the offset changes and
+        # the clock jumps into an allowed window (a start inside a DST gap, or a fall-back).
+        candidates = set(_offset_changes(tz, instant, instant + timedelta(days=9)))
+        for day_offset in range(-1, 9):
             day = local_day + timedelta(days=day_offset)
             for start in starts:
-                candidate = datetime.combine(day, start, tzinfo=tz).astimezone(instant.tzinfo)
-                if candidate >= instant and self.allows(candidate, channel, zone, quiet):
-                    return candidate
+                for fold in (0, 1):
+                    local = datetime.combine(day, start, tzinfo=tz).replace(fold=fold)
+                    candidates.add(local.astimezone(UTC))
+        for candidate in sorted(c for c in candidates if c >= instant):
+            if self.allows(candidate, channel, zone, quiet):
+                return candidate.astimezone(instant.tzinfo)
         return None
+
+
+def _offset_changes(tz: ZoneInfo, start: datetime, end: datetime) -> list[datetime]:
+    """The instants in [start - 1s, end] at which `tz` changes its UTC offset."""
+    changes: list[datetime] = []
+    lo = int(start.timestamp()) - 1
+    before = datetime.fromtimestamp(lo, tz).utcoffset()
+    while lo < end.timestamp():
+        hi = lo + 3600
+        after = datetime.fromtimestamp(hi, tz).utcoffset()
+        if after != before:
+            left, right = lo, hi  # offset is `before` at left, `after` at right
+            while right - left > 1:
+                mid = (left + right) // 2
+                if datetime.fromtimestamp(mid, tz).utcoffset() == before:
+                    left = mid
+                else:
+                    right = mid
+            changes.append(datetime.fromtimestamp(right, UTC))
+        lo, before = hi, after
+    return changes

@@ -33,6 +33,14 @@ FOLLOW_UP_TRANSITIONS: dict[FollowUpStatus, frozenset[FollowUpStatus]] = {
 }
 
 
+def _checked_date(follow_up_date: datetime) -> datetime:
+    """An aware instant in UTC; a naive or out-of-range one is refused naming the field."""
+    errors: dict[str, str] = {}
+    checked = v.instant(errors, "follow_up_date", follow_up_date)
+    v.raise_if(errors)
+    return checked
+
+
 @dataclass(slots=True)
 class FollowUp:
     job_id: int
@@ -48,8 +56,9 @@ class FollowUp:
     def open(
         cls, job_id: int, customer_id: int, follow_up_date: datetime | None, now: datetime
     ) -> FollowUp:
-        if follow_up_date is not None and follow_up_date.tzinfo is None:
-            raise ValidationFailed.single("follow_up_date", "must include a UTC offset")
+        """A new follow-up: SCHEDULED when it has a date, PENDING otherwise."""
+        if follow_up_date is not None:
+            follow_up_date = _checked_date(follow_up_date)
         status = FollowUpStatus.SCHEDULED if follow_up_date is not None else FollowUpStatus.PENDING
         return cls(job_id, customer_id, now, status, follow_up_date)
 
@@ -61,17 +70,24 @@ class FollowUp:
         self.status = target
 
     def reschedule(self, follow_up_date: datetime) -> None:
-        if follow_up_date.tzinfo is None:
-            raise ValidationFailed.single("follow_up_date", "must include a UTC offset")
+        """Set or move the date of a follow-up not yet sent; a PENDING one becomes SCHEDULED."""
+        follow_up_date = _checked_date(follow_up_date)
         if self.status not in (FollowUpStatus.PENDING, FollowUpStatus.SCHEDULED):
             raise InvalidTransition("follow-up", self.status.value, "rescheduled")
         self.follow_up_date = follow_up_date
+        self.status = FollowUpStatus.SCHEDULED
 
     def record_feedback(self, rating: int | None, feedback: str | None) -> None:
+        """Record what the customer said; None leaves a value as it was."""
         errors: dict[str, str] = {}
         cleaned = v.optional_text(errors, "feedback", feedback, 5000)
+        if rating is not None:
+            try:
+                check_rating(rating, "satisfaction_rating")
+            except ValidationFailed as refused:
+                errors.update(refused.errors)
         v.raise_if(errors)
         if rating is not None:
-            self.satisfaction_rating = check_rating(rating, "satisfaction_rating")
+            self.satisfaction_rating = rating
         if cleaned is not None:
             self.feedback = cleaned

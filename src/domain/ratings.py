@@ -9,7 +9,9 @@ MAX_RATING = 5
 
 
 def check_rating(value: int, field: str = "rating") -> int:
-    if isinstance(value, bool) or not MIN_RATING <= value <= MAX_RATING:
+    # bool is an int subclass; 3.5 or "3" is not a whole number (and "3" would not compare).
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    if not whole or not MIN_RATING <= value <= MAX_RATING:
         raise ValidationFailed.single(
             field, f"must be a whole number from {MIN_RATING} to {MAX_RATING}"
         )

@@ -20,7 +20,8 @@ def new_referral_code() -> str:
 def normalize_referral_code(raw: str, field: str = "referral_code") -> str:
     """Accept `abcd-1234`, `ABCD 1234`, `O` for `0`; refuse anything not a code."""
     code = raw.strip().upper().replace("-", "").replace(" ", "").translate(_CONFUSABLE)
-    if len(code) != CODE_LENGTH or any(ch not in ALPHABET for ch in code):
+    # isascii: upper() maps some other letters into A-Z ("ß" becomes "SS"); no code has them.
+    if not raw.isascii() or len(code) != CODE_LENGTH or any(ch not in ALPHABET for ch in code):
         raise ValidationFailed.single(field, f"must be a {CODE_LENGTH}-character referral code")
     return code
 

@@ -9,7 +9,9 @@ from dependency_injector import containers, providers
 
 from adapters.argon2_hasher import Argon2PasswordHasher
 from adapters.clock import SystemClock
+from adapters.sqlalchemy.customer_view_query import SqlCustomerViewQuery
 from adapters.sqlalchemy.engine import EngineProbe, build_engine
+from adapters.sqlalchemy.financials_query import SqlFinancialsQuery
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from entrypoints.settings import Settings
 
@@ -36,6 +38,12 @@ class Container(containers.DeclarativeContainer):
     uow = providers.Factory(SqlUnitOfWork, engine)
     database_probe = providers.Factory(EngineProbe, engine)
     jwt_secret = providers.Singleton(_jwt_secret, settings)
+    customer_view_query = providers.Singleton(
+        lambda engine, s: SqlCustomerViewQuery(engine, s.default_currency), engine, settings
+    )
+    financials_query = providers.Singleton(
+        lambda engine, s: SqlFinancialsQuery(engine, s.default_currency), engine, settings
+    )
 
 
 def build_container(settings: Settings | None = None) -> Container:

@@ -55,6 +55,8 @@ class Settings:
     log_level: str = "INFO"
     sql_echo: bool = False
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    customer_view_cap: int = 100
+    default_currency: str = "USD"
 
     @property
     def is_production(self) -> bool:
@@ -78,8 +80,15 @@ class Settings:
         if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError("LOG_LEVEL", "must be DEBUG, INFO, WARNING or ERROR")
         origins = tuple(o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip())
+        currency = _get(env, "DEFAULT_CURRENCY", "USD", str.strip).upper()
+        if len(currency) != 3 or not currency.isalpha() or not currency.isascii():
+            raise SettingsError("DEFAULT_CURRENCY", "must be a three-letter ISO 4217 code")
         return cls(
             database_url=database_url,
+            customer_view_cap=_get(
+                env, "CUSTOMER_VIEW_CAP", "100", lambda r: _int("CUSTOMER_VIEW_CAP", r, 1, 1000)
+            ),
+            default_currency=currency,
             jwt_secret=secret,
             jwt_expiry_minutes=_get(
                 env, "JWT_EXPIRY_MINUTES", "60", lambda r: _int("JWT_EXPIRY_MINUTES", r, 1, 10080)

@@ -29,6 +29,7 @@ KEYS = {
     "technicianId",
     "description",
     "appliance",
+    "applianceId",
     "notes",
     "scheduledFor",
     "status",

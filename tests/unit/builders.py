@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from application import customers, jobs, technicians
+from application import appliances, customers, jobs, technicians
+from domain.appliance import ApplianceDetails
 from domain.customer import CustomerDetails
 from domain.expense import ExpenseDetails
 from domain.job import JobDetails
@@ -48,6 +49,17 @@ def job_details(customer_id: int, **changes: Any) -> JobDetails:
     return JobDetails(**(fields | changes))
 
 
+def appliance_details(customer_id: int, **changes: Any) -> ApplianceDetails:
+    fields: dict[str, Any] = {
+        "customer_id": customer_id,
+        "type": "refrigerator",
+        "brand": "Frigidaire",
+        "model_number": "FFTR1835VW",
+        "serial_number": "SN-0042",
+    }
+    return ApplianceDetails(**(fields | changes))
+
+
 def payment_details(customer_id: int, **changes: Any) -> PaymentDetails:
     fields: dict[str, Any] = {
         "customer_id": customer_id,
@@ -82,3 +94,22 @@ async def a_job(db: FakeDatabase, clock: FakeClock, customer_id: int, **changes:
     job = await jobs.create_job(db.uow(), clock, job_details(customer_id, **changes))
     assert job.id is not None
     return job.id
+
+
+async def an_appliance(db: FakeDatabase, clock: FakeClock, customer_id: int, **changes: Any) -> int:
+    """Store an appliance of the customer and return its id."""
+    appliance = await appliances.create_appliance(
+        db.uow(), clock, appliance_details(customer_id, **changes)
+    )
+    assert appliance.id is not None
+    return appliance.id
+
+
+async def a_completed_job(
+    db: FakeDatabase, clock: FakeClock, customer_id: int, **changes: Any
+) -> int:
+    """Store a job for the customer, start it and complete it (at the clock's time)."""
+    job_id = await a_job(db, clock, customer_id, **changes)
+    await jobs.start_job(db.uow(), clock, job_id)
+    await jobs.complete_job(db.uow(), clock, job_id)
+    return job_id

@@ -64,7 +64,8 @@ TRANSITIONS = {name: _transitions(name) for name in ZONES}
 @st.composite
 def zone_and_instant(draw: st.DrawFn) -> tuple[str, datetime]:
     zone = draw(st.sampled_from(ZONES))
-    if TRANSITIONS[zone] and draw(st.booleans()):
+    near_a_transition: bool = draw(st.booleans())
+    if TRANSITIONS[zone] and near_a_transition:
         near = draw(st.sampled_from(TRANSITIONS[zone]))
         minutes = draw(st.integers(-2 * 24 * 60, 2 * 24 * 60))
         seconds = draw(st.sampled_from([0, 0, 0, 1, 30, 59]))
@@ -76,7 +77,9 @@ def zone_and_instant(draw: st.DrawFn) -> tuple[str, datetime]:
 wall_clock = st.builds(time, st.integers(0, 23), st.sampled_from([0, 0, 15, 30, 45, 59]))
 quiet_hours = st.one_of(
     st.just(QuietHours()),
-    st.builds(QuietHours, st.builds(time, st.integers(5, 10)), st.builds(time, st.integers(17, 23))),
+    st.builds(
+        QuietHours, st.builds(time, st.integers(5, 10)), st.builds(time, st.integers(17, 23))
+    ),
     st.builds(QuietHours, wall_clock, wall_clock),
 )
 slot_sets = st.frozensets(st.sampled_from(list(DaySlot)))
@@ -149,24 +152,51 @@ def first_allowed_by_scan(
     return None
 
 
-@settings(max_examples=100, deadline=None)
-@given(preferences, zone_and_instant(), channels, quiet_hours)
-@example(  # São Paulo fall-back: Saturday 23:xx happens twice, the repeat is allowed
-    ContactPreferences(times=ContactTimes(frozenset(), frozenset({DaySlot.ANY}))),
-    ("America/Sao_Paulo", datetime(2018, 2, 18, 1, 40, tzinfo=UTC)),
-    ContactMethod.SMS,
-    QuietHours(time(22), time(23, 30)),
+Case = tuple[ContactPreferences, tuple[str, datetime], ContactMethod, QuietHours]
+
+
+@st.composite
+def quiet_hours_across_a_transition(draw: st.DrawFn) -> Case:
+    """Quiet hours starting in, before or after a DST gap or repeated hour, asked nearby."""
+    zone = draw(st.sampled_from([z for z in ZONES if TRANSITIONS[z]]))
+    change = draw(st.sampled_from(TRANSITIONS[zone]))
+    before = (change - timedelta(seconds=1)).astimezone(ZoneInfo(zone)).utcoffset()
+    assert before is not None
+    wall = (change + before).replace(tzinfo=None)  # the wall clock just as it changes
+    start = wall + timedelta(minutes=draw(st.integers(-90, 150)))
+    end = start + timedelta(minutes=draw(st.integers(1, 180)))
+    last = datetime.combine(start.date(), time(23, 59))
+    quiet = QuietHours(start.time(), min(end, last).time())
+    instant = change + timedelta(minutes=draw(st.integers(-24 * 60, 180)))
+    prefs = ContactPreferences(
+        times=draw(st.none() | st.builds(ContactTimes, slot_sets, slot_sets))
+    )
+    return prefs, (zone, instant), draw(channels), quiet
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.tuples(preferences, zone_and_instant(), channels, quiet_hours)
+    | quiet_hours_across_a_transition()
 )
-@example(  # New York spring-forward: a 02:30 quiet start is reached at 03:00 EDT
-    ContactPreferences(),
-    ("America/New_York", datetime(2024, 3, 10, 6, 0, tzinfo=UTC)),
-    ContactMethod.SMS,
-    QuietHours(time(2, 30), time(23)),
+@example(
+    (  # São Paulo fall-back: Saturday 23:xx happens twice, the repeat is allowed
+        ContactPreferences(times=ContactTimes(frozenset(), frozenset({DaySlot.ANY}))),
+        ("America/Sao_Paulo", datetime(2018, 2, 18, 1, 40, tzinfo=UTC)),
+        ContactMethod.SMS,
+        QuietHours(time(22), time(23, 30)),
+    )
 )
-def test_next_allowed_matches_a_minute_by_minute_scan(
-    prefs: ContactPreferences, at: tuple[str, datetime], channel: ContactMethod, q: QuietHours
-) -> None:
-    zone, instant = at
+@example(
+    (  # New York spring-forward: a 02:30 quiet start is reached at 03:00 EDT
+        ContactPreferences(),
+        ("America/New_York", datetime(2024, 3, 10, 6, 0, tzinfo=UTC)),
+        ContactMethod.SMS,
+        QuietHours(time(2, 30), time(23)),
+    )
+)
+def test_next_allowed_matches_a_minute_by_minute_scan(case: Case) -> None:
+    prefs, (zone, instant), channel, q = case
     scanned = first_allowed_by_scan(prefs, instant, channel, zone, q)
     found = prefs.next_allowed(instant, channel, zone, q)
     if scanned is not None:
@@ -252,7 +282,9 @@ def test_contact_times_parse_and_round_trip() -> None:
 
 @given(slot_sets, slot_sets)
 @settings(max_examples=50, deadline=None)
-def test_contact_times_documents_round_trip(weekdays: frozenset, weekends: frozenset) -> None:
+def test_contact_times_documents_round_trip(
+    weekdays: frozenset[DaySlot], weekends: frozenset[DaySlot]
+) -> None:
     times = ContactTimes(weekdays, weekends)
     assert ContactTimes.parse(times.to_document()) == times
 
@@ -267,7 +299,7 @@ def test_contact_times_documents_round_trip(weekdays: frozenset, weekends: froze
         ({"weekends": [None]}, "preferred_contact_times.weekends"),
     ],
 )
-def test_contact_times_parse_names_the_bad_path(doc: dict, key: str) -> None:
+def test_contact_times_parse_names_the_bad_path(doc: dict[str, object], key: str) -> None:
     with pytest.raises(ValidationFailed) as refused:
         ContactTimes.parse(doc)
     assert list(refused.value.errors) == [key]

@@ -142,6 +142,7 @@ class JobRepository(TableRepository[Job]):
             "completion_date": j.completion_date,
             "cancelled_at": j.cancelled_at,
             "created_at": j.created_at,
+            "appliance_id": d.appliance_id,
         }
 
     @staticmethod

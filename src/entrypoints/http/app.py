@@ -17,12 +17,20 @@ from application.ports.readiness import DatabaseProbe
 from application.ports.unit_of_work import UnitOfWork
 from entrypoints.container import Container
 from entrypoints.http.auth import build_jwt_auth
+from entrypoints.http.controllers.appliances import ApplianceController
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.customers import CustomerController
 from entrypoints.http.controllers.expenses import ExpenseController
+from entrypoints.http.controllers.financials import (
+    customer_financials_handler,
+    job_financials_handler,
+)
+from entrypoints.http.controllers.follow_ups import FollowUpController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.jobs import JobController
 from entrypoints.http.controllers.payments import PaymentController
+from entrypoints.http.controllers.reviews import ReviewController
+from entrypoints.http.controllers.technician_ratings import TechnicianRatingController
 from entrypoints.http.controllers.technicians import TechnicianController
 from entrypoints.http.controllers.users import UserController
 from entrypoints.http.problems import EXCEPTION_HANDLERS
@@ -44,6 +52,11 @@ def create_app(container: Container) -> Litestar:
         "password_hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
         "database_probe": Provide(lambda: container.database_probe(), sync_to_thread=False),
         "jwt_auth": Provide(lambda: jwt_auth, sync_to_thread=False),
+        "customer_view_query": Provide(
+            lambda: container.customer_view_query(), sync_to_thread=False
+        ),
+        "financials_query": Provide(lambda: container.financials_query(), sync_to_thread=False),
+        "settings": Provide(lambda: settings, sync_to_thread=False),
     }
     return Litestar(
         route_handlers=[
@@ -51,10 +64,16 @@ def create_app(container: Container) -> Litestar:
             AuthController,
             UserController,
             CustomerController,
+            customer_financials_handler,
+            job_financials_handler,
             TechnicianController,
             JobController,
             PaymentController,
             ExpenseController,
+            ApplianceController,
+            ReviewController,
+            TechnicianRatingController,
+            FollowUpController,
         ],
         dependencies=dependencies,
         on_app_init=[jwt_auth.on_app_init],

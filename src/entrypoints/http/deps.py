@@ -10,12 +10,17 @@ from litestar.security.jwt import JWTAuth
 
 from application.ports.clock import Clock
 from application.ports.password_hasher import PasswordHasher
+from application.ports.read_queries import CustomerViewQuery, FinancialsQuery
 from application.ports.readiness import DatabaseProbe
 from application.ports.unit_of_work import UnitOfWork
+from entrypoints.settings import Settings
 
 Uow: TypeAlias = SkipValidation[NamedDependency[UnitOfWork]]
 ClockDep: TypeAlias = SkipValidation[NamedDependency[Clock]]
 HasherDep: TypeAlias = SkipValidation[NamedDependency[PasswordHasher]]
 ProbeDep: TypeAlias = SkipValidation[NamedDependency[DatabaseProbe]]
 JwtDep: TypeAlias = SkipValidation[NamedDependency[JWTAuth]]  # type: ignore[type-arg]
+ViewQueryDep: TypeAlias = SkipValidation[NamedDependency[CustomerViewQuery]]
+FinancialsDep: TypeAlias = SkipValidation[NamedDependency[FinancialsQuery]]
+SettingsDep: TypeAlias = SkipValidation[NamedDependency[Settings]]
 PathId: TypeAlias = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]

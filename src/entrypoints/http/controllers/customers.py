@@ -1,4 +1,4 @@
-"""/customers."""
+"""/customers: CRUD, the whole Customer View, referrals and contact preferences."""
 
 from __future__ import annotations
 
@@ -11,10 +11,14 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application import customers as uc
+from application.customer_view import view_customer
+from application.read_models.customer_view import CustomerView
+from domain.contact_preferences import ContactMethod, ContactPreferences, ContactTimes, Frequency
 from domain.customer import Customer, CustomerDetails
-from entrypoints.http.deps import ClockDep, PathId, Uow
+from entrypoints.http.deps import ClockDep, PathId, SettingsDep, Uow, ViewQueryDep
 from entrypoints.http.wire import (
     Email,
+    Id,
     In,
     Limit,
     LongText,
@@ -28,6 +32,15 @@ from entrypoints.http.wire import (
     page_out,
 )
 
+ReferralCode = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
+ContactTimesDoc = Annotated[
+    dict[
+        Annotated[str, msgspec.Meta(max_length=20)],
+        list[Annotated[str, msgspec.Meta(max_length=20)]],
+    ],
+    msgspec.Meta(description='e.g. {"weekdays": ["morning", "afternoon"], "weekends": ["any"]}'),
+]
+
 
 class CustomerIn(In):
     name: Name
@@ -36,6 +49,7 @@ class CustomerIn(In):
     address: Annotated[str, msgspec.Meta(max_length=500)] | None = None
     time_zone: ShortText = "UTC"
     notes: LongText | None = None
+    referral_code: ReferralCode | None = None
 
     def details(self) -> CustomerDetails:
         return CustomerDetails(
@@ -52,10 +66,43 @@ class CustomerOut(Out):
     time_zone: str
     notes: str | None
     created_at: datetime
+    referral_code: str
+    referred_by_id: int | None
+    preferred_technician_id: int | None
+    preferred_contact_method: ContactMethod | None
+    preferred_contact_times: dict[str, list[str]] | None
+    communication_frequency_preference: Frequency | None
+    language_preference: str
+
+
+class ReferralOut(Out):
+    id: int
+    name: str
+    created_at: datetime
+
+
+class PreferredTechnicianIn(In):
+    technician_id: Id | None
+
+
+class CommunicationPreferencesIn(In):
+    preferred_contact_method: ContactMethod | None = None
+    preferred_contact_times: ContactTimesDoc | None = None
+    communication_frequency_preference: Frequency | None = None
+    language_preference: Annotated[str, msgspec.Meta(max_length=35)] = "en"
+
+    def preferences(self) -> ContactPreferences:
+        times = self.preferred_contact_times
+        return ContactPreferences(
+            method=self.preferred_contact_method,
+            times=ContactTimes.parse(times) if times is not None else None,
+            frequency=self.communication_frequency_preference,
+            language=self.language_preference,
+        )
 
 
 def customer_out(c: Customer) -> CustomerOut:
-    d = c.details
+    d, p = c.details, c.preferences
     assert c.id is not None
     return CustomerOut(
         id=c.id,
@@ -66,7 +113,19 @@ def customer_out(c: Customer) -> CustomerOut:
         time_zone=d.time_zone,
         notes=d.notes,
         created_at=c.created_at,
+        referral_code=c.referral_code,
+        referred_by_id=c.referred_by_id,
+        preferred_technician_id=c.preferred_technician_id,
+        preferred_contact_method=p.method,
+        preferred_contact_times=p.times.to_document() if p.times else None,
+        communication_frequency_preference=p.frequency,
+        language_preference=p.language,
     )
+
+
+def referral_out(c: Customer) -> ReferralOut:
+    assert c.id is not None
+    return ReferralOut(id=c.id, name=c.details.name, created_at=c.created_at)
 
 
 class CustomerController(Controller):
@@ -75,22 +134,51 @@ class CustomerController(Controller):
 
     @post("/", operation_id="createCustomer")
     async def create(self, data: JSONBody[CustomerIn], uow: Uow, clock: ClockDep) -> CustomerOut:
-        return customer_out(await uc.create_customer(uow, clock, data.details()))
+        customer = await uc.create_customer(uow, clock, data.details(), data.referral_code)
+        return customer_out(customer)
 
     @get("/", operation_id="listCustomers")
     async def list_(self, uow: Uow, limit: Limit = 50, offset: Offset = 0) -> PageOut[CustomerOut]:
         return page_out(await uc.list_customers(uow, list_query(limit, offset)), customer_out)
 
-    @get("/{customer_id:int}", operation_id="getCustomer")
-    async def get_one(self, customer_id: PathId, uow: Uow) -> CustomerOut:
-        return customer_out(await uc.get_customer(uow, customer_id))
+    @get("/{customer_id:int}", operation_id="getCustomerView")
+    async def get_one(
+        self, customer_id: PathId, customer_view_query: ViewQueryDep, settings: SettingsDep
+    ) -> CustomerView:
+        """The whole Customer View; each collection newest first, capped (see `collections`)."""
+        return await view_customer(customer_view_query, customer_id, settings.customer_view_cap)
 
     @put("/{customer_id:int}", operation_id="updateCustomer")
     async def update(
         self, customer_id: PathId, data: JSONBody[CustomerIn], uow: Uow
     ) -> CustomerOut:
-        return customer_out(await uc.update_customer(uow, customer_id, data.details()))
+        customer = await uc.update_customer(uow, customer_id, data.details(), data.referral_code)
+        return customer_out(customer)
 
     @delete("/{customer_id:int}", operation_id="deleteCustomer", status_code=HTTP_204_NO_CONTENT)
     async def remove(self, customer_id: PathId, uow: Uow) -> None:
         await uc.delete_customer(uow, customer_id)
+
+    @get("/{customer_id:int}/referrals", operation_id="listCustomerReferrals")
+    async def referrals(
+        self, customer_id: PathId, uow: Uow, limit: Limit = 50, offset: Offset = 0
+    ) -> PageOut[ReferralOut]:
+        page = await uc.list_referrals(uow, customer_id, list_query(limit, offset))
+        return page_out(page, referral_out)
+
+    @put("/{customer_id:int}/preferred-technician", operation_id="setPreferredTechnician")
+    async def preferred_technician(
+        self, customer_id: PathId, data: JSONBody[PreferredTechnicianIn], uow: Uow
+    ) -> CustomerOut:
+        customer = await uc.set_preferred_technician(uow, customer_id, data.technician_id)
+        return customer_out(customer)
+
+    @put(
+        "/{customer_id:int}/communication-preferences",
+        operation_id="setCommunicationPreferences",
+    )
+    async def communication_preferences(
+        self, customer_id: PathId, data: JSONBody[CommunicationPreferencesIn], uow: Uow
+    ) -> CustomerOut:
+        customer = await uc.set_communication_preferences(uow, customer_id, data.preferences())
+        return customer_out(customer)

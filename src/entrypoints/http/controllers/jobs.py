@@ -36,6 +36,7 @@ class JobIn(In):
     technician_id: Id | None = None
     appliance: ShortText | None = None
     notes: LongText | None = None
+    appliance_id: Id | None = None
 
     def details(self) -> JobDetails:
         return JobDetails(
@@ -45,6 +46,7 @@ class JobIn(In):
             self.technician_id,
             self.appliance,
             self.notes,
+            self.appliance_id,
         )
 
 
@@ -54,6 +56,7 @@ class JobOut(Out):
     technician_id: int | None
     description: str
     appliance: str | None
+    appliance_id: int | None
     notes: str | None
     scheduled_for: datetime
     status: JobStatus
@@ -72,6 +75,7 @@ def job_out(j: Job) -> JobOut:
         technician_id=d.technician_id,
         description=d.description,
         appliance=d.appliance,
+        appliance_id=d.appliance_id,
         notes=d.notes,
         scheduled_for=d.scheduled_for,
         status=j.status,

@@ -1,0 +1,137 @@
+"""The SQL of the financial figures: sums per currency, per payment method and per job."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+from sqlalchemy import ColumnElement, ScalarSelect, Select, func, or_, select
+
+from adapters.sqlalchemy import tables as t
+from adapters.sqlalchemy.json_sql import JsonSql
+from application.read_models.financials import JobTotals, MethodTotal, Totals
+from domain.money import minor_digits
+
+
+class Sum(msgspec.Struct, frozen=True):
+    currency: str
+    minor: int
+    key: str | int | None = None
+    count: int = 0
+
+
+SUMS = msgspec.json.Decoder(list[Sum])
+
+
+def money_text(minor: int, currency: str) -> str:
+    return format(Decimal(minor).scaleb(-minor_digits(currency)), "f")
+
+
+def customer_expense_filter(customer_id: Any) -> ColumnElement[bool]:
+    """Direct expenses of the customer or of any of their jobs: each expense row once."""
+    e = t.expenses
+    customer_jobs = select(t.jobs.c.id).where(t.jobs.c.customer_id == customer_id)
+    return or_(e.c.customer_id == customer_id, e.c.job_id.in_(customer_jobs))
+
+
+def _sums(
+    js: JsonSql, query: Select[Any], key: ColumnElement[Any] | None = None
+) -> ScalarSelect[Any]:
+    grouped = query.subquery()
+    fields: dict[str, ColumnElement[Any]] = {
+        "currency": grouped.c.currency,
+        "minor": grouped.c.minor,
+        "count": grouped.c.n,
+    }
+    if key is not None:
+        fields["key"] = grouped.c.key
+    return js.array_of(js.obj(**fields), grouped)
+
+
+def sums_by_currency(js: JsonSql, table: Any, where: ColumnElement[bool]) -> ScalarSelect[Any]:
+    query = (
+        select(
+            table.c.currency,
+            func.sum(table.c.amount_minor).label("minor"),
+            func.count().label("n"),
+        )
+        .where(where)
+        .group_by(table.c.currency)
+    )
+    return _sums(js, query)
+
+
+def sums_by(js: JsonSql, table: Any, key: Any, where: ColumnElement[bool]) -> ScalarSelect[Any]:
+    query = (
+        select(
+            key.label("key"),
+            table.c.currency,
+            func.sum(table.c.amount_minor).label("minor"),
+            func.count().label("n"),
+        )
+        .where(where)
+        .group_by(key, table.c.currency)
+    )
+    return _sums(js, query, key)
+
+
+def totals(revenue: Iterable[Sum], expenses: Iterable[Sum]) -> list[Totals]:
+    """Totals per currency, the largest turnover first (ties by currency code)."""
+    per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for s in revenue:
+        per[s.currency][0] += s.minor
+    for s in expenses:
+        per[s.currency][1] += s.minor
+    ordered = sorted(per.items(), key=lambda kv: (-(kv[1][0] + kv[1][1]), kv[0]))
+    return [
+        Totals(
+            currency=cur,
+            revenue=money_text(rev, cur),
+            expenses=money_text(exp, cur),
+            net=money_text(rev - exp, cur),
+        )
+        for cur, (rev, exp) in ordered
+    ]
+
+
+def main_and_others(all_totals: list[Totals], default_currency: str) -> tuple[Totals, list[Totals]]:
+    if not all_totals:
+        zero = money_text(0, default_currency)
+        return Totals(currency=default_currency, revenue=zero, expenses=zero, net=zero), []
+    return all_totals[0], all_totals[1:]
+
+
+def method_totals(rows: Iterable[Sum]) -> list[MethodTotal]:
+    return sorted(
+        (
+            MethodTotal(
+                payment_method=str(r.key),
+                currency=r.currency,
+                amount=money_text(r.minor, r.currency),
+                count=r.count,
+            )
+            for r in rows
+        ),
+        key=lambda m: (m.currency, m.payment_method),
+    )
+
+
+def job_totals(revenue: Iterable[Sum], expenses: Iterable[Sum]) -> list[JobTotals]:
+    per: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
+    for s in revenue:
+        per[(int(s.key or 0), s.currency)][0] += s.minor
+    for s in expenses:
+        per[(int(s.key or 0), s.currency)][1] += s.minor
+    return [
+        JobTotals(
+            job_id=job_id,
+            currency=cur,
+            revenue=money_text(rev, cur),
+            expenses=money_text(exp, cur),
+            net=money_text(rev - exp, cur),
+        )
+        for (job_id, cur), (rev, exp) in sorted(per.items(), key=lambda kv: (-kv[0][0], kv[0][1]))
+    ]

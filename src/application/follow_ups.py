@@ -1,0 +1,80 @@
+"""Follow-up use cases: open one after a job, move it along its state machine, list, read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from application.lookups import require
+from application.pagination import ListQuery, Page
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWork
+from domain.errors import ValidationFailed
+from domain.follow_up import FollowUp, FollowUpStatus
+
+
+@dataclass(slots=True)
+class NewFollowUp:
+    """A follow-up to open; the customer is the job's (when given, it must be)."""
+
+    job_id: int
+    customer_id: int | None = None
+    follow_up_date: datetime | None = None
+    satisfaction_rating: int | None = None
+    feedback: str | None = None
+
+
+@dataclass(slots=True)
+class FollowUpChanges:
+    """What an update may change; None leaves a value as it is."""
+
+    status: FollowUpStatus | None = None
+    follow_up_date: datetime | None = None
+    satisfaction_rating: int | None = None
+    feedback: str | None = None
+
+
+async def create_follow_up(uow: UnitOfWork, clock: Clock, new: NewFollowUp) -> FollowUp:
+    """Open a follow-up of a job: SCHEDULED when it has a date, PENDING otherwise."""
+    async with uow:
+        job = await require(uow.jobs, "job", new.job_id, "job_id")
+        customer_id = job.details.customer_id
+        if new.customer_id is not None and new.customer_id != customer_id:
+            raise ValidationFailed.single("customer_id", "is not the job's customer")
+        follow_up = FollowUp.open(new.job_id, customer_id, new.follow_up_date, clock.now())
+        follow_up.record_feedback(new.satisfaction_rating, new.feedback)
+        follow_up = await uow.follow_ups.add(follow_up)
+        await uow.commit()
+    return follow_up
+
+
+async def update_follow_up(
+    uow: UnitOfWork, follow_up_id: int, changes: FollowUpChanges
+) -> FollowUp:
+    """Reschedule, record feedback and move the status, in that order, all or nothing.
+
+    Rescheduling first lets one request set a date and move on (e.g. to SENT); an
+    illegal move raises InvalidTransition (a Conflict) and nothing is stored.
+    """
+    async with uow:
+        follow_up = await require(uow.follow_ups, "follow-up", follow_up_id)
+        if changes.follow_up_date is not None:
+            follow_up.reschedule(changes.follow_up_date)
+        follow_up.record_feedback(changes.satisfaction_rating, changes.feedback)
+        if changes.status is not None:
+            follow_up.move_to(changes.status)
+        await uow.follow_ups.update(follow_up)
+        await uow.commit()
+    return follow_up
+
+
+async def get_follow_up(uow: UnitOfWork, follow_up_id: int) -> FollowUp:
+    """One follow-up, or NotFound."""
+    async with uow:
+        return await require(uow.follow_ups, "follow-up", follow_up_id)
+
+
+async def list_follow_ups(uow: UnitOfWork, query: ListQuery) -> Page[FollowUp]:
+    """A page of follow-ups, newest first, filterable by customer, status and job."""
+    async with uow:
+        return await uow.follow_ups.list(query)

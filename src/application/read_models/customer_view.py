@@ -1,0 +1,137 @@
+"""The Customer View: everything about one customer on one screen."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import msgspec
+
+from application.read_models.financials import CustomerFinancials
+
+DEFAULT_COLLECTION_CAP = 100
+
+
+class _Item(msgspec.Struct, rename="camel", kw_only=True):
+    pass
+
+
+class Ref(_Item):
+    id: int
+    name: str
+
+
+class PaymentItem(_Item):
+    id: int
+    job_id: int | None
+    amount: str
+    currency: str
+    payment_method: str
+    reference: str | None
+    paid_at: datetime
+    created_at: datetime
+
+
+class ExpenseItem(_Item):
+    id: int
+    customer_id: int | None
+    job_id: int | None
+    amount: str
+    currency: str
+    category: str
+    description: str | None
+    incurred_at: datetime
+    created_at: datetime
+
+
+class ApplianceItem(_Item):
+    id: int
+    type: str
+    brand: str | None
+    model_number: str | None
+    serial_number: str | None
+    installed_on: date | None
+    last_service_date: datetime | None
+    job_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ReviewItem(_Item):
+    id: int
+    job_id: int
+    technician_id: int
+    rating: int
+    comment: str | None
+    created_at: datetime
+
+
+class JobItem(_Item):
+    id: int
+    technician_id: int | None
+    technician: Ref | None
+    description: str
+    appliance: str | None
+    appliance_id: int | None
+    notes: str | None
+    scheduled_for: datetime
+    status: str
+    started_at: datetime | None
+    completion_date: datetime | None
+    cancelled_at: datetime | None
+    created_at: datetime
+    reviews: list[ReviewItem] = []
+    expenses: list[ExpenseItem] = []
+
+
+class TechnicianRatingItem(_Item):
+    id: int
+    technician_id: int
+    job_id: int
+    rating: int
+    created_at: datetime
+
+
+class FollowUpItem(_Item):
+    id: int
+    job_id: int
+    status: str
+    satisfaction_rating: int | None
+    feedback: str | None
+    follow_up_date: datetime | None
+    created_at: datetime
+
+
+class CollectionInfo(_Item):
+    """How much of a collection the view holds: newest first, at most `limit` items."""
+
+    total: int
+    returned: int
+    truncated: bool
+
+
+class CustomerView(_Item):
+    id: int
+    name: str
+    phone: str | None
+    email: str | None
+    address: str | None
+    time_zone: str
+    notes: str | None
+    created_at: datetime
+    referral_code: str
+    preferred_contact_method: str | None
+    preferred_contact_times: dict[str, list[str]] | None
+    communication_frequency_preference: str | None
+    language_preference: str
+    referred_by: Ref | None
+    preferred_technician: Ref | None
+    payments: list[PaymentItem]
+    expenses: list[ExpenseItem]
+    appliances: list[ApplianceItem]
+    jobs: list[JobItem]
+    reviews: list[ReviewItem]
+    referrals: list[Ref]
+    customer_technician_ratings: list[TechnicianRatingItem]
+    follow_ups: list[FollowUpItem]
+    collections: dict[str, CollectionInfo]
+    financial_summary: CustomerFinancials

@@ -1,0 +1,41 @@
+"""Review use cases: a customer reviews one completed job; reviews are listed by filter."""
+
+from __future__ import annotations
+
+from application.lookups import require
+from application.pagination import ListQuery, Page
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWork
+from domain.errors import Conflict
+from domain.review import Review
+
+
+async def create_review(
+    uow: UnitOfWork,
+    clock: Clock,
+    job_id: int,
+    customer_id: int,
+    technician_id: int | None,
+    rating: int,
+    comment: str | None,
+) -> Review:
+    """Review a completed job, by its customer, about its technician; one review per job.
+
+    `technician_id` may be left out: the job's technician is reviewed.
+    """
+    async with uow:
+        job = await require(uow.jobs, "job", job_id, "job_id")
+        review = Review.of_job(job, customer_id, technician_id, rating, comment, clock.now())
+        existing = await uow.reviews.list(ListQuery(limit=1, filters={"job_id": job_id}))
+        if existing.total:
+            raise Conflict(f"job {job_id} has already been reviewed")
+        # The UNIQUE(job_id) constraint is the backstop against a concurrent second review.
+        review = await uow.reviews.add(review)
+        await uow.commit()
+    return review
+
+
+async def list_reviews(uow: UnitOfWork, query: ListQuery) -> Page[Review]:
+    """A page of reviews, newest first, filterable by job, customer and technician."""
+    async with uow:
+        return await uow.reviews.list(query)

@@ -1,0 +1,124 @@
+"""/follow-ups: checking in with a customer after a job, along the follow-up state machine."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from litestar import Controller, get, post, put
+from litestar.params import JSONBody, QueryParameter
+
+from application import follow_ups as uc
+from domain.follow_up import FollowUp, FollowUpStatus
+from entrypoints.http.deps import ClockDep, PathId, Uow
+from entrypoints.http.wire import (
+    CustomerIdFilter,
+    Id,
+    In,
+    JobIdFilter,
+    Limit,
+    LongText,
+    Offset,
+    Out,
+    PageOut,
+    list_query,
+    page_out,
+)
+
+
+class FollowUpIn(In):
+    job_id: Id
+    customer_id: Id | None = None
+    follow_up_date: datetime | None = None
+    # Checked by the domain (1-5), so an out-of-range rating is a 422 naming the field.
+    satisfaction_rating: int | None = None
+    feedback: LongText | None = None
+
+    def new(self) -> uc.NewFollowUp:
+        return uc.NewFollowUp(
+            job_id=self.job_id,
+            customer_id=self.customer_id,
+            follow_up_date=self.follow_up_date,
+            satisfaction_rating=self.satisfaction_rating,
+            feedback=self.feedback,
+        )
+
+
+class FollowUpUpdateIn(In):
+    """Every field optional: a missing one is left as it is."""
+
+    status: FollowUpStatus | None = None
+    follow_up_date: datetime | None = None
+    satisfaction_rating: int | None = None
+    feedback: LongText | None = None
+
+    def changes(self) -> uc.FollowUpChanges:
+        return uc.FollowUpChanges(
+            status=self.status,
+            follow_up_date=self.follow_up_date,
+            satisfaction_rating=self.satisfaction_rating,
+            feedback=self.feedback,
+        )
+
+
+class FollowUpOut(Out):
+    id: int
+    job_id: int
+    customer_id: int
+    status: FollowUpStatus
+    follow_up_date: datetime | None
+    satisfaction_rating: int | None
+    feedback: str | None
+    created_at: datetime
+
+
+def follow_up_out(f: FollowUp) -> FollowUpOut:
+    assert f.id is not None
+    return FollowUpOut(
+        id=f.id,
+        job_id=f.job_id,
+        customer_id=f.customer_id,
+        status=f.status,
+        follow_up_date=f.follow_up_date,
+        satisfaction_rating=f.satisfaction_rating,
+        feedback=f.feedback,
+        created_at=f.created_at,
+    )
+
+
+class FollowUpController(Controller):
+    path = "/follow-ups"
+    tags = ["follow-ups"]
+
+    @post("/", operation_id="createFollowUp")
+    async def create(self, data: JSONBody[FollowUpIn], uow: Uow, clock: ClockDep) -> FollowUpOut:
+        return follow_up_out(await uc.create_follow_up(uow, clock, data.new()))
+
+    @get("/", operation_id="listFollowUps")
+    async def list_(
+        self,
+        uow: Uow,
+        limit: Limit = 50,
+        offset: Offset = 0,
+        customer_id: CustomerIdFilter = None,
+        status: Annotated[FollowUpStatus | None, QueryParameter(name="status")] = None,
+        job_id: JobIdFilter = None,
+    ) -> PageOut[FollowUpOut]:
+        query = list_query(
+            limit,
+            offset,
+            customer_id=customer_id,
+            status=status.value if status else None,
+            job_id=job_id,
+        )
+        return page_out(await uc.list_follow_ups(uow, query), follow_up_out)
+
+    @get("/{follow_up_id:int}", operation_id="getFollowUp")
+    async def get_one(self, follow_up_id: PathId, uow: Uow) -> FollowUpOut:
+        return follow_up_out(await uc.get_follow_up(uow, follow_up_id))
+
+    @put("/{follow_up_id:int}", operation_id="updateFollowUp")
+    async def update(
+        self, follow_up_id: PathId, data: JSONBody[FollowUpUpdateIn], uow: Uow
+    ) -> FollowUpOut:
+        return follow_up_out(await uc.update_follow_up(uow, follow_up_id, data.changes()))

@@ -1,0 +1,91 @@
+"""/reviews: a customer's review of one completed job."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from litestar import Controller, get, post
+from litestar.params import JSONBody
+
+from application import reviews as uc
+from domain.review import Review
+from entrypoints.http.deps import ClockDep, Uow
+from entrypoints.http.wire import (
+    CustomerIdFilter,
+    Id,
+    In,
+    JobIdFilter,
+    Limit,
+    LongText,
+    Offset,
+    Out,
+    PageOut,
+    TechnicianIdFilter,
+    list_query,
+    page_out,
+)
+
+
+class ReviewIn(In):
+    job_id: Id
+    customer_id: Id
+    # Checked by the domain (1-5), so an out-of-range rating is a 422 naming `rating`.
+    rating: int
+    technician_id: Id | None = None
+    comment: LongText | None = None
+
+
+class ReviewOut(Out):
+    id: int
+    job_id: int
+    customer_id: int
+    technician_id: int
+    rating: int
+    comment: str | None
+    created_at: datetime
+
+
+def review_out(r: Review) -> ReviewOut:
+    assert r.id is not None
+    return ReviewOut(
+        id=r.id,
+        job_id=r.job_id,
+        customer_id=r.customer_id,
+        technician_id=r.technician_id,
+        rating=r.rating,
+        comment=r.comment,
+        created_at=r.created_at,
+    )
+
+
+class ReviewController(Controller):
+    path = "/reviews"
+    tags = ["reviews"]
+
+    @post("/", operation_id="createReview")
+    async def create(self, data: JSONBody[ReviewIn], uow: Uow, clock: ClockDep) -> ReviewOut:
+        review = await uc.create_review(
+            uow,
+            clock,
+            job_id=data.job_id,
+            customer_id=data.customer_id,
+            technician_id=data.technician_id,
+            rating=data.rating,
+            comment=data.comment,
+        )
+        return review_out(review)
+
+    @get("/", operation_id="listReviews")
+    async def list_(
+        self,
+        uow: Uow,
+        limit: Limit = 50,
+        offset: Offset = 0,
+        job_id: JobIdFilter = None,
+        customer_id: CustomerIdFilter = None,
+        technician_id: TechnicianIdFilter = None,
+    ) -> PageOut[ReviewOut]:
+        query = list_query(
+            limit, offset, job_id=job_id, customer_id=customer_id, technician_id=technician_id
+        )
+        return page_out(await uc.list_reviews(uow, query), review_out)

@@ -1,0 +1,73 @@
+"""/customers/{id}/technician-rating(s): how a customer rated the technicians of their jobs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from litestar import Controller, get, post
+from litestar.params import JSONBody
+
+from application import technician_ratings as uc
+from domain.review import TechnicianRating
+from entrypoints.http.deps import ClockDep, PathId, Uow
+from entrypoints.http.wire import Id, In, Limit, Offset, Out, PageOut, list_query, page_out
+
+
+class TechnicianRatingIn(In):
+    technician_id: Id
+    job_id: Id
+    # Checked by the domain (1-5), so an out-of-range rating is a 422 naming `rating`.
+    rating: int
+
+
+class TechnicianRatingOut(Out):
+    id: int
+    customer_id: int
+    technician_id: int
+    job_id: int
+    rating: int
+    created_at: datetime
+
+
+def technician_rating_out(x: TechnicianRating) -> TechnicianRatingOut:
+    assert x.id is not None
+    return TechnicianRatingOut(
+        id=x.id,
+        customer_id=x.customer_id,
+        technician_id=x.technician_id,
+        job_id=x.job_id,
+        rating=x.rating,
+        created_at=x.created_at,
+    )
+
+
+class TechnicianRatingController(Controller):
+    """A second controller on the /customers prefix, for the customer's ratings."""
+
+    path = "/customers"
+    tags = ["customers"]
+
+    @get("/{customer_id:int}/technician-ratings", operation_id="listCustomerTechnicianRatings")
+    async def list_(
+        self, customer_id: PathId, uow: Uow, limit: Limit = 50, offset: Offset = 0
+    ) -> PageOut[TechnicianRatingOut]:
+        page = await uc.list_technician_ratings(uow, customer_id, list_query(limit, offset))
+        return page_out(page, technician_rating_out)
+
+    @post("/{customer_id:int}/technician-rating", operation_id="rateCustomerTechnician")
+    async def rate(
+        self,
+        customer_id: PathId,
+        data: JSONBody[TechnicianRatingIn],
+        uow: Uow,
+        clock: ClockDep,
+    ) -> TechnicianRatingOut:
+        rated = await uc.rate_technician(
+            uow,
+            clock,
+            customer_id=customer_id,
+            technician_id=data.technician_id,
+            job_id=data.job_id,
+            rating=data.rating,
+        )
+        return technician_rating_out(rated)
