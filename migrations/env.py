@@ -34,7 +34,17 @@ async def _run_online() -> None:
     engine = build_engine(_url())
     try:
         async with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                # Batch mode rebuilds a table (copy, DROP, rename); with foreign keys enforced,
+                # dropping a table other rows reference fails. Enforcement is switched off for
+                # the migration (before any transaction, as SQLite requires) and checked after.
+                await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             await connection.run_sync(_configure)
+            if sqlite:
+                broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                if broken:
+                    raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
             await connection.commit()
     finally:
         await engine.dispose()

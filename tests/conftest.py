@@ -67,6 +67,9 @@ async def truncate_all(engine: AsyncEngine) -> None:
         if engine.dialect.name == "postgresql":
             await conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
         else:
+            # Self- and cross-references first, so rows can go in reverse dependency order.
+            await conn.execute(text("UPDATE customers SET referred_by_id = NULL"))
+            await conn.execute(text("UPDATE jobs SET appliance_id = NULL"))
             for name in reversed(names):
                 await conn.execute(text(f"DELETE FROM {name}"))
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from application.lookups import require
+from application.lookups import refuse_if_any, require
 from application.pagination import ListQuery, Page
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
-from domain.errors import Conflict
 from domain.review import Review
 
 
@@ -26,10 +25,7 @@ async def create_review(
     async with uow:
         job = await require(uow.jobs, "job", job_id, "job_id")
         review = Review.of_job(job, customer_id, technician_id, rating, comment, clock.now())
-        existing = await uow.reviews.list(ListQuery(limit=1, filters={"job_id": job_id}))
-        if existing.total:
-            raise Conflict(f"job {job_id} has already been reviewed")
-        # The UNIQUE(job_id) constraint is the backstop against a concurrent second review.
+        await refuse_if_any(uow.reviews, f"job {job_id} has already been reviewed", job_id=job_id)
         review = await uow.reviews.add(review)
         await uow.commit()
     return review

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from application.lookups import require
+from application.lookups import refuse_if_any, require
 from application.pagination import ListQuery, Page
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
-from domain.errors import Conflict, ValidationFailed
+from domain.errors import ValidationFailed
 from domain.review import TechnicianRating
 
 
@@ -29,9 +29,8 @@ async def rate_technician(
         if job.details.customer_id != customer_id:
             raise ValidationFailed.single("job_id", "is not a job of this customer")
         rated = TechnicianRating.of_job(job, customer_id, technician_id, rating, clock.now())
-        existing = await uow.technician_ratings.list(ListQuery(limit=1, filters={"job_id": job_id}))
-        if existing.total:
-            raise Conflict(f"the technician of job {job_id} has already been rated")
+        message = f"the technician of job {job_id} has already been rated"
+        await refuse_if_any(uow.technician_ratings, message, job_id=job_id)
         rated = await uow.technician_ratings.add(rated)
         await uow.commit()
     return rated

@@ -52,6 +52,26 @@ def expense_body(**overrides: Any) -> dict[str, Any]:
     }
 
 
+def appliance_body(customer_id: int, /, **overrides: Any) -> dict[str, Any]:
+    return {
+        "customerId": customer_id,
+        "type": "refrigerator",
+        "brand": "Frigidaire",
+        "modelNumber": "FFTR1835VW",
+        "serialNumber": "SN-0042",
+        **overrides,
+    }
+
+
+def review_body(job: dict[str, Any], /, **overrides: Any) -> dict[str, Any]:
+    """A review of `job` (a job as the API returned it) by its own customer."""
+    return {"jobId": job["id"], "customerId": job["customerId"], "rating": 5, **overrides}
+
+
+def follow_up_body(job_id: int, /, **overrides: Any) -> dict[str, Any]:
+    return {"jobId": job_id, **overrides}
+
+
 async def created(client: httpx.AsyncClient, path: str, body: Any, headers: Headers) -> Any:
     response = await client.post(path, json=body, headers=headers)
     assert response.status_code == 201, response.text
@@ -72,6 +92,46 @@ async def create_job(
     if customer_id is None:
         customer_id = (await create_customer(client, headers))["id"]
     return await created(client, "/jobs", job_body(customer_id, **overrides), headers)
+
+
+async def create_appliance(
+    client: httpx.AsyncClient, headers: Headers, customer_id: int | None = None, **overrides: Any
+) -> Any:
+    if customer_id is None:
+        customer_id = (await create_customer(client, headers))["id"]
+    return await created(client, "/appliances", appliance_body(customer_id, **overrides), headers)
+
+
+async def move_job(client: httpx.AsyncClient, headers: Headers, job_id: int, *steps: str) -> Any:
+    """Take the job through lifecycle steps ("start", "complete", "cancel"); the last reply."""
+    body: Any = None
+    for step in steps:
+        response = await client.post(f"/jobs/{job_id}/{step}", headers=headers)
+        assert response.status_code == 200, response.text
+        body = response.json()
+    return body
+
+
+async def create_completed_job(
+    client: httpx.AsyncClient, headers: Headers, customer_id: int | None = None, **overrides: Any
+) -> Any:
+    """A job with a technician (a new one unless `technicianId` is given), started, completed."""
+    if "technicianId" not in overrides:
+        overrides["technicianId"] = (await create_technician(client, headers))["id"]
+    job = await create_job(client, headers, customer_id, **overrides)
+    return await move_job(client, headers, job["id"], "start", "complete")
+
+
+async def create_review(
+    client: httpx.AsyncClient, headers: Headers, job: dict[str, Any], **overrides: Any
+) -> Any:
+    return await created(client, "/reviews", review_body(job, **overrides), headers)
+
+
+async def create_follow_up(
+    client: httpx.AsyncClient, headers: Headers, job_id: int, **overrides: Any
+) -> Any:
+    return await created(client, "/follow-ups", follow_up_body(job_id, **overrides), headers)
 
 
 async def create_payment(
@@ -113,9 +173,13 @@ async def rejected(
     body: Any,
     status: int,
     field: str | None = None,
+    collection: str | None = None,
 ) -> dict[str, Any]:
-    """The write is refused with a problem document and leaves the collection as it was."""
-    collection = "/" + url.strip("/").split("/")[0]
+    """The write is refused with a problem document and leaves the collection as it was.
+
+    `collection` is the list to compare (by default the first segment of `url`).
+    """
+    collection = collection or "/" + url.strip("/").split("/")[0]
     before = await listing(client, collection, headers)
     content = body if isinstance(body, bytes) else None
     response = await client.request(

@@ -66,9 +66,7 @@ async def test_bad_details_store_nothing(
     assert db.rows("appliances") == []
 
 
-async def test_update_revises_details_and_keeps_history(
-    db: FakeDatabase, clock: FakeClock
-) -> None:
+async def test_update_revises_details_and_keeps_history(db: FakeDatabase, clock: FakeClock) -> None:
     customer_id = await a_customer(db, clock)
     appliance_id = await an_appliance(db, clock, customer_id)
     job_id = await a_job(db, clock, customer_id, appliance_id=appliance_id)

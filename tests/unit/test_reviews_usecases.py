@@ -53,7 +53,11 @@ async def test_a_completed_job_is_reviewed_once(
         parties["customer"],
         parties["technician"],
     )
-    assert (created.rating, created.comment, created.created_at) == (5, "Quick and tidy", clock.now())
+    assert (created.rating, created.comment, created.created_at) == (
+        5,
+        "Quick and tidy",
+        clock.now(),
+    )
     with pytest.raises(Conflict, match="already been reviewed"):
         await review(db, clock, parties, technician_id=parties["technician"], rating=1)
     assert db.rows("reviews") == [created]
@@ -132,7 +136,9 @@ async def test_list_filters_by_job_customer_and_technician(
     assert await ids(job_id=parties["job"]) == [first.id]
     assert await ids(customer_id=parties["other_customer"]) == [second.id]
     assert await ids(technician_id=parties["technician"]) == [first.id]
-    assert await ids(technician_id=parties["technician"], customer_id=parties["other_customer"]) == []
+    assert (
+        await ids(technician_id=parties["technician"], customer_id=parties["other_customer"]) == []
+    )
 
 
 # Technician ratings

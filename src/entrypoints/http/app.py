@@ -27,6 +27,7 @@ from entrypoints.http.controllers.financials import (
 )
 from entrypoints.http.controllers.follow_ups import FollowUpController
 from entrypoints.http.controllers.health import HealthController
+from entrypoints.http.controllers.insights import CustomerInsightsController
 from entrypoints.http.controllers.jobs import JobController
 from entrypoints.http.controllers.payments import PaymentController
 from entrypoints.http.controllers.reviews import ReviewController
@@ -57,6 +58,7 @@ def create_app(container: Container) -> Litestar:
         ),
         "financials_query": Provide(lambda: container.financials_query(), sync_to_thread=False),
         "settings": Provide(lambda: settings, sync_to_thread=False),
+        "insights": Provide(lambda: container.insight_context(), sync_to_thread=False),
     }
     return Litestar(
         route_handlers=[
@@ -64,6 +66,7 @@ def create_app(container: Container) -> Litestar:
             AuthController,
             UserController,
             CustomerController,
+            CustomerInsightsController,
             customer_financials_handler,
             job_financials_handler,
             TechnicianController,

@@ -8,6 +8,7 @@ from litestar.di import NamedDependency
 from litestar.params import PathParameter, SkipValidation
 from litestar.security.jwt import JWTAuth
 
+from application.insights.context import InsightContext
 from application.ports.clock import Clock
 from application.ports.password_hasher import PasswordHasher
 from application.ports.read_queries import CustomerViewQuery, FinancialsQuery
@@ -23,4 +24,5 @@ JwtDep: TypeAlias = SkipValidation[NamedDependency[JWTAuth]]  # type: ignore[typ
 ViewQueryDep: TypeAlias = SkipValidation[NamedDependency[CustomerViewQuery]]
 FinancialsDep: TypeAlias = SkipValidation[NamedDependency[FinancialsQuery]]
 SettingsDep: TypeAlias = SkipValidation[NamedDependency[Settings]]
+InsightsDep: TypeAlias = SkipValidation[NamedDependency[InsightContext]]
 PathId: TypeAlias = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]

@@ -10,6 +10,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from application.llm.errors import LlmError, LlmRateLimited
 from domain.errors import (
     Conflict,
     DomainError,
@@ -104,6 +105,13 @@ def on_domain(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     return problem(400, str(exc))
 
 
+def on_llm(_: Request[Any, Any, Any], exc: LlmError) -> Response[Any]:
+    if isinstance(exc, LlmRateLimited):
+        retry = str(exc.retry_after_seconds or 30)
+        return problem(503, f"{exc}; retry later", headers={"Retry-After": retry})
+    return problem(502, str(exc))
+
+
 def on_unexpected(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error", exc_info=exc)
     return problem(HTTP_500_INTERNAL_SERVER_ERROR, "internal error; it has been logged")
@@ -113,6 +121,7 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     ValidationException: on_validation,
     HTTPException: on_http,
     DomainError: on_domain,
+    LlmError: on_llm,
     Exception: on_unexpected,
 }
 __all__ = ["EXCEPTION_HANDLERS", "MediaType", "camel", "problem"]

@@ -1,0 +1,90 @@
+"""`make bench` / `python -m bench`: the Customer View benchmark on SQLite and PostgreSQL.
+
+Environment:
+  BENCH_POSTGRES_URL (else FIELDCRM_TEST_POSTGRES_URL)  also run on PostgreSQL; the bench
+      creates and drops its own database `fieldcrm_bench` on that server.
+  BENCH_REQUESTS (default 400), BENCH_WARMUP (default 50)  timed and warm-up requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from bench.customer_view import Result, run
+from bench.databases import bench_postgres_database, drop_postgres_database
+from entrypoints import migrate
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    return int(raw) if raw.strip() else default
+
+
+def _print(results: list[Result]) -> None:
+    print()
+    print("Customer View, GET /customers/{id}: app vs one-query floor (same run, same database)")
+    header = (
+        f"{'database':<12}{'rows':>6}{'app p50':>10}{'app p99':>10}{'floor p50':>11}"
+        f"{'floor p99':>11}{'ratio p50':>11}{'ratio p99':>11}{'SQL/GET':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        print(
+            f"{r.database:<12}{r.related_rows:>6}{r.app.p50_ms:>10.2f}{r.app.p99_ms:>10.2f}"
+            f"{r.floor.p50_ms:>11.2f}{r.floor.p99_ms:>11.2f}{r.ratio_p50:>11.2f}"
+            f"{r.ratio_p99:>11.2f}{r.statements_per_get:>9}"
+        )
+    print("(times in ms; rows = related rows in the view; SQL/GET = statements seen by")
+    print(" before_cursor_execute during one GET, the auth user lookup included)")
+    for r in results:
+        print()
+        print(
+            f"{r.database} ({r.server_version}): {r.requests} timed requests each side, "
+            f"{r.rows_in_database} rows in the database, response {r.response_bytes} bytes "
+            f"(floor {r.floor_bytes} bytes); means: app {r.app.mean_ms:.2f} ms, "
+            f"floor {r.floor.mean_ms:.2f} ms"
+        )
+        for n, statement in enumerate(r.statements, 1):
+            print(f"  statement {n}: {statement}...")
+        print(f"  {'step of the app path, timed alone':<56}{'p50':>8}{'p99':>8}")
+        for name, timing in r.parts.items():
+            print(f"  {name:<56}{timing.p50_ms:>8.2f}{timing.p99_ms:>8.2f}")
+
+
+def main() -> int:
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per request
+    requests = _int_env("BENCH_REQUESTS", 400)
+    warmup = _int_env("BENCH_WARMUP", 50)
+    postgres_url = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get(
+        "FIELDCRM_TEST_POSTGRES_URL", ""
+    )
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="fieldcrm-bench-") as tmp:
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+        migrate.upgrade(url)
+        print("SQLite: migrated, seeding and measuring...", flush=True)
+        results.append(asyncio.run(run(url, "SQLite", requests, warmup)))
+    if postgres_url:
+        url = asyncio.run(bench_postgres_database(postgres_url))
+        try:
+            migrate.upgrade(url)
+            print("PostgreSQL: migrated, seeding and measuring...", flush=True)
+            results.append(asyncio.run(run(url, "PostgreSQL", requests, warmup)))
+        finally:
+            asyncio.run(drop_postgres_database(postgres_url))
+    else:
+        print("PostgreSQL: skipped (set BENCH_POSTGRES_URL to include it)")
+    _print(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

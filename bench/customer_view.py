@@ -1,0 +1,260 @@
+"""GET /customers/{id} through the real app versus the one-query floor, on one database."""
+
+from __future__ import annotations
+
+import gc
+import math
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import msgspec
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.argon2_hasher import Argon2PasswordHasher
+from application import users as user_cases
+from application.users import active_user
+from bench.floor import Floor
+from bench.seed import Plan, seed
+from domain.user import Role
+from entrypoints.container import build_container
+from entrypoints.http.app import create_app
+from entrypoints.settings import Settings
+
+JWT_SECRET = "bench-secret-" + "x" * 40
+USERNAME, PASSWORD = "bench-office", "correct-horse-42"
+CAP = 500  # above every collection's size: the app returns all rows, like the floor
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    p50_ms: float
+    p99_ms: float
+    mean_ms: float
+
+    @classmethod
+    def of(cls, samples_ns: list[int]) -> Timing:
+        ordered = sorted(samples_ns)
+        p99 = ordered[math.ceil(0.99 * len(ordered)) - 1]  # nearest rank
+        return cls(
+            p50_ms=statistics.median(ordered) / 1e6,
+            p99_ms=p99 / 1e6,
+            mean_ms=statistics.fmean(ordered) / 1e6,
+        )
+
+
+@dataclass(slots=True)
+class Result:
+    database: str
+    server_version: str
+    related_rows: int
+    rows_in_database: int
+    response_bytes: int
+    floor_bytes: int
+    requests: int
+    app: Timing
+    floor: Timing
+    statements_per_get: int
+    statements: list[str]
+    parts: dict[str, Timing] = field(default_factory=dict)
+
+    @property
+    def ratio_p50(self) -> float:
+        return self.app.p50_ms / self.floor.p50_ms
+
+    @property
+    def ratio_p99(self) -> float:
+        return self.app.p99_ms / self.floor.p99_ms
+
+
+async def _timed(fn: Callable[[], Awaitable[Any]]) -> int:
+    start = time.perf_counter_ns()
+    await fn()
+    return time.perf_counter_ns() - start
+
+
+def _ids(items: list[dict[str, Any]]) -> list[int]:
+    return [item["id"] for item in items]
+
+
+def check_same_data(view: dict[str, Any], floor: dict[str, Any]) -> None:
+    """The floor returns what the app returns: same rows, same order, same counts and sums."""
+    pairs = {
+        "jobs": "jobs",
+        "payments": "payments",
+        "expenses": "expenses",
+        "appliances": "appliances",
+        "reviews": "reviews",
+        "referrals": "referrals",
+        "customerTechnicianRatings": "customer_technician_ratings",
+        "followUps": "follow_ups",
+    }
+    for app_name, floor_name in pairs.items():
+        assert _ids(view[app_name]) == _ids(floor[floor_name]), app_name
+        info = view["collections"][app_name]
+        assert info["total"] == floor[f"{floor_name}_total"], app_name
+        assert info["returned"] == info["total"] and not info["truncated"], app_name
+    for app_job, floor_job in zip(view["jobs"], floor["jobs"], strict=True):
+        assert _ids(app_job["reviews"]) == _ids(floor_job["reviews"]), app_job["id"]
+        assert _ids(app_job["expenses"]) == _ids(floor_job["expenses"]), app_job["id"]
+        tech = app_job["technician"]
+        assert (tech and tech["name"]) == (floor_job["technicianName"] if tech else None)
+    assert view["referredBy"]["name"] == floor["referred_by_name"]
+    assert view["preferredTechnician"]["name"] == floor["preferred_technician_name"]
+    summary = view["financialSummary"]
+    revenue = {s["currency"]: s["minor"] for s in floor["fin_revenue"]}
+    expenses = {s["currency"]: s["minor"] for s in floor["fin_expenses"]}
+    currency = summary["currency"]
+    digits = 10 ** (len(summary["revenue"].split(".")[1]) if "." in summary["revenue"] else 0)
+    assert round(float(summary["revenue"]) * digits) == revenue.get(currency, 0)
+    assert round(float(summary["expenses"]) * digits) == expenses.get(currency, 0)
+    assert len(summary["byJob"]) == len(
+        {(s["key"], s["currency"]) for s in floor["fin_job_revenue"] + floor["fin_job_expenses"]}
+    )
+
+
+async def run(url: str, label: str, requests: int, warmup: int) -> Result:
+    settings = Settings(
+        database_url=url,
+        jwt_secret=JWT_SECRET,
+        environment="test",
+        customer_view_cap=CAP,
+    )
+    container = build_container(settings)
+    # Only the one login pays for the password hash; GETs never hash. Keep set-up quick.
+    container.password_hasher.override(Argon2PasswordHasher(time_cost=1, memory_cost=1024))
+    engine: AsyncEngine = container.engine()
+    try:
+        plan = Plan()
+        seeded = await seed(engine, plan)
+        customer_id = seeded.customer_id
+        app = create_app(container)
+        await user_cases.create_user(
+            container.uow(),
+            container.clock(),
+            container.password_hasher(),
+            user_cases.NewUser(USERNAME, PASSWORD, Role.OFFICE),
+        )
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            login = await client.post(
+                "/auth/login", json={"username": USERNAME, "password": PASSWORD}
+            )
+            login.raise_for_status()
+            headers = {"Authorization": f"Bearer {login.json()['accessToken']}"}
+            path = f"/customers/{customer_id}"
+            floor = Floor(engine)
+
+            async def get_app() -> httpx.Response:
+                response = await client.get(path, headers=headers)
+                if response.status_code != 200:
+                    raise RuntimeError(f"GET {path}: {response.status_code} {response.text}")
+                return response
+
+            async def get_floor() -> bytes:
+                body = await floor.fetch(customer_id, CAP)
+                assert body is not None
+                return body
+
+            first = await get_app()
+            floor_body = await get_floor()
+            view, floor_doc = first.json(), msgspec.json.decode(floor_body)
+            check_same_data(view, floor_doc)
+            related = sum(info["total"] for info in view["collections"].values())
+
+            statements: list[str] = []
+
+            def count(_c: Any, _cur: Any, statement: str, *_: Any) -> None:
+                statements.append(statement)
+
+            event.listen(engine.sync_engine, "before_cursor_execute", count)
+            try:
+                await get_app()
+            finally:
+                event.remove(engine.sync_engine, "before_cursor_execute", count)
+
+            for _ in range(warmup):
+                await get_app()
+                await get_floor()
+            gc.collect()
+            app_ns: list[int] = []
+            floor_ns: list[int] = []
+            for _ in range(requests):  # interleaved, so drift hits both sides alike
+                app_ns.append(await _timed(get_app))
+                floor_ns.append(await _timed(get_floor))
+
+            parts = await _parts(container, customer_id, requests // 2)
+        async with engine.connect() as conn:
+            version = (await conn.exec_driver_sql(_VERSION_SQL[engine.dialect.name])).scalar()
+        return Result(
+            database=label,
+            server_version=str(version),
+            related_rows=related,
+            rows_in_database=seeded.rows_in_database,
+            response_bytes=len(first.content),
+            floor_bytes=len(floor_body),
+            requests=requests,
+            app=Timing.of(app_ns),
+            floor=Timing.of(floor_ns),
+            statements_per_get=len(statements),
+            statements=[" ".join(s.split())[:70] for s in statements],
+            parts=parts,
+        )
+    finally:
+        await engine.dispose()
+
+
+_VERSION_SQL = {
+    "sqlite": "SELECT 'SQLite ' || sqlite_version()",
+    "postgresql": "SHOW server_version",
+}
+
+
+async def _parts(container: Any, customer_id: int, n: int) -> dict[str, Timing]:
+    """Where the app's time goes: each step of the GET timed on its own."""
+    query = container.customer_view_query()
+    engine: AsyncEngine = container.engine()
+    user_id = 1
+    view = await query.customer_view(customer_id, CAP)
+    encoder = msgspec.json.Encoder()
+    statement = query._query  # the compiled-once Select the read model executes
+    params = {"customer_id": customer_id, "cap": CAP}
+
+    async def execute_only() -> None:
+        async with engine.connect() as conn:
+            (await conn.execute(statement, params)).first()
+
+    async def full_query() -> None:
+        await query.customer_view(customer_id, CAP)
+
+    async def auth_lookup() -> None:
+        await active_user(container.uow(), user_id)
+
+    async def encode() -> None:
+        encoder.encode(view)
+
+    row_holder: list[Any] = []
+    async with engine.connect() as conn:
+        row_holder.append((await conn.execute(statement, params)).first())
+
+    async def assemble() -> None:
+        query._assemble(row_holder[0], customer_id, CAP)
+
+    steps = {
+        "view SELECT: execute + fetch (SQLAlchemy Core)": execute_only,
+        "view read model: execute + assemble Structs": full_query,
+        "  of which assemble (msgspec decode, sort, Structs)": assemble,
+        "encode CustomerView to JSON (msgspec)": encode,
+        "auth: load the token's user (one SELECT in a UoW)": auth_lookup,
+    }
+    timings: dict[str, Timing] = {}
+    for name, fn in steps.items():
+        for _ in range(20):
+            await fn()
+        gc.collect()
+        timings[name] = Timing.of([await _timed(fn) for _ in range(n)])
+    return timings

@@ -1,0 +1,1 @@
+"""Cache adapters: Redis and in-memory TTL."""

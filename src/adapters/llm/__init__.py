@@ -1,0 +1,1 @@
+"""LLM adapters: OpenAI-compatible servers and the offline, deterministic answerer."""

@@ -1,0 +1,28 @@
+"""What every insight use case needs: the Customer View, the LLM gateway, clock and shop."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from application.llm.gateway import LlmGateway
+from application.ports.clock import Clock
+from application.ports.read_queries import CustomerViewQuery
+from application.ports.unit_of_work import UnitOfWork
+from domain.contact_preferences import QuietHours
+
+
+@dataclass(frozen=True, slots=True)
+class InsightContext:
+    views: CustomerViewQuery
+    llm: LlmGateway
+    clock: Clock
+    uow: Callable[[], UnitOfWork]
+    shop_name: str = "the shop"
+    quiet_hours: QuietHours = field(default_factory=QuietHours)
+
+
+def inline(text: str, max_len: int = 200) -> str:
+    """A customer-supplied value placed inline in a prompt: one line, bounded, no fences."""
+    cleaned = " ".join(text.split()).replace("<<<", "").replace(">>>", "")
+    return cleaned[:max_len]

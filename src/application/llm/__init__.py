@@ -1,0 +1,1 @@
+"""LLM insights: versioned prompts, grounded answers, caching and the eight use cases."""
