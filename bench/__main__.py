@@ -4,6 +4,8 @@ Environment:
   BENCH_POSTGRES_URL (else FIELDCRM_TEST_POSTGRES_URL)  also run on PostgreSQL; the bench
       creates and drops its own database `fieldcrm_bench` on that server.
   BENCH_REQUESTS (default 400), BENCH_WARMUP (default 50)  timed and warm-up requests.
+  BENCH_OTHER_CUSTOMERS (default 400)  customers around the benchmarked one (each with jobs,
+      payments, expenses...): raise it to see how the view scales with the table sizes.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from bench.customer_view import Result, run
 from bench.databases import bench_postgres_database, drop_postgres_database
+from bench.seed import Plan
 from entrypoints import migrate
 
 
@@ -61,7 +64,9 @@ def _print(results: list[Result]) -> None:
 
 def main() -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per request
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     requests = _int_env("BENCH_REQUESTS", 400)
+    others = _int_env("BENCH_OTHER_CUSTOMERS", Plan().other_customers)
     warmup = _int_env("BENCH_WARMUP", 50)
     postgres_url = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get(
         "FIELDCRM_TEST_POSTGRES_URL", ""
@@ -71,13 +76,13 @@ def main() -> int:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
         migrate.upgrade(url)
         print("SQLite: migrated, seeding and measuring...", flush=True)
-        results.append(asyncio.run(run(url, "SQLite", requests, warmup)))
+        results.append(asyncio.run(run(url, "SQLite", requests, warmup, others)))
     if postgres_url:
         url = asyncio.run(bench_postgres_database(postgres_url))
         try:
             migrate.upgrade(url)
             print("PostgreSQL: migrated, seeding and measuring...", flush=True)
-            results.append(asyncio.run(run(url, "PostgreSQL", requests, warmup)))
+            results.append(asyncio.run(run(url, "PostgreSQL", requests, warmup, others)))
         finally:
             asyncio.run(drop_postgres_database(postgres_url))
     else:

@@ -117,7 +117,9 @@ def check_same_data(view: dict[str, Any], floor: dict[str, Any]) -> None:
     )
 
 
-async def run(url: str, label: str, requests: int, warmup: int) -> Result:
+async def run(
+    url: str, label: str, requests: int, warmup: int, other_customers: int = 400
+) -> Result:
     settings = Settings(
         database_url=url,
         jwt_secret=JWT_SECRET,
@@ -129,7 +131,7 @@ async def run(url: str, label: str, requests: int, warmup: int) -> Result:
     container.password_hasher.override(Argon2PasswordHasher(time_cost=1, memory_cost=1024))
     engine: AsyncEngine = container.engine()
     try:
-        plan = Plan()
+        plan = Plan(other_customers=other_customers)
         seeded = await seed(engine, plan)
         customer_id = seeded.customer_id
         app = create_app(container)
@@ -187,7 +189,22 @@ async def run(url: str, label: str, requests: int, warmup: int) -> Result:
                 app_ns.append(await _timed(get_app))
                 floor_ns.append(await _timed(get_floor))
 
-            parts = await _parts(container, customer_id, requests // 2)
+            async def get_health() -> None:
+                (await client.get("/health")).raise_for_status()
+
+            async def floor_execute_only() -> None:
+                async with engine.connect() as conn:
+                    (await conn.exec_driver_sql(floor.sql, floor.params(customer_id, CAP))).first()
+
+            parts = await _parts(
+                container,
+                customer_id,
+                requests // 2,
+                {
+                    "floor SELECT: execute + fetch (exec_driver_sql)": floor_execute_only,
+                    "HTTP/ASGI alone: GET /health via httpx (no auth, no DB)": get_health,
+                },
+            )
         async with engine.connect() as conn:
             version = (await conn.exec_driver_sql(_VERSION_SQL[engine.dialect.name])).scalar()
         return Result(
@@ -214,7 +231,9 @@ _VERSION_SQL = {
 }
 
 
-async def _parts(container: Any, customer_id: int, n: int) -> dict[str, Timing]:
+async def _parts(
+    container: Any, customer_id: int, n: int, extra: dict[str, Callable[[], Awaitable[Any]]]
+) -> dict[str, Timing]:
     """Where the app's time goes: each step of the GET timed on its own."""
     query = container.customer_view_query()
     engine: AsyncEngine = container.engine()
@@ -250,6 +269,7 @@ async def _parts(container: Any, customer_id: int, n: int) -> dict[str, Timing]:
         "  of which assemble (msgspec decode, sort, Structs)": assemble,
         "encode CustomerView to JSON (msgspec)": encode,
         "auth: load the token's user (one SELECT in a UoW)": auth_lookup,
+        **extra,
     }
     timings: dict[str, Timing] = {}
     for name, fn in steps.items():

@@ -46,6 +46,7 @@ class Customer:
     referred_by_id: int | None = None
     preferred_technician_id: int | None = None
     preferences: ContactPreferences = field(default_factory=ContactPreferences)
+    marketing_consent: bool = False
     id: int | None = None
 
     @classmethod

@@ -46,6 +46,7 @@ class CustomerRepository(TableRepository[Customer]):
             "preferred_contact_times": p.times.to_document() if p.times else None,
             "communication_frequency_preference": p.frequency.value if p.frequency else None,
             "language_preference": p.language,
+            "marketing_consent": c.marketing_consent,
         }
 
     @staticmethod
@@ -70,6 +71,7 @@ class CustomerRepository(TableRepository[Customer]):
             referred_by_id=r.referred_by_id,
             preferred_technician_id=r.preferred_technician_id,
             preferences=preferences,
+            marketing_consent=r.marketing_consent,
             id=r.id,
         )
 

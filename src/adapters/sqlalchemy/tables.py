@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from adapters.sqlalchemy.types import UtcDateTime
@@ -67,6 +69,7 @@ customers = Table(
     Column("preferred_contact_times", JSON),
     Column("communication_frequency_preference", String(10)),
     Column("language_preference", String(35), nullable=False, server_default="en"),
+    Column("marketing_consent", Boolean, nullable=False, server_default=false()),
     Index(None, "name"),
     Index(None, "referred_by_id"),
     Index(None, "preferred_technician_id"),
@@ -218,4 +221,90 @@ service_follow_ups = Table(
         "satisfaction_rating IS NULL OR satisfaction_rating BETWEEN 1 AND 5",
         name="satisfaction_rating_range",
     ),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _fk("customers.id", nullable=False),
+    _fk("service_follow_ups.id", nullable=True, name="follow_up_id", ondelete="SET NULL"),
+    _fk("jobs.id", nullable=True, ondelete="SET NULL"),
+    Column("purpose", String(20), nullable=False),
+    Column("channel", String(10), nullable=False),
+    Column("recipient", String(320), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("language", String(35), nullable=False),
+    Column("scheduled_for", UtcDateTime, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("provider_message_id", String(64)),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text),
+    Column("idempotency_key", String(200), nullable=False, unique=True),
+    Column("sent_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index(None, "status", "scheduled_for"),
+    Index(None, "customer_id", "sent_at"),
+    Index(None, "follow_up_id"),
+    Index(None, "job_id"),
+    Index(None, "provider_message_id"),
+)
+
+consent_changes = Table(
+    "consent_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _fk("customers.id", nullable=False),
+    Column("channel", String(10), nullable=False),
+    Column("opted_out", Boolean, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("source", String(100), nullable=False),
+    Index(None, "customer_id"),
+)
+
+maintenance_alerts = Table(
+    "maintenance_alerts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _fk("appliances.id", nullable=False, ondelete="CASCADE"),
+    _fk("customers.id", nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("appliance_id"),
+    Index(None, "customer_id"),
+    Index(None, "status", "due_date"),
+)
+
+call_tasks = Table(
+    "call_tasks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _fk("customers.id", nullable=False),
+    _fk("messages.id", nullable=True, name="message_id", ondelete="SET NULL"),
+    Column("body", Text, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index(None, "customer_id"),
+    Index(None, "message_id"),
+)
+
+scheduler_runs = Table(
+    "scheduler_runs",
+    metadata,
+    Column("job_name", String(100), primary_key=True),
+    Column("period_key", String(100), primary_key=True),
+    Column("claimed_at", UtcDateTime, nullable=False),
+    Column("claimed_by", String(200), nullable=False),
+)
+
+webhook_events = Table(
+    "webhook_events",
+    metadata,
+    Column("token", String(200), primary_key=True),
+    Column("received_at", UtcDateTime, nullable=False),
 )

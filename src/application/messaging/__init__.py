@@ -1,0 +1,1 @@
+"""Proactive messaging: the outbox, sending, consent and provider callbacks."""

@@ -1,0 +1,1 @@
+"""Messaging: the outbox message, its state machine, consent and the send policy."""
