@@ -30,7 +30,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests migrations
+	$(BIN)/ruff check src tests migrations bench
 	$(BIN)/mypy
 
 bench: $(STAMP)

@@ -4,6 +4,8 @@ Environment:
   BENCH_POSTGRES_URL (else FIELDCRM_TEST_POSTGRES_URL)  also run on PostgreSQL; the bench
       creates and drops its own database `fieldcrm_bench` on that server.
   BENCH_REQUESTS (default 400), BENCH_WARMUP (default 50)  timed and warm-up requests.
+  BENCH_SCHEDULER_CUSTOMERS (default 10000), BENCH_SCHEDULER_RUNS (default 5)  the scheduler
+      pass (bench/scheduler_pass.py), in its own database `fieldcrm_bench_scheduler`.
   BENCH_OTHER_CUSTOMERS (default 400)  customers around the benchmarked one (each with jobs,
       payments, expenses...): raise it to see how the view scales with the table sizes.
 """
@@ -19,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from bench import scheduler_pass
 from bench.customer_view import Result, run
 from bench.databases import bench_postgres_database, drop_postgres_database
 from bench.seed import Plan
@@ -57,9 +60,9 @@ def _print(results: list[Result]) -> None:
         )
         for n, statement in enumerate(r.statements, 1):
             print(f"  statement {n}: {statement}...")
-        print(f"  {'step of the app path, timed alone':<56}{'p50':>8}{'p99':>8}")
+        print(f"  {'each step timed alone (round-robin)':<58}{'p50':>8}{'p99':>8}")
         for name, timing in r.parts.items():
-            print(f"  {name:<56}{timing.p50_ms:>8.2f}{timing.p99_ms:>8.2f}")
+            print(f"  {name:<58}{timing.p50_ms:>8.2f}{timing.p99_ms:>8.2f}")
 
 
 def main() -> int:
@@ -88,6 +91,7 @@ def main() -> int:
     else:
         print("PostgreSQL: skipped (set BENCH_POSTGRES_URL to include it)")
     _print(results)
+    scheduler_pass.run_all(postgres_url)
     return 0
 
 

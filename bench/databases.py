@@ -20,13 +20,13 @@ async def _admin(url: str, statements: list[str]) -> None:
         await admin.dispose()
 
 
-async def bench_postgres_database(url: str) -> str:
-    """A fresh, empty `fieldcrm_bench` database; returns its URL."""
+async def bench_postgres_database(url: str, name: str = DATABASE) -> str:
+    """A fresh, empty database `name` (`fieldcrm_bench`) on that server; returns its URL."""
     await _admin(
-        url, [f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)', f'CREATE DATABASE "{DATABASE}"']
+        url, [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"']
     )
-    return make_url(url).set(database=DATABASE).render_as_string(hide_password=False)
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
-async def drop_postgres_database(url: str) -> None:
-    await _admin(url, [f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'])
+async def drop_postgres_database(url: str, name: str = DATABASE) -> None:
+    await _admin(url, [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])

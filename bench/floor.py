@@ -288,8 +288,11 @@ class Floor:
         async with self._engine.connect() as conn:
             result = await conn.exec_driver_sql(self.sql, self.params(customer_id, cap))
             row = result.first()
-        if row is None:
-            return None
+        return None if row is None else self.to_json(row)
+
+    @staticmethod
+    def to_json(row: Any) -> bytes:
+        """The row as one JSON document: JSON columns decoded (untyped), then all encoded."""
         document: dict[str, Any] = {}
         for name, value in row._mapping.items():
             document[name] = _decode(value) if name in JSON_COLUMNS and value is not None else value

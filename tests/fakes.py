@@ -6,19 +6,27 @@ opens a transaction over it, the way the real `SqlUnitOfWork` is used once per r
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, cast
 
 from application.pagination import ListQuery, Page
+from application.ports.outbox import SendResult
 from domain.appliance import Appliance
 from domain.customer import Customer
 from domain.errors import Conflict, ValidationFailed
 from domain.expense import Expense
 from domain.follow_up import FollowUp
 from domain.job import Job
+from domain.maintenance_alert import MaintenanceAlert
+from domain.messaging.call_task import CallTask
+from domain.messaging.consent import ConsentChange
+from domain.messaging.message import Message, MessageStatus, Purpose
 from domain.payment import Payment
 from domain.review import Review, TechnicianRating
 from domain.technician import Technician
@@ -37,6 +45,11 @@ TABLES = (
     "reviews",
     "technician_ratings",
     "follow_ups",
+    "maintenance_alerts",
+    "messages",
+    "consent_changes",
+    "call_tasks",
+    "webhook_events",
 )
 
 # Foreign keys of each table: column -> referenced table (all ON DELETE RESTRICT).
@@ -54,11 +67,18 @@ FOREIGN_KEYS: dict[str, dict[str, str]] = {
         "technician_id": "technicians",
     },
     "follow_ups": {"job_id": "jobs", "customer_id": "customers"},
+    # appliance_id (ON DELETE CASCADE in SQL) is not modelled by the fake.
+    "maintenance_alerts": {"customer_id": "customers"},
+    "messages": {"customer_id": "customers"},
+    "consent_changes": {"customer_id": "customers"},
+    "call_tasks": {"customer_id": "customers"},
 }
 # Foreign keys declared ON DELETE SET NULL: checked on write, cleared when the parent goes.
 SET_NULL_KEYS: dict[str, dict[str, str]] = {
     "jobs": {"appliance_id": "appliances"},
     "appliances": {"job_id": "jobs"},
+    "messages": {"follow_up_id": "follow_ups", "job_id": "jobs"},
+    "call_tasks": {"message_id": "messages"},
 }
 # Columns whose value is unique per table (UNIQUE constraints).
 UNIQUE: dict[str, tuple[str, ...]] = {
@@ -66,6 +86,9 @@ UNIQUE: dict[str, tuple[str, ...]] = {
     "users": ("username",),
     "reviews": ("job_id",),
     "technician_ratings": ("job_id",),
+    "follow_ups": ("suggestion_key",),
+    "maintenance_alerts": ("appliance_id",),
+    "messages": ("idempotency_key",),
 }
 
 # The filters each list accepts, as in the SQL repositories.
@@ -80,6 +103,9 @@ FILTERABLE: dict[str, frozenset[str]] = {
     "payments": frozenset({"customer_id", "job_id"}),
     "expenses": frozenset({"customer_id", "job_id"}),
     "users": frozenset({"role", "active"}),
+    "maintenance_alerts": frozenset({"customer_id", "status"}),
+    "messages": frozenset({"customer_id", "status", "follow_up_id", "job_id"}),
+    "call_tasks": frozenset({"customer_id", "status", "message_id"}),
 }
 
 DEFAULT_NOW = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
@@ -203,6 +229,8 @@ class FakeRepository(Generic[T]):
     def _check_unique(self, entity: Any) -> None:
         for column in UNIQUE.get(self._table, ()):
             value = field_value(entity, column)
+            if value is None:  # like SQL, UNIQUE lets any number of NULLs in
+                continue
             if any(
                 field_value(other, column) == value and cast(Any, other).id != entity.id
                 for other in self._rows.values()
@@ -273,6 +301,10 @@ class FakeCustomerRepository(FakeRepository[Customer]):
         found = next((c for c in self._rows.values() if c.referral_code == code), None)
         return copy.deepcopy(found)
 
+    async def find_by_phone(self, phone: str) -> list[Customer]:
+        found = [c for _, c in sorted(self._rows.items(), reverse=True) if c.details.phone == phone]
+        return copy.deepcopy(found)
+
     async def referral_chain(self, customer_id: int) -> list[int]:
         chain: list[int] = []
         current = self._rows.get(customer_id)
@@ -282,6 +314,37 @@ class FakeCustomerRepository(FakeRepository[Customer]):
             chain.append(current.referred_by_id)
             current = self._rows.get(current.referred_by_id)
         return chain
+
+
+class FakeJobRepository(FakeRepository[Job]):
+    """Jobs, also counted per technician for workload."""
+
+    async def open_job_counts(
+        self,
+        technician_ids: Sequence[int],
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> dict[int, int]:
+        wanted = set(technician_ids)
+        counts: dict[int, int] = {}
+        for job in self._rows.values():
+            tech = job.details.technician_id
+            if tech not in wanted or job.status.value not in ("SCHEDULED", "IN_PROGRESS"):
+                continue
+            when = job.details.scheduled_for
+            if (start is not None and when < start) or (end is not None and when >= end):
+                continue
+            counts[tech] = counts.get(tech, 0) + 1
+        return counts
+
+
+class FakeMaintenanceAlertRepository(FakeRepository[MaintenanceAlert]):
+    """Alerts, one per appliance."""
+
+    async def for_appliances(self, appliance_ids: Sequence[int]) -> dict[int, MaintenanceAlert]:
+        wanted = set(appliance_ids)
+        rows = self._rows.values()
+        return {a.appliance_id: copy.deepcopy(a) for a in rows if a.appliance_id in wanted}
 
 
 class FakeUnitOfWork:
@@ -296,7 +359,7 @@ class FakeUnitOfWork:
         self._used = False
         self.customers = FakeCustomerRepository(self.db, "customers")
         self.technicians = FakeRepository[Technician](self.db, "technicians")
-        self.jobs = FakeRepository[Job](self.db, "jobs")
+        self.jobs = FakeJobRepository(self.db, "jobs")
         self.payments = FakeRepository[Payment](self.db, "payments")
         self.expenses = FakeRepository[Expense](self.db, "expenses")
         self.users = FakeUserRepository(self.db, "users")
@@ -304,6 +367,11 @@ class FakeUnitOfWork:
         self.reviews = FakeRepository[Review](self.db, "reviews")
         self.technician_ratings = FakeRepository[TechnicianRating](self.db, "technician_ratings")
         self.follow_ups = FakeRepository[FollowUp](self.db, "follow_ups")
+        self.maintenance_alerts = FakeMaintenanceAlertRepository(self.db, "maintenance_alerts")
+        self.messages = FakeMessageRepository(self.db, "messages")
+        self.consents = FakeConsentRepository(self.db, "consent_changes")
+        self.call_tasks = FakeRepository[CallTask](self.db, "call_tasks")
+        self.webhook_events = FakeWebhookEventRepository(self.db)
 
     async def __aenter__(self) -> Self:
         if self._used:
@@ -335,3 +403,145 @@ class FakeUnitOfWork:
         # Stored rows are never mutated in place (repositories store copies), so copying
         # the dicts is enough to restore them.
         return {name: dict(rows) for name, rows in self.db.tables.items()}
+
+
+# --- The outbox: messages (with the atomic claim), consent, webhook receipts, a sender ---
+
+
+class FakeMessageRepository(FakeRepository[Message]):
+    """The outbox. Like the SQL conditional UPDATE, `claim` checks and sets with no await
+    in between, so of two tasks racing for a message exactly one gets it."""
+
+    def _matching(self, **wanted: object) -> list[Message]:
+        return [
+            row
+            for _, row in sorted(self._rows.items())
+            if all(getattr(row, k) == v for k, v in wanted.items())
+        ]
+
+    async def get_by_idempotency_key(self, key: str) -> Message | None:
+        found = self._matching(idempotency_key=key)
+        return copy.deepcopy(found[-1]) if found else None
+
+    async def get_by_provider_id(self, provider_message_id: str) -> Message | None:
+        found = self._matching(provider_message_id=provider_message_id)
+        return copy.deepcopy(found[-1]) if found else None
+
+    async def due_ids(self, now: datetime, limit: int) -> list[int]:
+        due = [
+            m
+            for m in self._rows.values()
+            if m.status is MessageStatus.SCHEDULED and m.scheduled_for <= now
+        ]
+        due.sort(key=lambda m: (m.scheduled_for, m.id))
+        return [cast(int, m.id) for m in due[:limit]]
+
+    async def claim(self, message_id: int, now: datetime) -> Message | None:
+        rows = self._rows
+        stored = rows.get(message_id)
+        if (
+            stored is None
+            or stored.status is not MessageStatus.SCHEDULED
+            or stored.scheduled_for > now
+        ):
+            return None
+        claimed = copy.deepcopy(stored)
+        claimed.status = MessageStatus.SENDING
+        claimed.attempts += 1
+        claimed.updated_at = now
+        rows[message_id] = copy.deepcopy(claimed)
+        return claimed
+
+    async def update_if_status(self, message: Message, expected: MessageStatus) -> bool:
+        rows = self._rows
+        stored = rows.get(cast(int, message.id))
+        if stored is None or stored.status is not expected:
+            return False
+        self._check_unique(message)
+        self._db.check_references(self._table, message)
+        rows[cast(int, message.id)] = copy.deepcopy(message)
+        return True
+
+    async def stale_sending(self, updated_before: datetime, limit: int) -> list[Message]:
+        stale = [
+            m
+            for m in self._rows.values()
+            if m.status is MessageStatus.SENDING and m.updated_at < updated_before
+        ]
+        stale.sort(key=lambda m: (m.updated_at, m.id))
+        return copy.deepcopy(stale[:limit])
+
+    async def recent_sends(self, customer_id: int, since: datetime) -> list[datetime]:
+        return [
+            m.sent_at
+            for m in self._rows.values()
+            if m.customer_id == customer_id
+            and m.purpose is not Purpose.TRANSACTIONAL
+            and m.sent_at is not None
+            and m.sent_at >= since
+        ]
+
+
+@dataclass(slots=True)
+class ConsentRow:
+    customer_id: int
+    change: ConsentChange
+    id: int | None = None
+
+
+class FakeConsentRepository:
+    def __init__(self, db: FakeDatabase, table: str) -> None:
+        self._rows = FakeRepository[ConsentRow](db, table)
+
+    async def changes(self, customer_id: int) -> list[ConsentChange]:
+        rows = [r for r in self._rows._rows.values() if r.customer_id == customer_id]
+        return [r.change for r in sorted(rows, key=lambda r: (r.change.at, r.id or 0))]
+
+    async def record(self, customer_id: int, change: ConsentChange) -> None:
+        await self._rows.add(ConsentRow(customer_id, change))
+
+
+class FakeWebhookEventRepository:
+    """Receipts keyed by token, like the table's primary key."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    async def remember(self, token: str, at: datetime) -> bool:
+        if not self._db.in_transaction:
+            raise RuntimeError("repository used outside its unit of work")
+        seen = cast(dict[Any, Any], self._db.tables["webhook_events"])
+        if token in seen:
+            return False
+        seen[token] = at
+        return True
+
+
+class FakeSender:
+    """A MessageSender that records every send (with the clock's instant) and can be told
+    to fail: `fail_with` holds SendErrors raised by the next sends, in order."""
+
+    def __init__(self, clock: FakeClock | None = None, pause: bool = True) -> None:
+        self.clock = clock
+        self.pause = pause
+        self.sent: list[tuple[int, datetime | None]] = []
+        self.fail_with: list[Exception] = []
+        self.statuses: dict[str, MessageStatus] = {}
+        self.status_queries: list[str] = []
+
+    async def send(self, message: Message) -> SendResult:
+        if self.pause:
+            await asyncio.sleep(0)  # let other tasks run, as a network call would
+        if self.fail_with:
+            raise self.fail_with.pop(0)
+        assert message.id is not None
+        self.sent.append((message.id, self.clock.now() if self.clock else None))
+        return SendResult(f"SM{len(self.sent):032d}")
+
+    async def fetch_status(self, message: Message) -> MessageStatus | None:
+        assert message.provider_message_id is not None
+        self.status_queries.append(message.provider_message_id)
+        return self.statuses.get(message.provider_message_id)
+
+    def sent_ids(self) -> list[int]:
+        return [message_id for message_id, _ in self.sent]

@@ -6,11 +6,25 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from application.lookups import require
+from application.messaging.outbox import enqueue
 from application.pagination import ListQuery, Page
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
+from domain import validation as v
+from domain.contact_preferences import ContactMethod
 from domain.errors import ValidationFailed
 from domain.follow_up import FollowUp, FollowUpStatus
+from domain.messaging.message import Message, Purpose, compose
+
+
+@dataclass(slots=True)
+class FollowUpMessage:
+    """A message to schedule with a new follow-up (queued in the same transaction)."""
+
+    body: str
+    channel: ContactMethod | None = None  # None: the customer's preferred channel
+    scheduled_for: datetime | None = None  # None: the follow-up date, else now
+    purpose: Purpose = Purpose.TRANSACTIONAL
 
 
 @dataclass(slots=True)
@@ -22,6 +36,7 @@ class NewFollowUp:
     follow_up_date: datetime | None = None
     satisfaction_rating: int | None = None
     feedback: str | None = None
+    message: FollowUpMessage | None = None
 
 
 @dataclass(slots=True)
@@ -35,17 +50,64 @@ class FollowUpChanges:
 
 
 async def create_follow_up(uow: UnitOfWork, clock: Clock, new: NewFollowUp) -> FollowUp:
-    """Open a follow-up of a job: SCHEDULED when it has a date, PENDING otherwise."""
+    """Open a follow-up of a job: SCHEDULED when it has a date, PENDING otherwise.
+
+    With `new.message`, the message is queued in the outbox in the same transaction
+    (idempotency key `follow-up:<id>:message`) and the follow-up is SCHEDULED for it.
+    """
+    now = clock.now()
     async with uow:
         job = await require(uow.jobs, "job", new.job_id, "job_id")
         customer_id = job.details.customer_id
         if new.customer_id is not None and new.customer_id != customer_id:
             raise ValidationFailed.single("customer_id", "is not the job's customer")
-        follow_up = FollowUp.open(new.job_id, customer_id, new.follow_up_date, clock.now())
+        follow_up = FollowUp.open(new.job_id, customer_id, new.follow_up_date, now)
         follow_up.record_feedback(new.satisfaction_rating, new.feedback)
+        when = None
+        if new.message is not None:
+            when = _send_time(new.message, follow_up, now)
+            follow_up.reschedule(follow_up.follow_up_date or when)
         follow_up = await uow.follow_ups.add(follow_up)
+        if new.message is not None and when is not None:
+            await _queue_message(uow, follow_up, job.id, new.message, when, now)
         await uow.commit()
     return follow_up
+
+
+def _send_time(message: FollowUpMessage, follow_up: FollowUp, now: datetime) -> datetime:
+    if message.scheduled_for is None:
+        return follow_up.follow_up_date or now
+    errors: dict[str, str] = {}
+    when = v.instant(errors, "message.scheduled_for", message.scheduled_for)
+    v.raise_if(errors)
+    return when
+
+
+async def _queue_message(
+    uow: UnitOfWork,
+    follow_up: FollowUp,
+    job_id: int | None,
+    wanted: FollowUpMessage,
+    when: datetime,
+    now: datetime,
+) -> Message:
+    assert follow_up.id is not None
+    customer = await require(uow.customers, "customer", follow_up.customer_id)
+    try:
+        message = compose(
+            customer,
+            wanted.purpose,
+            wanted.body,
+            f"follow-up:{follow_up.id}:message",
+            when,
+            now,
+            channel=wanted.channel,
+            follow_up_id=follow_up.id,
+            job_id=job_id,
+        )
+    except ValidationFailed as refused:
+        raise ValidationFailed({f"message.{k}": m for k, m in refused.errors.items()}) from None
+    return await enqueue(uow.messages, message)
 
 
 async def update_follow_up(

@@ -8,6 +8,57 @@ from datetime import date, datetime
 from domain import validation as v
 from domain.errors import ValidationFailed
 
+# Canonical appliance kinds, and the other names people use for them.
+APPLIANCE_KINDS = (
+    "hvac",
+    "refrigerator",
+    "freezer",
+    "washer",
+    "dryer",
+    "dishwasher",
+    "water heater",
+    "oven",
+    "microwave",
+)
+KIND_ALIASES: dict[str, str] = {
+    "fridge": "refrigerator",
+    "fridge freezer": "refrigerator",
+    "washing machine": "washer",
+    "clothes washer": "washer",
+    "dish washer": "dishwasher",
+    "air conditioner": "hvac",
+    "air conditioning": "hvac",
+    "ac": "hvac",
+    "a/c": "hvac",
+    "heat pump": "hvac",
+    "furnace": "hvac",
+    "heating": "hvac",
+    "cooling": "hvac",
+    "boiler": "water heater",
+    "stove": "oven",
+    "range": "oven",
+    "cooktop": "oven",
+}
+
+
+def appliance_kind(text: str) -> str:
+    """The canonical kind of an appliance name ("Fridges" -> "refrigerator"), else the
+    name itself lower-cased and singular."""
+    words = text.lower().replace("_", " ").replace("-", " ").split()
+    if words and len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss"):
+        words[-1] = words[-1][:-1]
+    name = " ".join(words)
+    if name in APPLIANCE_KINDS:
+        return name
+    if name in KIND_ALIASES:
+        return KIND_ALIASES[name]
+    padded = f" {name} "
+    known = sorted([*APPLIANCE_KINDS, *KIND_ALIASES], key=len, reverse=True)
+    for phrase in known:
+        if f" {phrase} " in padded:
+            return KIND_ALIASES.get(phrase, phrase)
+    return name
+
 
 @dataclass(slots=True)
 class ApplianceDetails:

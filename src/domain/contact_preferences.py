@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -145,6 +145,16 @@ class ContactPreferences:
         if not quiet.allows(local.time().replace(tzinfo=None)):
             return False
         return self.times is None or self.times.allows(local)
+
+    def channel_for(
+        self, wanted: ContactMethod, reachable: Collection[ContactMethod]
+    ) -> ContactMethod | None:
+        """The channel to use when `wanted` is suggested: the preferred method when one is
+        set, else `wanted`, else any other; only one in `reachable` (None: no channel)."""
+        if self.method is not None:
+            return self.method if self.method in reachable else None
+        order = [wanted, *(m for m in ContactMethod if m is not wanted)]
+        return next((m for m in order if m in reachable), None)
 
     def next_allowed(
         self, instant: datetime, channel: ContactMethod, zone: str, quiet: QuietHours

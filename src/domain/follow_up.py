@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from domain import validation as v
 from domain.errors import InvalidTransition, ValidationFailed
@@ -33,6 +33,15 @@ FOLLOW_UP_TRANSITIONS: dict[FollowUpStatus, frozenset[FollowUpStatus]] = {
 }
 
 
+MAX_SUGGESTION = 2000
+
+
+def suggestion_key(customer_id: int, job_id: int, day: date, index: int) -> str:
+    """The unique key of the `index`-th suggestion of a batch: one batch per customer, job
+    and UTC day, so a second run that day (or a racing one) cannot store another."""
+    return f"suggestion:{customer_id}:{job_id}:{day.isoformat()}:{index}"
+
+
 def _checked_date(follow_up_date: datetime) -> datetime:
     """An aware instant in UTC; a naive or out-of-range one is refused naming the field."""
     errors: dict[str, str] = {}
@@ -50,6 +59,8 @@ class FollowUp:
     follow_up_date: datetime | None = None
     satisfaction_rating: int | None = None
     feedback: str | None = None
+    suggestion: str | None = None
+    suggestion_key: str | None = None
     id: int | None = None
 
     @classmethod
@@ -61,6 +72,19 @@ class FollowUp:
             follow_up_date = _checked_date(follow_up_date)
         status = FollowUpStatus.SCHEDULED if follow_up_date is not None else FollowUpStatus.PENDING
         return cls(job_id, customer_id, now, status, follow_up_date)
+
+    @classmethod
+    def suggest(
+        cls, job_id: int, customer_id: int, suggestion: str, key: str, now: datetime
+    ) -> FollowUp:
+        """A PENDING follow-up holding a suggested next action for the office.
+
+        `key` (see `suggestion_key`) is unique: the same suggestion is never stored twice.
+        """
+        errors: dict[str, str] = {}
+        text = v.required_text(errors, "suggestion", suggestion, MAX_SUGGESTION)
+        v.raise_if(errors)
+        return cls(job_id, customer_id, now, suggestion=text, suggestion_key=key)
 
     def move_to(self, target: FollowUpStatus) -> None:
         if target is self.status:

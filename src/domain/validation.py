@@ -90,3 +90,11 @@ def mask_phone(value: str | None) -> str:
     if not value:
         return ""
     return value[:3] + "*" * max(len(value) - 5, 0) + value[-2:]
+
+
+def mask_email(value: str | None) -> str:
+    """An email address safe for logs: first letter and domain only."""
+    if not value:
+        return ""
+    name, _, domain = value.partition("@")
+    return f"{name[:1]}***@{domain}"

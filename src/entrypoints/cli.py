@@ -1,4 +1,4 @@
-"""The `fieldcrm` command: serve, migrate, create-user, seed-demo."""
+"""The `fieldcrm` command: serve, worker, scheduler, migrate, create-user, seed-demo."""
 
 from __future__ import annotations
 
@@ -108,8 +108,18 @@ async def _ensure_first_admin(container: Container) -> None:
 @main.command()
 @click.option("--host", default=None, help="defaults to HOST (127.0.0.1)")
 @click.option("--port", type=int, default=None, help="defaults to PORT (8000)")
-def serve(host: str | None, port: int | None) -> None:
-    """Run the HTTP API (migrate first)."""
+@click.option(
+    "--no-workers",
+    is_flag=True,
+    help="without REDIS_URL, do not run the embedded scheduler and worker",
+)
+def serve(host: str | None, port: int | None, no_workers: bool) -> None:
+    """Run the HTTP API (migrate first).
+
+    Without REDIS_URL it also runs the periodic scheduler and a one-thread worker inside
+    this process (in-process broker); with REDIS_URL run `fieldcrm worker` and
+    `fieldcrm scheduler` as processes of their own.
+    """
     import uvicorn
 
     from entrypoints.http.app import create_app
@@ -125,12 +135,57 @@ def serve(host: str | None, port: int | None) -> None:
             f"the database is not ready ({type(exc.orig).__name__}); run `fieldcrm migrate` first"
         ) from exc
     container = _container()
+    app = create_app(container)
+    if settings.redis_url is None and not no_workers:
+        from entrypoints.workers.runtime import EmbeddedWorkers
+
+        embedded = EmbeddedWorkers(settings, container)
+        app.on_startup.append(embedded.start)
+        app.on_shutdown.append(embedded.stop)  # shutdown hooks run last-first: this one first
     uvicorn.run(
-        create_app(container),
+        app,
         host=host or settings.host,
         port=port or settings.port,
         log_level=settings.log_level.lower(),
     )
+
+
+def _redis_settings(command: str) -> Settings:
+    settings = _container().settings()
+    if not settings.redis_url:
+        raise click.ClickException(
+            f"`fieldcrm {command}` needs REDIS_URL (the broker the worker and the scheduler "
+            "share). Without Redis, `fieldcrm serve` runs a scheduler and a worker itself."
+        )
+    return settings
+
+
+@main.command()
+@click.option(
+    "--threads", type=click.IntRange(1, 64), default=None, help="defaults to WORKER_THREADS (4)"
+)
+def worker(threads: int | None) -> None:
+    """Run a Dramatiq worker on the Redis broker (any number of them) until SIGTERM."""
+    from dataclasses import replace
+
+    from entrypoints.workers.runtime import run_worker
+
+    settings = _redis_settings("worker")
+    if threads is not None:
+        settings = replace(settings, workers=replace(settings.workers, threads=threads))
+    run_worker(settings)
+
+
+@main.command()
+def scheduler() -> None:
+    """Run the periodic scheduler, enqueueing into Redis, until SIGTERM.
+
+    One is enough; more are safe: every period is claimed in the database, so each is
+    enqueued once however many schedulers run.
+    """
+    from entrypoints.workers.runtime import run_scheduler
+
+    asyncio.run(run_scheduler(_redis_settings("scheduler")))
 
 
 @main.command("seed-demo")

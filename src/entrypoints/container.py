@@ -14,14 +14,24 @@ from adapters.cache.redis_cache import RedisCache
 from adapters.clock import SystemClock
 from adapters.llm.offline_client import OfflineLlmClient
 from adapters.llm.openai_client import OpenAiLlmClient
+from adapters.messaging.console import ConsoleSender
+from adapters.messaging.router import ChannelRouter
+from adapters.messaging.smtp_sender import SmtpConfig, SmtpEmailSender
+from adapters.messaging.twilio_sender import TwilioConfig, TwilioSender
 from adapters.sqlalchemy.customer_view_query import SqlCustomerViewQuery
+from adapters.sqlalchemy.engagement_queries import SqlEngagementQueries
 from adapters.sqlalchemy.engine import EngineProbe, build_engine
 from adapters.sqlalchemy.financials_query import SqlFinancialsQuery
+from adapters.sqlalchemy.period_claims import SqlPeriodClaims
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
+from application.engagement.context import EngagementContext
 from application.insights.context import InsightContext
 from application.llm.gateway import LlmGateway, Prices
 from application.ports.cache import Cache
+from application.ports.clock import Clock
 from application.ports.llm import LlmClient
+from application.ports.outbox import MessageSender
+from domain.contact_preferences import ContactMethod
 from entrypoints.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -37,8 +47,19 @@ def _jwt_secret(settings: Settings) -> str:
     return secrets.token_urlsafe(48)
 
 
+REDIS_SOCKET_TIMEOUT_SECONDS = 1.0
+
+
 def _redis(settings: Settings) -> Redis | None:
-    return Redis.from_url(settings.redis_url) if settings.redis_url else None
+    """Short socket timeouts: a Redis that stops answering costs a request one second (the
+    cache then misses and the rate limit falls back to memory), not minutes."""
+    if not settings.redis_url:
+        return None
+    return Redis.from_url(
+        settings.redis_url,
+        socket_connect_timeout=REDIS_SOCKET_TIMEOUT_SECONDS,
+        socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS,
+    )
 
 
 def _cache(redis: Redis | None) -> Cache:
@@ -69,6 +90,47 @@ def _llm_gateway(client: LlmClient, cache: Cache, settings: Settings) -> LlmGate
     )
 
 
+def _message_sender(settings: Settings, clock: Clock) -> MessageSender:
+    """Twilio for SMS/WhatsApp and SMTP for email when configured; the console sender for
+    everything when neither is (the embedded default). With some provider configured, a
+    channel without one goes to the console outside production and is refused in it."""
+    messaging = settings.messaging
+    console = ConsoleSender()
+    if messaging.twilio is None and messaging.smtp is None:
+        log.info("no Twilio or SMTP settings: messages go to the console sender")
+        return console
+    senders: dict[ContactMethod, MessageSender] = {}
+    if (t := messaging.twilio) is not None:
+        twilio = TwilioSender(
+            TwilioConfig(
+                account_sid=t.account_sid,
+                auth_token=t.auth_token,
+                status_callback_url=t.status_callback_url,
+                messaging_service_sid=t.messaging_service_sid,
+                from_number=t.from_number,
+                whatsapp_from=t.whatsapp_from,
+                whatsapp_template_sid=t.whatsapp_template_sid,
+                timeout_seconds=t.timeout_seconds,
+            ),
+            clock,
+        )
+        senders |= {ContactMethod.SMS: twilio, ContactMethod.WHATSAPP: twilio}
+    if (m := messaging.smtp) is not None:
+        senders[ContactMethod.EMAIL] = SmtpEmailSender(
+            SmtpConfig(
+                host=m.host,
+                from_address=m.from_address,
+                port=m.port,
+                username=m.username,
+                password=m.password,
+                starttls=m.starttls,
+                timeout_seconds=m.timeout_seconds,
+                subject=f"A message from {settings.shop_name}",
+            )
+        )
+    return ChannelRouter(senders, fallback=None if settings.is_production else console)
+
+
 class Container(containers.DeclarativeContainer):
     """Adapters chosen from Settings; tests override providers with fakes."""
 
@@ -78,6 +140,7 @@ class Container(containers.DeclarativeContainer):
     password_hasher = providers.Singleton(Argon2PasswordHasher)
     uow = providers.Factory(SqlUnitOfWork, engine)
     database_probe = providers.Factory(EngineProbe, engine)
+    period_claims = providers.Singleton(SqlPeriodClaims, engine)
     jwt_secret = providers.Singleton(_jwt_secret, settings)
     customer_view_query = providers.Singleton(
         lambda engine, s: SqlCustomerViewQuery(engine, s.default_currency), engine, settings
@@ -85,6 +148,8 @@ class Container(containers.DeclarativeContainer):
     redis = providers.Singleton(_redis, settings)
     cache = providers.Singleton(_cache, redis)
     llm_client = providers.Singleton(_llm_client, settings)
+    message_sender = providers.Singleton(_message_sender, settings, clock)
+    quiet_hours = providers.Singleton(lambda s: s.quiet_hours, settings)
     llm_gateway = providers.Singleton(_llm_gateway, llm_client, cache, settings)
     insight_context = providers.Factory(
         lambda views, llm, clock, uow, s: InsightContext(
@@ -94,6 +159,23 @@ class Container(containers.DeclarativeContainer):
         llm_gateway,
         clock,
         uow.provider,
+        settings,
+    )
+    engagement_queries = providers.Singleton(SqlEngagementQueries, engine)
+    engagement_context = providers.Factory(
+        lambda uow, clock, queries, insights, s: EngagementContext(
+            uow=uow,
+            clock=clock,
+            queries=queries,
+            insights=insights,
+            maintenance_horizon=s.engagement.maintenance_horizon,
+            survey_delay=s.engagement.survey_delay,
+            quiet_hours=s.quiet_hours,
+        ),
+        uow.provider,
+        clock,
+        engagement_queries,
+        insight_context,
         settings,
     )
     financials_query = providers.Singleton(

@@ -37,8 +37,11 @@ def counting(engine: AsyncEngine) -> Iterator[list[str]]:
 
 def _customer(n: int, **extra: object) -> dict[str, object]:
     return {
-        "name": f"Customer {n}", "time_zone": "UTC", "created_at": T0,
-        "referral_code": new_referral_code(), **extra,
+        "name": f"Customer {n}",
+        "time_zone": "UTC",
+        "created_at": T0,
+        "referral_code": new_referral_code(),
+        **extra,
     }
 
 
@@ -60,49 +63,99 @@ async def seed_customer(engine: AsyncEngine, related: int) -> int:
         when = [T0 + timedelta(hours=i) for i in range(per)]
         jobs = [
             {
-                "customer_id": customer_id, "technician_id": technician_id,
-                "description": f"Job {i}", "scheduled_for": when[i], "status": "COMPLETED",
-                "completion_date": when[i], "created_at": when[i],
+                "customer_id": customer_id,
+                "technician_id": technician_id,
+                "description": f"Job {i}",
+                "scheduled_for": when[i],
+                "status": "COMPLETED",
+                "completion_date": when[i],
+                "created_at": when[i],
             }
             for i in range(per)
         ]
-        job_ids = list(
-            (await conn.execute(insert(t.jobs).returning(t.jobs.c.id), jobs)).scalars()
-        )
+        job_ids = list((await conn.execute(insert(t.jobs).returning(t.jobs.c.id), jobs)).scalars())
         money = {"amount_minor": 12550, "currency": "USD"}
-        await conn.execute(insert(t.payments), [
-            {"customer_id": customer_id, "job_id": job_ids[i], "payment_method": "CARD",
-             "paid_at": when[i], "created_at": when[i], **money}
-            for i in range(per)
-        ])
-        await conn.execute(insert(t.expenses), [
-            {"customer_id": customer_id if i % 2 else None, "job_id": job_ids[i],
-             "category": "parts", "incurred_at": when[i], "created_at": when[i], **money}
-            for i in range(per)
-        ])
-        await conn.execute(insert(t.appliances), [
-            {"customer_id": customer_id, "type": "washer", "created_at": when[i],
-             "updated_at": when[i]}
-            for i in range(per)
-        ])
-        await conn.execute(insert(t.reviews), [
-            {"job_id": job_ids[i], "customer_id": customer_id, "technician_id": technician_id,
-             "rating": 1 + i % 5, "created_at": when[i]}
-            for i in range(per)
-        ])
-        await conn.execute(insert(t.customer_technician_ratings), [
-            {"job_id": job_ids[i], "customer_id": customer_id, "technician_id": technician_id,
-             "rating": 1 + i % 5, "created_at": when[i]}
-            for i in range(per)
-        ])
-        await conn.execute(insert(t.service_follow_ups), [
-            {"job_id": job_ids[i], "customer_id": customer_id, "status": "PENDING",
-             "created_at": when[i]}
-            for i in range(per)
-        ])
-        await conn.execute(insert(t.customers), [
-            _customer(i + 1, referred_by_id=customer_id) for i in range(per)
-        ])
+        await conn.execute(
+            insert(t.payments),
+            [
+                {
+                    "customer_id": customer_id,
+                    "job_id": job_ids[i],
+                    "payment_method": "CARD",
+                    "paid_at": when[i],
+                    "created_at": when[i],
+                    **money,
+                }
+                for i in range(per)
+            ],
+        )
+        await conn.execute(
+            insert(t.expenses),
+            [
+                {
+                    "customer_id": customer_id if i % 2 else None,
+                    "job_id": job_ids[i],
+                    "category": "parts",
+                    "incurred_at": when[i],
+                    "created_at": when[i],
+                    **money,
+                }
+                for i in range(per)
+            ],
+        )
+        await conn.execute(
+            insert(t.appliances),
+            [
+                {
+                    "customer_id": customer_id,
+                    "type": "washer",
+                    "created_at": when[i],
+                    "updated_at": when[i],
+                }
+                for i in range(per)
+            ],
+        )
+        await conn.execute(
+            insert(t.reviews),
+            [
+                {
+                    "job_id": job_ids[i],
+                    "customer_id": customer_id,
+                    "technician_id": technician_id,
+                    "rating": 1 + i % 5,
+                    "created_at": when[i],
+                }
+                for i in range(per)
+            ],
+        )
+        await conn.execute(
+            insert(t.customer_technician_ratings),
+            [
+                {
+                    "job_id": job_ids[i],
+                    "customer_id": customer_id,
+                    "technician_id": technician_id,
+                    "rating": 1 + i % 5,
+                    "created_at": when[i],
+                }
+                for i in range(per)
+            ],
+        )
+        await conn.execute(
+            insert(t.service_follow_ups),
+            [
+                {
+                    "job_id": job_ids[i],
+                    "customer_id": customer_id,
+                    "status": "PENDING",
+                    "created_at": when[i],
+                }
+                for i in range(per)
+            ],
+        )
+        await conn.execute(
+            insert(t.customers), [_customer(i + 1, referred_by_id=customer_id) for i in range(per)]
+        )
     return customer_id
 
 
@@ -123,7 +176,9 @@ async def test_http_get_customer_statement_count_is_the_same_for_0_10_500(contai
     engine = container.engine()
     app = create_app(container)
     await user_cases.create_user(
-        container.uow(), container.clock(), container.password_hasher(),
+        container.uow(),
+        container.clock(),
+        container.password_hasher(),
         user_cases.NewUser("office-user", "correct-horse-42", Role.OFFICE),
     )
     counts = []

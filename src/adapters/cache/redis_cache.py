@@ -11,7 +11,11 @@ log = logging.getLogger(__name__)
 
 
 class RedisCache:
-    """A Redis outage degrades to cache misses (logged), never to failed requests."""
+    """A Redis outage degrades to cache misses (logged), never to failed requests.
+
+    Give the client short socket timeouts (the container does): a Redis that stops answering
+    then costs each request that long, not the operating system's connect timeout.
+    """
 
     def __init__(self, redis: Redis, prefix: str = "fieldcrm:") -> None:
         self._redis = redis
@@ -20,7 +24,7 @@ class RedisCache:
     async def get(self, key: str) -> bytes | None:
         try:
             value = await self._redis.get(self._prefix + key)
-        except RedisError as exc:
+        except (RedisError, OSError) as exc:
             log.warning("cache read failed, treating as a miss: %s", type(exc).__name__)
             return None
         if value is None:
@@ -28,7 +32,9 @@ class RedisCache:
         return value.encode() if isinstance(value, str) else bytes(value)
 
     async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
+        if ttl_seconds <= 0:
+            return
         try:
             await self._redis.set(self._prefix + key, value, ex=ttl_seconds)
-        except RedisError as exc:
+        except (RedisError, OSError) as exc:
             log.warning("cache write failed, answer not cached: %s", type(exc).__name__)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import ColumnElement, func, literal, select
 
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.money_columns import from_minor, to_minor
@@ -15,6 +17,7 @@ from domain.customer import Customer, CustomerDetails
 from domain.expense import Expense, ExpenseDetails
 from domain.follow_up import FollowUp, FollowUpStatus
 from domain.job import Job, JobDetails, JobStatus
+from domain.maintenance_alert import AlertStatus, MaintenanceAlert
 from domain.payment import Payment, PaymentDetails, PaymentMethod
 from domain.review import Review, TechnicianRating
 from domain.technician import Technician, TechnicianDetails
@@ -96,6 +99,11 @@ class CustomerRepository(TableRepository[Customer]):
         rows = await self._conn.execute(select(chain.c.id).order_by(chain.c.depth))
         return [row.id for row in rows]
 
+    async def find_by_phone(self, phone: str) -> list[Customer]:
+        c = t.customers
+        rows = await self._conn.execute(select(c).where(c.c.phone == phone).order_by(c.c.id.desc()))
+        return [self.from_row(row) for row in rows]
+
 
 class TechnicianRepository(TableRepository[Technician]):
     table = t.technicians
@@ -167,6 +175,31 @@ class JobRepository(TableRepository[Job]):
             cancelled_at=r.cancelled_at,
             id=r.id,
         )
+
+    async def open_job_counts(
+        self,
+        technician_ids: Sequence[int],
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> dict[int, int]:
+        if not technician_ids:
+            return {}
+        j = t.jobs
+        conditions: list[ColumnElement[bool]] = [
+            j.c.technician_id.in_(list(technician_ids)),
+            j.c.status.in_([JobStatus.SCHEDULED.value, JobStatus.IN_PROGRESS.value]),
+        ]
+        if start is not None:
+            conditions.append(j.c.scheduled_for >= start)
+        if end is not None:
+            conditions.append(j.c.scheduled_for < end)
+        query = (
+            select(j.c.technician_id, func.count().label("open_jobs"))
+            .where(*conditions)
+            .group_by(j.c.technician_id)
+        )
+        rows = await self._conn.execute(query)
+        return {row.technician_id: row.open_jobs for row in rows}
 
 
 class PaymentRepository(TableRepository[Payment]):
@@ -375,6 +408,8 @@ class FollowUpRepository(TableRepository[FollowUp]):
             "feedback": f.feedback,
             "follow_up_date": f.follow_up_date,
             "created_at": f.created_at,
+            "suggestion": f.suggestion,
+            "suggestion_key": f.suggestion_key,
         }
 
     @staticmethod
@@ -387,5 +422,47 @@ class FollowUpRepository(TableRepository[FollowUp]):
             follow_up_date=r.follow_up_date,
             satisfaction_rating=r.satisfaction_rating,
             feedback=r.feedback,
+            suggestion=r.suggestion,
+            suggestion_key=r.suggestion_key,
             id=r.id,
         )
+
+
+class MaintenanceAlertRepository(TableRepository[MaintenanceAlert]):
+    table = t.maintenance_alerts
+    entity = "maintenance alert"
+    filterable = {"customer_id": "customer_id", "status": "status"}
+
+    @staticmethod
+    def to_row(a: MaintenanceAlert) -> dict[str, Any]:
+        return {
+            "appliance_id": a.appliance_id,
+            "customer_id": a.customer_id,
+            "due_date": a.due_date,
+            "confidence": a.confidence,
+            "reason": a.reason,
+            "status": a.status.value,
+            "created_at": a.created_at,
+            "updated_at": a.updated_at,
+        }
+
+    @staticmethod
+    def from_row(r: Any) -> MaintenanceAlert:
+        return MaintenanceAlert(
+            appliance_id=r.appliance_id,
+            customer_id=r.customer_id,
+            due_date=r.due_date,
+            confidence=r.confidence,
+            reason=r.reason,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            status=AlertStatus(r.status),
+            id=r.id,
+        )
+
+    async def for_appliances(self, appliance_ids: Sequence[int]) -> dict[int, MaintenanceAlert]:
+        if not appliance_ids:
+            return {}
+        a = t.maintenance_alerts
+        rows = await self._conn.execute(select(a).where(a.c.appliance_id.in_(list(appliance_ids))))
+        return {row.appliance_id: self.from_row(row) for row in rows}

@@ -108,6 +108,7 @@ jobs = Table(
     Index(None, "technician_id"),
     Index(None, "status"),
     Index(None, "appliance_id"),
+    Index(None, "status", "completion_date"),  # the survey and suggestion passes
 )
 
 payments = Table(
@@ -215,6 +216,8 @@ service_follow_ups = Table(
     Column("feedback", Text),
     Column("follow_up_date", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("suggestion", Text),
+    Column("suggestion_key", String(120), unique=True),
     Index(None, "job_id"),
     Index(None, "customer_id", "status"),
     CheckConstraint(

@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
 
+from adapters.sqlalchemy import outbox_repositories as o
 from adapters.sqlalchemy import repositories as r
 
 
@@ -33,6 +34,11 @@ class SqlUnitOfWork:
         self.reviews = r.ReviewRepository(self._conn)
         self.technician_ratings = r.TechnicianRatingRepository(self._conn)
         self.follow_ups = r.FollowUpRepository(self._conn)
+        self.messages = o.MessageRepository(self._conn)
+        self.consents = o.ConsentRepository(self._conn)
+        self.call_tasks = o.CallTaskRepository(self._conn)
+        self.webhook_events = o.WebhookEventRepository(self._conn)
+        self.maintenance_alerts = r.MaintenanceAlertRepository(self._conn)
         return self
 
     async def __aexit__(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
-from application.llm.gateway import LlmGateway
+from application.llm.gateway import Insight, LlmGateway
 from application.ports.clock import Clock
 from application.ports.read_queries import CustomerViewQuery
 from application.ports.unit_of_work import UnitOfWork
@@ -26,3 +29,21 @@ def inline(text: str, max_len: int = 200) -> str:
     """A customer-supplied value placed inline in a prompt: one line, bounded, no fences."""
     cleaned = " ".join(text.split()).replace("<<<", "").replace(">>>", "")
     return cleaned[:max_len]
+
+
+def base_language(tag: str) -> str:
+    """The primary language subtag of a BCP 47 tag ("pt-BR" -> "pt")."""
+    return tag.split("-", 1)[0].lower()
+
+
+def local_today(now: datetime, zone: str) -> date:
+    """Today's date where the customer lives."""
+    return now.astimezone(ZoneInfo(zone)).date()
+
+
+U = TypeVar("U")
+
+
+def with_answer(insight: Insight[Any], answer: U) -> Insight[U]:
+    """The same insight (model, cache state, usage) carrying a post-processed answer."""
+    return replace(insight, answer=answer)

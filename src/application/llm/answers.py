@@ -11,6 +11,8 @@ Narrative = Annotated[str, msgspec.Meta(max_length=4000)]
 SourceId = Annotated[str, msgspec.Meta(pattern=r"^[a-z_]+:[0-9]+$", max_length=40)]
 Sources = Annotated[list[SourceId], msgspec.Meta(max_length=200)]
 Unit = Annotated[float, msgspec.Meta(ge=0, le=1)]
+LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+Language = Annotated[str, msgspec.Meta(pattern=LANGUAGE_TAG, max_length=35)]
 
 
 class Answer(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
@@ -24,10 +26,12 @@ class TimelineSummary(Answer):
 
 
 class Suggestion(Answer):
+    """`suggested_time`: ISO 8601 with offset, in the customer's local time (None: no time)."""
+
     action: ShortText
     reason: ShortText
     channel: Literal["WHATSAPP", "EMAIL", "PHONE", "SMS"]
-    suggested_time: str | None
+    suggested_time: Annotated[str, msgspec.Meta(max_length=40)] | None
     priority: Literal["high", "medium", "low"]
     sources: Sources
 
@@ -37,6 +41,9 @@ class FollowUpSuggestions(Answer):
 
 
 class Greeting(Answer):
+    """`language`: the BCP 47 tag of the language `text` is actually written in."""
+
+    language: Language
     text: Annotated[str, msgspec.Meta(max_length=1000)]
 
 
@@ -72,6 +79,7 @@ class MaintenancePrediction(Answer):
     due_date: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     confidence: Unit
     reason: ShortText
+    sources: Sources
 
 
 class MaintenancePredictions(Answer):
@@ -95,6 +103,9 @@ class SurveyQuestion(Answer):
 
 
 class Survey(Answer):
+    """`language`: the BCP 47 tag of the language the survey is actually written in."""
+
+    language: Language
     title: ShortText
     intro: ShortText
     questions: Annotated[list[SurveyQuestion], msgspec.Meta(min_length=1, max_length=6)]

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import msgspec
 
-from application.llm.errors import LlmUnavailable
+from application.llm.errors import LlmInvalidReply, LlmRateLimited, LlmUnavailable
 from application.llm.grounding import fingerprint
 from application.llm.templates import load_template
 from application.ports.cache import Cache
@@ -72,7 +74,11 @@ class LlmGateway:
         self._ttl = ttl_seconds
         self._prices = prices or Prices()
         self._fallback = fallback
-        self._in_flight: dict[str, asyncio.Future[Insight[Any]]] = {}
+        self._in_flight: dict[str, asyncio.Task[Insight[Any]]] = {}
+
+    def cache_key(self, template_key: str, grounding_hash: str) -> str:
+        """Template name and version, the model, and the hash of grounding data and prompt."""
+        return f"llm:{template_key}:{self._client.model}:{grounding_hash}"
 
     async def ask(
         self,
@@ -83,27 +89,43 @@ class LlmGateway:
         check: Callable[[T], T] = lambda answer: answer,
         options: GenerationOptions | None = None,
     ) -> Insight[T]:
-        """Render the template, then answer from cache or from the model (checked by `check`)."""
+        """Render the template, then answer from cache or from the model (checked by `check`).
+
+        Identical concurrent questions (same key) share one task: the upstream call runs on
+        even if the caller that started it goes away, and its result or error reaches every
+        caller waiting for it. Only checked answers are cached.
+        """
         template = load_template(template_key)
         system, user = template.render(values)
         grounding_hash = fingerprint({"grounding": grounding, "system": system, "user": user})
-        key = f"llm:{template.key}:{self._client.model}:{grounding_hash}"
-        running = self._in_flight.get(key)
-        if running is not None:
-            return await asyncio.shield(running)
-        future: asyncio.Future[Insight[Any]] = asyncio.get_running_loop().create_future()
-        self._in_flight[key] = future
-        try:
+        key = self.cache_key(template.key, grounding_hash)
+        task = self._in_flight.get(key)
+        if task is None:
             prompt = Prompt(template.key, system, user, grounding)
-            insight = await self._answer(key, prompt, spec, check, options, grounding_hash)
-            future.set_result(insight)
-            return insight
-        except BaseException as exc:
-            future.set_exception(exc)
-            future.exception()  # retrieved: waiters re-raise it, nobody is warned twice
-            raise
-        finally:
+            task = asyncio.ensure_future(
+                self._answer(key, prompt, spec, check, options, grounding_hash)
+            )
+            self._in_flight[key] = task
+            task.add_done_callback(functools.partial(self._finished, key))
+        return cast("Insight[T]", await asyncio.shield(task))
+
+    def _finished(self, key: str, task: asyncio.Task[Insight[Any]]) -> None:
+        if self._in_flight.get(key) is task:
             del self._in_flight[key]
+        if not task.cancelled():
+            task.exception()  # retrieved: callers re-raise it; no "never retrieved" warning
+
+    async def _cached(self, key: str, prompt: Prompt, spec: AnswerSpec[T]) -> tuple[T, str] | None:
+        """The cached answer, or None; an entry that no longer decodes counts as a miss."""
+        hit = await self._cache.get(key)
+        if hit is None:
+            return None
+        try:
+            entry = msgspec.json.decode(hit, type=_Cached)
+            return spec.decode(bytes(entry.answer)), entry.model
+        except (msgspec.MsgspecError, LlmInvalidReply) as exc:
+            log.warning("llm task=%s unusable cache entry, asking again: %s", prompt.task, exc)
+            return None
 
     async def _answer(
         self,
@@ -114,34 +136,28 @@ class LlmGateway:
         options: GenerationOptions | None,
         grounding_hash: str,
     ) -> Insight[T]:
-        hit = await self._cache.get(key)
+        started = time.perf_counter()
+        hit = await self._cached(key, prompt, spec)
         if hit is not None:
-            cached = msgspec.json.decode(hit, type=_Cached)
-            answer = spec.decode(bytes(cached.answer))
-            log.info("llm task=%s model=%s cache=hit", prompt.task, cached.model)
-            return Insight(answer, cached.model, True, None, grounding_hash)
+            answer, model = hit
+            latency_ms = (time.perf_counter() - started) * 1000
+            self._log(prompt.task, model, "hit", Usage(model, 0, 0, latency_ms))
+            return Insight(answer, model, True, None, grounding_hash)
         options = options or GenerationOptions()
         try:
             reply = await self._client.complete(prompt, spec, options)
-        except LlmUnavailable:
+        except (LlmUnavailable, LlmRateLimited) as exc:
             if self._fallback is None:
+                log.warning("llm task=%s model=%s failed: %s", prompt.task, self._client.model, exc)
                 raise
-            log.warning("llm task=%s provider unavailable; answering offline", prompt.task)
+            log.warning("llm task=%s provider failed (%s); answering offline", prompt.task, exc)
             reply = await self._fallback.complete(prompt, spec, options)
             answer = check(reply.answer)
+            self._log(prompt.task, reply.usage.model, "miss", reply.usage, degraded=True)
             return Insight(answer, reply.usage.model, False, reply.usage, grounding_hash, True)
         answer = check(reply.answer)
         usage = reply.usage
-        log.info(
-            "llm task=%s model=%s cache=miss prompt_tokens=%d completion_tokens=%d "
-            "latency_ms=%.0f est_cost=%s",
-            prompt.task,
-            usage.model,
-            usage.prompt_tokens,
-            usage.completion_tokens,
-            usage.latency_ms,
-            self._prices.cost(usage),
-        )
+        self._log(prompt.task, usage.model, "miss", usage)
         entry = _Cached(
             msgspec.Raw(msgspec.json.encode(answer)),
             usage.model,
@@ -151,3 +167,18 @@ class LlmGateway:
         )
         await self._cache.set(key, msgspec.json.encode(entry), self._ttl)
         return Insight(answer, usage.model, False, usage, grounding_hash)
+
+    def _log(self, task: str, model: str, cache: str, usage: Usage, degraded: bool = False) -> None:
+        """One line per answer: model, tokens, latency, cache hit/miss and estimated cost."""
+        log.info(
+            "llm task=%s model=%s cache=%s degraded=%s prompt_tokens=%d completion_tokens=%d "
+            "latency_ms=%.1f est_cost=%s",
+            task,
+            model,
+            cache,
+            str(degraded).lower(),
+            usage.prompt_tokens,
+            usage.completion_tokens,
+            usage.latency_ms,
+            self._prices.cost(usage),
+        )

@@ -1,13 +1,16 @@
-"""Outbox ports: the message log and the consent record."""
+"""Outbox ports: the message log, the consent record, call tasks, webhook receipts and the
+message sender (Twilio, SMTP or the console, chosen by the composition root)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from application.ports.repositories import Repository
+from domain.messaging.call_task import CallTask
 from domain.messaging.consent import ConsentChange
-from domain.messaging.message import Message
+from domain.messaging.message import Message, MessageStatus
 
 
 class MessageRepository(Repository[Message], Protocol):
@@ -26,6 +29,11 @@ class MessageRepository(Repository[Message], Protocol):
         another worker got it first or it is no longer due."""
         ...
 
+    async def update_if_status(self, message: Message, expected: MessageStatus) -> bool:
+        """Store `message` only if the stored row is still in status `expected` (a
+        compare-and-set); False when someone else moved it meanwhile."""
+        ...
+
     async def stale_sending(self, updated_before: datetime, limit: int) -> list[Message]:
         """Messages left SENDING since before `updated_before` (their worker died)."""
         ...
@@ -41,3 +49,52 @@ class ConsentRepository(Protocol):
     async def changes(self, customer_id: int) -> list[ConsentChange]: ...
 
     async def record(self, customer_id: int, change: ConsentChange) -> None: ...
+
+
+class CallTaskRepository(Repository[CallTask], Protocol):
+    """Calls for the office to make (the PHONE channel); filterable by customer and status."""
+
+
+class WebhookEventRepository(Protocol):
+    """Receipts of provider webhooks, so a repeated delivery is recognised and dropped."""
+
+    async def remember(self, token: str, at: datetime) -> bool:
+        """Record `token`; False when it was already recorded (a repeat)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """What the provider answered: its id for the message and, if it said, the status."""
+
+    provider_message_id: str
+    status: MessageStatus = MessageStatus.SENT
+
+
+class SendError(Exception):
+    """The provider refused or could not take the message.
+
+    `retryable`: the provider certainly did not accept it and says trying later may work
+    (rate limited, temporarily unavailable, connection refused). `outcome_unknown`: the
+    request may have been accepted (a timeout after sending, a 5xx from the provider) —
+    never resent; the message goes to review.
+    """
+
+    def __init__(self, retryable: bool, reason: str, *, outcome_unknown: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retryable = retryable and not outcome_unknown
+        self.outcome_unknown = outcome_unknown
+
+
+class MessageSender(Protocol):
+    """Hands a message to a provider for its channel (SMS, WhatsApp, email)."""
+
+    async def send(self, message: Message) -> SendResult:
+        """Send once; raises SendError. Never retries by itself."""
+        ...
+
+    async def fetch_status(self, message: Message) -> MessageStatus | None:
+        """The provider's current status of a message it accepted (by its provider id);
+        None when the provider does not know it or cannot say."""
+        ...

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol, TypeVar
 
 from application.pagination import ListQuery, Page
 from domain.customer import Customer
+from domain.job import Job
 from domain.user import User
 
 T = TypeVar("T")
@@ -34,6 +37,10 @@ class CustomerRepository(Repository[Customer], Protocol):
         """Ids of who referred this customer, who referred them, and so on (nearest first)."""
         ...
 
+    async def find_by_phone(self, phone: str) -> list[Customer]:
+        """Customers with this E.164 phone number (several may share one), newest first."""
+        ...
+
 
 class UserRepository(Repository[User], Protocol):
     """Users, looked up by username at login."""
@@ -41,3 +48,17 @@ class UserRepository(Repository[User], Protocol):
     async def get_by_username(self, username: str) -> User | None: ...
 
     async def count(self) -> int: ...
+
+
+class JobRepository(Repository[Job], Protocol):
+    """Jobs, also counted per technician for workload."""
+
+    async def open_job_counts(
+        self,
+        technician_ids: Sequence[int],
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> dict[int, int]:
+        """SCHEDULED and IN_PROGRESS jobs per technician (scheduled in [start, end) when
+        given); technicians without any are left out."""
+        ...

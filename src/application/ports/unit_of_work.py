@@ -5,11 +5,22 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
-from application.ports.repositories import CustomerRepository, Repository, UserRepository
+from application.ports.engagement import MaintenanceAlertRepository
+from application.ports.outbox import (
+    CallTaskRepository,
+    ConsentRepository,
+    MessageRepository,
+    WebhookEventRepository,
+)
+from application.ports.repositories import (
+    CustomerRepository,
+    JobRepository,
+    Repository,
+    UserRepository,
+)
 from domain.appliance import Appliance
 from domain.expense import Expense
 from domain.follow_up import FollowUp
-from domain.job import Job
 from domain.payment import Payment
 from domain.review import Review, TechnicianRating
 from domain.technician import Technician
@@ -29,7 +40,7 @@ class UnitOfWork(Protocol):
     def technicians(self) -> Repository[Technician]: ...
 
     @property
-    def jobs(self) -> Repository[Job]: ...
+    def jobs(self) -> JobRepository: ...
 
     @property
     def payments(self) -> Repository[Payment]: ...
@@ -51,6 +62,21 @@ class UnitOfWork(Protocol):
 
     @property
     def follow_ups(self) -> Repository[FollowUp]: ...
+
+    @property
+    def messages(self) -> MessageRepository: ...
+
+    @property
+    def consents(self) -> ConsentRepository: ...
+
+    @property
+    def call_tasks(self) -> CallTaskRepository: ...
+
+    @property
+    def webhook_events(self) -> WebhookEventRepository: ...
+
+    @property
+    def maintenance_alerts(self) -> MaintenanceAlertRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -6,10 +6,13 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.security.jwt import JWTAuth
+from litestar.stores.base import Store
+from litestar.stores.redis import RedisStore
 
 from application.ports.clock import Clock
 from application.ports.password_hasher import PasswordHasher
@@ -27,14 +30,21 @@ from entrypoints.http.controllers.financials import (
 )
 from entrypoints.http.controllers.follow_ups import FollowUpController
 from entrypoints.http.controllers.health import HealthController
-from entrypoints.http.controllers.insights import CustomerInsightsController
+from entrypoints.http.controllers.insights import (
+    ApplianceInsightsController,
+    CustomerInsightsController,
+    JobInsightsController,
+)
 from entrypoints.http.controllers.jobs import JobController
+from entrypoints.http.controllers.messages import MessageController
 from entrypoints.http.controllers.payments import PaymentController
 from entrypoints.http.controllers.reviews import ReviewController
 from entrypoints.http.controllers.technician_ratings import TechnicianRatingController
 from entrypoints.http.controllers.technicians import TechnicianController
 from entrypoints.http.controllers.users import UserController
+from entrypoints.http.controllers.webhooks import TwilioWebhookController
 from entrypoints.http.problems import EXCEPTION_HANDLERS
+from entrypoints.http.rate_limits import LLM_RATE_LIMIT_STATE_KEY, LLM_RATE_LIMIT_STORE
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -44,11 +54,19 @@ def create_app(container: Container) -> Litestar:
     settings = container.settings()
     jwt_auth = build_jwt_auth(container)
 
-    async def dispose_engine() -> None:
+    redis = container.redis()
+    stores: dict[str, Store] = {}
+    if redis is not None:  # rate-limit counters shared by every process
+        stores[LLM_RATE_LIMIT_STORE] = RedisStore(redis, namespace="fieldcrm:ratelimit")
+
+    async def close_connections() -> None:
         await container.engine().dispose()
+        if redis is not None:
+            await redis.aclose()
 
     dependencies: dict[str, Any] = {
         "uow": Provide(lambda: container.uow(), sync_to_thread=False),
+        "uow_factory": Provide(lambda: container.uow, sync_to_thread=False),
         "clock": Provide(lambda: container.clock(), sync_to_thread=False),
         "password_hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
         "database_probe": Provide(lambda: container.database_probe(), sync_to_thread=False),
@@ -67,6 +85,8 @@ def create_app(container: Container) -> Litestar:
             UserController,
             CustomerController,
             CustomerInsightsController,
+            ApplianceInsightsController,
+            JobInsightsController,
             customer_financials_handler,
             job_financials_handler,
             TechnicianController,
@@ -77,11 +97,15 @@ def create_app(container: Container) -> Litestar:
             ReviewController,
             TechnicianRatingController,
             FollowUpController,
+            MessageController,
+            TwilioWebhookController,
         ],
         dependencies=dependencies,
         on_app_init=[jwt_auth.on_app_init],
-        on_shutdown=[dispose_engine],
+        on_shutdown=[close_connections],
         exception_handlers=EXCEPTION_HANDLERS,
+        stores=stores,
+        state=State({LLM_RATE_LIMIT_STATE_KEY: settings.llm.rate_limit_per_minute}),
         request_max_body_size=MAX_BODY_BYTES,
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
         if settings.cors_origins

@@ -14,7 +14,8 @@ from application.users import active_user
 from domain.user import Role, User
 from entrypoints.container import Container
 
-PUBLIC_PATHS = ["^/health$", "^/ready$", "^/auth/login$", "^/schema"]
+# Webhooks authenticate by the provider's signature (checked in their controller).
+PUBLIC_PATHS = ["^/health$", "^/ready$", "^/auth/login$", "^/schema", "^/webhooks/"]
 
 
 def build_jwt_auth(container: Container) -> JWTAuth[User, Token]:

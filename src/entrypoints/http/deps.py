@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, TypeAlias
 
 from litestar.di import NamedDependency
@@ -17,6 +18,8 @@ from application.ports.unit_of_work import UnitOfWork
 from entrypoints.settings import Settings
 
 Uow: TypeAlias = SkipValidation[NamedDependency[UnitOfWork]]
+# A fresh unit of work per call: for use cases that run several short transactions.
+UowFactoryDep: TypeAlias = SkipValidation[NamedDependency[Callable[[], UnitOfWork]]]
 ClockDep: TypeAlias = SkipValidation[NamedDependency[Clock]]
 HasherDep: TypeAlias = SkipValidation[NamedDependency[PasswordHasher]]
 ProbeDep: TypeAlias = SkipValidation[NamedDependency[DatabaseProbe]]

@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 from litestar import Request
-from litestar.middleware.rate_limit import RateLimitConfig, get_remote_address
+from litestar.exceptions import TooManyRequestsException
+from litestar.middleware.rate_limit import (
+    DURATION_VALUES,
+    CacheObject,
+    RateLimitConfig,
+    RateLimitMiddleware,
+    get_remote_address,
+)
+from litestar.serialization import encode_json
+from litestar.stores.base import Store
+from litestar.stores.memory import MemoryStore
+from litestar.types import ASGIApp, Receive, Scope, Send
+from redis.exceptions import RedisError
 
 from domain.user import User
 
-LLM_REQUESTS_PER_MINUTE = 20
+log = logging.getLogger(__name__)
+
+LLM_REQUESTS_PER_MINUTE = 20  # used when the app does not say (Settings: LLM_RATE_LIMIT_PER_MINUTE)
+LLM_RATE_LIMIT_STORE = "llm_rate_limit"  # the app registers a RedisStore under it with REDIS_URL
+LLM_RATE_LIMIT_STATE_KEY = "llm_rate_limit_per_minute"  # app.state: the configured limit
+_STORE_ERRORS = (RedisError, OSError)
 
 
 def per_user(request: Request[Any, Any, Any]) -> str:
@@ -20,7 +39,67 @@ def per_user(request: Request[Any, Any, Any]) -> str:
     return f"addr:{get_remote_address(request)}"
 
 
-def llm_rate_limit(per_minute: int = LLM_REQUESTS_PER_MINUTE) -> RateLimitConfig:
-    return RateLimitConfig(
-        rate_limit=("minute", per_minute), identifier_for_request=per_user, store="llm_rate_limit"
+class LlmRateLimitMiddleware(RateLimitMiddleware):
+    """Litestar's rate limit, with three additions:
+
+    - the limit comes from the app's state (Settings) unless the config fixes one, so the
+      controllers can declare the middleware at import time;
+    - a failing store (Redis down) falls back to a per-process memory store, with a warning,
+      instead of turning every LLM request into a 500;
+    - a refused request carries `Retry-After` (seconds until the window resets).
+    """
+
+    def __init__(self, app: ASGIApp, config: RateLimitConfig) -> None:
+        super().__init__(app, config)
+        self._fixed = getattr(config, "fixed_limit", False)
+        self._local = MemoryStore()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self._fixed:
+            limit = scope["litestar_app"].state.get(LLM_RATE_LIMIT_STATE_KEY)
+            if isinstance(limit, int) and limit > 0:
+                self.max_requests = limit
+        try:
+            await super().__call__(scope, receive, send)
+        except TooManyRequestsException as exc:
+            headers = dict(exc.headers or {})
+            headers.setdefault(
+                "Retry-After", headers.get(self.config.rate_limit_reset_header_key, "60")
+            )
+            exc.headers = headers
+            raise
+
+    async def retrieve_cached_history(self, key: str, store: Store) -> CacheObject:
+        try:
+            return await super().retrieve_cached_history(key, store)
+        except _STORE_ERRORS as exc:
+            log.warning("rate-limit store failed, counting in memory: %s", type(exc).__name__)
+            return await super().retrieve_cached_history(key, self._local)
+
+    async def set_cached_history(self, key: str, cache_object: CacheObject, store: Store) -> None:
+        cache_object.history = [int(time.time()), *cache_object.history]
+        value, expires_in = encode_json(cache_object), DURATION_VALUES[self.unit]
+        try:
+            await store.set(key, value, expires_in=expires_in)
+        except _STORE_ERRORS as exc:
+            log.warning("rate-limit store failed, counting in memory: %s", type(exc).__name__)
+            await self._local.set(key, value, expires_in=expires_in)
+
+
+class _LlmRateLimitConfig(RateLimitConfig):
+    fixed_limit: bool = False
+
+
+def llm_rate_limit(per_minute: int | None = None) -> RateLimitConfig:
+    """The LLM endpoints' limit per user and minute: `per_minute`, else the app's Settings.
+
+    Every LLM controller shares one budget per user (same middleware name, same store).
+    """
+    config = _LlmRateLimitConfig(
+        rate_limit=("minute", per_minute or LLM_REQUESTS_PER_MINUTE),
+        identifier_for_request=per_user,
+        store=LLM_RATE_LIMIT_STORE,
+        middleware_class=LlmRateLimitMiddleware,
     )
+    config.fixed_limit = per_minute is not None
+    return config

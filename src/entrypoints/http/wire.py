@@ -19,6 +19,7 @@ Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 ShortText = Annotated[str, msgspec.Meta(max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=2000)]
 LongText = Annotated[str, msgspec.Meta(max_length=5000)]
+MessageBody = Annotated[str, msgspec.Meta(max_length=1600)]  # the domain's MAX_BODY
 Phone = Annotated[str, msgspec.Meta(max_length=32)]
 Email = Annotated[str, msgspec.Meta(max_length=254)]
 Currency = Annotated[str, msgspec.Meta(pattern="^[A-Za-z]{3}$")]

@@ -9,7 +9,9 @@ from litestar import Controller, get, post, put
 from litestar.params import JSONBody, QueryParameter
 
 from application import follow_ups as uc
+from domain.contact_preferences import ContactMethod
 from domain.follow_up import FollowUp, FollowUpStatus
+from domain.messaging.message import Purpose
 from entrypoints.http.deps import ClockDep, PathId, Uow
 from entrypoints.http.wire import (
     CustomerIdFilter,
@@ -18,12 +20,25 @@ from entrypoints.http.wire import (
     JobIdFilter,
     Limit,
     LongText,
+    MessageBody,
     Offset,
     Out,
     PageOut,
     list_query,
     page_out,
 )
+
+
+class FollowUpMessageIn(In):
+    """A message to queue with the follow-up; the follow-up becomes SCHEDULED."""
+
+    body: MessageBody
+    channel: ContactMethod | None = None  # default: the customer's preferred channel
+    scheduled_for: datetime | None = None  # default: the follow-up date, else now
+    purpose: Purpose = Purpose.TRANSACTIONAL
+
+    def wanted(self) -> uc.FollowUpMessage:
+        return uc.FollowUpMessage(self.body, self.channel, self.scheduled_for, self.purpose)
 
 
 class FollowUpIn(In):
@@ -33,6 +48,7 @@ class FollowUpIn(In):
     # Checked by the domain (1-5), so an out-of-range rating is a 422 naming the field.
     satisfaction_rating: int | None = None
     feedback: LongText | None = None
+    message: FollowUpMessageIn | None = None
 
     def new(self) -> uc.NewFollowUp:
         return uc.NewFollowUp(
@@ -41,6 +57,7 @@ class FollowUpIn(In):
             follow_up_date=self.follow_up_date,
             satisfaction_rating=self.satisfaction_rating,
             feedback=self.feedback,
+            message=self.message.wanted() if self.message is not None else None,
         )
 
 
@@ -69,6 +86,7 @@ class FollowUpOut(Out):
     follow_up_date: datetime | None
     satisfaction_rating: int | None
     feedback: str | None
+    suggestion: str | None  # a suggested next action, from the daily suggestion pass
     created_at: datetime
 
 
@@ -82,6 +100,7 @@ def follow_up_out(f: FollowUp) -> FollowUpOut:
         follow_up_date=f.follow_up_date,
         satisfaction_rating=f.satisfaction_rating,
         feedback=f.feedback,
+        suggestion=f.suggestion,
         created_at=f.created_at,
     )
 

@@ -1,0 +1,1 @@
+"""Message senders: Twilio (SMS, WhatsApp), SMTP (email), the console, and a router."""

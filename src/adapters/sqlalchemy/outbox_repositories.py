@@ -1,0 +1,211 @@
+"""The outbox tables: messages (with the atomic claim), consent changes, call tasks and
+webhook receipts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.sqlalchemy import tables as t
+from adapters.sqlalchemy.table_repository import TableRepository
+from domain.contact_preferences import ContactMethod
+from domain.errors import Conflict
+from domain.messaging.call_task import CallTask, CallTaskStatus
+from domain.messaging.consent import ConsentChange
+from domain.messaging.message import Message, MessageStatus, Purpose
+
+m = t.messages
+
+
+class MessageRepository(TableRepository[Message]):
+    table = m
+    entity = "message"
+    filterable = {
+        "customer_id": "customer_id",
+        "status": "status",
+        "follow_up_id": "follow_up_id",
+        "job_id": "job_id",
+    }
+
+    @staticmethod
+    def to_row(x: Message) -> dict[str, Any]:
+        return {
+            "customer_id": x.customer_id,
+            "follow_up_id": x.follow_up_id,
+            "job_id": x.job_id,
+            "purpose": x.purpose.value,
+            "channel": x.channel.value,
+            "recipient": x.recipient,
+            "body": x.body,
+            "language": x.language,
+            "scheduled_for": x.scheduled_for,
+            "status": x.status.value,
+            "provider_message_id": x.provider_message_id,
+            "attempts": x.attempts,
+            "last_error": x.last_error,
+            "idempotency_key": x.idempotency_key,
+            "sent_at": x.sent_at,
+            "created_at": x.created_at,
+            "updated_at": x.updated_at,
+        }
+
+    @staticmethod
+    def from_row(r: Any) -> Message:
+        return Message(
+            customer_id=r.customer_id,
+            purpose=Purpose(r.purpose),
+            channel=ContactMethod(r.channel),
+            recipient=r.recipient,
+            body=r.body,
+            language=r.language,
+            scheduled_for=r.scheduled_for,
+            idempotency_key=r.idempotency_key,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            follow_up_id=r.follow_up_id,
+            job_id=r.job_id,
+            status=MessageStatus(r.status),
+            provider_message_id=r.provider_message_id,
+            attempts=r.attempts,
+            last_error=r.last_error,
+            sent_at=r.sent_at,
+            id=r.id,
+        )
+
+    async def _one(self, *conditions: Any) -> Message | None:
+        query = select(m).where(*conditions).order_by(m.c.id.desc()).limit(1)
+        row = (await self._conn.execute(query)).first()
+        return None if row is None else self.from_row(row)
+
+    async def get_by_idempotency_key(self, key: str) -> Message | None:
+        return await self._one(m.c.idempotency_key == key)
+
+    async def get_by_provider_id(self, provider_message_id: str) -> Message | None:
+        return await self._one(m.c.provider_message_id == provider_message_id)
+
+    async def due_ids(self, now: datetime, limit: int) -> list[int]:
+        query = (
+            select(m.c.id)
+            .where(m.c.status == MessageStatus.SCHEDULED.value, m.c.scheduled_for <= now)
+            .order_by(m.c.scheduled_for, m.c.id)
+            .limit(limit)
+        )
+        return list((await self._conn.execute(query)).scalars())
+
+    async def claim(self, message_id: int, now: datetime) -> Message | None:
+        # One conditional UPDATE: of two workers racing for the row, the database lets
+        # exactly one match `status = 'SCHEDULED'`; the other updates nothing.
+        statement = (
+            update(m)
+            .where(
+                m.c.id == message_id,
+                m.c.status == MessageStatus.SCHEDULED.value,
+                m.c.scheduled_for <= now,
+            )
+            .values(status=MessageStatus.SENDING.value, attempts=m.c.attempts + 1, updated_at=now)
+            .returning(*m.c)
+        )
+        row = (await self._conn.execute(statement)).first()
+        return None if row is None else self.from_row(row)
+
+    async def update_if_status(self, message: Message, expected: MessageStatus) -> bool:
+        try:
+            result = await self._conn.execute(
+                update(m)
+                .where(m.c.id == message.id, m.c.status == expected.value)
+                .values(**self.to_row(message))
+            )
+        except IntegrityError as exc:
+            raise Conflict("message clashes with an existing record") from exc
+        return result.rowcount == 1
+
+    async def stale_sending(self, updated_before: datetime, limit: int) -> list[Message]:
+        query = (
+            select(m)
+            .where(m.c.status == MessageStatus.SENDING.value, m.c.updated_at < updated_before)
+            .order_by(m.c.updated_at, m.c.id)
+            .limit(limit)
+        )
+        return [self.from_row(row) for row in await self._conn.execute(query)]
+
+    async def recent_sends(self, customer_id: int, since: datetime) -> list[datetime]:
+        query = select(m.c.sent_at).where(
+            m.c.customer_id == customer_id,
+            m.c.purpose != Purpose.TRANSACTIONAL.value,
+            m.c.sent_at.is_not(None),
+            m.c.sent_at >= since,
+        )
+        return list((await self._conn.execute(query)).scalars())
+
+
+class ConsentRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def changes(self, customer_id: int) -> list[ConsentChange]:
+        c = t.consent_changes
+        rows = await self._conn.execute(
+            select(c).where(c.c.customer_id == customer_id).order_by(c.c.at, c.c.id)
+        )
+        return [ConsentChange(ContactMethod(r.channel), r.opted_out, r.at, r.source) for r in rows]
+
+    async def record(self, customer_id: int, change: ConsentChange) -> None:
+        await self._conn.execute(
+            insert(t.consent_changes).values(
+                customer_id=customer_id,
+                channel=change.channel.value,
+                opted_out=change.opted_out,
+                at=change.at,
+                source=change.source,
+            )
+        )
+
+
+class CallTaskRepository(TableRepository[CallTask]):
+    table = t.call_tasks
+    entity = "call task"
+    filterable = {"customer_id": "customer_id", "status": "status", "message_id": "message_id"}
+
+    @staticmethod
+    def to_row(x: CallTask) -> dict[str, Any]:
+        return {
+            "customer_id": x.customer_id,
+            "message_id": x.message_id,
+            "body": x.body,
+            "status": x.status.value,
+            "created_at": x.created_at,
+        }
+
+    @staticmethod
+    def from_row(r: Any) -> CallTask:
+        return CallTask(
+            customer_id=r.customer_id,
+            body=r.body,
+            created_at=r.created_at,
+            message_id=r.message_id,
+            status=CallTaskStatus(r.status),
+            id=r.id,
+        )
+
+
+class WebhookEventRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def remember(self, token: str, at: datetime) -> bool:
+        # INSERT ... ON CONFLICT DO NOTHING: a repeat inserts nothing and, unlike a caught
+        # IntegrityError, leaves a PostgreSQL transaction usable. A concurrent duplicate
+        # waits for the first one's commit and then inserts nothing.
+        dialect = postgresql if self._conn.dialect.name == "postgresql" else sqlite
+        statement = (
+            dialect.insert(t.webhook_events)
+            .values(token=token, received_at=at)
+            .on_conflict_do_nothing(index_elements=["token"])
+        )
+        result = await self._conn.execute(statement)
+        return result.rowcount == 1

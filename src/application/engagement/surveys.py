@@ -1,0 +1,76 @@
+"""Post-service surveys: a short survey to each customer a few days after their job."""
+
+from __future__ import annotations
+
+from application.engagement.context import EngagementContext, log
+from application.insights.survey import generate_survey
+from application.llm.answers import Survey
+from application.llm.errors import LlmInvalidReply
+from application.messaging.outbox import enqueue
+from application.ports.engagement import SurveyCandidate
+from domain.errors import Conflict, DomainError, NotFound
+from domain.messaging.message import MAX_BODY, Purpose, compose
+from domain.survey import SurveyWindow, survey_key
+
+BATCH = 500  # jobs per pass; a longer backlog is worked off by the next passes
+
+ANSWER_HINT = {"rating": "1-5", "yes_no": "yes/no", "text": "your words"}
+
+
+def survey_text(survey: Survey) -> str:
+    """The survey as one message body: title, intro, numbered questions."""
+    lines = [survey.title, survey.intro]
+    lines += [f"{n}. {q.text} ({ANSWER_HINT[q.kind]})" for n, q in enumerate(survey.questions, 1)]
+    body = "\n".join(line.strip() for line in lines if line.strip())
+    return body if len(body) <= MAX_BODY else body[: MAX_BODY - 1] + "…"
+
+
+async def queue_post_service_surveys(ctx: EngagementContext) -> int:
+    """Queue a survey (TRANSACTIONAL) for each job completed `survey_delay` ago (see
+    `domain.survey`), written by the survey use case in the customer's language.
+
+    At most one survey per job, ever: the message's idempotency key `survey:job:{id}` is
+    unique in the outbox, so a second run, or two racing ones, queue it once. Returns how
+    many surveys this run queued.
+    """
+    window = SurveyWindow.at(ctx.clock.now(), ctx.survey_delay)
+    due = await ctx.queries.jobs_due_for_survey(window.after, window.before, BATCH)
+    queued = 0
+    for job in due:
+        queued += await _queue_survey(ctx, job)
+    return queued
+
+
+async def _queue_survey(ctx: EngagementContext, job: SurveyCandidate) -> int:
+    try:
+        insight = await generate_survey(ctx.insights, job.job_id)
+    except (LlmInvalidReply, NotFound, Conflict) as exc:  # this job waits for the next pass
+        log.warning("survey for job %s skipped: %s", job.job_id, exc)
+        return 0
+    now = ctx.clock.now()
+    try:
+        async with ctx.uow() as uow:
+            customer = await uow.customers.get(job.customer_id)
+            if customer is None:
+                return 0
+            message = compose(
+                customer,
+                Purpose.TRANSACTIONAL,
+                survey_text(insight.answer),
+                survey_key(job.job_id),
+                now,
+                now,
+                job_id=job.job_id,
+            )
+            message.scheduled_for = ctx.first_slot(customer, message, now)
+            stored = await enqueue(uow.messages, message)
+            if stored is not message:  # the key was taken: queued before
+                return 0
+            await uow.commit()
+    except Conflict:  # a racing run queued it between our check and our insert
+        log.info("survey for job %s was queued by a concurrent pass", job.job_id)
+        return 0
+    except DomainError as exc:  # e.g. no contact detail for the preferred channel
+        log.warning("survey for job %s not queued: %s", job.job_id, exc)
+        return 0
+    return 1

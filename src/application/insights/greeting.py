@@ -1,0 +1,113 @@
+"""POST /customers/{id}/generate-greeting: the domain picks the occasion, the model writes.
+
+The occasion (welcome, thank-you, anniversary, seasonal reminder or none) is decided by
+`domain.greeting.decide_occasion` from the clock and the records; with none, the model is
+not asked at all. The text is written in the customer's `languagePreference`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from application.customer_view import MAX_COLLECTION_CAP, view_customer
+from application.insights.context import InsightContext, base_language, inline, local_today
+from application.llm.answers import Greeting
+from application.llm.errors import LlmInvalidReply
+from application.llm.gateway import Insight
+from application.llm.grounding import blocks
+from application.llm.specs import spec_for
+from application.read_models.customer_view import CustomerView, JobItem
+from domain.greeting import CompletedService, GreetingDecision, Occasion, decide_occasion
+
+SPEC = spec_for(Greeting)
+TASK = "greeting.v1"
+
+
+@dataclass(frozen=True, slots=True)
+class GreetingOutcome:
+    """The decided occasion and, unless it is NONE, the greeting the model wrote."""
+
+    occasion: Occasion
+    reason: str
+    language: str
+    sources: list[str] = field(default_factory=list)
+    greeting: Insight[Greeting] | None = None
+
+
+def _completed(view: CustomerView) -> list[tuple[JobItem, CompletedService]]:
+    return [
+        (job, CompletedService(job.id, job.completion_date))
+        for job in view.jobs
+        if job.status == "COMPLETED" and job.completion_date is not None
+    ]
+
+
+def decide(view: CustomerView, now: datetime) -> GreetingDecision:
+    completed = [service for _, service in _completed(view)]
+    serviced = [a.last_service_date for a in view.appliances if a.last_service_date is not None]
+    return decide_occasion(now, view.time_zone, view.created_at, completed, serviced)
+
+
+def _grounding(
+    view: CustomerView, decision: GreetingDecision, shop: str, today: str
+) -> dict[str, Any]:
+    job = next((j for j, _ in _completed(view) if j.id == decision.job_id), None)
+    return {
+        "occasion": decision.occasion.value,
+        "reason": decision.reason,
+        "today": today,
+        "shopName": shop,
+        "language": view.language_preference,
+        "customer": {"id": view.id, "name": view.name},
+        "job": {
+            "id": job.id,
+            "description": job.description,
+            "appliance": job.appliance,
+            "completionDate": job.completion_date.date().isoformat()
+            if job.completion_date
+            else None,
+            "technician": job.technician.name if job.technician else None,
+        }
+        if job is not None
+        else None,
+        "years": decision.years,
+        "applianceTypes": sorted({a.type for a in view.appliances}),
+    }
+
+
+def _check(answer: Greeting) -> Greeting:
+    text = answer.text.strip()
+    if not text:
+        raise LlmInvalidReply("the greeting is empty")
+    answer.text = text
+    return answer
+
+
+async def generate_greeting(ctx: InsightContext, customer_id: int) -> GreetingOutcome:
+    """The occasion of today's greeting and its text (no model call when there is none)."""
+    # The whole history: the anniversary counts from the first completed job.
+    view = await view_customer(ctx.views, customer_id, MAX_COLLECTION_CAP)
+    now = ctx.clock.now()
+    decision = decide(view, now)
+    sources = [f"customer:{view.id}"]
+    if decision.job_id is not None:
+        sources.append(f"job:{decision.job_id}")
+    outcome = GreetingOutcome(decision.occasion, decision.reason, view.language_preference, sources)
+    if decision.occasion is Occasion.NONE:
+        return outcome
+    today = local_today(now, view.time_zone).isoformat()
+    grounding = _grounding(view, decision, ctx.shop_name, today)
+    values = {
+        "shopName": inline(ctx.shop_name),
+        "customerName": inline(view.name),
+        "occasion": decision.occasion.value,
+        "language": view.language_preference,
+        "baseLanguage": base_language(view.language_preference),
+        "dataBlocks": blocks({"records": grounding}),
+    }
+    insight = await ctx.llm.ask(TASK, values, grounding, SPEC, _check)
+    return GreetingOutcome(
+        decision.occasion, decision.reason, view.language_preference, sources, insight
+    )

@@ -1,0 +1,194 @@
+"""POST /appliances/{id}/predict-maintenance and /customers/{id}/predict-maintenance.
+
+Each appliance is grounded on its age (installedOn), its last service date and the jobs
+that name it (applianceId), with a baseline from the domain's service interval per kind
+(`domain.maintenance`). The model's dates are sanity-checked against that baseline: an
+unparseable or implausible date is replaced by it; predictions for appliances that are not
+in the grounding are dropped; confidence stays within 0..1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import msgspec
+
+from application.customer_view import view_customer
+from application.insights.context import InsightContext, inline, local_today
+from application.insights.grounding import GROUNDING_CAP
+from application.llm.answers import MaintenancePrediction, MaintenancePredictions
+from application.llm.gateway import Insight
+from application.llm.grounding import blocks
+from application.llm.specs import spec_for
+from application.lookups import require
+from application.read_models.customer_view import CustomerView, JobItem
+from domain.maintenance import DueEstimate, age_in_years, estimate_due
+
+SPEC = spec_for(MaintenancePredictions)
+TASK = "maintenance.v1"
+MAX_REASON = 500
+REPLACED_NOTE = " (due date set from the service interval)"
+
+
+@dataclass(frozen=True, slots=True)
+class ApplianceFacts:
+    """What a prediction may rest on, for one appliance."""
+
+    id: int
+    type: str
+    brand: str | None
+    model_number: str | None
+    installed_on: date | None
+    last_service: date | None
+    jobs: list[JobItem]
+
+
+def _service_jobs(view: CustomerView, appliance_id: int) -> list[JobItem]:
+    return [j for j in view.jobs if j.appliance_id == appliance_id]
+
+
+def _last_service(recorded: datetime | None, jobs: list[JobItem]) -> date | None:
+    dates = [j.completion_date for j in jobs if j.status == "COMPLETED" and j.completion_date]
+    if recorded is not None:
+        dates.append(recorded)
+    return max(dates).date() if dates else None
+
+
+def _grounding_item(facts: ApplianceFacts, estimate: DueEstimate, today: date) -> dict[str, Any]:
+    return {
+        "applianceId": facts.id,
+        "type": facts.type,
+        "brand": facts.brand,
+        "model": facts.model_number,
+        "installedOn": facts.installed_on.isoformat() if facts.installed_on else None,
+        "ageYears": age_in_years(facts.installed_on, today),
+        "lastServiceDate": facts.last_service.isoformat() if facts.last_service else None,
+        "serviceIntervalDays": estimate.interval_days,
+        "baseline": {
+            "dueDate": estimate.due.isoformat(),
+            "confidence": estimate.confidence,
+            "reason": estimate.reason,
+        },
+        "serviceJobs": [
+            {
+                "id": j.id,
+                "status": j.status,
+                "description": j.description,
+                "scheduledFor": j.scheduled_for.date().isoformat(),
+                "completionDate": j.completion_date.date().isoformat()
+                if j.completion_date
+                else None,
+            }
+            for j in facts.jobs
+        ],
+    }
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_REASON else text[: MAX_REASON - 1] + "…"
+
+
+class DateSanity:
+    """Keeps the model's predictions that are about known appliances, with sane values."""
+
+    def __init__(self, facts: list[ApplianceFacts], estimates: dict[int, DueEstimate]) -> None:
+        self.estimates = estimates
+        self.sources = {f"appliance:{f.id}" for f in facts} | {
+            f"job:{j.id}" for f in facts for j in f.jobs
+        }
+
+    def _one(self, p: MaintenancePrediction, estimate: DueEstimate) -> MaintenancePrediction:
+        confidence = min(max(p.confidence, 0.0), 1.0)
+        reason = p.reason
+        try:
+            due: date | None = date.fromisoformat(p.due_date)
+        except ValueError:
+            due = None
+        if due is None or not estimate.plausible(due):
+            due = estimate.due
+            confidence = min(confidence, estimate.confidence)
+            reason = _clip(reason.rstrip() + REPLACED_NOTE)
+        return msgspec.structs.replace(
+            p,
+            due_date=due.isoformat(),
+            confidence=confidence,
+            reason=reason,
+            sources=[s for s in p.sources if s in self.sources],
+        )
+
+    def __call__(self, answer: MaintenancePredictions) -> MaintenancePredictions:
+        kept: list[MaintenancePrediction] = []
+        seen: set[int] = set()
+        for prediction in answer.predictions:
+            estimate = self.estimates.get(prediction.appliance_id)
+            if estimate is None or prediction.appliance_id in seen:
+                continue
+            seen.add(prediction.appliance_id)
+            kept.append(self._one(prediction, estimate))
+        return MaintenancePredictions(predictions=kept)
+
+
+async def _predict(
+    ctx: InsightContext, view: CustomerView, facts: list[ApplianceFacts]
+) -> Insight[MaintenancePredictions]:
+    today = local_today(ctx.clock.now(), view.time_zone)
+    estimates = {f.id: estimate_due(f.type, f.installed_on, f.last_service, today) for f in facts}
+    grounding = {
+        "today": today.isoformat(),
+        "customer": {"id": view.id, "name": view.name},
+        "appliances": [_grounding_item(f, estimates[f.id], today) for f in facts],
+    }
+    values = {
+        "shopName": inline(ctx.shop_name),
+        "customerName": inline(view.name),
+        "language": view.language_preference,
+        "today": today.isoformat(),
+        "applianceCount": str(len(facts)),
+        "dataBlocks": blocks(grounding),
+    }
+    return await ctx.llm.ask(TASK, values, grounding, SPEC, DateSanity(facts, estimates))
+
+
+async def predict_customer_maintenance(
+    ctx: InsightContext, customer_id: int
+) -> Insight[MaintenancePredictions]:
+    """A prediction for each of the customer's appliances (the newest 50)."""
+    view = await view_customer(ctx.views, customer_id, GROUNDING_CAP)
+    facts = []
+    for a in view.appliances[:GROUNDING_CAP]:
+        jobs = _service_jobs(view, a.id)
+        facts.append(
+            ApplianceFacts(
+                a.id,
+                a.type,
+                a.brand,
+                a.model_number,
+                a.installed_on,
+                _last_service(a.last_service_date, jobs),
+                jobs,
+            )
+        )
+    return await _predict(ctx, view, facts)
+
+
+async def predict_appliance_maintenance(
+    ctx: InsightContext, appliance_id: int
+) -> Insight[MaintenancePredictions]:
+    """The prediction for one appliance (NotFound for an unknown id)."""
+    async with ctx.uow() as uow:
+        appliance = await require(uow.appliances, "appliance", appliance_id)
+    d = appliance.details
+    view = await view_customer(ctx.views, d.customer_id, GROUNDING_CAP)
+    jobs = _service_jobs(view, appliance_id)
+    facts = ApplianceFacts(
+        appliance_id,
+        d.type,
+        d.brand,
+        d.model_number,
+        d.installed_on,
+        _last_service(appliance.last_service_date, jobs),
+        jobs,
+    )
+    return await _predict(ctx, view, [facts])

@@ -1,0 +1,216 @@
+"""POST /jobs/match-technician: who should take a job, ranked and explained.
+
+The candidates are computed first, deterministically (`domain.technician_matching`): active
+technicians with the skill, the customer's preferred technician, the customer's ratings of
+each and their open workload. The model only ranks and explains them; anyone outside the
+candidate list is removed from its answer, and if nobody remains the deterministic order is
+used. A technician who is not a candidate can never be returned.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from application.insights.context import InsightContext, inline, with_answer
+from application.llm.answers import RankedTechnician, TechnicianRanking
+from application.llm.gateway import Insight
+from application.llm.grounding import blocks
+from application.llm.specs import spec_for
+from application.lookups import require
+from application.pagination import MAX_PAGE_SIZE, ListQuery
+from application.ports.unit_of_work import UnitOfWork
+from domain import validation as v
+from domain.technician_matching import Candidate, TechnicianProfile, match_candidates
+
+SPEC = spec_for(TechnicianRanking)
+TASK = "technician_match.v1"
+MAX_TECHNICIANS = 5000  # active technicians read, MAX_PAGE_SIZE at a time
+RATINGS_READ = MAX_PAGE_SIZE  # the customer's newest ratings and reviews considered
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRequest:
+    appliance_type: str
+    problem: str
+    customer_id: int | None = None
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+
+    def validated(self) -> MatchRequest:
+        errors: dict[str, str] = {}
+        appliance_type = v.required_text(errors, "appliance_type", self.appliance_type, 100)
+        problem = v.required_text(errors, "problem", self.problem, 2000)
+        start, end = self.window_start, self.window_end
+        if start is not None:
+            start = v.instant(errors, "preferred_window.start", start)
+        if end is not None:
+            end = v.instant(errors, "preferred_window.end", end)
+        if (start is None) != (end is None):
+            errors["preferred_window"] = "needs both start and end"
+        elif start is not None and end is not None and not errors and end <= start:
+            errors["preferred_window.end"] = "must be after start"
+        v.raise_if(errors)
+        return MatchRequest(appliance_type, problem, self.customer_id, start, end)
+
+
+class CandidateOut(msgspec.Struct, rename="camel", kw_only=True):
+    technician_id: int
+    name: str
+    matched_skill: str | None
+    preferred: bool
+    average_rating: float | None
+    ratings_count: int
+    open_jobs: int
+    base_score: float
+    reasons: list[str]
+
+
+class MatchedTechnician(msgspec.Struct, rename="camel", kw_only=True):
+    technician_id: int
+    name: str
+    score: float
+    reason: str
+
+
+class TechnicianMatch(msgspec.Struct, rename="camel", kw_only=True):
+    """The ranking (candidates only, best first) and the candidates it was chosen from."""
+
+    ranking: list[MatchedTechnician]
+    candidates: list[CandidateOut]
+
+
+def candidate_out(c: Candidate) -> CandidateOut:
+    average = c.average_rating
+    return CandidateOut(
+        technician_id=c.technician_id,
+        name=c.name,
+        matched_skill=c.matched_skill,
+        preferred=c.preferred,
+        average_rating=round(average, 2) if average is not None else None,
+        ratings_count=len(c.ratings),
+        open_jobs=c.open_jobs,
+        base_score=c.score,
+        reasons=list(c.reasons),
+    )
+
+
+def deterministic_ranking(candidates: list[Candidate]) -> TechnicianRanking:
+    return TechnicianRanking(
+        ranking=[
+            RankedTechnician(
+                technician_id=c.technician_id, score=c.score, reason="; ".join(c.reasons)
+            )
+            for c in candidates
+        ]
+    )
+
+
+def keep_candidates(answer: TechnicianRanking, candidates: list[Candidate]) -> TechnicianRanking:
+    """Only candidates, each once, scores within 0..1; the deterministic order if none."""
+    allowed = {c.technician_id for c in candidates}
+    seen: set[int] = set()
+    kept: list[RankedTechnician] = []
+    for ranked in answer.ranking:
+        if ranked.technician_id in allowed and ranked.technician_id not in seen:
+            seen.add(ranked.technician_id)
+            score = min(max(ranked.score, 0.0), 1.0)
+            kept.append(msgspec.structs.replace(ranked, score=score))
+    return TechnicianRanking(ranking=kept) if kept else deterministic_ranking(candidates)
+
+
+async def _active_technicians(uow: UnitOfWork) -> list[TechnicianProfile]:
+    profiles: list[TechnicianProfile] = []
+    offset = 0
+    while offset < MAX_TECHNICIANS:
+        page = await uow.technicians.list(
+            ListQuery(limit=MAX_PAGE_SIZE, offset=offset, filters={"active": True})
+        )
+        profiles += [
+            TechnicianProfile(t.id, t.details.name, t.details.skills, t.details.active)
+            for t in page.items
+            if t.id is not None
+        ]
+        offset += MAX_PAGE_SIZE
+        if offset >= page.total:
+            break
+    return profiles
+
+
+async def _customer_ratings(uow: UnitOfWork, customer_id: int) -> dict[int, list[int]]:
+    """The customer's ratings of each technician: technician ratings and reviews."""
+    by_customer = ListQuery(limit=RATINGS_READ, filters={"customer_id": customer_id})
+    ratings: dict[int, list[int]] = defaultdict(list)
+    for r in (await uow.technician_ratings.list(by_customer)).items:
+        ratings[r.technician_id].append(r.rating)
+    for review in (await uow.reviews.list(by_customer)).items:
+        ratings[review.technician_id].append(review.rating)
+    return dict(ratings)
+
+
+async def match_technician(ctx: InsightContext, request: MatchRequest) -> Insight[TechnicianMatch]:
+    """Candidates first (deterministic), then the model's ranking of them only."""
+    request = request.validated()
+    customer: dict[str, Any] | None = None
+    preferred_id: int | None = None
+    ratings: dict[int, list[int]] = {}
+    async with ctx.uow() as uow:
+        if request.customer_id is not None:
+            found = await require(uow.customers, "customer", request.customer_id, "customer_id")
+            customer = {"id": found.id, "name": found.details.name}
+            preferred_id = found.preferred_technician_id
+            ratings = await _customer_ratings(uow, request.customer_id)
+        technicians = await _active_technicians(uow)
+        workload = await uow.jobs.open_job_counts(
+            [t.id for t in technicians], request.window_start, request.window_end
+        )
+    candidates = match_candidates(
+        technicians, request.appliance_type, preferred_id, ratings, workload
+    )
+    names = {c.technician_id: c.name for c in candidates}
+    skills = {t.id: list(t.skills) for t in technicians}
+    grounding = {
+        "job": {
+            "applianceType": request.appliance_type,
+            "problem": request.problem,
+            "preferredWindow": {
+                "start": request.window_start.isoformat(),
+                "end": request.window_end.isoformat(),
+            }
+            if request.window_start and request.window_end
+            else None,
+        },
+        "customer": customer,
+        "candidates": [
+            {**msgspec.to_builtins(candidate_out(c)), "skills": skills[c.technician_id]}
+            for c in candidates
+        ],
+    }
+    values = {
+        "shopName": inline(ctx.shop_name),
+        "applianceType": inline(request.appliance_type, 100),
+        "candidateCount": str(len(candidates)),
+        "dataBlocks": blocks(grounding),
+    }
+    insight = await ctx.llm.ask(
+        TASK, values, grounding, SPEC, lambda answer: keep_candidates(answer, candidates)
+    )
+    # Enforced again on what is served, so even a cache entry could not name anyone else.
+    ranking = keep_candidates(insight.answer, candidates)
+    result = TechnicianMatch(
+        ranking=[
+            MatchedTechnician(
+                technician_id=r.technician_id,
+                name=names[r.technician_id],
+                score=r.score,
+                reason=r.reason,
+            )
+            for r in ranking.ranking
+        ],
+        candidates=[candidate_out(c) for c in candidates],
+    )
+    return with_answer(insight, result)

@@ -1,0 +1,41 @@
+"""The outbox as the office sees it: list, read, cancel a scheduled message."""
+
+from __future__ import annotations
+
+from application.lookups import require
+from application.pagination import ListQuery, Page
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWork
+from domain.errors import Conflict
+from domain.messaging.message import Message, MessageStatus
+
+
+async def list_messages(uow: UnitOfWork, query: ListQuery) -> Page[Message]:
+    """A page of messages, newest first, filterable by customer and status."""
+    async with uow:
+        return await uow.messages.list(query)
+
+
+async def get_message(uow: UnitOfWork, message_id: int) -> Message:
+    """One message, or NotFound."""
+    async with uow:
+        return await require(uow.messages, "message", message_id)
+
+
+async def cancel_message(uow: UnitOfWork, clock: Clock, message_id: int) -> Message:
+    """Cancel a SCHEDULED message; any other status is a Conflict.
+
+    The write is a compare-and-set on SCHEDULED, so a worker claiming the message at the
+    same moment either loses to the cancel or makes the cancel a Conflict — never both.
+    """
+    async with uow:
+        message = await require(uow.messages, "message", message_id)
+        if message.status is not MessageStatus.SCHEDULED:
+            raise Conflict(
+                f"message {message_id} is {message.status}; only a SCHEDULED one can be cancelled"
+            )
+        message.move_to(MessageStatus.CANCELLED, clock.now())
+        if not await uow.messages.update_if_status(message, MessageStatus.SCHEDULED):
+            raise Conflict(f"message {message_id} is being sent; it can no longer be cancelled")
+        await uow.commit()
+    return message

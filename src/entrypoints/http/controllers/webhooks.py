@@ -1,0 +1,120 @@
+"""/webhooks/twilio: delivery status callbacks and inbound messages from Twilio.
+
+No JWT here: each request must carry a valid `X-Twilio-Signature`, computed by Twilio
+over the configured public URL (PUBLIC_BASE_URL + path, not the Host we were reached at,
+which a proxy may change) and the form parameters. A bad or missing signature is a 403
+and changes nothing. Without Twilio settings the webhooks answer 503.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, post
+from litestar.datastructures import FormMultiDict
+from litestar.exceptions import (
+    PermissionDeniedException,
+    ServiceUnavailableException,
+    ValidationException,
+)
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+from twilio.request_validator import (
+    SIGNATURE_HEADER,
+    SIGNATURE_SETTINGS_HEADER,
+    RequestValidator,
+    get_signature_algorithm,
+)
+from twilio.twiml.messaging_response import MessagingResponse
+
+from application.messaging import webhooks as uc
+from domain.contact_preferences import ContactMethod
+from domain.messaging.message import MAX_BODY
+from entrypoints.http.deps import ClockDep, SettingsDep, UowFactoryDep
+from entrypoints.settings import Settings, TwilioSettings
+
+IDEMPOTENCY_HEADER = "I-Twilio-Idempotency-Token"
+TWIML = "application/xml"
+
+
+def _twilio(settings: Settings) -> TwilioSettings:
+    if settings.messaging.twilio is None:
+        raise ServiceUnavailableException("Twilio is not configured")
+    return settings.messaging.twilio
+
+
+async def verified_form(request: Request[Any, Any, Any], settings: Settings) -> FormMultiDict:
+    """The request's form parameters, once its Twilio signature checks out."""
+    twilio = _twilio(settings)
+    form = await request.form()
+    signature = request.headers.get(SIGNATURE_HEADER)
+    url = twilio.public_base_url + request.url.path
+    if request.url.query:
+        url += "?" + request.url.query
+    algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
+    validator = RequestValidator(twilio.auth_token)
+    if not signature or not validator.validate(url, form, signature, algorithm):
+        raise PermissionDeniedException("missing or invalid X-Twilio-Signature")
+    return form
+
+
+def _required(form: FormMultiDict, name: str) -> str:
+    value = form.get(name)
+    if not isinstance(value, str) or not value.strip() or len(value) > 200:
+        raise ValidationException(
+            f"{name}: required", extra=[{"key": name, "message": "is required"}]
+        )
+    return value.strip()
+
+
+class TwilioWebhookController(Controller):
+    path = "/webhooks/twilio"
+    tags = ["webhooks"]
+
+    @post("/status", operation_id="twilioStatusCallback", status_code=HTTP_204_NO_CONTENT)
+    async def status(
+        self,
+        request: Request[Any, Any, Any],
+        settings: SettingsDep,
+        uow_factory: UowFactoryDep,
+        clock: ClockDep,
+    ) -> None:
+        """A message's delivery status changed (applied only forward; repeats ignored)."""
+        form = await verified_form(request, settings)
+        sid = _required(form, "MessageSid")
+        status = _required(form, "MessageStatus")
+        token = request.headers.get(IDEMPOTENCY_HEADER) or f"status:{sid}:{status}"
+        error_code = form.get("ErrorCode")
+        await uc.apply_status_callback(
+            uow_factory,
+            clock,
+            sid,
+            status,
+            token,
+            error_code=error_code if isinstance(error_code, str) else None,
+        )
+
+    @post("/inbound", operation_id="twilioInboundMessage", status_code=HTTP_200_OK)
+    async def inbound(
+        self,
+        request: Request[Any, Any, Any],
+        settings: SettingsDep,
+        uow_factory: UowFactoryDep,
+        clock: ClockDep,
+    ) -> Response[str]:
+        """A customer wrote to us: STOP/START/HELP or a reply; answered with TwiML."""
+        form = await verified_form(request, settings)
+        sender = _required(form, "From")
+        body = form.get("Body")
+        body = body[:MAX_BODY] if isinstance(body, str) else ""
+        sid = form.get("MessageSid")
+        token = request.headers.get(IDEMPOTENCY_HEADER) or (
+            f"inbound:{sid}" if isinstance(sid, str) and sid else None
+        )
+        channel = ContactMethod.WHATSAPP if sender.startswith("whatsapp:") else ContactMethod.SMS
+        reply = await uc.handle_inbound(
+            uow_factory, clock, sender, body, channel, token, shop_name=settings.shop_name
+        )
+        twiml = MessagingResponse()
+        if reply is not None:
+            twiml.message(reply)
+        return Response(str(twiml), media_type=TWIML)

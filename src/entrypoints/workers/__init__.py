@@ -1,0 +1,1 @@
+"""Dramatiq workers and the periodic scheduler (entrypoints, like the HTTP API)."""

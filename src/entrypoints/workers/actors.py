@@ -1,0 +1,147 @@
+"""Dramatiq actors: each builds its adapters from the composition root and calls ONE use case.
+
+The actors are plain async functions bound to a broker by `declare_actors(broker)` (no
+import-time global broker), so the Redis worker, the embedded worker and tests each bind
+them to their own broker. One container per worker process (`install_container`); every
+use case receives the container's unit-of-work *factory*, so each message, and each step
+inside it, opens a fresh unit of work. Delivery is at least once: the use cases are
+idempotent (atomic claims in the outbox, unique keys), so a redelivered message is harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+import dramatiq
+from dramatiq.asyncio import get_event_loop_thread
+from dramatiq.middleware import Middleware
+
+from entrypoints.container import Container, build_container
+from entrypoints.settings import Settings
+
+log = logging.getLogger(__name__)
+
+_MINUTE_MS = 60_000
+_HOUR_MS = 60 * _MINUTE_MS
+
+_container: Container | None = None
+
+
+def install_container(container: Container | None) -> None:
+    """Use `container` for every actor of this process (None: build from the environment)."""
+    global _container
+    _container = container
+
+
+def worker_container() -> Container:
+    global _container
+    if _container is None:
+        _container = build_container(Settings.from_env())
+    return _container
+
+
+# --- the actors -----------------------------------------------------------------------
+
+
+async def dispatch_due_messages(period_key: str | None = None) -> None:
+    """Send the outbox messages whose time has come (the every-minute job)."""
+    from application.messaging.dispatch import dispatch_due
+
+    c = worker_container()
+    report = await dispatch_due(c.uow, c.clock(), c.message_sender(), c.quiet_hours())
+    level = logging.INFO if report.processed else logging.DEBUG
+    log.log(level, "dispatch_due_messages %s: %s", period_key or "-", report)
+
+
+async def send_message(message_id: int) -> None:
+    """Send one outbox message now (claimed atomically; a second delivery does nothing)."""
+    from application.messaging.dispatch import send_one
+
+    c = worker_container()
+    outcome = await send_one(c.uow, c.clock(), c.message_sender(), c.quiet_hours(), message_id)
+    log.info("send_message %s: %s", message_id, outcome)
+
+
+async def reconcile_stuck_messages(period_key: str | None = None) -> None:
+    """Settle messages left SENDING by a dead worker (ask the provider; never resend)."""
+    from application.messaging.dispatch import reconcile_stuck
+
+    c = worker_container()
+    stale_after = timedelta(seconds=c.settings().workers.stale_sending_seconds)
+    count = await reconcile_stuck(c.uow, c.clock(), c.message_sender(), stale_after)
+    level = logging.INFO if count else logging.DEBUG
+    log.log(level, "reconcile_stuck_messages %s: %s settled", period_key or "-", count)
+
+
+async def daily_follow_up_suggestions(period_key: str | None = None) -> None:
+    from application.engagement import daily_follow_up_suggestions as use_case
+
+    count = await use_case(worker_container().engagement_context())
+    log.info("daily_follow_up_suggestions %s: %s suggestions", period_key or "-", count)
+
+
+async def refresh_maintenance_alerts(period_key: str | None = None) -> None:
+    from application.engagement import refresh_maintenance_alerts as use_case
+
+    count = await use_case(worker_container().engagement_context())
+    log.info("refresh_maintenance_alerts %s: %s alerts", period_key or "-", count)
+
+
+async def queue_post_service_surveys(period_key: str | None = None) -> None:
+    from application.engagement import queue_post_service_surveys as use_case
+
+    count = await use_case(worker_container().engagement_context())
+    log.info("queue_post_service_surveys %s: %s surveys", period_key or "-", count)
+
+
+#: Actor options. `max_age` drops a periodic message that waited too long (the next period
+#: brings a fresh one); the daily jobs keep theirs for hours, so a busy morning still runs.
+ACTOR_OPTIONS: dict[str, dict[str, Any]] = {
+    # A batch of 100 sends against a provider that times out every call must still finish:
+    # a time limit that cancels a send mid-call leaves its outcome unknown (for review).
+    "dispatch_due_messages": {"max_age": 5 * _MINUTE_MS, "time_limit": 30 * _MINUTE_MS},
+    "reconcile_stuck_messages": {"max_age": 15 * _MINUTE_MS, "time_limit": 10 * _MINUTE_MS},
+    "send_message": {"time_limit": 5 * _MINUTE_MS},
+    "daily_follow_up_suggestions": {"max_age": 12 * _HOUR_MS, "time_limit": 60 * _MINUTE_MS},
+    "refresh_maintenance_alerts": {"max_age": 12 * _HOUR_MS, "time_limit": 60 * _MINUTE_MS},
+    "queue_post_service_surveys": {"max_age": 60 * _MINUTE_MS, "time_limit": 30 * _MINUTE_MS},
+}
+
+_FUNCTIONS = {
+    "dispatch_due_messages": dispatch_due_messages,
+    "send_message": send_message,
+    "reconcile_stuck_messages": reconcile_stuck_messages,
+    "daily_follow_up_suggestions": daily_follow_up_suggestions,
+    "refresh_maintenance_alerts": refresh_maintenance_alerts,
+    "queue_post_service_surveys": queue_post_service_surveys,
+}
+
+Actors = dict[str, dramatiq.Actor[Any, Any]]
+
+
+def declare_actors(broker: dramatiq.Broker, functions: dict[str, Any] | None = None) -> Actors:
+    """Bind the actors to `broker` (tests may pass stand-in functions under the same names)."""
+    chosen = {**_FUNCTIONS, **(functions or {})}
+    return {
+        name: dramatiq.actor(broker=broker, actor_name=name, **ACTOR_OPTIONS.get(name, {}))(fn)
+        for name, fn in chosen.items()
+    }
+
+
+class DisposeContainer(Middleware):
+    """Closes the worker container's database pool on the actors' event loop at shutdown.
+
+    Added before the AsyncIO middleware, so its `after_worker_shutdown` runs while the
+    event loop is still up.
+    """
+
+    def after_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        container, loop_thread = _container, get_event_loop_thread()
+        if container is None or loop_thread is None:
+            return
+        try:
+            loop_thread.run_coroutine(container.engine().dispose())
+        except Exception:  # shutting down anyway
+            log.warning("could not close the worker's database pool", exc_info=True)

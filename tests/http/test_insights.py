@@ -1,0 +1,245 @@
+"""The LLM insight endpoints through the real app with the offline adapter (the default when
+no API key is set): every path answers, unknown ids are 404, tokens are required."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from dependency_injector import providers
+
+from entrypoints.container import Container
+from tests.fakes import FakeClock
+from tests.http.conftest import Headers, assert_problem
+from tests.http.helpers import (
+    assert_camel_keys,
+    create_appliance,
+    create_completed_job,
+    create_customer,
+    create_expense,
+    create_job,
+    create_payment,
+    create_review,
+    create_technician,
+)
+
+CUSTOMER_PATHS = [
+    "timeline-summary",
+    "followup-suggestions",
+    "generate-greeting",
+    "analyze-sentiment",
+    "profitability-analysis",
+    "predict-maintenance",
+]
+
+
+async def a_history(client: httpx.AsyncClient, office: Headers) -> dict[str, Any]:
+    """A customer with a technician, an appliance, a completed and reviewed job, a payment
+    and an expense."""
+    customer = await create_customer(client, office, email="ada@example.com")
+    tech = await create_technician(client, office, skills=["fridges"])
+    appliance = await create_appliance(client, office, customer["id"], installedOn="2018-05-01")
+    job = await create_completed_job(
+        client,
+        office,
+        customer["id"],
+        technicianId=tech["id"],
+        applianceId=appliance["id"],
+        appliance="Refrigerator",
+    )
+    review = await create_review(client, office, job, rating=2, comment="Late and rude")
+    await create_payment(client, office, customer["id"], jobId=job["id"], amount="200.00")
+    await create_expense(client, office, jobId=job["id"], amount="50.00")
+    return {
+        "customer": customer,
+        "technician": tech,
+        "appliance": appliance,
+        "job": job,
+        "review": review,
+    }
+
+
+def assert_insight(response: httpx.Response) -> dict[str, Any]:
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    assert_camel_keys(body)
+    assert body["model"] == "offline" and body["degraded"] is False
+    assert isinstance(body["cached"], bool) and len(body["groundingHash"]) == 64
+    return body
+
+
+async def test_every_insight_endpoint_answers_offline(
+    client: httpx.AsyncClient, office: Headers
+) -> None:
+    h = await a_history(client, office)
+    cid, job, tech = h["customer"]["id"], h["job"], h["technician"]
+    base = f"/customers/{cid}"
+
+    timeline = assert_insight(await client.post(f"{base}/timeline-summary", headers=office))
+    assert f"job:{job['id']}" in timeline["answer"]["sources"]
+
+    followups = assert_insight(await client.post(f"{base}/followup-suggestions", headers=office))
+    suggestions = followups["answer"]["suggestions"]
+    assert suggestions and all(s["suggestedTime"] for s in suggestions)
+    assert f"review:{h['review']['id']}" in {s for x in suggestions for s in x["sources"]}
+
+    response = await client.post(f"{base}/generate-greeting", headers=office)
+    assert response.status_code == 200, response.text
+    greeting = response.json()
+    assert greeting["occasion"] == "THANK_YOU" and greeting["language"] == "en"
+    assert f"job:{job['id']}" in greeting["sources"]
+    assert greeting["greeting"]["model"] == "offline"
+    assert greeting["greeting"]["answer"]["text"].startswith("Thank you, Ada Lovelace")
+
+    sentiment = assert_insight(await client.post(f"{base}/analyze-sentiment", headers=office))
+    assert sentiment["answer"]["label"] == "negative"
+    assert [i["itemId"] for i in sentiment["answer"]["items"]] == [f"review:{h['review']['id']}"]
+
+    money = assert_insight(await client.post(f"{base}/profitability-analysis", headers=office))
+    result = money["answer"]
+    assert result["financials"]["revenue"] == "200.00" and result["financials"]["net"] == "150.00"
+    assert result["analysis"]["figures"]["net"] == "150.00"
+    assert result["corrected"] is False and result["corrections"] == []
+
+    batch = assert_insight(await client.post(f"{base}/predict-maintenance", headers=office))
+    [prediction] = batch["answer"]["predictions"]
+    assert prediction["applianceId"] == h["appliance"]["id"]
+    assert f"job:{job['id']}" in prediction["sources"]
+    one = assert_insight(
+        await client.post(f"/appliances/{h['appliance']['id']}/predict-maintenance", headers=office)
+    )
+    assert one["answer"]["predictions"][0]["dueDate"] == prediction["dueDate"]
+
+    body = {"applianceType": "refrigerator", "problem": "Not cooling", "customerId": cid}
+    match = assert_insight(await client.post("/jobs/match-technician", json=body, headers=office))
+    assert [r["technicianId"] for r in match["answer"]["ranking"]] == [tech["id"]]
+    assert match["answer"]["candidates"][0]["name"] == tech["name"]
+
+    survey = assert_insight(await client.post(f"/jobs/{job['id']}/generate-survey", headers=office))
+    assert survey["answer"]["language"] == "en"
+    assert 1 <= len(survey["answer"]["questions"]) <= 6
+
+
+async def test_a_repeated_question_is_answered_from_the_cache(
+    client: httpx.AsyncClient, office: Headers
+) -> None:
+    customer = await create_customer(client, office)
+    url = f"/customers/{customer['id']}/analyze-sentiment"
+    first = assert_insight(await client.post(url, headers=office))
+    second = assert_insight(await client.post(url, headers=office))
+    assert (first["cached"], second["cached"]) == (False, True)
+    assert first["answer"] == second["answer"]
+
+
+async def test_no_occasion_greeting_has_no_text(
+    client: httpx.AsyncClient, office: Headers, container: Container
+) -> None:
+    clock = FakeClock(datetime(2024, 3, 1, 12, tzinfo=UTC))
+    container.clock.override(providers.Object(clock))
+    try:
+        customer = await create_customer(client, office)
+        clock.set(datetime(2024, 6, 20, 12, tzinfo=UTC))
+        response = await client.post(
+            f"/customers/{customer['id']}/generate-greeting", headers=office
+        )
+    finally:
+        container.clock.reset_override()
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["occasion"] == "NONE" and body["greeting"] is None
+
+
+async def test_unknown_ids_are_not_found(client: httpx.AsyncClient, office: Headers) -> None:
+    for path in CUSTOMER_PATHS:
+        assert_problem(await client.post(f"/customers/999/{path}", headers=office), 404)
+    assert_problem(await client.post("/appliances/999/predict-maintenance", headers=office), 404)
+    assert_problem(await client.post("/jobs/999/generate-survey", headers=office), 404)
+
+
+async def test_a_survey_needs_a_completed_job(client: httpx.AsyncClient, office: Headers) -> None:
+    job = await create_job(client, office)
+    response = await client.post(f"/jobs/{job['id']}/generate-survey", headers=office)
+    body = assert_problem(response, 409)
+    assert "SCHEDULED" in body["detail"]
+
+
+async def test_every_insight_path_needs_a_token(client: httpx.AsyncClient) -> None:
+    paths = [f"/customers/1/{p}" for p in CUSTOMER_PATHS] + [
+        "/appliances/1/predict-maintenance",
+        "/jobs/1/generate-survey",
+        "/jobs/match-technician",
+    ]
+    for path in paths:
+        response = await client.post(path, json={"applianceType": "x", "problem": "y"})
+        assert response.status_code == 401, (path, response.text)
+
+
+async def test_match_technician_validates_its_body(
+    client: httpx.AsyncClient, office: Headers
+) -> None:
+    url = "/jobs/match-technician"
+    window = {"start": "2030-01-02T09:00:00+00:00", "end": "2030-01-02T17:00:00+00:00"}
+    bad_bodies: list[tuple[Any, str | None]] = [
+        ({"problem": "Not cooling"}, "applianceType"),
+        ({"applianceType": "", "problem": "x"}, "applianceType"),
+        ({"applianceType": "fridge", "problem": "x", "technicianId": 1}, "technicianId"),
+        ({"applianceType": "fridge", "problem": "x", "customerId": "one"}, "customerId"),
+        (
+            {
+                "applianceType": "fridge",
+                "problem": "x",
+                "preferredWindow": {"start": "2030-01-02T09:00:00", "end": window["end"]},
+            },
+            None,
+        ),
+        ({"applianceType": "fridge", "problem": "x", "preferredWindow": {"start": "x"}}, None),
+        ([1, 2], None),
+    ]
+    for body, field in bad_bodies:
+        assert_problem(await client.post(url, json=body, headers=office), 400, field)
+    backwards = {"start": window["end"], "end": window["start"]}
+    body = {"applianceType": "fridge", "problem": "x", "preferredWindow": backwards}
+    assert_problem(await client.post(url, json=body, headers=office), 422, "preferredWindow.end")
+    unknown = {"applianceType": "fridge", "problem": "x", "customerId": 999}
+    assert_problem(await client.post(url, json=unknown, headers=office), 422, "customerId")
+
+
+async def test_match_technician_counts_workload_in_the_window(
+    client: httpx.AsyncClient, office: Headers
+) -> None:
+    busy = await create_technician(client, office, name="Busy", skills=["refrigerator"])
+    free = await create_technician(client, office, name="Free", skills=["fridge"])
+    await create_technician(client, office, name="Away", skills=["fridge"], active=False)
+    start = datetime(2030, 1, 2, 9, tzinfo=UTC)
+    await create_job(client, office, technicianId=busy["id"], scheduledFor=start.isoformat())
+    later = (start + timedelta(days=20)).isoformat()
+    await create_job(client, office, technicianId=free["id"], scheduledFor=later)
+    window = {"start": start.isoformat(), "end": (start + timedelta(hours=8)).isoformat()}
+    body = {"applianceType": "Refrigerator", "problem": "Noisy", "preferredWindow": window}
+    response = await client.post("/jobs/match-technician", json=body, headers=office)
+    result = assert_insight(response)["answer"]
+    workload = {c["technicianId"]: c["openJobs"] for c in result["candidates"]}
+    assert workload == {busy["id"]: 1, free["id"]: 0}
+    assert [r["technicianId"] for r in result["ranking"]] == [free["id"], busy["id"]]
+
+
+async def test_the_insight_paths_are_in_openapi(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/schema/openapi.json")).json()
+    operations = {
+        op["operationId"]
+        for path in schema["paths"].values()
+        for op in path.values()
+        if isinstance(op, dict) and "operationId" in op
+    }
+    assert {
+        "timelineSummary",
+        "followupSuggestions",
+        "generateGreeting",
+        "analyzeSentiment",
+        "profitabilityAnalysis",
+        "predictCustomerMaintenance",
+        "predictApplianceMaintenance",
+        "matchTechnician",
+        "generateSurvey",
+    } <= operations
