@@ -1,10 +1,10 @@
-"""Fakes for the engagement passes: their selection queries and the Customer View over a
-`FakeDatabase`, and a scripted LlmClient answering each insight task from its grounding."""
+"""Fakes for the engagement passes: their selection queries over a `FakeDatabase`, and a
+scripted LlmClient answering each insight task from its grounding (the Customer View fake
+is `tests.llm_fakes.FakeCustomerViewQuery`)."""
 
 from __future__ import annotations
 
 import asyncio
-import copy
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
@@ -18,21 +18,12 @@ from application.insights.context import InsightContext
 from application.llm.gateway import LlmGateway
 from application.ports.engagement import MaintenanceCandidate, SurveyCandidate
 from application.ports.llm import AnswerSpec, GenerationOptions, LlmReply, Prompt, Usage
-from application.read_models.customer_view import (
-    ApplianceItem,
-    CollectionInfo,
-    CustomerView,
-    FollowUpItem,
-    JobItem,
-    ReviewItem,
-    TechnicianRatingItem,
-)
-from application.read_models.financials import CustomerFinancials
 from domain.attention import AttentionCriteria, AttentionReason, AttentionSignal
 from domain.job import JobStatus
 from domain.maintenance_alert import AlertStatus, reminder_key
 from domain.survey import survey_key
 from tests.fakes import FakeClock, FakeDatabase
+from tests.llm_fakes import FakeCustomerViewQuery
 
 T = TypeVar("T")
 
@@ -136,139 +127,6 @@ class FakeEngagementQueries:
             ):
                 due.append(SurveyCandidate(j.id, j.details.customer_id, done))
         return sorted(due, key=lambda s: (s.completion_date, s.job_id))[:limit]
-
-
-class FakeCustomerViewQuery:
-    """The parts of the Customer View the insight use cases read, from a FakeDatabase."""
-
-    def __init__(self, db: FakeDatabase) -> None:
-        self._db = db
-
-    def _of(self, table: str, customer_id: int) -> list[Any]:
-        rows = [
-            copy.deepcopy(r)
-            for r in self._db.tables[table].values()
-            if getattr(r, "customer_id", None) == customer_id
-            or getattr(getattr(r, "details", None), "customer_id", None) == customer_id
-        ]
-        return sorted(rows, key=lambda r: r.id, reverse=True)
-
-    async def customer_view(self, customer_id: int, cap: int) -> CustomerView | None:
-        c = self._db.tables["customers"].get(customer_id)
-        if c is None:
-            return None
-        jobs = [
-            JobItem(
-                id=j.id,
-                technician_id=j.details.technician_id,
-                technician=None,
-                description=j.details.description,
-                appliance=j.details.appliance,
-                appliance_id=j.details.appliance_id,
-                notes=j.details.notes,
-                scheduled_for=j.details.scheduled_for,
-                status=j.status.value,
-                started_at=j.started_at,
-                completion_date=j.completion_date,
-                cancelled_at=j.cancelled_at,
-                created_at=j.created_at,
-            )
-            for j in self._of("jobs", customer_id)
-        ]
-        appliances = [
-            ApplianceItem(
-                id=a.id,
-                type=a.details.type,
-                brand=a.details.brand,
-                model_number=a.details.model_number,
-                serial_number=a.details.serial_number,
-                installed_on=a.details.installed_on,
-                last_service_date=a.last_service_date,
-                job_id=a.job_id,
-                created_at=a.created_at,
-                updated_at=a.updated_at,
-            )
-            for a in self._of("appliances", customer_id)
-        ]
-        reviews = [
-            ReviewItem(
-                id=r.id,
-                job_id=r.job_id,
-                technician_id=r.technician_id,
-                rating=r.rating,
-                comment=r.comment,
-                created_at=r.created_at,
-            )
-            for r in self._of("reviews", customer_id)
-        ]
-        ratings = [
-            TechnicianRatingItem(
-                id=r.id,
-                technician_id=r.technician_id,
-                job_id=r.job_id,
-                rating=r.rating,
-                created_at=r.created_at,
-            )
-            for r in self._of("technician_ratings", customer_id)
-        ]
-        follow_ups = [
-            FollowUpItem(
-                id=f.id,
-                job_id=f.job_id,
-                status=f.status.value,
-                satisfaction_rating=f.satisfaction_rating,
-                feedback=f.feedback,
-                follow_up_date=f.follow_up_date,
-                created_at=f.created_at,
-            )
-            for f in self._of("follow_ups", customer_id)
-        ]
-        collections = {
-            name: CollectionInfo(total=len(items), returned=len(items), truncated=False)
-            for name, items in (
-                ("jobs", jobs),
-                ("appliances", appliances),
-                ("reviews", reviews),
-                ("followUps", follow_ups),
-            )
-        }
-        p = c.preferences
-        return CustomerView(
-            id=customer_id,
-            name=c.details.name,
-            phone=c.details.phone,
-            email=c.details.email,
-            address=c.details.address,
-            time_zone=c.details.time_zone,
-            notes=c.details.notes,
-            created_at=c.created_at,
-            referral_code=c.referral_code,
-            preferred_contact_method=p.method.value if p.method else None,
-            preferred_contact_times=p.times.to_document() if p.times else None,
-            communication_frequency_preference=p.frequency.value if p.frequency else None,
-            language_preference=p.language,
-            referred_by=None,
-            preferred_technician=None,
-            payments=[],
-            expenses=[],
-            appliances=appliances[:cap],
-            jobs=jobs[:cap],
-            reviews=reviews[:cap],
-            referrals=[],
-            customer_technician_ratings=ratings[:cap],
-            follow_ups=follow_ups[:cap],
-            collections=collections,
-            financial_summary=CustomerFinancials(
-                currency="USD",
-                revenue="0.00",
-                expenses="0.00",
-                net="0.00",
-                customer_id=customer_id,
-                other_currencies=[],
-                by_payment_method=[],
-                by_job=[],
-            ),
-        )
 
 
 class ScriptedLlm:

@@ -217,7 +217,9 @@ def _quiet_hours(raw: str) -> QuietHours:
         start, end = time.fromisoformat(start_text.strip()), time.fromisoformat(end_text.strip())
     except ValueError:
         raise SettingsError("QUIET_HOURS", f"must look like 08:00-21:00, got {raw!r}") from None
-    if start >= end or start.tzinfo is not None or end.tzinfo is not None:
+    if start.tzinfo is not None or end.tzinfo is not None:
+        raise SettingsError("QUIET_HOURS", "local times only, without an offset")
+    if start >= end:
         raise SettingsError("QUIET_HOURS", "the allowed window must start before it ends")
     return QuietHours(start, end)
 

@@ -24,6 +24,7 @@ KEYS = {
     "followUpDate",
     "satisfactionRating",
     "feedback",
+    "suggestion",
     "createdAt",
 }
 WHEN = "2030-02-01T10:00:00+02:00"
@@ -47,6 +48,7 @@ async def test_create_pending_returns_201_camel_case_and_get_round_trips(client,
     assert (follow_up["jobId"], follow_up["customerId"]) == (job["id"], job["customerId"])
     assert follow_up["status"] == "PENDING" and follow_up["followUpDate"] is None
     assert follow_up["satisfactionRating"] is None and follow_up["feedback"] is None
+    assert follow_up["suggestion"] is None  # only the daily suggestion pass writes one
     fetched = await client.get(f"/follow-ups/{follow_up['id']}", headers=office)
     assert fetched.status_code == 200 and fetched.json() == follow_up
 

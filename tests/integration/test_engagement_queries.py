@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.cache.memory import MemoryCache
@@ -32,24 +29,11 @@ from entrypoints.container import Container
 from tests.engagement_fakes import ScriptedLlm
 from tests.engagement_scenarios import Shop, attention_history
 from tests.fakes import FakeClock
+from tests.integration.test_customer_view_statements import counting
 
 NOW = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
 DAY = timedelta(days=1)
-
-
-@contextmanager
-def counting(engine: AsyncEngine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -31,9 +30,7 @@ import redis
 from sqlalchemy import select
 
 from adapters.sqlalchemy.tables import messages as messages_table
-from application.messaging.outbox import enqueue
-from domain.customer import Customer
-from domain.messaging.message import MessageStatus, Purpose, compose
+from domain.messaging.message import MessageStatus
 from entrypoints.container import Container
 from tests.conftest import POSTGRES_URL
 from tests.integration.workers_support import (
@@ -43,13 +40,12 @@ from tests.integration.workers_support import (
     fault_worker,
     fieldcrm,
     free_port,
-    midday_zone,
     process_env,
     require_redis,
+    seed_due_messages,
     stop,
     unique_namespace,
 )
-from tests.unit.builders import customer_details
 
 pytestmark = pytest.mark.parametrize(
     "database_url", ["postgresql" if POSTGRES_URL else "sqlite"], indirect=True
@@ -63,29 +59,6 @@ FAST = {
     "WORKER_REQUEUE_CHECK_PER_MILLION": "1000000",
     "WORKER_STALE_SENDING_SECONDS": "2",
 }
-
-
-async def seed_due_messages(container: Container, count: int) -> list[int]:
-    now = datetime.now(UTC)
-    async with container.uow() as uow:
-        customer = await uow.customers.add(
-            Customer.register(customer_details(time_zone=midday_zone()), now)
-        )
-        ids = []
-        for n in range(count):
-            message = compose(
-                customer,
-                Purpose.TRANSACTIONAL,
-                f"Your appointment reminder #{n}",
-                f"fault-test:{n}",
-                now - timedelta(minutes=1),
-                now,
-            )
-            stored = await enqueue(uow.messages, message)
-            assert stored.id is not None
-            ids.append(stored.id)
-        await uow.commit()
-    return ids
 
 
 async def statuses(container: Container) -> dict[int, str]:

@@ -19,8 +19,13 @@ from entrypoints.settings import Settings
 from entrypoints.workers.actors import ACTOR_OPTIONS, declare_actors
 from entrypoints.workers.broker import MAX_RETRIES, build_broker
 from entrypoints.workers.runtime import start_worker
-from tests.integration.test_worker_faults import seed_due_messages
-from tests.integration.workers_support import fieldcrm, free_port, process_env, stop
+from tests.integration.workers_support import (
+    fieldcrm,
+    free_port,
+    process_env,
+    seed_due_messages,
+    stop,
+)
 
 
 def dramatiq_threads() -> list[threading.Thread]:
@@ -108,7 +113,8 @@ async def test_the_real_actors_call_their_use_cases(container: Container) -> Non
 
 
 async def test_building_the_app_starts_no_background_workers(container: Container) -> None:
-    app = create_app(container)
+    # A container of its own: the test client runs the app (and its lifespan) on another loop.
+    app = create_app(build_container(container.settings()))
     async with AsyncTestClient(app) as client:
         response = await client.get("/health")
         assert response.status_code < 500

@@ -16,7 +16,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,11 @@ from typing import Any
 import pytest
 import redis
 
-from domain.messaging.message import Message, MessageStatus
+from application.messaging.outbox import enqueue
+from domain.customer import Customer
+from domain.messaging.message import Message, MessageStatus, Purpose, compose
+from entrypoints.container import Container
+from tests.unit.builders import customer_details
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("FIELDCRM_TEST_REDIS_URL", "")
@@ -239,3 +243,26 @@ def midday_zone(now: datetime | None = None) -> str:
     now = now or datetime.now(UTC)
     offset = (12 - now.hour + 12) % 24 - 12  # local = UTC + offset, offset in [-12, 11]
     return "UTC" if offset == 0 else f"Etc/GMT{-offset:+d}"  # POSIX sign: Etc/GMT-3 is UTC+3
+
+
+async def seed_due_messages(container: Container, count: int) -> list[int]:
+    now = datetime.now(UTC)
+    async with container.uow() as uow:
+        customer = await uow.customers.add(
+            Customer.register(customer_details(time_zone=midday_zone()), now)
+        )
+        ids = []
+        for n in range(count):
+            message = compose(
+                customer,
+                Purpose.TRANSACTIONAL,
+                f"Your appointment reminder #{n}",
+                f"fault-test:{n}",
+                now - timedelta(minutes=1),
+                now,
+            )
+            stored = await enqueue(uow.messages, message)
+            assert stored.id is not None
+            ids.append(stored.id)
+        await uow.commit()
+    return ids

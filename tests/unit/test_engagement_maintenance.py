@@ -23,6 +23,19 @@ async def _alert_of(db: FakeDatabase, appliance_id: int):  # type: ignore[no-unt
     return next(a for a in db.rows("maintenance_alerts") if a.appliance_id == appliance_id)
 
 
+async def _one_appliance(
+    db: FakeDatabase, clock: FakeClock, due: date
+) -> tuple[Shop, int, int, ScriptedLlm]:
+    """A consenting customer with one appliance the model says is due on `due`."""
+    shop = Shop(db.uow, clock)
+    customer = await shop.customer()
+    await shop.consent_to_marketing(customer)
+    appliance = await shop.appliance(customer)
+    llm = ScriptedLlm()
+    llm.due_dates = {appliance: due}
+    return shop, customer, appliance, llm
+
+
 async def test_alerts_for_every_appliance_reminders_within_the_horizon_only(
     db: FakeDatabase, clock: FakeClock
 ) -> None:
@@ -63,12 +76,7 @@ async def test_alerts_for_every_appliance_reminders_within_the_horizon_only(
 
 
 async def test_a_second_run_stores_and_queues_nothing(db: FakeDatabase, clock: FakeClock) -> None:
-    shop = Shop(db.uow, clock)
-    customer = await shop.customer()
-    await shop.consent_to_marketing(customer)
-    appliance = await shop.appliance(customer)
-    llm = ScriptedLlm()
-    llm.due_dates = {appliance: TODAY + timedelta(days=3)}
+    _, _, _, llm = await _one_appliance(db, clock, TODAY + timedelta(days=3))
     ctx = engagement_context(db, clock, llm)
     assert await refresh_maintenance_alerts(ctx) == 2
     snapshot = db.snapshot()
@@ -82,12 +90,7 @@ async def test_a_second_run_stores_and_queues_nothing(db: FakeDatabase, clock: F
 async def test_an_alert_entering_the_horizon_is_reminded_without_a_new_prediction(
     db: FakeDatabase, clock: FakeClock
 ) -> None:
-    shop = Shop(db.uow, clock)
-    customer = await shop.customer()
-    await shop.consent_to_marketing(customer)
-    appliance = await shop.appliance(customer)
-    llm = ScriptedLlm()
-    llm.due_dates = {appliance: TODAY + timedelta(days=30)}
+    _, _, appliance, llm = await _one_appliance(db, clock, TODAY + timedelta(days=30))
     ctx = engagement_context(db, clock, llm, horizon_days=14)
     assert await refresh_maintenance_alerts(ctx) == 1
     assert db.rows("messages") == []
@@ -105,13 +108,7 @@ async def test_an_alert_entering_the_horizon_is_reminded_without_a_new_predictio
 async def test_servicing_the_appliance_re_predicts_and_reopens_the_alert(
     db: FakeDatabase, clock: FakeClock
 ) -> None:
-    shop = Shop(db.uow, clock)
-    customer = await shop.customer()
-    await shop.consent_to_marketing(customer)
-    appliance = await shop.appliance(customer)
-    llm = ScriptedLlm()
-    first_due = TODAY + timedelta(days=5)
-    llm.due_dates = {appliance: first_due}
+    shop, customer, appliance, llm = await _one_appliance(db, clock, TODAY + timedelta(days=5))
     ctx = engagement_context(db, clock, llm)
     assert await refresh_maintenance_alerts(ctx) == 2
     async with db.uow() as uow:

@@ -67,7 +67,7 @@ async def _suggest_for(ctx: EngagementContext, target: NeedsAttention) -> int:
             for follow_up in follow_ups:
                 await uow.follow_ups.add(follow_up)
             await uow.commit()
-    except Conflict:  # another run stored this batch first (or the job is gone)
-        log.info("suggestions for customer %s already stored", target.customer_id)
+    except Conflict as exc:  # another run stored this batch first (or the job is gone)
+        log.info("suggestions for customer %s not stored: %s", target.customer_id, exc)
         return 0
     return len(follow_ups)

@@ -50,7 +50,13 @@ async def dispatch_due_messages(period_key: str | None = None) -> None:
     from application.messaging.dispatch import dispatch_due
 
     c = worker_container()
-    report = await dispatch_due(c.uow, c.clock(), c.message_sender(), c.quiet_hours())
+    report = await dispatch_due(
+        c.uow,
+        c.clock(),
+        c.message_sender(),
+        c.quiet_hours(),
+        max_attempts=c.settings().messaging.max_attempts,
+    )
     level = logging.INFO if report.processed else logging.DEBUG
     log.log(level, "dispatch_due_messages %s: %s", period_key or "-", report)
 
@@ -60,7 +66,14 @@ async def send_message(message_id: int) -> None:
     from application.messaging.dispatch import send_one
 
     c = worker_container()
-    outcome = await send_one(c.uow, c.clock(), c.message_sender(), c.quiet_hours(), message_id)
+    outcome = await send_one(
+        c.uow,
+        c.clock(),
+        c.message_sender(),
+        c.quiet_hours(),
+        message_id,
+        max_attempts=c.settings().messaging.max_attempts,
+    )
     log.info("send_message %s: %s", message_id, outcome)
 
 
