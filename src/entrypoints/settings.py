@@ -418,6 +418,7 @@ class Settings:
     sql_echo: bool = False
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     customer_view_cap: int = 100
+    auth_user_cache_seconds: int = 5
     default_currency: str = "USD"
     shop_name: str = "the shop"
     redis_url: str | None = None
@@ -467,6 +468,12 @@ class Settings:
             engagement=EngagementSettings.from_env(env),
             quiet_hours=_get(env, "QUIET_HOURS", "08:00-21:00", _quiet_hours),
             messaging=MessagingSettings.from_env(env),
+            auth_user_cache_seconds=_get(
+                env,
+                "AUTH_USER_CACHE_SECONDS",
+                "5",
+                lambda r: _int("AUTH_USER_CACHE_SECONDS", r, 0, 60),
+            ),
             customer_view_cap=_get(
                 env, "CUSTOMER_VIEW_CAP", "100", lambda r: _int("CUSTOMER_VIEW_CAP", r, 1, 1000)
             ),

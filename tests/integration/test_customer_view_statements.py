@@ -188,6 +188,9 @@ async def test_http_get_customer_statement_count_is_the_same_for_0_10_500(contai
             "/auth/login", json={"username": "office-user", "password": "correct-horse-42"}
         )
         headers = {"Authorization": f"Bearer {login.json()['accessToken']}"}
+        # The token's user is remembered for a few seconds (entrypoints/http/active_users.py):
+        # one warm-up request loads it, so the counts below are the view's own.
+        assert (await client.get("/customers", headers=headers)).status_code == 200
         for related in (0, 10, 500):
             customer_id = await seed_customer(engine, related)
             with counting(engine) as statements:
@@ -195,6 +198,6 @@ async def test_http_get_customer_statement_count_is_the_same_for_0_10_500(contai
             assert response.status_code == 200, response.text
             assert response.json()["collections"]["jobs"]["total"] == related // 8
             counts.append(len(statements))
-    # One statement for the token's user, one for the whole view.
-    assert counts == [2, 2, 2]
+    # One statement for the whole view, whatever the number of related rows.
+    assert counts == [1, 1, 1]
     assert max(counts) <= MAX_STATEMENTS

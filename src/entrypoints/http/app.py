@@ -19,7 +19,7 @@ from application.ports.password_hasher import PasswordHasher
 from application.ports.readiness import DatabaseProbe
 from application.ports.unit_of_work import UnitOfWork
 from entrypoints.container import Container
-from entrypoints.http.auth import build_jwt_auth
+from entrypoints.http.auth import build_active_users, build_jwt_auth
 from entrypoints.http.controllers.appliances import ApplianceController
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.customers import CustomerController
@@ -52,7 +52,8 @@ MAX_BODY_BYTES = 1024 * 1024
 def create_app(container: Container) -> Litestar:
     """Build the app; every dependency comes from `container`."""
     settings = container.settings()
-    jwt_auth = build_jwt_auth(container)
+    active_users = build_active_users(container)
+    jwt_auth = build_jwt_auth(container, active_users)
 
     redis = container.redis()
     stores: dict[str, Store] = {}
@@ -71,6 +72,7 @@ def create_app(container: Container) -> Litestar:
         "password_hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
         "database_probe": Provide(lambda: container.database_probe(), sync_to_thread=False),
         "jwt_auth": Provide(lambda: jwt_auth, sync_to_thread=False),
+        "active_users": Provide(lambda: active_users, sync_to_thread=False),
         "customer_view_query": Provide(
             lambda: container.customer_view_query(), sync_to_thread=False
         ),

@@ -13,12 +13,20 @@ from litestar.security.jwt import JWTAuth, Token
 from application.users import active_user
 from domain.user import Role, User
 from entrypoints.container import Container
+from entrypoints.http.active_users import ActiveUserCache
 
 # Webhooks authenticate by the provider's signature (checked in their controller).
 PUBLIC_PATHS = ["^/health$", "^/ready$", "^/auth/login$", "^/schema", "^/webhooks/"]
 
 
-def build_jwt_auth(container: Container) -> JWTAuth[User, Token]:
+def build_active_users(container: Container) -> ActiveUserCache:
+    async def load(user_id: int) -> User | None:
+        return await active_user(container.uow(), user_id)
+
+    return ActiveUserCache(load, container.settings().auth_user_cache_seconds)
+
+
+def build_jwt_auth(container: Container, users: ActiveUserCache) -> JWTAuth[User, Token]:
     settings = container.settings()
 
     async def retrieve_user(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> User | None:
@@ -26,7 +34,7 @@ def build_jwt_auth(container: Container) -> JWTAuth[User, Token]:
             user_id = int(token.sub)
         except ValueError:
             return None
-        return await active_user(container.uow(), user_id)
+        return await users.get(user_id)
 
     return JWTAuth[User, Token](
         retrieve_user_handler=retrieve_user,

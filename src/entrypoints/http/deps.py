@@ -15,6 +15,7 @@ from application.ports.password_hasher import PasswordHasher
 from application.ports.read_queries import CustomerViewQuery, FinancialsQuery
 from application.ports.readiness import DatabaseProbe
 from application.ports.unit_of_work import UnitOfWork
+from entrypoints.http.active_users import ActiveUserCache
 from entrypoints.settings import Settings
 
 Uow: TypeAlias = SkipValidation[NamedDependency[UnitOfWork]]
@@ -28,4 +29,5 @@ ViewQueryDep: TypeAlias = SkipValidation[NamedDependency[CustomerViewQuery]]
 FinancialsDep: TypeAlias = SkipValidation[NamedDependency[FinancialsQuery]]
 SettingsDep: TypeAlias = SkipValidation[NamedDependency[Settings]]
 InsightsDep: TypeAlias = SkipValidation[NamedDependency[InsightContext]]
+ActiveUsersDep: TypeAlias = SkipValidation[NamedDependency[ActiveUserCache]]
 PathId: TypeAlias = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]

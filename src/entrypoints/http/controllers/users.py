@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from application import users as uc
 from domain.user import Role, User
 from entrypoints.http.auth import admin_only
-from entrypoints.http.deps import ClockDep, HasherDep, PathId, Uow
+from entrypoints.http.deps import ActiveUsersDep, ClockDep, HasherDep, PathId, Uow
 from entrypoints.http.wire import Id, In, Limit, Offset, Out, PageOut, list_query, page_out
 
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
@@ -76,11 +76,19 @@ class UserController(Controller):
 
     @put("/{user_id:int}", operation_id="updateUser")
     async def update(
-        self, user_id: PathId, data: JSONBody[UserChangesIn], uow: Uow, password_hasher: HasherDep
+        self,
+        user_id: PathId,
+        data: JSONBody[UserChangesIn],
+        uow: Uow,
+        password_hasher: HasherDep,
+        active_users: ActiveUsersDep,
     ) -> UserOut:
         changes = uc.UserChanges(data.role, data.active, data.password, data.technician_id)
-        return user_out(await uc.update_user(uow, password_hasher, user_id, changes))
+        user = await uc.update_user(uow, password_hasher, user_id, changes)
+        active_users.forget(user_id)
+        return user_out(user)
 
     @delete("/{user_id:int}", operation_id="deleteUser", status_code=HTTP_204_NO_CONTENT)
-    async def remove(self, user_id: PathId, uow: Uow) -> None:
+    async def remove(self, user_id: PathId, uow: Uow, active_users: ActiveUsersDep) -> None:
         await uc.delete_user(uow, user_id)
+        active_users.forget(user_id)
