@@ -94,12 +94,18 @@ async def set_preferred_technician(
 
 
 async def set_communication_preferences(
-    uow: UnitOfWork, customer_id: int, preferences: ContactPreferences
+    uow: UnitOfWork,
+    customer_id: int,
+    preferences: ContactPreferences,
+    marketing_consent: bool | None = None,
 ) -> Customer:
-    """Replace how and when the customer wants to be contacted."""
+    """Replace how and when the customer wants to be contacted; `marketing_consent` (when
+    given) records whether they agreed to messages they did not ask for (reminders)."""
     async with uow:
         customer = await require(uow.customers, "customer", customer_id)
         customer.set_preferences(preferences)
+        if marketing_consent is not None:
+            customer.marketing_consent = marketing_consent
         await uow.customers.update(customer)
         await uow.commit()
     return customer

@@ -153,7 +153,12 @@ class Container(containers.DeclarativeContainer):
     llm_gateway = providers.Singleton(_llm_gateway, llm_client, cache, settings)
     insight_context = providers.Factory(
         lambda views, llm, clock, uow, s: InsightContext(
-            views=views, llm=llm, clock=clock, uow=uow, shop_name=s.shop_name
+            views=views,
+            llm=llm,
+            clock=clock,
+            uow=uow,
+            shop_name=s.shop_name,
+            quiet_hours=s.quiet_hours,
         ),
         customer_view_query,
         llm_gateway,

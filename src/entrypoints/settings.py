@@ -335,7 +335,7 @@ class TwilioSettings:
                 "is required with Twilio: status callbacks and webhook signatures use it",
             )
         if not base.startswith(("https://", "http://")):
-            raise SettingsError("PUBLIC_BASE_URL", "must be an https:// URL")
+            raise SettingsError("PUBLIC_BASE_URL", "must be an http:// or https:// URL")
         return cls(
             account_sid=sid,
             auth_token=token,

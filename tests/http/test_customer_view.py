@@ -36,7 +36,7 @@ COLLECTIONS = (
 VIEW_KEYS = {
     "id", "name", "phone", "email", "address", "timeZone", "notes", "createdAt",
     "referralCode", "preferredContactMethod", "preferredContactTimes",
-    "communicationFrequencyPreference", "languagePreference", "referredBy",
+    "communicationFrequencyPreference", "languagePreference", "marketingConsent", "referredBy",
     "preferredTechnician", "collections", "financialSummary", *COLLECTIONS,
 }  # fmt: skip
 EUR_TEN = {"currency": "EUR", "revenue": "10.00", "expenses": "0.00", "net": "10.00"}

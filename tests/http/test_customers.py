@@ -30,8 +30,14 @@ FULL = {
 
 
 PREFERENCE_AND_REFERRAL_FIELDS = {
-    "referralCode", "referredById", "preferredTechnicianId", "preferredContactMethod",
-    "preferredContactTimes", "communicationFrequencyPreference", "languagePreference",
+    "referralCode",
+    "referredById",
+    "preferredTechnicianId",
+    "preferredContactMethod",
+    "preferredContactTimes",
+    "communicationFrequencyPreference",
+    "languagePreference",
+    "marketingConsent",
 }
 
 

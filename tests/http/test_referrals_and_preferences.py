@@ -270,3 +270,17 @@ async def test_bad_preferences_are_refused_naming_the_field(client, office, body
 async def test_preferences_of_an_unknown_customer_is_404(client, office):
     url = "/customers/999999/communication-preferences"
     assert_problem(await client.put(url, json=PREFERENCES, headers=office), 404)
+
+
+async def test_marketing_consent_is_recorded_with_the_preferences(client, office):
+    customer = (await client.post("/customers", json={"name": "Mia"}, headers=office)).json()
+    assert customer["marketingConsent"] is False
+    url = f"/customers/{customer['id']}/communication-preferences"
+    response = await client.put(url, json={"marketingConsent": True}, headers=office)
+    assert response.status_code == 200, response.text
+    assert response.json()["marketingConsent"] is True
+    view = (await client.get(f"/customers/{customer['id']}", headers=office)).json()
+    assert view["marketingConsent"] is True
+    # Leaving it out keeps what was recorded.
+    again = await client.put(url, json={"languagePreference": "fr"}, headers=office)
+    assert again.json()["marketingConsent"] is True

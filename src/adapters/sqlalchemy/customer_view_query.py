@@ -395,6 +395,7 @@ class SqlCustomerViewQuery:
             preferred_contact_times=contact_times,
             communication_frequency_preference=row.communication_frequency_preference,
             language_preference=row.language_preference,
+            marketing_consent=bool(row.marketing_consent),
             referred_by=Ref(id=row.referred_by_id, name=row.referrer_name)
             if row.referred_by_id is not None
             else None,

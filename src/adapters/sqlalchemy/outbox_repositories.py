@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -20,6 +20,39 @@ from domain.messaging.consent import ConsentChange
 from domain.messaging.message import Message, MessageStatus, Purpose
 
 m = t.messages
+c = t.consent_changes
+
+# The statements a dispatch runs for every message, built once: constructing a statement
+# and computing its cache key costs more Python time than executing it (SQLAlchemy memoizes
+# the cache key on the statement object, so a reused statement skips both). Same SQL as
+# building them per call; only the parameter names differ.
+_CLAIM = (
+    update(m)
+    .where(
+        m.c.id == bindparam("b_id"),
+        m.c.status == MessageStatus.SCHEDULED.value,
+        m.c.scheduled_for <= bindparam("b_now"),
+    )
+    .values(
+        status=MessageStatus.SENDING.value,
+        attempts=m.c.attempts + 1,
+        updated_at=bindparam("b_updated_at", type_=m.c.updated_at.type),
+    )
+    .returning(*m.c)
+)
+# The SET clause comes from the parameters' column keys (every column `to_row` gives).
+_UPDATE_IF_STATUS = update(m).where(
+    m.c.id == bindparam("b_id"), m.c.status == bindparam("b_expected")
+)
+_RECENT_SENDS = select(m.c.sent_at).where(
+    m.c.customer_id == bindparam("b_customer_id"),
+    m.c.purpose != Purpose.TRANSACTIONAL.value,
+    m.c.sent_at.is_not(None),
+    m.c.sent_at >= bindparam("b_since"),
+)
+_CONSENT_CHANGES = (
+    select(c).where(c.c.customer_id == bindparam("b_customer_id")).order_by(c.c.at, c.c.id)
+)
 
 
 class MessageRepository(TableRepository[Message]):
@@ -100,26 +133,14 @@ class MessageRepository(TableRepository[Message]):
     async def claim(self, message_id: int, now: datetime) -> Message | None:
         # One conditional UPDATE: of two workers racing for the row, the database lets
         # exactly one match `status = 'SCHEDULED'`; the other updates nothing.
-        statement = (
-            update(m)
-            .where(
-                m.c.id == message_id,
-                m.c.status == MessageStatus.SCHEDULED.value,
-                m.c.scheduled_for <= now,
-            )
-            .values(status=MessageStatus.SENDING.value, attempts=m.c.attempts + 1, updated_at=now)
-            .returning(*m.c)
-        )
-        row = (await self._conn.execute(statement)).first()
+        params = {"b_id": message_id, "b_now": now, "b_updated_at": now}
+        row = (await self._conn.execute(_CLAIM, params)).first()
         return None if row is None else self.from_row(row)
 
     async def update_if_status(self, message: Message, expected: MessageStatus) -> bool:
+        params = {"b_id": message.id, "b_expected": expected.value, **self.to_row(message)}
         try:
-            result = await self._conn.execute(
-                update(m)
-                .where(m.c.id == message.id, m.c.status == expected.value)
-                .values(**self.to_row(message))
-            )
+            result = await self._conn.execute(_UPDATE_IF_STATUS, params)
         except IntegrityError as exc:
             raise Conflict("message clashes with an existing record") from exc
         return result.rowcount == 1
@@ -134,13 +155,8 @@ class MessageRepository(TableRepository[Message]):
         return [self.from_row(row) for row in await self._conn.execute(query)]
 
     async def recent_sends(self, customer_id: int, since: datetime) -> list[datetime]:
-        query = select(m.c.sent_at).where(
-            m.c.customer_id == customer_id,
-            m.c.purpose != Purpose.TRANSACTIONAL.value,
-            m.c.sent_at.is_not(None),
-            m.c.sent_at >= since,
-        )
-        return list((await self._conn.execute(query)).scalars())
+        params = {"b_customer_id": customer_id, "b_since": since}
+        return list((await self._conn.execute(_RECENT_SENDS, params)).scalars())
 
 
 class ConsentRepository:
@@ -148,10 +164,7 @@ class ConsentRepository:
         self._conn = conn
 
     async def changes(self, customer_id: int) -> list[ConsentChange]:
-        c = t.consent_changes
-        rows = await self._conn.execute(
-            select(c).where(c.c.customer_id == customer_id).order_by(c.c.at, c.c.id)
-        )
+        rows = await self._conn.execute(_CONSENT_CHANGES, {"b_customer_id": customer_id})
         return [ConsentChange(ContactMethod(r.channel), r.opted_out, r.at, r.source) for r in rows]
 
     async def record(self, customer_id: int, change: ConsentChange) -> None:

@@ -123,6 +123,7 @@ class CustomerView(_Item):
     preferred_contact_times: dict[str, list[str]] | None
     communication_frequency_preference: str | None
     language_preference: str
+    marketing_consent: bool
     referred_by: Ref | None
     preferred_technician: Ref | None
     payments: list[PaymentItem]

@@ -73,6 +73,7 @@ class CustomerOut(Out):
     preferred_contact_times: dict[str, list[str]] | None
     communication_frequency_preference: Frequency | None
     language_preference: str
+    marketing_consent: bool
 
 
 class ReferralOut(Out):
@@ -90,6 +91,7 @@ class CommunicationPreferencesIn(In):
     preferred_contact_times: ContactTimesDoc | None = None
     communication_frequency_preference: Frequency | None = None
     language_preference: Annotated[str, msgspec.Meta(max_length=35)] = "en"
+    marketing_consent: bool | None = None
 
     def preferences(self) -> ContactPreferences:
         times = self.preferred_contact_times
@@ -120,6 +122,7 @@ def customer_out(c: Customer) -> CustomerOut:
         preferred_contact_times=p.times.to_document() if p.times else None,
         communication_frequency_preference=p.frequency,
         language_preference=p.language,
+        marketing_consent=c.marketing_consent,
     )
 
 
@@ -180,5 +183,7 @@ class CustomerController(Controller):
     async def communication_preferences(
         self, customer_id: PathId, data: JSONBody[CommunicationPreferencesIn], uow: Uow
     ) -> CustomerOut:
-        customer = await uc.set_communication_preferences(uow, customer_id, data.preferences())
+        customer = await uc.set_communication_preferences(
+            uow, customer_id, data.preferences(), data.marketing_consent
+        )
         return customer_out(customer)
