@@ -248,6 +248,7 @@ class FakeCustomerViewQuery:
             preferred_contact_times=p.times.to_document() if p.times else None,
             communication_frequency_preference=p.frequency.value if p.frequency else None,
             language_preference=p.language,
+            marketing_consent=customer.marketing_consent,
             referred_by=Ref(id=referrer.id, name=referrer.details.name) if referrer else None,
             preferred_technician=preferred,
             payments=payment_items[:cap],
