@@ -1,4 +1,5 @@
-"""`make bench` / `python -m bench`: the Customer View benchmark on SQLite and PostgreSQL.
+"""`make bench` / `python -m bench`: the Customer View, the scheduler pass, LLM insight
+latency and outbox dispatch throughput, on SQLite and PostgreSQL.
 
 Environment:
   BENCH_POSTGRES_URL (else FIELDCRM_TEST_POSTGRES_URL)  also run on PostgreSQL; the bench
@@ -8,6 +9,12 @@ Environment:
       pass (bench/scheduler_pass.py), in its own database `fieldcrm_bench_scheduler`.
   BENCH_OTHER_CUSTOMERS (default 400)  customers around the benchmarked one (each with jobs,
       payments, expenses...): raise it to see how the view scales with the table sizes.
+  BENCH_LLM_REQUESTS (default 300), BENCH_LLM_WARMUP (default 30)  timed and warm-up
+      requests each side (cached, offline miss) of POST /customers/{id}/timeline-summary
+      (bench/llm_cache.py), in its own database `fieldcrm_bench_llm`.
+  BENCH_OUTBOX_MESSAGES (default 2000), BENCH_OUTBOX_CUSTOMERS (default 500)  due messages
+      per run and their customers for outbox dispatch (bench/outbox.py), in its own
+      database `fieldcrm_bench_outbox`.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from bench import scheduler_pass
+from bench import llm_cache, outbox, scheduler_pass
 from bench.customer_view import Result, run
 from bench.databases import bench_postgres_database, drop_postgres_database
 from bench.seed import Plan
@@ -68,6 +75,8 @@ def _print(results: list[Result]) -> None:
 def main() -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per request
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # One INFO line per LLM answer (the scheduler's survey pass, the LLM bench).
+    logging.getLogger("fieldcrm.llm").setLevel(logging.WARNING)
     requests = _int_env("BENCH_REQUESTS", 400)
     others = _int_env("BENCH_OTHER_CUSTOMERS", Plan().other_customers)
     warmup = _int_env("BENCH_WARMUP", 50)
@@ -92,6 +101,8 @@ def main() -> int:
         print("PostgreSQL: skipped (set BENCH_POSTGRES_URL to include it)")
     _print(results)
     scheduler_pass.run_all(postgres_url)
+    llm_cache.run_all(postgres_url)
+    outbox.run_all(postgres_url)
     return 0
 
 

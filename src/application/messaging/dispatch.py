@@ -34,7 +34,7 @@ from domain.contact_preferences import ContactMethod, QuietHours
 from domain.customer import Customer
 from domain.messaging.call_task import CallTask
 from domain.messaging.consent import Consent
-from domain.messaging.message import Message, MessageStatus
+from domain.messaging.message import Message, MessageStatus, Purpose
 from domain.messaging.send_policy import CAP_WINDOW, Decision, Verdict, decide
 
 log = logging.getLogger(__name__)
@@ -140,7 +140,9 @@ async def _claim(uow_factory: UowFactory, clock: Clock, message_id: int) -> _Cla
             return None
         customer = await uow.customers.get(message.customer_id)
         changes = await uow.consents.changes(message.customer_id)
-        recent = await uow.messages.recent_sends(message.customer_id, now - CAP_WINDOW)
+        recent: list[datetime] = []
+        if message.purpose is not Purpose.TRANSACTIONAL:  # the only ones the cap counts
+            recent = await uow.messages.recent_sends(message.customer_id, now - CAP_WINDOW)
         await uow.commit()
     marketing = customer.marketing_consent if customer is not None else False
     consent = Consent.from_changes(changes, marketing_allowed=marketing)
