@@ -30,14 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from bench import llm_cache, outbox, scheduler_pass
 from bench.customer_view import Result, run
-from bench.databases import bench_postgres_database, drop_postgres_database
+from bench.databases import bench_postgres_database, drop_postgres_database, int_env
 from bench.seed import Plan
 from entrypoints import migrate
-
-
-def _int_env(name: str, default: int) -> int:
-    raw = os.environ.get(name, "")
-    return int(raw) if raw.strip() else default
 
 
 def _print(results: list[Result]) -> None:
@@ -77,9 +72,9 @@ def main() -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # One INFO line per LLM answer (the scheduler's survey pass, the LLM bench).
     logging.getLogger("fieldcrm.llm").setLevel(logging.WARNING)
-    requests = _int_env("BENCH_REQUESTS", 400)
-    others = _int_env("BENCH_OTHER_CUSTOMERS", Plan().other_customers)
-    warmup = _int_env("BENCH_WARMUP", 50)
+    requests = int_env("BENCH_REQUESTS", 400)
+    others = int_env("BENCH_OTHER_CUSTOMERS", Plan().other_customers)
+    warmup = int_env("BENCH_WARMUP", 50)
     postgres_url = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get(
         "FIELDCRM_TEST_POSTGRES_URL", ""
     )

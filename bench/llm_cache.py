@@ -12,12 +12,10 @@ BENCH_LLM_WARMUP as in `python -m bench`).
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +37,7 @@ from application.llm.grounding import blocks, fingerprint
 from application.llm.templates import load_template
 from application.ports.llm import GenerationOptions, Prompt
 from bench.customer_view import _VERSION_SQL, JWT_SECRET, PASSWORD, USERNAME, Timing, _timed
+from bench.databases import int_env, on_each_database
 from bench.seed import Plan, seed
 from domain.user import Role
 from entrypoints.container import build_container
@@ -304,32 +303,16 @@ def print_results(results: Sequence[LlmResult]) -> None:
             print(f"  {name:<58}{timing.p50_ms:>8.2f}{timing.p99_ms:>8.2f}")
 
 
-def _int_env(name: str, default: int) -> int:
-    raw = os.environ.get(name, "")
-    return int(raw) if raw.strip() else default
-
-
 def run_all(postgres_url: str) -> list[LlmResult]:
     """SQLite always, PostgreSQL when `postgres_url` is set (in its own database)."""
-    from bench.databases import bench_postgres_database, drop_postgres_database
-    from entrypoints import migrate
-
-    requests = _int_env("BENCH_LLM_REQUESTS", 300)
-    warmup = _int_env("BENCH_LLM_WARMUP", 30)
-    results = []
-    with tempfile.TemporaryDirectory(prefix="fieldcrm-bench-llm-") as tmp:
-        url = f"sqlite+aiosqlite:///{Path(tmp) / 'llm.db'}"
-        migrate.upgrade(url)
-        print("SQLite: LLM timeline summary, cached and offline...", flush=True)
-        results.append(asyncio.run(run(url, "SQLite", requests, warmup)))
-    if postgres_url:
-        url = asyncio.run(bench_postgres_database(postgres_url, DATABASE))
-        try:
-            migrate.upgrade(url)
-            print("PostgreSQL: LLM timeline summary, cached and offline...", flush=True)
-            results.append(asyncio.run(run(url, "PostgreSQL", requests, warmup)))
-        finally:
-            asyncio.run(drop_postgres_database(postgres_url, DATABASE))
+    requests = int_env("BENCH_LLM_REQUESTS", 300)
+    warmup = int_env("BENCH_LLM_WARMUP", 30)
+    results = on_each_database(
+        postgres_url,
+        DATABASE,
+        "LLM timeline summary, cached and offline",
+        lambda url, label: run(url, label, requests, warmup),
+    )
     print_results(results)
     return results
 

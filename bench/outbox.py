@@ -29,7 +29,6 @@ import logging
 import os
 import random
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -45,6 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.sqlalchemy import tables as t
 from application.messaging.dispatch import DispatchReport, dispatch_due
 from application.ports.outbox import SendResult
+from bench.databases import int_env, on_each_database
 from bench.scheduler_pass import _insert, _insert_only
 from domain.contact_preferences import QuietHours
 from domain.messaging.message import Message, MessageStatus
@@ -499,32 +499,16 @@ def print_results(results: Sequence[OutboxResult]) -> None:
             )
 
 
-def _int_env(name: str, default: int) -> int:
-    raw = os.environ.get(name, "")
-    return int(raw) if raw.strip() else default
-
-
 def run_all(postgres_url: str) -> list[OutboxResult]:
     """SQLite always (for reference), PostgreSQL when `postgres_url` is set (own database)."""
-    from bench.databases import bench_postgres_database, drop_postgres_database
-    from entrypoints import migrate
-
-    customers = _int_env("BENCH_OUTBOX_CUSTOMERS", 500)
-    messages = _int_env("BENCH_OUTBOX_MESSAGES", 2_000)
-    results = []
-    with tempfile.TemporaryDirectory(prefix="fieldcrm-bench-outbox-") as tmp:
-        url = f"sqlite+aiosqlite:///{Path(tmp) / 'outbox.db'}"
-        migrate.upgrade(url)
-        print(f"SQLite: outbox dispatch of {messages} messages...", flush=True)
-        results.append(asyncio.run(run(url, "SQLite", customers, messages)))
-    if postgres_url:
-        url = asyncio.run(bench_postgres_database(postgres_url, DATABASE))
-        try:
-            migrate.upgrade(url)
-            print(f"PostgreSQL: outbox dispatch of {messages} messages...", flush=True)
-            results.append(asyncio.run(run(url, "PostgreSQL", customers, messages)))
-        finally:
-            asyncio.run(drop_postgres_database(postgres_url, DATABASE))
+    customers = int_env("BENCH_OUTBOX_CUSTOMERS", 500)
+    messages = int_env("BENCH_OUTBOX_MESSAGES", 2_000)
+    results = on_each_database(
+        postgres_url,
+        DATABASE,
+        f"outbox dispatch of {messages} messages",
+        lambda url, label: run(url, label, customers, messages),
+    )
     print_results(results)
     return results
 

@@ -10,12 +10,10 @@ BENCH_POSTGRES_URL as in `python -m bench`).
 
 from __future__ import annotations
 
-import asyncio
 import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -29,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.engagement_queries import SqlEngagementQueries
 from application.engagement import queue_post_service_surveys
+from bench.databases import int_env, on_each_database
 from domain.attention import AttentionCriteria
 from domain.follow_up import FollowUpStatus
 from domain.job import JobStatus
@@ -365,32 +364,16 @@ def print_results(results: Sequence[SchedulerResult]) -> None:
         )
 
 
-def _int_env(name: str, default: int) -> int:
-    raw = os.environ.get(name, "")
-    return int(raw) if raw.strip() else default
-
-
 def run_all(postgres_url: str) -> list[SchedulerResult]:
     """SQLite always, PostgreSQL when `postgres_url` is set (in its own database)."""
-    from bench.databases import bench_postgres_database, drop_postgres_database
-    from entrypoints import migrate
-
-    customers = _int_env("BENCH_SCHEDULER_CUSTOMERS", 10_000)
-    runs = _int_env("BENCH_SCHEDULER_RUNS", 5)
-    results = []
-    with tempfile.TemporaryDirectory(prefix="fieldcrm-bench-scheduler-") as tmp:
-        url = f"sqlite+aiosqlite:///{Path(tmp) / 'scheduler.db'}"
-        migrate.upgrade(url)
-        print(f"SQLite: scheduler pass over {customers} customers...", flush=True)
-        results.append(asyncio.run(run(url, "SQLite", customers, runs)))
-    if postgres_url:
-        url = asyncio.run(bench_postgres_database(postgres_url, DATABASE))
-        try:
-            migrate.upgrade(url)
-            print(f"PostgreSQL: scheduler pass over {customers} customers...", flush=True)
-            results.append(asyncio.run(run(url, "PostgreSQL", customers, runs)))
-        finally:
-            asyncio.run(drop_postgres_database(postgres_url, DATABASE))
+    customers = int_env("BENCH_SCHEDULER_CUSTOMERS", 10_000)
+    runs = int_env("BENCH_SCHEDULER_RUNS", 5)
+    results = on_each_database(
+        postgres_url,
+        DATABASE,
+        f"scheduler pass over {customers} customers",
+        lambda url, label: run(url, label, customers, runs),
+    )
     print_results(results)
     return results
 
