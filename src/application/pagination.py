@@ -11,6 +11,8 @@ from domain.errors import ValidationFailed
 T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+SERVED_BY_TECHNICIAN = "served_by_technician_id"
+"""A filter every customer-owned list accepts: rows of customers this technician has a job at."""
 
 
 @dataclass(frozen=True, slots=True)

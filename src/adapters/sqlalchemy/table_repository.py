@@ -9,7 +9,8 @@ from sqlalchemy import Column, ColumnElement, Table, delete, func, insert, selec
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from application.pagination import ListQuery, Page
+from adapters.sqlalchemy.tables import jobs
+from application.pagination import SERVED_BY_TECHNICIAN, ListQuery, Page
 from domain.errors import Conflict, ValidationFailed
 
 T = TypeVar("T")
@@ -66,11 +67,26 @@ class TableRepository(Generic[T]):
     def _conditions(self, query: ListQuery) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = []
         for name, value in query.filters.items():
+            if name == SERVED_BY_TECHNICIAN:
+                conditions.append(self._served_by(value))
+                continue
             column = self.filterable.get(name)
             if column is None:
                 raise ValidationFailed.single(name, "is not a filter of this list")
             conditions.append(self.table.c[column] == value)
         return conditions
+
+    def _served_by(self, technician_id: object) -> ColumnElement[bool]:
+        """Rows of customers the technician has a job at (the customer's own row, or its
+        `customer_id` column)."""
+        if self.entity == "customer":
+            column = self._id
+        elif "customer_id" in self.table.c:
+            column = self.table.c.customer_id
+        else:
+            raise ValidationFailed.single(SERVED_BY_TECHNICIAN, "is not a filter of this list")
+        served = select(jobs.c.customer_id).where(jobs.c.technician_id == technician_id)
+        return column.in_(served)
 
     async def list(self, query: ListQuery) -> Page[T]:
         conditions = self._conditions(query)

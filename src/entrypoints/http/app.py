@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import NotAuthorizedException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.security.jwt import JWTAuth
 from litestar.stores.base import Store
 from litestar.stores.redis import RedisStore
 
+from application.access import Actor
 from application.ports.clock import Clock
 from application.ports.password_hasher import PasswordHasher
 from application.ports.readiness import DatabaseProbe
 from application.ports.unit_of_work import UnitOfWork
+from domain.user import User
 from entrypoints.container import Container
 from entrypoints.http.auth import build_active_users, build_jwt_auth
 from entrypoints.http.controllers.appliances import ApplianceController
@@ -65,7 +68,14 @@ def create_app(container: Container) -> Litestar:
         if redis is not None:
             await redis.aclose()
 
+    def actor(request: Request[Any, Any, Any]) -> Actor:
+        user = request.scope.get("user")
+        if not isinstance(user, User):  # public paths carry no user; their handlers take none
+            raise NotAuthorizedException("authentication required")
+        return Actor.of(user)
+
     dependencies: dict[str, Any] = {
+        "actor": Provide(actor, sync_to_thread=False),
         "uow": Provide(lambda: container.uow(), sync_to_thread=False),
         "uow_factory": Provide(lambda: container.uow, sync_to_thread=False),
         "clock": Provide(lambda: container.clock(), sync_to_thread=False),
@@ -124,6 +134,7 @@ def create_app(container: Container) -> Litestar:
             "PasswordHasher": PasswordHasher,
             "DatabaseProbe": DatabaseProbe,
             "JWTAuth": JWTAuth,
+            "Actor": Actor,
         },
         debug=False,
     )

@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import PathParameter, SkipValidation
 from litestar.security.jwt import JWTAuth
 
+from application.access import Actor
 from application.insights.context import InsightContext
 from application.ports.clock import Clock
 from application.ports.password_hasher import PasswordHasher
@@ -31,3 +32,5 @@ SettingsDep: TypeAlias = SkipValidation[NamedDependency[Settings]]
 InsightsDep: TypeAlias = SkipValidation[NamedDependency[InsightContext]]
 ActiveUsersDep: TypeAlias = SkipValidation[NamedDependency[ActiveUserCache]]
 PathId: TypeAlias = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]
+# The authenticated caller, as the use cases' access policy sees them.
+ActorDep: TypeAlias = SkipValidation[NamedDependency[Actor]]
