@@ -9,13 +9,13 @@ from __future__ import annotations
 import asyncio
 import copy
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, cast
 
-from application.pagination import ListQuery, Page
+from application.pagination import ASSIGNED_TO_TECHNICIAN, SERVED_BY_TECHNICIAN, ListQuery, Page
 from application.ports.outbox import SendResult
 from domain.appliance import Appliance
 from domain.customer import Customer
@@ -270,17 +270,35 @@ class FakeRepository(Generic[T]):
 
     async def list(self, query: ListQuery) -> Page[T]:
         """Rows matching every filter, newest id first, one page of them."""
-        for name in query.filters:
+        filters = dict(query.filters)
+        scopes = self._technician_scopes(filters)
+        for name in filters:
             if name not in FILTERABLE[self._table]:
                 raise ValidationFailed.single(name, "is not a filter of this list")
-        wanted = {k: v.value if isinstance(v, enum.Enum) else v for k, v in query.filters.items()}
+        wanted = {k: v.value if isinstance(v, enum.Enum) else v for k, v in filters.items()}
         matching = [
             row
             for _, row in sorted(self._rows.items(), reverse=True)
             if all(field_value(row, k) == v for k, v in wanted.items())
+            and all(scope(row) for scope in scopes)
         ]
         page = matching[query.offset : query.offset + query.limit]
         return Page(copy.deepcopy(page), len(matching), query.limit, query.offset)
+
+    def _technician_scopes(self, filters: dict[str, object]) -> list[Callable[[Any], bool]]:
+        """The access policy's technician filters (popped from `filters`), as in SQL."""
+        scopes: list[Callable[[Any], bool]] = []
+        jobs = self._db.tables["jobs"].values()
+        if (technician := filters.pop(SERVED_BY_TECHNICIAN, None)) is not None:
+            served = {j.details.customer_id for j in jobs if j.details.technician_id == technician}
+            if self._table == "customers":
+                scopes.append(lambda row: row.id in served)
+            else:
+                scopes.append(lambda row: field_value(row, "customer_id") in served)
+        if (technician := filters.pop(ASSIGNED_TO_TECHNICIAN, None)) is not None:
+            assigned = {j.id for j in jobs if j.details.technician_id == technician}
+            scopes.append(lambda row: field_value(row, "job_id") in assigned)
+        return scopes
 
 
 class FakeUserRepository(FakeRepository[User]):

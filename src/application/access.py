@@ -135,8 +135,10 @@ async def require_customer_visible(
 def scoped(actor: Actor, query: ListQuery, *, by: str) -> ListQuery | None:
     """`query` narrowed to what the actor may see, or None when that is nothing.
 
-    `by` names how the listed rows relate to a technician's work: "technician_id" (jobs:
-    assigned to them) or SERVED_BY_TECHNICIAN (rows of customers they have a job at).
+    `by` names how the listed rows relate to a technician's work: "technician_id" (jobs
+    assigned to them), ASSIGNED_TO_TECHNICIAN (rows of jobs assigned to them: expenses,
+    follow-ups) or SERVED_BY_TECHNICIAN (rows of customers they have a job at: customers,
+    appliances).
     """
     if not limited_to_own_work(actor):
         return query

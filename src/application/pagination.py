@@ -13,6 +13,8 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 SERVED_BY_TECHNICIAN = "served_by_technician_id"
 """A filter every customer-owned list accepts: rows of customers this technician has a job at."""
+ASSIGNED_TO_TECHNICIAN = "assigned_to_technician_id"
+"""A filter every job-owned list accepts: rows of jobs assigned to this technician."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.tables import jobs
-from application.pagination import SERVED_BY_TECHNICIAN, ListQuery, Page
+from application.pagination import (
+    ASSIGNED_TO_TECHNICIAN,
+    SERVED_BY_TECHNICIAN,
+    ListQuery,
+    Page,
+)
 from domain.errors import Conflict, ValidationFailed
 
 T = TypeVar("T")
@@ -69,6 +74,10 @@ class TableRepository(Generic[T]):
         for name, value in query.filters.items():
             if name == SERVED_BY_TECHNICIAN:
                 conditions.append(self._served_by(value))
+                continue
+            if name == ASSIGNED_TO_TECHNICIAN and "job_id" in self.table.c:
+                assigned = select(jobs.c.id).where(jobs.c.technician_id == value)
+                conditions.append(self.table.c.job_id.in_(assigned))
                 continue
             column = self.filterable.get(name)
             if column is None:
