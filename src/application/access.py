@@ -60,7 +60,7 @@ class Permission(enum.StrEnum):
     USE_INSIGHTS = "use this assistant"
     # What a technician may do, limited to their own work by the object-level checks below.
     READ_OWN_WORK = "read assigned work"
-    WORK_OWN_JOBS = "move and annotate assigned jobs"
+    WORK_JOBS = "move jobs along their lifecycle and edit their notes"
     WRITE_OWN_EXPENSES = "record expenses on assigned jobs"
     USE_FIELD_INSIGHTS = "use field assistants (greeting, maintenance)"
 
@@ -72,7 +72,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.TECHNICIAN: frozenset(
         {
             Permission.READ_OWN_WORK,
-            Permission.WORK_OWN_JOBS,
+            Permission.WORK_JOBS,
             Permission.WRITE_OWN_EXPENSES,
             Permission.USE_FIELD_INSIGHTS,
         }
@@ -110,6 +110,18 @@ def require_job_visible(actor: Actor, job: Job) -> None:
     if limited_to_own_work(actor) and not owns_job(actor, job):
         assert job.id is not None
         raise NotFound("job", job.id)
+
+
+async def require_record_of_own_job(
+    uow: UnitOfWork, actor: Actor, job_id: int | None, entity: str, entity_id: int
+) -> None:
+    """NotFound(entity, entity_id) when a technician asks for a record (expense, follow-up)
+    that does not belong to a job assigned to them."""
+    if not limited_to_own_work(actor):
+        return
+    job = None if job_id is None else await uow.jobs.get(job_id)
+    if job is None or not owns_job(actor, job):
+        raise NotFound(entity, entity_id)
 
 
 async def serves_customer(uow: UnitOfWork, actor: Actor, customer_id: int) -> bool:

@@ -2,16 +2,47 @@
 
 from __future__ import annotations
 
+from msgspec import structs
+
+from application.access import (
+    Actor,
+    Permission,
+    authorize,
+    authorize_read,
+    limited_to_own_work,
+    require_customer_visible,
+    require_job_visible,
+)
+from application.lookups import require
 from application.ports.read_queries import CustomerViewQuery, FinancialsQuery
-from application.read_models.customer_view import CustomerView
+from application.ports.unit_of_work import UnitOfWork
+from application.read_models.customer_view import CollectionInfo, CustomerView
 from application.read_models.financials import CustomerFinancials, JobFinancials
 from domain.errors import NotFound, ValidationFailed
 
 MAX_COLLECTION_CAP = 1000
 
 
-async def view_customer(query: CustomerViewQuery, customer_id: int, cap: int) -> CustomerView:
-    """Everything about one customer; each collection newest first, at most `cap` items."""
+async def view_customer(
+    actor: Actor, uow: UnitOfWork, query: CustomerViewQuery, customer_id: int, cap: int
+) -> CustomerView:
+    """Everything about one customer; each collection newest first, at most `cap` items.
+
+    Staff see it all in one statement. A technician sees it only for a customer one of their
+    jobs is for, and only their part of it (see `technician_slice`).
+    """
+    authorize_read(actor)
+    technician = limited_to_own_work(actor)
+    if technician:
+        async with uow:
+            await require_customer_visible(uow, actor, customer_id)
+    view = await load_customer_view(query, customer_id, cap)
+    return technician_slice(view, actor.technician_id) if technician else view
+
+
+async def load_customer_view(query: CustomerViewQuery, customer_id: int, cap: int) -> CustomerView:
+    """The whole view, for use cases that have already applied the access policy
+    (the LLM insights ground their prompts in it)."""
     if not 1 <= cap <= MAX_COLLECTION_CAP:
         raise ValidationFailed.single("cap", f"must be between 1 and {MAX_COLLECTION_CAP}")
     view = await query.customer_view(customer_id, cap)
@@ -20,16 +51,61 @@ async def view_customer(query: CustomerViewQuery, customer_id: int, cap: int) ->
     return view
 
 
-async def customer_financials(query: FinancialsQuery, customer_id: int) -> CustomerFinancials:
+def technician_slice(view: CustomerView, technician_id: int | None) -> CustomerView:
+    """What a technician sees of a customer: who and where they are, how to reach them,
+    their appliances, and the technician's own jobs with those jobs' follow-ups and
+    expenses — no payments, financials, reviews, ratings or referrals."""
+    jobs = [job for job in view.jobs if job.technician_id == technician_id]
+    own = {job.id for job in jobs}
+    follow_ups = [item for item in view.follow_ups if item.job_id in own]
+    expenses = [item for item in view.expenses if item.job_id in own]
+    jobs = [structs.replace(job, reviews=[]) for job in jobs]
+
+    def info(name: str, kept: int) -> CollectionInfo:
+        # Cut by the cap before filtering: the technician's part may be incomplete too.
+        was = view.collections.get(name)
+        return CollectionInfo(total=kept, returned=kept, truncated=bool(was and was.truncated))
+
+    kept = {"jobs": len(jobs), "followUps": len(follow_ups), "expenses": len(expenses)}
+    collections = {name: info(name, kept.get(name, 0)) for name in view.collections}
+    collections["appliances"] = view.collections["appliances"]
+    return structs.replace(
+        view,
+        jobs=jobs,
+        follow_ups=follow_ups,
+        expenses=expenses,
+        payments=[],
+        reviews=[],
+        referrals=[],
+        customer_technician_ratings=[],
+        referred_by=None,
+        financial_summary=None,
+        collections=collections,
+    )
+
+
+async def customer_financials(
+    actor: Actor, uow: UnitOfWork, query: FinancialsQuery, customer_id: int
+) -> CustomerFinancials:
     """A customer's revenue, expenses and net, with breakdowns by payment method and job."""
+    if limited_to_own_work(actor):
+        async with uow:
+            await require_customer_visible(uow, actor, customer_id)
+    authorize(actor, Permission.READ_MONEY)
     found = await query.customer_financials(customer_id)
     if found is None:
         raise NotFound("customer", customer_id)
     return found
 
 
-async def job_financials(query: FinancialsQuery, job_id: int) -> JobFinancials:
+async def job_financials(
+    actor: Actor, uow: UnitOfWork, query: FinancialsQuery, job_id: int
+) -> JobFinancials:
     """A job's payments minus its expenses."""
+    if limited_to_own_work(actor):
+        async with uow:
+            require_job_visible(actor, await require(uow.jobs, "job", job_id))
+    authorize(actor, Permission.READ_MONEY)
     found = await query.job_financials(job_id)
     if found is None:
         raise NotFound("job", job_id)

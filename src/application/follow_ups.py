@@ -5,9 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from application.access import (
+    Actor,
+    Permission,
+    authorize,
+    authorize_read,
+    require_record_of_own_job,
+    scoped,
+)
 from application.lookups import require
 from application.messaging.outbox import enqueue
-from application.pagination import ListQuery, Page
+from application.pagination import ASSIGNED_TO_TECHNICIAN, ListQuery, Page
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from domain import validation as v
@@ -49,12 +57,15 @@ class FollowUpChanges:
     feedback: str | None = None
 
 
-async def create_follow_up(uow: UnitOfWork, clock: Clock, new: NewFollowUp) -> FollowUp:
+async def create_follow_up(
+    actor: Actor, uow: UnitOfWork, clock: Clock, new: NewFollowUp
+) -> FollowUp:
     """Open a follow-up of a job: SCHEDULED when it has a date, PENDING otherwise.
 
     With `new.message`, the message is queued in the outbox in the same transaction
     (idempotency key `follow-up:<id>:message`) and the follow-up is SCHEDULED for it.
     """
+    authorize(actor, Permission.WRITE_BUSINESS)
     now = clock.now()
     async with uow:
         job = await require(uow.jobs, "job", new.job_id, "job_id")
@@ -111,7 +122,7 @@ async def _queue_message(
 
 
 async def update_follow_up(
-    uow: UnitOfWork, follow_up_id: int, changes: FollowUpChanges
+    actor: Actor, uow: UnitOfWork, follow_up_id: int, changes: FollowUpChanges
 ) -> FollowUp:
     """Reschedule, record feedback and move the status, in that order, all or nothing.
 
@@ -119,7 +130,8 @@ async def update_follow_up(
     illegal move raises InvalidTransition (a Conflict) and nothing is stored.
     """
     async with uow:
-        follow_up = await require(uow.follow_ups, "follow-up", follow_up_id)
+        follow_up = await _visible(actor, uow, follow_up_id)
+        authorize(actor, Permission.WRITE_BUSINESS)
         if changes.follow_up_date is not None:
             follow_up.reschedule(changes.follow_up_date)
         follow_up.record_feedback(changes.satisfaction_rating, changes.feedback)
@@ -130,13 +142,25 @@ async def update_follow_up(
     return follow_up
 
 
-async def get_follow_up(uow: UnitOfWork, follow_up_id: int) -> FollowUp:
-    """One follow-up, or NotFound."""
-    async with uow:
-        return await require(uow.follow_ups, "follow-up", follow_up_id)
+async def _visible(actor: Actor, uow: UnitOfWork, follow_up_id: int) -> FollowUp:
+    follow_up = await require(uow.follow_ups, "follow-up", follow_up_id)
+    await require_record_of_own_job(uow, actor, follow_up.job_id, "follow-up", follow_up_id)
+    return follow_up
 
 
-async def list_follow_ups(uow: UnitOfWork, query: ListQuery) -> Page[FollowUp]:
-    """A page of follow-ups, newest first, filterable by customer, status and job."""
+async def get_follow_up(actor: Actor, uow: UnitOfWork, follow_up_id: int) -> FollowUp:
+    """One follow-up, or NotFound (a technician: only of jobs assigned to them)."""
+    authorize_read(actor)
     async with uow:
-        return await uow.follow_ups.list(query)
+        return await _visible(actor, uow, follow_up_id)
+
+
+async def list_follow_ups(actor: Actor, uow: UnitOfWork, query: ListQuery) -> Page[FollowUp]:
+    """A page of follow-ups, newest first, filterable by customer, status and job (a
+    technician: only of jobs assigned to them)."""
+    authorize_read(actor)
+    visible = scoped(actor, query, by=ASSIGNED_TO_TECHNICIAN)
+    if visible is None:
+        return Page([], 0, query.limit, query.offset)
+    async with uow:
+        return await uow.follow_ups.list(visible)

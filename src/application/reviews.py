@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from application.access import Actor, Permission, authorize
 from application.lookups import refuse_if_any, require
 from application.pagination import ListQuery, Page
 from application.ports.clock import Clock
@@ -10,6 +11,7 @@ from domain.review import Review
 
 
 async def create_review(
+    actor: Actor,
     uow: UnitOfWork,
     clock: Clock,
     job_id: int,
@@ -22,6 +24,7 @@ async def create_review(
 
     `technician_id` may be left out: the job's technician is reviewed.
     """
+    authorize(actor, Permission.WRITE_BUSINESS)
     async with uow:
         job = await require(uow.jobs, "job", job_id, "job_id")
         review = Review.of_job(job, customer_id, technician_id, rating, comment, clock.now())
@@ -31,7 +34,8 @@ async def create_review(
     return review
 
 
-async def list_reviews(uow: UnitOfWork, query: ListQuery) -> Page[Review]:
+async def list_reviews(actor: Actor, uow: UnitOfWork, query: ListQuery) -> Page[Review]:
     """A page of reviews, newest first, filterable by job, customer and technician."""
+    authorize(actor, Permission.READ_BUSINESS)
     async with uow:
         return await uow.reviews.list(query)

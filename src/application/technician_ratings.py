@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from application.access import Actor, Permission, authorize, require_customer_visible
 from application.lookups import refuse_if_any, require
 from application.pagination import ListQuery, Page
 from application.ports.clock import Clock
@@ -11,6 +12,7 @@ from domain.review import TechnicianRating
 
 
 async def rate_technician(
+    actor: Actor,
     uow: UnitOfWork,
     clock: Clock,
     customer_id: int,
@@ -25,6 +27,8 @@ async def rate_technician(
     """
     async with uow:
         await require(uow.customers, "customer", customer_id)
+        await require_customer_visible(uow, actor, customer_id)
+        authorize(actor, Permission.WRITE_BUSINESS)
         job = await require(uow.jobs, "job", job_id, "job_id")
         if job.details.customer_id != customer_id:
             raise ValidationFailed.single("job_id", "is not a job of this customer")
@@ -37,9 +41,11 @@ async def rate_technician(
 
 
 async def list_technician_ratings(
-    uow: UnitOfWork, customer_id: int, query: ListQuery
+    actor: Actor, uow: UnitOfWork, customer_id: int, query: ListQuery
 ) -> Page[TechnicianRating]:
     """A page of the customer's technician ratings, newest first (NotFound for no customer)."""
     async with uow:
         await require(uow.customers, "customer", customer_id)
+        await require_customer_visible(uow, actor, customer_id)
+        authorize(actor, Permission.READ_BUSINESS)
         return await uow.technician_ratings.list(query.with_filters(customer_id=customer_id))

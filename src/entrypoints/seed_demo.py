@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from application.access import SYSTEM
 from application.customers import create_customer, list_customers
 from application.expenses import create_expense, list_expenses
 from application.jobs import cancel_job, complete_job, create_job, list_jobs, start_job
@@ -1259,11 +1260,11 @@ async def _apply(container: Container, clock: SimulatedClock, step: Step, ids: _
     uow = container.uow()
     match step.kind:
         case Kind.TECHNICIAN:
-            tech = await create_technician(uow, clock, step.data)
+            tech = await create_technician(SYSTEM, uow, clock, step.data)
             assert tech.id is not None
             ids.technicians[step.ref] = tech.id
         case Kind.RETIRE:
-            await update_technician(uow, ids.technicians[step.ref], step.data)
+            await update_technician(SYSTEM, uow, ids.technicians[step.ref], step.data)
         case Kind.CUSTOMER:
             customer = await create_customer(uow, clock, step.data)
             assert customer.id is not None
@@ -1271,6 +1272,7 @@ async def _apply(container: Container, clock: SimulatedClock, step: Step, ids: _
         case Kind.JOB:
             planned: PlannedJob = step.data
             job = await create_job(
+                SYSTEM,
                 uow,
                 clock,
                 JobDetails(
@@ -1287,11 +1289,11 @@ async def _apply(container: Container, clock: SimulatedClock, step: Step, ids: _
             assert job.id is not None
             ids.jobs[step.ref] = job.id
         case Kind.START:
-            await start_job(uow, clock, ids.jobs[step.ref])
+            await start_job(SYSTEM, uow, clock, ids.jobs[step.ref])
         case Kind.COMPLETE:
-            await complete_job(uow, clock, ids.jobs[step.ref])
+            await complete_job(SYSTEM, uow, clock, ids.jobs[step.ref])
         case Kind.CANCEL:
-            await cancel_job(uow, clock, ids.jobs[step.ref])
+            await cancel_job(SYSTEM, uow, clock, ids.jobs[step.ref])
         case Kind.PAYMENT:
             p: PlannedPayment = step.data
             await create_payment(

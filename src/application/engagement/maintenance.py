@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from itertools import groupby
 
+from application.access import SYSTEM
 from application.engagement.context import EngagementContext, log
 from application.insights.maintenance import predict_customer_maintenance
 from application.llm.answers import MaintenancePredictions
@@ -81,7 +82,7 @@ async def refresh_maintenance_alerts(ctx: EngagementContext) -> int:
 
 async def _predict(ctx: EngagementContext, customer_id: int) -> dict[int, Prediction]:
     try:
-        insight = await predict_customer_maintenance(ctx.insights, customer_id)
+        insight = await predict_customer_maintenance(SYSTEM, ctx.insights, customer_id)
     except (LlmInvalidReply, NotFound) as exc:
         log.warning("maintenance predictions for customer %s fell back: %s", customer_id, exc)
         return {}

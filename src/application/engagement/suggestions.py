@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from application.access import SYSTEM
 from application.engagement.context import EngagementContext, log
 from application.insights.followups import followup_suggestions
 from application.llm.answers import Suggestion
@@ -44,7 +45,7 @@ async def daily_follow_up_suggestions(ctx: EngagementContext) -> int:
 
 async def _suggest_for(ctx: EngagementContext, target: NeedsAttention) -> int:
     try:
-        insight = await followup_suggestions(ctx.insights, target.customer_id)
+        insight = await followup_suggestions(SYSTEM, ctx.insights, target.customer_id)
     except (LlmInvalidReply, NotFound) as exc:  # this customer waits for the next run
         log.warning("suggestions for customer %s skipped: %s", target.customer_id, exc)
         return 0

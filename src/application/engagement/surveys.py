@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from application.access import SYSTEM
 from application.engagement.context import EngagementContext, log
 from application.insights.survey import generate_survey
 from application.llm.answers import Survey
@@ -43,7 +44,7 @@ async def queue_post_service_surveys(ctx: EngagementContext) -> int:
 
 async def _queue_survey(ctx: EngagementContext, job: SurveyCandidate) -> int:
     try:
-        insight = await generate_survey(ctx.insights, job.job_id)
+        insight = await generate_survey(SYSTEM, ctx.insights, job.job_id)
     except (LlmInvalidReply, NotFound, Conflict) as exc:  # this job waits for the next pass
         log.warning("survey for job %s skipped: %s", job.job_id, exc)
         return 0

@@ -8,6 +8,13 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from application.access import (
+    Actor,
+    Permission,
+    authorize,
+    limited_to_own_work,
+    require_customer_visible,
+)
 from application.llm.gateway import Insight, LlmGateway
 from application.ports.clock import Clock
 from application.ports.read_queries import CustomerViewQuery
@@ -23,6 +30,17 @@ class InsightContext:
     uow: Callable[[], UnitOfWork]
     shop_name: str = "the shop"
     quiet_hours: QuietHours = field(default_factory=QuietHours)
+
+
+async def authorize_insight(
+    ctx: InsightContext, actor: Actor, customer_id: int, permission: Permission
+) -> None:
+    """The access policy for an insight about one customer: NotFound when a technician does
+    not serve the customer, then PermissionDenied unless the role holds `permission`."""
+    if limited_to_own_work(actor):
+        async with ctx.uow() as uow:
+            await require_customer_visible(uow, actor, customer_id)
+    authorize(actor, permission)
 
 
 def inline(text: str, max_len: int = 200) -> str:

@@ -14,8 +14,15 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from application.customer_view import view_customer
-from application.insights.context import InsightContext, inline, local_today, with_answer
+from application.access import Actor, Permission
+from application.customer_view import load_customer_view
+from application.insights.context import (
+    InsightContext,
+    authorize_insight,
+    inline,
+    local_today,
+    with_answer,
+)
 from application.insights.grounding import GROUNDING_CAP, customer_facts, source_ids
 from application.llm.answers import FollowUpSuggestions, Suggestion
 from application.llm.gateway import Insight
@@ -138,14 +145,15 @@ def contact_facts(view: CustomerView, policy: ContactPolicy) -> dict[str, Any]:
 
 
 async def followup_suggestions(
-    ctx: InsightContext, customer_id: int
+    actor: Actor, ctx: InsightContext, customer_id: int
 ) -> Insight[FollowUpSuggestions]:
     """Up to five next actions, each with a reason, channel, time, priority and sources.
 
     The contact policy is applied to the model's answer before it is cached, and again to
     every answer served (a cached time that has passed moves to the next allowed one).
     """
-    view = await view_customer(ctx.views, customer_id, GROUNDING_CAP)
+    await authorize_insight(ctx, actor, customer_id, Permission.USE_INSIGHTS)
+    view = await load_customer_view(ctx.views, customer_id, GROUNDING_CAP)
     facts = customer_facts(view)
     policy = ContactPolicy(view, ctx.quiet_hours, source_ids(facts))
     today = local_today(ctx.clock.now(), view.time_zone)

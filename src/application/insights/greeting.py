@@ -11,8 +11,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from application.customer_view import MAX_COLLECTION_CAP, view_customer
-from application.insights.context import InsightContext, base_language, inline, local_today
+from application.access import Actor, Permission
+from application.customer_view import MAX_COLLECTION_CAP, load_customer_view
+from application.insights.context import (
+    InsightContext,
+    authorize_insight,
+    base_language,
+    inline,
+    local_today,
+)
 from application.llm.answers import Greeting
 from application.llm.errors import LlmInvalidReply
 from application.llm.gateway import Insight
@@ -85,10 +92,11 @@ def _check(answer: Greeting) -> Greeting:
     return answer
 
 
-async def generate_greeting(ctx: InsightContext, customer_id: int) -> GreetingOutcome:
+async def generate_greeting(actor: Actor, ctx: InsightContext, customer_id: int) -> GreetingOutcome:
     """The occasion of today's greeting and its text (no model call when there is none)."""
+    await authorize_insight(ctx, actor, customer_id, Permission.USE_FIELD_INSIGHTS)
     # The whole history: the anniversary counts from the first completed job.
-    view = await view_customer(ctx.views, customer_id, MAX_COLLECTION_CAP)
+    view = await load_customer_view(ctx.views, customer_id, MAX_COLLECTION_CAP)
     now = ctx.clock.now()
     decision = decide(view, now)
     sources = [f"customer:{view.id}"]

@@ -11,7 +11,7 @@ GROUNDING_CAP = 50  # newest records per collection that go into a prompt
 
 def customer_facts(view: CustomerView) -> dict[str, Any]:
     """The customer's records as plain data; free text stays in its fields (fenced later)."""
-    fin = view.financial_summary
+    fin = view.financials()
     return {
         "customer": {
             "id": view.id,

@@ -15,8 +15,9 @@ from typing import Any
 
 import msgspec
 
-from application.customer_view import view_customer
-from application.insights.context import InsightContext, inline, local_today
+from application.access import Actor, Permission
+from application.customer_view import load_customer_view
+from application.insights.context import InsightContext, authorize_insight, inline, local_today
 from application.insights.grounding import GROUNDING_CAP
 from application.llm.answers import MaintenancePrediction, MaintenancePredictions
 from application.llm.gateway import Insight
@@ -24,6 +25,7 @@ from application.llm.grounding import blocks
 from application.llm.specs import spec_for
 from application.lookups import require
 from application.read_models.customer_view import CustomerView, JobItem
+from domain.errors import NotFound
 from domain.maintenance import DueEstimate, age_in_years, estimate_due
 
 SPEC = spec_for(MaintenancePredictions)
@@ -152,10 +154,11 @@ async def _predict(
 
 
 async def predict_customer_maintenance(
-    ctx: InsightContext, customer_id: int
+    actor: Actor, ctx: InsightContext, customer_id: int
 ) -> Insight[MaintenancePredictions]:
     """A prediction for each of the customer's appliances (the newest 50)."""
-    view = await view_customer(ctx.views, customer_id, GROUNDING_CAP)
+    await authorize_insight(ctx, actor, customer_id, Permission.USE_FIELD_INSIGHTS)
+    view = await load_customer_view(ctx.views, customer_id, GROUNDING_CAP)
     facts = []
     for a in view.appliances[:GROUNDING_CAP]:
         jobs = _service_jobs(view, a.id)
@@ -174,13 +177,18 @@ async def predict_customer_maintenance(
 
 
 async def predict_appliance_maintenance(
-    ctx: InsightContext, appliance_id: int
+    actor: Actor, ctx: InsightContext, appliance_id: int
 ) -> Insight[MaintenancePredictions]:
-    """The prediction for one appliance (NotFound for an unknown id)."""
+    """The prediction for one appliance (NotFound for an unknown id, or for a technician
+    not serving its customer)."""
     async with ctx.uow() as uow:
         appliance = await require(uow.appliances, "appliance", appliance_id)
     d = appliance.details
-    view = await view_customer(ctx.views, d.customer_id, GROUNDING_CAP)
+    try:
+        await authorize_insight(ctx, actor, d.customer_id, Permission.USE_FIELD_INSIGHTS)
+    except NotFound:
+        raise NotFound("appliance", appliance_id) from None
+    view = await load_customer_view(ctx.views, d.customer_id, GROUNDING_CAP)
     jobs = _service_jobs(view, appliance_id)
     facts = ApplianceFacts(
         appliance_id,

@@ -14,8 +14,9 @@ from typing import Any
 
 import msgspec
 
-from application.customer_view import view_customer
-from application.insights.context import InsightContext, inline, with_answer
+from application.access import Actor, Permission
+from application.customer_view import load_customer_view
+from application.insights.context import InsightContext, authorize_insight, inline, with_answer
 from application.insights.grounding import GROUNDING_CAP, customer_facts, source_ids
 from application.llm.answers import Profitability, StatedFigures
 from application.llm.gateway import Insight
@@ -53,7 +54,7 @@ def _decimal(text: str) -> Decimal | None:
 
 def known_amounts(view: CustomerView) -> set[Decimal]:
     """Every amount the answer may mention: totals, breakdowns, payments and expenses."""
-    fin = view.financial_summary
+    fin = view.financials()
     texts: list[str] = []
     for totals in (fin, *fin.other_currencies, *fin.by_job):
         texts += [totals.revenue, totals.expenses, totals.net]
@@ -83,7 +84,7 @@ def unknown_amounts(text: str, known: set[Decimal]) -> list[str]:
 
 
 def computed_explanation(view: CustomerView) -> str:
-    fin = view.financial_summary
+    fin = view.financials()
     currency = fin.currency
     parts = [
         f"Revenue is {fin.revenue} {currency} from {len(view.payments)} payment(s) on "
@@ -103,7 +104,7 @@ def computed_explanation(view: CustomerView) -> str:
 
 def reconcile(answer: Profitability, view: CustomerView) -> tuple[Profitability, list[str]]:
     """The answer with the computed figures, and a note for each correction made."""
-    fin = view.financial_summary
+    fin = view.financials()
     stated = answer.figures
     corrections: list[str] = []
     if stated.currency.strip().upper() != fin.currency:
@@ -139,7 +140,7 @@ def reconcile(answer: Profitability, view: CustomerView) -> tuple[Profitability,
 
 def _grounding(view: CustomerView) -> dict[str, Any]:
     facts = customer_facts(view)
-    fin = view.financial_summary
+    fin = view.financials()
     return {
         "customer": facts["customer"],
         "financials": msgspec.to_builtins(fin),
@@ -164,10 +165,11 @@ def _grounding(view: CustomerView) -> dict[str, Any]:
 
 
 async def profitability_analysis(
-    ctx: InsightContext, customer_id: int
+    actor: Actor, ctx: InsightContext, customer_id: int
 ) -> Insight[ProfitabilityResult]:
     """Revenue, expenses and net from SQL, with the model's explanation and recommendations."""
-    view = await view_customer(ctx.views, customer_id, GROUNDING_CAP)
+    await authorize_insight(ctx, actor, customer_id, Permission.USE_INSIGHTS)
+    view = await load_customer_view(ctx.views, customer_id, GROUNDING_CAP)
     grounding = _grounding(view)
     allowed = source_ids(customer_facts(view)) | {
         f"expense:{e['id']}" for e in grounding["expenses"]
@@ -187,7 +189,7 @@ async def profitability_analysis(
     # Reconciled on every answer served (cached or not): the cache keeps what the model said.
     analysis, corrections = reconcile(insight.answer, view)
     result = ProfitabilityResult(
-        financials=view.financial_summary,
+        financials=view.financials(),
         analysis=analysis,
         corrected=bool(corrections),
         corrections=corrections,

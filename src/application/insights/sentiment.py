@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from application.customer_view import view_customer
-from application.insights.context import InsightContext, inline
+from application.access import Actor, Permission
+from application.customer_view import load_customer_view
+from application.insights.context import InsightContext, authorize_insight, inline
 from application.insights.grounding import GROUNDING_CAP
 from application.llm.answers import Sentiment
 from application.llm.gateway import Insight
@@ -62,9 +63,12 @@ def feedback_items(view: CustomerView) -> list[dict[str, Any]]:
     return items
 
 
-async def analyze_sentiment(ctx: InsightContext, customer_id: int) -> Insight[Sentiment]:
+async def analyze_sentiment(
+    actor: Actor, ctx: InsightContext, customer_id: int
+) -> Insight[Sentiment]:
     """Overall label and score, and one cited result per feedback item."""
-    view = await view_customer(ctx.views, customer_id, GROUNDING_CAP)
+    await authorize_insight(ctx, actor, customer_id, Permission.USE_INSIGHTS)
+    view = await load_customer_view(ctx.views, customer_id, GROUNDING_CAP)
     items = feedback_items(view)
     allowed = {item["itemId"] for item in items}
     grounding = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from application.access import Actor, Permission, authorize, require_job_visible
 from application.insights.context import InsightContext, inline
 from application.llm.answers import Survey, SurveyQuestion
 from application.llm.gateway import Insight
@@ -33,10 +34,12 @@ def _check(answer: Survey) -> Survey:
     return answer
 
 
-async def generate_survey(ctx: InsightContext, job_id: int) -> Insight[Survey]:
+async def generate_survey(actor: Actor, ctx: InsightContext, job_id: int) -> Insight[Survey]:
     """The survey for a completed job (NotFound for an unknown job, Conflict if not done)."""
     async with ctx.uow() as uow:
         job = await require(uow.jobs, "job", job_id)
+        require_job_visible(actor, job)
+        authorize(actor, Permission.USE_INSIGHTS)
         if job.status is not JobStatus.COMPLETED:
             raise Conflict(
                 f"job {job_id} is {job.status.value}; a survey is for a completed job only"

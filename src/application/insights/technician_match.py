@@ -16,6 +16,7 @@ from typing import Any
 
 import msgspec
 
+from application.access import Actor, Permission, authorize
 from application.insights.context import InsightContext, inline, with_answer
 from application.llm.answers import RankedTechnician, TechnicianRanking
 from application.llm.gateway import Insight
@@ -152,8 +153,11 @@ async def _customer_ratings(uow: UnitOfWork, customer_id: int) -> dict[int, list
     return dict(ratings)
 
 
-async def match_technician(ctx: InsightContext, request: MatchRequest) -> Insight[TechnicianMatch]:
+async def match_technician(
+    actor: Actor, ctx: InsightContext, request: MatchRequest
+) -> Insight[TechnicianMatch]:
     """Candidates first (deterministic), then the model's ranking of them only."""
+    authorize(actor, Permission.USE_INSIGHTS)
     request = request.validated()
     customer: dict[str, Any] | None = None
     preferred_id: int | None = None

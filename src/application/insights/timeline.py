@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from application.customer_view import view_customer
-from application.insights.context import InsightContext, inline
+from application.access import Actor, Permission
+from application.customer_view import load_customer_view
+from application.insights.context import InsightContext, authorize_insight, inline
 from application.insights.grounding import GROUNDING_CAP, customer_facts, source_ids
 from application.llm.answers import TimelineSummary
 from application.llm.gateway import Insight
@@ -13,9 +14,12 @@ from application.llm.specs import spec_for
 SPEC = spec_for(TimelineSummary)
 
 
-async def timeline_summary(ctx: InsightContext, customer_id: int) -> Insight[TimelineSummary]:
+async def timeline_summary(
+    actor: Actor, ctx: InsightContext, customer_id: int
+) -> Insight[TimelineSummary]:
     """Summarise the customer's history from their own records; cites the records used."""
-    view = await view_customer(ctx.views, customer_id, GROUNDING_CAP)
+    await authorize_insight(ctx, actor, customer_id, Permission.USE_INSIGHTS)
+    view = await load_customer_view(ctx.views, customer_id, GROUNDING_CAP)
     facts = customer_facts(view)
     allowed = source_ids(facts)
 

@@ -135,4 +135,10 @@ class CustomerView(_Item):
     customer_technician_ratings: list[TechnicianRatingItem]
     follow_ups: list[FollowUpItem]
     collections: dict[str, CollectionInfo]
-    financial_summary: CustomerFinancials
+    financial_summary: CustomerFinancials | None  # None for a technician (no money)
+
+    def financials(self) -> CustomerFinancials:
+        """The financial summary of a whole (staff) view; a technician's slice has none."""
+        if self.financial_summary is None:
+            raise LookupError("this Customer View carries no financial summary")
+        return self.financial_summary

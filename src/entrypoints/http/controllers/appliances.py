@@ -10,7 +10,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application import appliances as uc
 from domain.appliance import Appliance, ApplianceDetails
-from entrypoints.http.deps import ClockDep, PathId, Uow
+from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.wire import (
     CustomerIdFilter,
     Id,
@@ -81,30 +81,40 @@ class ApplianceController(Controller):
     tags = ["appliances"]
 
     @post("/", operation_id="createAppliance")
-    async def create(self, data: JSONBody[ApplianceIn], uow: Uow, clock: ClockDep) -> ApplianceOut:
-        return appliance_out(await uc.create_appliance(uow, clock, data.details()))
+    async def create(
+        self, actor: ActorDep, data: JSONBody[ApplianceIn], uow: Uow, clock: ClockDep
+    ) -> ApplianceOut:
+        return appliance_out(await uc.create_appliance(actor, uow, clock, data.details()))
 
     @get("/", operation_id="listAppliances")
     async def list_(
         self,
+        actor: ActorDep,
         uow: Uow,
         limit: Limit = 50,
         offset: Offset = 0,
         customer_id: CustomerIdFilter = None,
     ) -> PageOut[ApplianceOut]:
         query = list_query(limit, offset, customer_id=customer_id)
-        return page_out(await uc.list_appliances(uow, query), appliance_out)
+        return page_out(await uc.list_appliances(actor, uow, query), appliance_out)
 
     @get("/{appliance_id:int}", operation_id="getAppliance")
-    async def get_one(self, appliance_id: PathId, uow: Uow) -> ApplianceOut:
-        return appliance_out(await uc.get_appliance(uow, appliance_id))
+    async def get_one(self, actor: ActorDep, appliance_id: PathId, uow: Uow) -> ApplianceOut:
+        return appliance_out(await uc.get_appliance(actor, uow, appliance_id))
 
     @put("/{appliance_id:int}", operation_id="updateAppliance")
     async def update(
-        self, appliance_id: PathId, data: JSONBody[ApplianceIn], uow: Uow, clock: ClockDep
+        self,
+        actor: ActorDep,
+        appliance_id: PathId,
+        data: JSONBody[ApplianceIn],
+        uow: Uow,
+        clock: ClockDep,
     ) -> ApplianceOut:
-        return appliance_out(await uc.update_appliance(uow, clock, appliance_id, data.details()))
+        return appliance_out(
+            await uc.update_appliance(actor, uow, clock, appliance_id, data.details())
+        )
 
     @delete("/{appliance_id:int}", operation_id="deleteAppliance", status_code=HTTP_204_NO_CONTENT)
-    async def remove(self, appliance_id: PathId, uow: Uow) -> None:
-        await uc.delete_appliance(uow, appliance_id)
+    async def remove(self, actor: ActorDep, appliance_id: PathId, uow: Uow) -> None:
+        await uc.delete_appliance(actor, uow, appliance_id)

@@ -15,7 +15,7 @@ from application.customer_view import view_customer
 from application.read_models.customer_view import CustomerView
 from domain.contact_preferences import ContactMethod, ContactPreferences, ContactTimes, Frequency
 from domain.customer import Customer, CustomerDetails
-from entrypoints.http.deps import ClockDep, PathId, SettingsDep, Uow, ViewQueryDep
+from entrypoints.http.deps import ActorDep, ClockDep, PathId, SettingsDep, Uow, ViewQueryDep
 from entrypoints.http.wire import (
     Email,
     Id,
@@ -146,10 +146,18 @@ class CustomerController(Controller):
 
     @get("/{customer_id:int}", operation_id="getCustomerView")
     async def get_one(
-        self, customer_id: PathId, customer_view_query: ViewQueryDep, settings: SettingsDep
+        self,
+        customer_id: PathId,
+        actor: ActorDep,
+        uow: Uow,
+        customer_view_query: ViewQueryDep,
+        settings: SettingsDep,
     ) -> CustomerView:
-        """The whole Customer View; each collection newest first, capped (see `collections`)."""
-        return await view_customer(customer_view_query, customer_id, settings.customer_view_cap)
+        """The whole Customer View; each collection newest first, capped (see `collections`).
+
+        A technician gets only their part of it (no money, reviews or referrals)."""
+        cap = settings.customer_view_cap
+        return await view_customer(actor, uow, customer_view_query, customer_id, cap)
 
     @put("/{customer_id:int}", operation_id="updateCustomer")
     async def update(

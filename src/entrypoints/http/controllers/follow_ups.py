@@ -12,7 +12,7 @@ from application import follow_ups as uc
 from domain.contact_preferences import ContactMethod
 from domain.follow_up import FollowUp, FollowUpStatus
 from domain.messaging.message import Purpose
-from entrypoints.http.deps import ClockDep, PathId, Uow
+from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.wire import (
     CustomerIdFilter,
     Id,
@@ -110,12 +110,15 @@ class FollowUpController(Controller):
     tags = ["follow-ups"]
 
     @post("/", operation_id="createFollowUp")
-    async def create(self, data: JSONBody[FollowUpIn], uow: Uow, clock: ClockDep) -> FollowUpOut:
-        return follow_up_out(await uc.create_follow_up(uow, clock, data.new()))
+    async def create(
+        self, actor: ActorDep, data: JSONBody[FollowUpIn], uow: Uow, clock: ClockDep
+    ) -> FollowUpOut:
+        return follow_up_out(await uc.create_follow_up(actor, uow, clock, data.new()))
 
     @get("/", operation_id="listFollowUps")
     async def list_(
         self,
+        actor: ActorDep,
         uow: Uow,
         limit: Limit = 50,
         offset: Offset = 0,
@@ -130,14 +133,14 @@ class FollowUpController(Controller):
             status=status.value if status else None,
             job_id=job_id,
         )
-        return page_out(await uc.list_follow_ups(uow, query), follow_up_out)
+        return page_out(await uc.list_follow_ups(actor, uow, query), follow_up_out)
 
     @get("/{follow_up_id:int}", operation_id="getFollowUp")
-    async def get_one(self, follow_up_id: PathId, uow: Uow) -> FollowUpOut:
-        return follow_up_out(await uc.get_follow_up(uow, follow_up_id))
+    async def get_one(self, actor: ActorDep, follow_up_id: PathId, uow: Uow) -> FollowUpOut:
+        return follow_up_out(await uc.get_follow_up(actor, uow, follow_up_id))
 
     @put("/{follow_up_id:int}", operation_id="updateFollowUp")
     async def update(
-        self, follow_up_id: PathId, data: JSONBody[FollowUpUpdateIn], uow: Uow
+        self, actor: ActorDep, follow_up_id: PathId, data: JSONBody[FollowUpUpdateIn], uow: Uow
     ) -> FollowUpOut:
-        return follow_up_out(await uc.update_follow_up(uow, follow_up_id, data.changes()))
+        return follow_up_out(await uc.update_follow_up(actor, uow, follow_up_id, data.changes()))

@@ -34,7 +34,7 @@ from application.llm.answers import (
 )
 from application.llm.gateway import Insight
 from domain.greeting import Occasion
-from entrypoints.http.deps import InsightsDep, PathId
+from entrypoints.http.deps import ActorDep, InsightsDep, PathId
 from entrypoints.http.rate_limits import llm_rate_limit
 from entrypoints.http.wire import Id, In, Out, Text
 
@@ -132,9 +132,9 @@ class CustomerInsightsController(Controller):
         status_code=HTTP_200_OK,
     )
     async def timeline(
-        self, customer_id: PathId, insights: InsightsDep
+        self, actor: ActorDep, customer_id: PathId, insights: InsightsDep
     ) -> InsightOut[TimelineSummary]:
-        return insight_out(await timeline_summary(insights, customer_id))
+        return insight_out(await timeline_summary(actor, insights, customer_id))
 
     @post(
         "/{customer_id:int}/followup-suggestions",
@@ -142,28 +142,32 @@ class CustomerInsightsController(Controller):
         status_code=HTTP_200_OK,
     )
     async def followups(
-        self, customer_id: PathId, insights: InsightsDep
+        self, actor: ActorDep, customer_id: PathId, insights: InsightsDep
     ) -> InsightOut[FollowUpSuggestions]:
         """Next actions, on the customer's preferred channel at an allowed contact time."""
-        return insight_out(await followup_suggestions(insights, customer_id))
+        return insight_out(await followup_suggestions(actor, insights, customer_id))
 
     @post(
         "/{customer_id:int}/generate-greeting",
         operation_id="generateGreeting",
         status_code=HTTP_200_OK,
     )
-    async def greeting(self, customer_id: PathId, insights: InsightsDep) -> GreetingOut:
+    async def greeting(
+        self, actor: ActorDep, customer_id: PathId, insights: InsightsDep
+    ) -> GreetingOut:
         """The occasion is decided from the records; the model only writes the text."""
-        return greeting_out(await generate_greeting(insights, customer_id))
+        return greeting_out(await generate_greeting(actor, insights, customer_id))
 
     @post(
         "/{customer_id:int}/analyze-sentiment",
         operation_id="analyzeSentiment",
         status_code=HTTP_200_OK,
     )
-    async def sentiment(self, customer_id: PathId, insights: InsightsDep) -> InsightOut[Sentiment]:
+    async def sentiment(
+        self, actor: ActorDep, customer_id: PathId, insights: InsightsDep
+    ) -> InsightOut[Sentiment]:
         """Overall and per-item sentiment of reviews, ratings and follow-up feedback."""
-        return insight_out(await analyze_sentiment(insights, customer_id))
+        return insight_out(await analyze_sentiment(actor, insights, customer_id))
 
     @post(
         "/{customer_id:int}/profitability-analysis",
@@ -171,10 +175,10 @@ class CustomerInsightsController(Controller):
         status_code=HTTP_200_OK,
     )
     async def profitability(
-        self, customer_id: PathId, insights: InsightsDep
+        self, actor: ActorDep, customer_id: PathId, insights: InsightsDep
     ) -> InsightOut[ProfitabilityResult]:
         """The SQL financials, explained; stated figures are checked and corrected."""
-        return insight_out(await profitability_analysis(insights, customer_id))
+        return insight_out(await profitability_analysis(actor, insights, customer_id))
 
     @post(
         "/{customer_id:int}/predict-maintenance",
@@ -182,10 +186,10 @@ class CustomerInsightsController(Controller):
         status_code=HTTP_200_OK,
     )
     async def maintenance(
-        self, customer_id: PathId, insights: InsightsDep
+        self, actor: ActorDep, customer_id: PathId, insights: InsightsDep
     ) -> InsightOut[MaintenancePredictions]:
         """The next maintenance of each of the customer's appliances."""
-        return insight_out(await predict_customer_maintenance(insights, customer_id))
+        return insight_out(await predict_customer_maintenance(actor, insights, customer_id))
 
 
 class ApplianceInsightsController(Controller):
@@ -199,10 +203,10 @@ class ApplianceInsightsController(Controller):
         status_code=HTTP_200_OK,
     )
     async def maintenance(
-        self, appliance_id: PathId, insights: InsightsDep
+        self, actor: ActorDep, appliance_id: PathId, insights: InsightsDep
     ) -> InsightOut[MaintenancePredictions]:
         """The next maintenance of one appliance, from its age and service history."""
-        return insight_out(await predict_appliance_maintenance(insights, appliance_id))
+        return insight_out(await predict_appliance_maintenance(actor, insights, appliance_id))
 
 
 class JobInsightsController(Controller):
@@ -212,17 +216,19 @@ class JobInsightsController(Controller):
 
     @post("/match-technician", operation_id="matchTechnician", status_code=HTTP_200_OK)
     async def match(
-        self, data: MatchTechnicianIn, insights: InsightsDep
+        self, actor: ActorDep, data: MatchTechnicianIn, insights: InsightsDep
     ) -> InsightOut[TechnicianMatch]:
         """Candidates computed from skills, preference, ratings and workload; ranked by the
         model, which can never add anyone."""
-        return insight_out(await match_technician(insights, data.request()))
+        return insight_out(await match_technician(actor, insights, data.request()))
 
     @post(
         "/{job_id:int}/generate-survey",
         operation_id="generateSurvey",
         status_code=HTTP_200_OK,
     )
-    async def survey(self, job_id: PathId, insights: InsightsDep) -> InsightOut[Survey]:
+    async def survey(
+        self, actor: ActorDep, job_id: PathId, insights: InsightsDep
+    ) -> InsightOut[Survey]:
         """A short post-service survey for a completed job, in the customer's language."""
-        return insight_out(await generate_survey(insights, job_id))
+        return insight_out(await generate_survey(actor, insights, job_id))

@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from application import jobs as uc
 from domain.job import Job, JobDetails, JobStatus
-from entrypoints.http.deps import ClockDep, PathId, Uow
+from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.wire import (
     CustomerIdFilter,
     Id,
@@ -91,12 +91,15 @@ class JobController(Controller):
     tags = ["jobs"]
 
     @post("/", operation_id="createJob")
-    async def create(self, data: JSONBody[JobIn], uow: Uow, clock: ClockDep) -> JobOut:
-        return job_out(await uc.create_job(uow, clock, data.details()))
+    async def create(
+        self, actor: ActorDep, data: JSONBody[JobIn], uow: Uow, clock: ClockDep
+    ) -> JobOut:
+        return job_out(await uc.create_job(actor, uow, clock, data.details()))
 
     @get("/", operation_id="listJobs")
     async def list_(
         self,
+        actor: ActorDep,
         uow: Uow,
         limit: Limit = 50,
         offset: Offset = 0,
@@ -111,28 +114,30 @@ class JobController(Controller):
             technician_id=technician_id,
             status=status.value if status else None,
         )
-        return page_out(await uc.list_jobs(uow, query), job_out)
+        return page_out(await uc.list_jobs(actor, uow, query), job_out)
 
     @get("/{job_id:int}", operation_id="getJob")
-    async def get_one(self, job_id: PathId, uow: Uow) -> JobOut:
-        return job_out(await uc.get_job(uow, job_id))
+    async def get_one(self, actor: ActorDep, job_id: PathId, uow: Uow) -> JobOut:
+        return job_out(await uc.get_job(actor, uow, job_id))
 
     @put("/{job_id:int}", operation_id="updateJob")
-    async def update(self, job_id: PathId, data: JSONBody[JobIn], uow: Uow) -> JobOut:
-        return job_out(await uc.update_job(uow, job_id, data.details()))
+    async def update(
+        self, actor: ActorDep, job_id: PathId, data: JSONBody[JobIn], uow: Uow
+    ) -> JobOut:
+        return job_out(await uc.update_job(actor, uow, job_id, data.details()))
 
     @delete("/{job_id:int}", operation_id="deleteJob", status_code=HTTP_204_NO_CONTENT)
-    async def remove(self, job_id: PathId, uow: Uow) -> None:
-        await uc.delete_job(uow, job_id)
+    async def remove(self, actor: ActorDep, job_id: PathId, uow: Uow) -> None:
+        await uc.delete_job(actor, uow, job_id)
 
     @post("/{job_id:int}/start", operation_id="startJob", status_code=HTTP_200_OK)
-    async def start(self, job_id: PathId, uow: Uow, clock: ClockDep) -> JobOut:
-        return job_out(await uc.start_job(uow, clock, job_id))
+    async def start(self, actor: ActorDep, job_id: PathId, uow: Uow, clock: ClockDep) -> JobOut:
+        return job_out(await uc.start_job(actor, uow, clock, job_id))
 
     @post("/{job_id:int}/complete", operation_id="completeJob", status_code=HTTP_200_OK)
-    async def complete(self, job_id: PathId, uow: Uow, clock: ClockDep) -> JobOut:
-        return job_out(await uc.complete_job(uow, clock, job_id))
+    async def complete(self, actor: ActorDep, job_id: PathId, uow: Uow, clock: ClockDep) -> JobOut:
+        return job_out(await uc.complete_job(actor, uow, clock, job_id))
 
     @post("/{job_id:int}/cancel", operation_id="cancelJob", status_code=HTTP_200_OK)
-    async def cancel(self, job_id: PathId, uow: Uow, clock: ClockDep) -> JobOut:
-        return job_out(await uc.cancel_job(uow, clock, job_id))
+    async def cancel(self, actor: ActorDep, job_id: PathId, uow: Uow, clock: ClockDep) -> JobOut:
+        return job_out(await uc.cancel_job(actor, uow, clock, job_id))

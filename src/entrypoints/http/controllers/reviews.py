@@ -9,7 +9,7 @@ from litestar.params import JSONBody
 
 from application import reviews as uc
 from domain.review import Review
-from entrypoints.http.deps import ClockDep, Uow
+from entrypoints.http.deps import ActorDep, ClockDep, Uow
 from entrypoints.http.wire import (
     CustomerIdFilter,
     Id,
@@ -63,8 +63,11 @@ class ReviewController(Controller):
     tags = ["reviews"]
 
     @post("/", operation_id="createReview")
-    async def create(self, data: JSONBody[ReviewIn], uow: Uow, clock: ClockDep) -> ReviewOut:
+    async def create(
+        self, actor: ActorDep, data: JSONBody[ReviewIn], uow: Uow, clock: ClockDep
+    ) -> ReviewOut:
         review = await uc.create_review(
+            actor,
             uow,
             clock,
             job_id=data.job_id,
@@ -78,6 +81,7 @@ class ReviewController(Controller):
     @get("/", operation_id="listReviews")
     async def list_(
         self,
+        actor: ActorDep,
         uow: Uow,
         limit: Limit = 50,
         offset: Offset = 0,
@@ -88,4 +92,4 @@ class ReviewController(Controller):
         query = list_query(
             limit, offset, job_id=job_id, customer_id=customer_id, technician_id=technician_id
         )
-        return page_out(await uc.list_reviews(uow, query), review_out)
+        return page_out(await uc.list_reviews(actor, uow, query), review_out)

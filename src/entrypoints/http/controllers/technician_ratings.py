@@ -9,7 +9,7 @@ from litestar.params import JSONBody
 
 from application import technician_ratings as uc
 from domain.review import TechnicianRating
-from entrypoints.http.deps import ClockDep, PathId, Uow
+from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.wire import Id, In, Limit, Offset, Out, PageOut, list_query, page_out
 
 
@@ -49,20 +49,22 @@ class TechnicianRatingController(Controller):
 
     @get("/{customer_id:int}/technician-ratings", operation_id="listCustomerTechnicianRatings")
     async def list_(
-        self, customer_id: PathId, uow: Uow, limit: Limit = 50, offset: Offset = 0
+        self, actor: ActorDep, customer_id: PathId, uow: Uow, limit: Limit = 50, offset: Offset = 0
     ) -> PageOut[TechnicianRatingOut]:
-        page = await uc.list_technician_ratings(uow, customer_id, list_query(limit, offset))
+        page = await uc.list_technician_ratings(actor, uow, customer_id, list_query(limit, offset))
         return page_out(page, technician_rating_out)
 
     @post("/{customer_id:int}/technician-rating", operation_id="rateCustomerTechnician")
     async def rate(
         self,
+        actor: ActorDep,
         customer_id: PathId,
         data: JSONBody[TechnicianRatingIn],
         uow: Uow,
         clock: ClockDep,
     ) -> TechnicianRatingOut:
         rated = await uc.rate_technician(
+            actor,
             uow,
             clock,
             customer_id=customer_id,

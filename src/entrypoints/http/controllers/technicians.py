@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application import technicians as uc
 from domain.technician import Technician, TechnicianDetails
-from entrypoints.http.deps import ClockDep, PathId, Uow
+from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.wire import (
     Email,
     In,
@@ -70,33 +70,34 @@ class TechnicianController(Controller):
 
     @post("/", operation_id="createTechnician")
     async def create(
-        self, data: JSONBody[TechnicianIn], uow: Uow, clock: ClockDep
+        self, actor: ActorDep, data: JSONBody[TechnicianIn], uow: Uow, clock: ClockDep
     ) -> TechnicianOut:
-        return technician_out(await uc.create_technician(uow, clock, data.details()))
+        return technician_out(await uc.create_technician(actor, uow, clock, data.details()))
 
     @get("/", operation_id="listTechnicians")
     async def list_(
         self,
+        actor: ActorDep,
         uow: Uow,
         limit: Limit = 50,
         offset: Offset = 0,
         active: Annotated[bool | None, QueryParameter(name="active")] = None,
     ) -> PageOut[TechnicianOut]:
         query = list_query(limit, offset, active=active)
-        return page_out(await uc.list_technicians(uow, query), technician_out)
+        return page_out(await uc.list_technicians(actor, uow, query), technician_out)
 
     @get("/{technician_id:int}", operation_id="getTechnician")
-    async def get_one(self, technician_id: PathId, uow: Uow) -> TechnicianOut:
-        return technician_out(await uc.get_technician(uow, technician_id))
+    async def get_one(self, actor: ActorDep, technician_id: PathId, uow: Uow) -> TechnicianOut:
+        return technician_out(await uc.get_technician(actor, uow, technician_id))
 
     @put("/{technician_id:int}", operation_id="updateTechnician")
     async def update(
-        self, technician_id: PathId, data: JSONBody[TechnicianIn], uow: Uow
+        self, actor: ActorDep, technician_id: PathId, data: JSONBody[TechnicianIn], uow: Uow
     ) -> TechnicianOut:
-        return technician_out(await uc.update_technician(uow, technician_id, data.details()))
+        return technician_out(await uc.update_technician(actor, uow, technician_id, data.details()))
 
     @delete(
         "/{technician_id:int}", operation_id="deleteTechnician", status_code=HTTP_204_NO_CONTENT
     )
-    async def remove(self, technician_id: PathId, uow: Uow) -> None:
-        await uc.delete_technician(uow, technician_id)
+    async def remove(self, actor: ActorDep, technician_id: PathId, uow: Uow) -> None:
+        await uc.delete_technician(actor, uow, technician_id)
