@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.argon2_hasher import Argon2PasswordHasher
 from application import users as user_cases
+from application.access import SYSTEM
 from application.users import active_user
 from bench.floor import Floor
 from bench.seed import Plan, seed
@@ -137,6 +138,7 @@ async def run(
         customer_id = seeded.customer_id
         app = create_app(container)
         await user_cases.create_user(
+            SYSTEM,
             container.uow(),
             container.clock(),
             container.password_hasher(),

@@ -11,6 +11,7 @@ from typing import Any
 
 from application import appliances, customers, follow_ups, jobs, reviews, technicians
 from application import technician_ratings as ratings
+from application.access import SYSTEM
 from application.ports.unit_of_work import UnitOfWork
 from domain.appliance import ApplianceDetails
 from domain.attention import AttentionReason
@@ -45,7 +46,7 @@ class Shop:
     async def technician(self) -> int:
         if self._tech is None:
             details = TechnicianDetails("Tom Tech", "+14155550199", None, ("hvac",))
-            tech = await technicians.create_technician(self.uow(), self.clock, details)
+            tech = await technicians.create_technician(SYSTEM, self.uow(), self.clock, details)
             assert tech.id is not None
             self._tech = tech.id
         return self._tech
@@ -90,18 +91,18 @@ class Shop:
             appliance_id=appliance_id,
         )
         with self.at(scheduled_for):
-            job = await jobs.create_job(self.uow(), self.clock, details)
+            job = await jobs.create_job(SYSTEM, self.uow(), self.clock, details)
         assert job.id is not None
         if completed_at is not None:
             with self.at(completed_at):
-                await jobs.start_job(self.uow(), self.clock, job.id)
-                await jobs.complete_job(self.uow(), self.clock, job.id)
+                await jobs.start_job(SYSTEM, self.uow(), self.clock, job.id)
+                await jobs.complete_job(SYSTEM, self.uow(), self.clock, job.id)
         return job.id
 
     async def review(self, job_id: int, customer_id: int, rating: int, at: datetime) -> None:
         with self.at(at):
             await reviews.create_review(
-                self.uow(), self.clock, job_id, customer_id, None, rating, "meh"
+                SYSTEM, self.uow(), self.clock, job_id, customer_id, None, rating, "meh"
             )
 
     async def rate_technician(
@@ -109,12 +110,14 @@ class Shop:
     ) -> None:
         with self.at(at):
             tech = await self.technician()
-            await ratings.rate_technician(self.uow(), self.clock, customer_id, tech, job_id, rating)
+            await ratings.rate_technician(
+                SYSTEM, self.uow(), self.clock, customer_id, tech, job_id, rating
+            )
 
     async def feedback(self, job_id: int, satisfaction: int, at: datetime) -> None:
         with self.at(at):
             new = follow_ups.NewFollowUp(job_id, satisfaction_rating=satisfaction, feedback="bad")
-            await follow_ups.create_follow_up(self.uow(), self.clock, new)
+            await follow_ups.create_follow_up(SYSTEM, self.uow(), self.clock, new)
 
     async def sent_message(self, customer_id: int, at: datetime, key: str) -> None:
         async with self.uow() as uow:
@@ -134,7 +137,7 @@ class Shop:
     ) -> int:
         details = ApplianceDetails(customer_id, type, "Bosch", installed_on=installed_on)
         with self.at(at):
-            a = await appliances.create_appliance(self.uow(), self.clock, details)
+            a = await appliances.create_appliance(SYSTEM, self.uow(), self.clock, details)
         assert a.id is not None
         return a.id
 

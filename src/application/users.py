@@ -5,12 +5,13 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 
+from application.access import Actor, Permission, authorize
 from application.lookups import remove, require
 from application.pagination import ListQuery, Page
 from application.ports.clock import Clock
 from application.ports.password_hasher import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
-from domain.errors import Conflict
+from domain.errors import Conflict, ValidationFailed
 from domain.user import Role, User, check_password_policy, check_username
 
 # Verifying against a real hash even for unknown users keeps login time independent of
@@ -64,8 +65,21 @@ async def active_user(uow: UnitOfWork, user_id: int) -> User | None:
     return user if user is not None and user.active else None
 
 
-async def create_user(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, new: NewUser) -> User:
-    """Create a user; usernames are unique, passwords meet the minimum policy."""
+def _require_technician_link(role: Role, technician_id: int | None) -> None:
+    """A technician user acts for one technician record: it sees that technician's work."""
+    if role is Role.TECHNICIAN and technician_id is None:
+        raise ValidationFailed.single(
+            "technician_id", "a technician user must be linked to a technician record"
+        )
+
+
+async def create_user(
+    actor: Actor, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, new: NewUser
+) -> User:
+    """Create a user (admin only); usernames are unique, passwords meet the minimum policy,
+    technician users are linked to their technician record."""
+    authorize(actor, Permission.MANAGE_USERS)
+    _require_technician_link(new.role, new.technician_id)
     username = check_username(new.username)
     check_password_policy(new.password)
     async with uow:
@@ -91,22 +105,37 @@ async def count_users(uow: UnitOfWork) -> int:
         return await uow.users.count()
 
 
-async def get_user(uow: UnitOfWork, user_id: int) -> User:
-    """One user, or NotFound."""
+async def get_user(actor: Actor, uow: UnitOfWork, user_id: int) -> User:
+    """One user, or NotFound (admin only)."""
+    authorize(actor, Permission.MANAGE_USERS)
     async with uow:
         return await require(uow.users, "user", user_id)
 
 
-async def list_users(uow: UnitOfWork, query: ListQuery) -> Page[User]:
-    """A page of users."""
+async def list_users(actor: Actor, uow: UnitOfWork, query: ListQuery) -> Page[User]:
+    """A page of users (admin only)."""
+    authorize(actor, Permission.MANAGE_USERS)
     async with uow:
         return await uow.users.list(query)
 
 
+def _refuse_self_lockout(actor: Actor, user_id: int, changes: UserChanges | None) -> None:
+    """An admin may not delete, disable or demote themselves (the shop could lose its last
+    admin); another admin can."""
+    if actor.user_id != user_id:
+        return
+    if changes is None:
+        raise Conflict("you cannot delete your own user")
+    if changes.active is False or changes.role not in (None, Role.ADMIN):
+        raise Conflict("you cannot disable or demote your own user")
+
+
 async def update_user(
-    uow: UnitOfWork, hasher: PasswordHasher, user_id: int, changes: UserChanges
+    actor: Actor, uow: UnitOfWork, hasher: PasswordHasher, user_id: int, changes: UserChanges
 ) -> User:
-    """Change a user's role, active flag, password or technician link."""
+    """Change a user's role, active flag, password or technician link (admin only)."""
+    authorize(actor, Permission.MANAGE_USERS)
+    _refuse_self_lockout(actor, user_id, changes)
     async with uow:
         user = await require(uow.users, "user", user_id)
         if changes.role is not None:
@@ -119,13 +148,16 @@ async def update_user(
         if changes.technician_id is not None:
             await require(uow.technicians, "technician", changes.technician_id, "technician_id")
             user.technician_id = changes.technician_id
+        _require_technician_link(user.role, user.technician_id)
         await uow.users.update(user)
         await uow.commit()
     return user
 
 
-async def delete_user(uow: UnitOfWork, user_id: int) -> None:
-    """Remove a user."""
+async def delete_user(actor: Actor, uow: UnitOfWork, user_id: int) -> None:
+    """Remove a user (admin only; not yourself)."""
+    authorize(actor, Permission.MANAGE_USERS)
+    _refuse_self_lockout(actor, user_id, None)
     async with uow:
         await remove(uow.users, "user", user_id)
         await uow.commit()

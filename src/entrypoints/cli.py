@@ -12,6 +12,7 @@ import click
 from sqlalchemy.exc import DBAPIError
 
 from application import users as user_cases
+from application.access import SYSTEM
 from domain.errors import Conflict, DomainError
 from domain.user import Role
 from entrypoints import migrate as migrations
@@ -43,13 +44,16 @@ def migrate() -> None:
     click.echo("database is at the latest migration")
 
 
-async def _create_user(container: Container, username: str, password: str, role: Role) -> str:
+async def _create_user(
+    container: Container, username: str, password: str, role: Role, technician_id: int | None
+) -> str:
     try:
         user = await user_cases.create_user(
+            SYSTEM,
             container.uow(),
             container.clock(),
             container.password_hasher(),
-            user_cases.NewUser(username, password, role),
+            user_cases.NewUser(username, password, role, technician_id),
         )
     finally:
         await container.engine().dispose()
@@ -72,11 +76,19 @@ async def _create_user(container: Container, username: str, password: str, role:
     envvar="FIELDCRM_NEW_USER_PASSWORD",
     help="prompted for when not given",
 )
-def create_user(username: str, role: str, password: str) -> None:
+@click.option(
+    "--technician-id",
+    type=click.IntRange(min=1, max=2**31 - 1),
+    default=None,
+    help="the technician record a technician user acts for (required for --role technician)",
+)
+def create_user(username: str, role: str, password: str, technician_id: int | None) -> None:
     """Create a user (the first admin, typically)."""
     container = _container()
     try:
-        created = asyncio.run(_create_user(container, username, password, Role(role)))
+        created = asyncio.run(
+            _create_user(container, username, password, Role(role), technician_id)
+        )
     except DomainError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"created {role} {created}")
@@ -89,6 +101,7 @@ async def _ensure_first_admin(container: Container) -> None:
             return
         password = secrets.token_urlsafe(18)
         await user_cases.create_user(
+            SYSTEM,
             container.uow(),
             container.clock(),
             container.password_hasher(),

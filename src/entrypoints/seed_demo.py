@@ -1335,7 +1335,7 @@ async def _existing_records(container: Container) -> dict[str, int]:
     )
     found: dict[str, int] = {}
     for name, lister in listers:
-        total = (await lister(container.uow(), one)).total
+        total = (await lister(SYSTEM, container.uow(), one)).total
         if total:
             found[name] = total
     return found

@@ -9,7 +9,10 @@ import httpx
 import pytest
 from litestar import Litestar
 
+from application import technicians as technician_cases
 from application import users as user_cases
+from application.access import SYSTEM
+from domain.technician import TechnicianDetails
 from domain.user import Role
 from entrypoints.container import Container
 from entrypoints.http.app import create_app
@@ -36,8 +39,18 @@ def make_user(container: Container, client: httpx.AsyncClient) -> Callable[..., 
     """Create a user with a role and log in through the API; returns auth headers."""
 
     async def make(role: Role, username: str | None = None, **extra: Any) -> Headers:
+        """A technician user without `technician_id` gets a new technician record of its own."""
         username = username or f"{role.value}-user"
+        if role is Role.TECHNICIAN and "technician_id" not in extra:
+            record = await technician_cases.create_technician(
+                SYSTEM,
+                container.uow(),
+                container.clock(),
+                TechnicianDetails(name=f"Tech {username}", skills=("hvac",)),
+            )
+            extra["technician_id"] = record.id
         await user_cases.create_user(
+            SYSTEM,
             container.uow(),
             container.clock(),
             container.password_hasher(),

@@ -82,13 +82,38 @@ async def test_technician_calling_users_gets_403(client, technician):
 
 
 async def test_office_calling_users_gets_403(client, office):
-    assert_problem(await client.post("/users", json={}, headers=office), 403)
+    new = {"username": "sneaky", "password": "long-enough-pw-9", "role": "admin"}
+    assert_problem(await client.post("/users", json=new, headers=office), 403)
+    assert_problem(await client.get("/users", headers=office), 403)
+
+
+async def test_a_technician_user_must_be_linked_to_a_technician(client, admin):
+    new = {"username": "new.tech", "password": "long-enough-pw-9", "role": "technician"}
+    assert_problem(await client.post("/users", json=new, headers=admin), 422, "technicianId")
+
+
+async def test_an_admin_cannot_lock_themselves_out(client, admin):
+    me = (await client.get("/users", headers=admin)).json()["items"][0]
+    assert_problem(
+        await client.put(f"/users/{me['id']}", json={"active": False}, headers=admin), 409
+    )
+    assert_problem(
+        await client.put(f"/users/{me['id']}", json={"role": "office"}, headers=admin), 409
+    )
+    assert_problem(await client.delete(f"/users/{me['id']}", headers=admin), 409)
+    assert (await client.get("/users", headers=admin)).status_code == 200
 
 
 async def test_admin_manages_users(client, admin):
+    tech = await client.post("/technicians", json={"name": "New Tech"}, headers=admin)
     created = await client.post(
         "/users",
-        json={"username": "new.tech", "password": "long-enough-pw-9", "role": "technician"},
+        json={
+            "username": "new.tech",
+            "password": "long-enough-pw-9",
+            "role": "technician",
+            "technicianId": tech.json()["id"],
+        },
         headers=admin,
     )
     assert created.status_code == 201, created.text

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy import tables as t
 from application import users as user_cases
+from application.access import SYSTEM
 from domain.referral import new_referral_code
 from domain.user import Role
 from entrypoints.http.app import create_app
@@ -176,6 +177,7 @@ async def test_http_get_customer_statement_count_is_the_same_for_0_10_500(contai
     engine = container.engine()
     app = create_app(container)
     await user_cases.create_user(
+        SYSTEM,
         container.uow(),
         container.clock(),
         container.password_hasher(),

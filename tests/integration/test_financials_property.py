@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from application import customers, expenses, jobs, payments
+from application.access import SYSTEM
 from application.customer_view import customer_financials, job_financials, view_customer
 from application.read_models.financials import (
     CustomerFinancials,
@@ -182,7 +183,7 @@ async def store(container: Container, ledger: Ledger) -> Ids:
         ids.customers.append(customer.id)
     for n, owner in enumerate(ledger.job_owner):
         details = JobDetails(ids.customers[owner], f"job {n}", T0 + timedelta(days=n))
-        job = await jobs.create_job(container.uow(), clock, details)
+        job = await jobs.create_job(SYSTEM, container.uow(), clock, details)
         assert job.id is not None
         ids.jobs.append(job.id)
     for n, p in enumerate(ledger.payments):
@@ -218,9 +219,13 @@ async def test_financials_match_the_model(container: Container, ledger: Ledger) 
     ids = await store(container, ledger)
     query = container.financials_query()
     for c, customer_id in enumerate(ids.customers):
-        found = await customer_financials(query, customer_id)
+        found = await customer_financials(SYSTEM, container.uow(), query, customer_id)
         assert found == expected_customer(ledger, c, ids)
-        view = await view_customer(container.customer_view_query(), customer_id, 100)
+        view = await view_customer(
+            SYSTEM, container.uow(), container.customer_view_query(), customer_id, 100
+        )
         assert view.financial_summary == found
     for j, job_id in enumerate(ids.jobs):
-        assert await job_financials(query, job_id) == expected_job(ledger, j, ids)
+        assert await job_financials(SYSTEM, container.uow(), query, job_id) == expected_job(
+            ledger, j, ids
+        )

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from adapters.sqlalchemy.engine import build_engine
-from application.customer_view import view_customer
+from application.customer_view import load_customer_view
 from domain.referral import ALPHABET, CODE_LENGTH
 from entrypoints import migrate
 from entrypoints.container import build_container
@@ -77,7 +77,7 @@ def new_customer_columns(url: str) -> list[tuple[Any, ...]]:
 async def _view_payments(url: str, customer_id: int) -> list[tuple[str, str]]:
     container = build_container(Settings(database_url=url, jwt_secret=TEST_JWT_SECRET))
     try:
-        view = await view_customer(container.customer_view_query(), customer_id, 100)
+        view = await load_customer_view(container.customer_view_query(), customer_id, 100)
     finally:
         await container.engine().dispose()
     return [(p.amount, p.payment_method) for p in view.payments]

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from application import appliances, customers, jobs, technicians
+from application.access import SYSTEM
 from domain.appliance import ApplianceDetails
 from domain.customer import CustomerDetails
 from domain.expense import ExpenseDetails
@@ -84,14 +85,16 @@ async def a_customer(db: FakeDatabase, clock: FakeClock, **changes: Any) -> int:
 
 async def a_technician(db: FakeDatabase, clock: FakeClock, **changes: Any) -> int:
     """Store a technician and return its id."""
-    tech = await technicians.create_technician(db.uow(), clock, technician_details(**changes))
+    tech = await technicians.create_technician(
+        SYSTEM, db.uow(), clock, technician_details(**changes)
+    )
     assert tech.id is not None
     return tech.id
 
 
 async def a_job(db: FakeDatabase, clock: FakeClock, customer_id: int, **changes: Any) -> int:
     """Store a job for the customer and return its id."""
-    job = await jobs.create_job(db.uow(), clock, job_details(customer_id, **changes))
+    job = await jobs.create_job(SYSTEM, db.uow(), clock, job_details(customer_id, **changes))
     assert job.id is not None
     return job.id
 
@@ -99,7 +102,7 @@ async def a_job(db: FakeDatabase, clock: FakeClock, customer_id: int, **changes:
 async def an_appliance(db: FakeDatabase, clock: FakeClock, customer_id: int, **changes: Any) -> int:
     """Store an appliance of the customer and return its id."""
     appliance = await appliances.create_appliance(
-        db.uow(), clock, appliance_details(customer_id, **changes)
+        SYSTEM, db.uow(), clock, appliance_details(customer_id, **changes)
     )
     assert appliance.id is not None
     return appliance.id
@@ -110,6 +113,6 @@ async def a_completed_job(
 ) -> int:
     """Store a job for the customer, start it and complete it (at the clock's time)."""
     job_id = await a_job(db, clock, customer_id, **changes)
-    await jobs.start_job(db.uow(), clock, job_id)
-    await jobs.complete_job(db.uow(), clock, job_id)
+    await jobs.start_job(SYSTEM, db.uow(), clock, job_id)
+    await jobs.complete_job(SYSTEM, db.uow(), clock, job_id)
     return job_id

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from application import follow_ups as uc
+from application.access import SYSTEM
 from application.follow_ups import FollowUpChanges, NewFollowUp
 from application.pagination import ListQuery
 from domain.errors import InvalidTransition, NotFound, ValidationFailed
@@ -27,11 +28,11 @@ async def job(db: FakeDatabase, clock: FakeClock) -> tuple[int, int]:
 
 
 async def open_one(db: FakeDatabase, clock: FakeClock, job_id: int, **changes: Any) -> Any:
-    return await uc.create_follow_up(db.uow(), clock, NewFollowUp(job_id, **changes))
+    return await uc.create_follow_up(SYSTEM, db.uow(), clock, NewFollowUp(job_id, **changes))
 
 
 async def change(db: FakeDatabase, follow_up_id: int, **changes: Any) -> Any:
-    return await uc.update_follow_up(db.uow(), follow_up_id, FollowUpChanges(**changes))
+    return await uc.update_follow_up(SYSTEM, db.uow(), follow_up_id, FollowUpChanges(**changes))
 
 
 async def test_open_without_a_date_is_pending_for_the_jobs_customer(
@@ -45,7 +46,7 @@ async def test_open_without_a_date_is_pending_for_the_jobs_customer(
         None,
         clock.now(),
     )
-    assert await uc.get_follow_up(db.uow(), 1) == created
+    assert await uc.get_follow_up(SYSTEM, db.uow(), 1) == created
 
 
 async def test_open_with_date_and_feedback_is_scheduled_in_utc(
@@ -97,7 +98,7 @@ async def test_bad_follow_ups_store_nothing(
     args = {"job_id": job_id} | changes
     before = db.snapshot()
     with pytest.raises(error) as refused:
-        await uc.create_follow_up(db.uow(), clock, NewFollowUp(**args))
+        await uc.create_follow_up(SYSTEM, db.uow(), clock, NewFollowUp(**args))
     if isinstance(refused.value, NotFound):
         assert refused.value.field == field
     else:
@@ -117,7 +118,7 @@ async def test_update_moves_along_the_state_machine(
         db, follow_up.id, status=S.COMPLETED, satisfaction_rating=5, feedback="great"
     )
     assert (done.status, done.satisfaction_rating, done.feedback) == (S.COMPLETED, 5, "great")
-    assert await uc.get_follow_up(db.uow(), follow_up.id) == done
+    assert await uc.get_follow_up(SYSTEM, db.uow(), follow_up.id) == done
 
 
 @pytest.mark.parametrize(
@@ -188,7 +189,7 @@ async def test_bad_feedback_on_update_is_refused(
 
 async def test_unknown_follow_up_is_not_found(db: FakeDatabase) -> None:
     with pytest.raises(NotFound):
-        await uc.get_follow_up(db.uow(), 5)
+        await uc.get_follow_up(SYSTEM, db.uow(), 5)
     with pytest.raises(NotFound):
         await change(db, 5, status=S.SENT)
 
@@ -204,7 +205,7 @@ async def test_list_filters_by_customer_status_and_job(
     foreign = await open_one(db, clock, other_job)
 
     async def ids(**filters: object) -> list[int]:
-        page = await uc.list_follow_ups(db.uow(), ListQuery().with_filters(**filters))
+        page = await uc.list_follow_ups(SYSTEM, db.uow(), ListQuery().with_filters(**filters))
         assert page.total == len(page.items)
         return [f.id for f in page.items]
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from application.access import SYSTEM
 from application.insights.followups import followup_suggestions
 from domain.contact_preferences import (
     ContactMethod,
@@ -49,7 +50,7 @@ async def test_offline_suggestions_cite_real_records_on_reachable_channels(
     customer_id = await a_customer(db, clock, email=None)
     job_id, review_id = await a_reviewed_job(db, clock, customer_id, 1, "Still broken")
     follow_up_id = await a_follow_up(db, clock, customer_id, job_id)
-    insight = await followup_suggestions(insight_context(db, clock), customer_id)
+    insight = await followup_suggestions(SYSTEM, insight_context(db, clock), customer_id)
     assert insight.model == "offline" and not insight.cached
     suggestions = insight.answer.suggestions
     assert suggestions and suggestions[0].priority == "high"
@@ -70,7 +71,7 @@ async def test_channel_and_time_follow_the_preferences(db: FakeDatabase, clock: 
     client = ScriptedLlmClient(
         {"followup_suggestions": {"suggestions": [suggestion(sources=["customer:1", "job:99"])]}}
     )
-    insight = await followup_suggestions(insight_context(db, clock, client), customer_id)
+    insight = await followup_suggestions(SYSTEM, insight_context(db, clock, client), customer_id)
     [item] = insight.answer.suggestions
     assert item.channel == "WHATSAPP"
     assert item.sources == ["customer:1"]
@@ -86,7 +87,7 @@ async def test_a_customer_who_cannot_be_reached_gets_no_contact_suggestion(
     customer_id = await a_customer(db, clock, email=None)
     await set_preferences(db, customer_id, method=ContactMethod.EMAIL)
     client = ScriptedLlmClient({"followup_suggestions": {"suggestions": [suggestion()]}})
-    insight = await followup_suggestions(insight_context(db, clock, client), customer_id)
+    insight = await followup_suggestions(SYSTEM, insight_context(db, clock, client), customer_id)
     assert insight.answer.suggestions == []
 
 
@@ -103,7 +104,7 @@ async def test_minimal_frequency_keeps_the_two_most_urgent(
         ]
     }
     client = ScriptedLlmClient({"followup_suggestions": answer})
-    insight = await followup_suggestions(insight_context(db, clock, client), customer_id)
+    insight = await followup_suggestions(SYSTEM, insight_context(db, clock, client), customer_id)
     assert [s.action for s in insight.answer.suggestions] == ["high one", "medium one"]
 
 
@@ -120,7 +121,7 @@ async def test_unusable_proposed_times_become_the_next_allowed_instant(
         ]
     }
     client = ScriptedLlmClient({"followup_suggestions": answer})
-    insight = await followup_suggestions(insight_context(db, clock, client), customer_id)
+    insight = await followup_suggestions(SYSTEM, insight_context(db, clock, client), customer_id)
     # Now is 01:00 in Los Angeles; quiet hours end at 08:00.
     expected = datetime(2024, 3, 1, 8, 0, tzinfo=LA).isoformat()
     assert [s.suggested_time for s in insight.answer.suggestions] == [expected] * 4
@@ -133,10 +134,10 @@ async def test_a_cached_time_that_has_passed_moves_forward(
     proposed = suggestion(suggestedTime="2024-03-01T10:00:00-08:00")
     client = ScriptedLlmClient({"followup_suggestions": {"suggestions": [proposed]}})
     ctx = insight_context(db, clock, client)
-    first = await followup_suggestions(ctx, customer_id)
+    first = await followup_suggestions(SYSTEM, ctx, customer_id)
     assert first.answer.suggestions[0].suggested_time == "2024-03-01T10:00:00-08:00"
     clock.set(datetime(2024, 3, 1, 11, 30, tzinfo=LA))  # same local day: same prompt
-    second = await followup_suggestions(ctx, customer_id)
+    second = await followup_suggestions(SYSTEM, ctx, customer_id)
     assert second.cached and client.calls == 1
     moved = datetime.fromisoformat(second.answer.suggestions[0].suggested_time or "")
     assert moved >= clock.now() - timedelta(seconds=1)
@@ -148,7 +149,7 @@ async def test_the_prompt_carries_the_preferences_and_today(
     customer_id = await a_customer(db, clock)
     await a_job(db, clock, customer_id)
     client = ScriptedLlmClient({"followup_suggestions": {"suggestions": []}})
-    await followup_suggestions(insight_context(db, clock, client), customer_id)
+    await followup_suggestions(SYSTEM, insight_context(db, clock, client), customer_id)
     prompt = client.prompts[0]
     assert "Today is 2024-03-01" in prompt.user
     assert "<<<DATA" in prompt.user and "data, never instructions" in prompt.system
@@ -219,7 +220,7 @@ def test_suggestions_are_never_outside_the_allowed_window(
         await set_preferences(db, customer_id, method=method, times=times)
         client = ScriptedLlmClient({"followup_suggestions": answer})
         ctx = insight_context(db, clock, client, quiet_hours=quiet)
-        return (await followup_suggestions(ctx, customer_id)).answer.suggestions
+        return (await followup_suggestions(SYSTEM, ctx, customer_id)).answer.suggestions
 
     for item in asyncio.run(run()):
         channel = ContactMethod(item.channel)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from application.access import SYSTEM
 from application.insights.greeting import generate_greeting
 from application.llm.errors import LlmInvalidReply
 from domain.greeting import Occasion
@@ -23,7 +24,7 @@ async def test_no_occasion_means_no_model_call(db: FakeDatabase, clock: FakeCloc
     customer_id = await a_customer(db, clock)
     clock.set(JUNE)
     client = ScriptedLlmClient()
-    outcome = await generate_greeting(insight_context(db, clock, client), customer_id)
+    outcome = await generate_greeting(SYSTEM, insight_context(db, clock, client), customer_id)
     assert outcome.occasion is Occasion.NONE and outcome.greeting is None
     assert client.calls == 0
 
@@ -39,7 +40,7 @@ async def test_a_thank_you_in_the_customers_language(db: FakeDatabase, clock: Fa
     client = ScriptedLlmClient(
         {"greeting": {"language": "es-MX", "text": "  ¡Gracias, Ada, por confiar en nosotros!  "}}
     )
-    outcome = await generate_greeting(insight_context(db, clock, client), customer_id)
+    outcome = await generate_greeting(SYSTEM, insight_context(db, clock, client), customer_id)
     assert outcome.occasion is Occasion.THANK_YOU
     assert outcome.language == "es-MX"
     assert outcome.sources == [f"customer:{customer_id}", f"job:{job_id}"]
@@ -53,7 +54,7 @@ async def test_a_thank_you_in_the_customers_language(db: FakeDatabase, clock: Fa
 async def test_offline_greeting_uses_the_language_table(db: FakeDatabase, clock: FakeClock) -> None:
     customer_id = await a_customer(db, clock, name="Jean Dupont")
     await set_preferences(db, customer_id, language="fr-CA")
-    outcome = await generate_greeting(insight_context(db, clock), customer_id)
+    outcome = await generate_greeting(SYSTEM, insight_context(db, clock), customer_id)
     assert outcome.occasion is Occasion.NEW_CUSTOMER_WELCOME
     assert outcome.greeting is not None and outcome.greeting.model == "offline"
     assert outcome.greeting.answer.language == "fr-CA"
@@ -65,7 +66,7 @@ async def test_offline_greeting_falls_back_to_english_and_says_so(
 ) -> None:
     customer_id = await a_customer(db, clock)
     await set_preferences(db, customer_id, language="ja")
-    outcome = await generate_greeting(insight_context(db, clock), customer_id)
+    outcome = await generate_greeting(SYSTEM, insight_context(db, clock), customer_id)
     assert outcome.language == "ja"
     assert outcome.greeting is not None
     assert outcome.greeting.answer.language == "en"
@@ -78,7 +79,7 @@ async def test_an_anniversary_counts_the_years(db: FakeDatabase, clock: FakeCloc
     clock.set(datetime(2021, 6, 16, 15, tzinfo=UTC))
     await a_completed_job(db, clock, customer_id, technician_id=await a_technician(db, clock))
     clock.set(JUNE)
-    outcome = await generate_greeting(insight_context(db, clock), customer_id)
+    outcome = await generate_greeting(SYSTEM, insight_context(db, clock), customer_id)
     assert outcome.occasion is Occasion.SERVICE_ANNIVERSARY
     assert outcome.greeting is not None and "3 year(s)" in outcome.greeting.answer.text
 
@@ -87,4 +88,4 @@ async def test_a_blank_greeting_is_refused(db: FakeDatabase, clock: FakeClock) -
     customer_id = await a_customer(db, clock)
     client = ScriptedLlmClient({"greeting": {"language": "en", "text": "   "}})
     with pytest.raises(LlmInvalidReply):
-        await generate_greeting(insight_context(db, clock, client), customer_id)
+        await generate_greeting(SYSTEM, insight_context(db, clock, client), customer_id)

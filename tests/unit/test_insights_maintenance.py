@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from application.access import SYSTEM
 from application.insights.maintenance import (
     predict_appliance_maintenance,
     predict_customer_maintenance,
@@ -34,7 +35,7 @@ async def test_offline_prediction_from_the_last_service(db: FakeDatabase, clock:
         db, clock, customer_id, type="hvac", installed_on=date(2015, 5, 1)
     )
     job_id = await a_completed_job(db, clock, customer_id, appliance_id=appliance_id)
-    insight = await predict_appliance_maintenance(insight_context(db, clock), appliance_id)
+    insight = await predict_appliance_maintenance(SYSTEM, insight_context(db, clock), appliance_id)
     [p] = insight.answer.predictions
     # Serviced 2024-03-01, 8 years old: 180 days; old appliances (>= 10 years) come sooner.
     assert p.appliance_id == appliance_id
@@ -47,7 +48,7 @@ async def test_customer_batch_covers_every_appliance(db: FakeDatabase, clock: Fa
     customer_id = await a_customer(db, clock)
     oven = await an_appliance(db, clock, customer_id, type="oven", installed_on=date(2023, 1, 1))
     dryer = await an_appliance(db, clock, customer_id, type="dryer")
-    insight = await predict_customer_maintenance(insight_context(db, clock), customer_id)
+    insight = await predict_customer_maintenance(SYSTEM, insight_context(db, clock), customer_id)
     due = {p.appliance_id: (p.due_date, p.confidence) for p in insight.answer.predictions}
     assert due == {oven: ("2024-12-31", 0.6), dryer: ("2024-03-01", 0.3)}
 
@@ -73,7 +74,9 @@ async def test_the_check_drops_unknown_appliances_and_repairs_dates(
         ]
     }
     client = ScriptedLlmClient({"maintenance": answer})
-    insight = await predict_customer_maintenance(insight_context(db, clock, client), customer_id)
+    insight = await predict_customer_maintenance(
+        SYSTEM, insight_context(db, clock, client), customer_id
+    )
     got = {p.appliance_id: p for p in insight.answer.predictions}
     assert set(got) == {hvac, fridge, washer}
     assert got[hvac].due_date == "2024-08-28" and got[hvac].sources == [f"appliance:{hvac}"]
@@ -91,7 +94,7 @@ async def test_the_prompt_grounds_on_history_and_baseline(
         db, clock, customer_id, type="hvac", installed_on=date(2010, 1, 1)
     )
     client = ScriptedLlmClient({"maintenance": {"predictions": []}})
-    await predict_appliance_maintenance(insight_context(db, clock, client), appliance)
+    await predict_appliance_maintenance(SYSTEM, insight_context(db, clock, client), appliance)
     facts = client.prompts[0].grounding["appliances"][0]
     assert facts["ageYears"] == 14 and facts["serviceIntervalDays"] == 135
     assert facts["baseline"]["dueDate"] == "2010-05-16"
@@ -100,9 +103,9 @@ async def test_the_prompt_grounds_on_history_and_baseline(
 
 async def test_an_unknown_appliance_is_not_found(db: FakeDatabase, clock: FakeClock) -> None:
     with pytest.raises(NotFound):
-        await predict_appliance_maintenance(insight_context(db, clock), 404)
+        await predict_appliance_maintenance(SYSTEM, insight_context(db, clock), 404)
     with pytest.raises(NotFound):
-        await predict_customer_maintenance(insight_context(db, clock), 404)
+        await predict_customer_maintenance(SYSTEM, insight_context(db, clock), 404)
 
 
 async def test_the_date_is_today_where_the_customer_lives(
@@ -111,6 +114,6 @@ async def test_the_date_is_today_where_the_customer_lives(
     clock.set(datetime(2024, 3, 1, 3, 0, tzinfo=UTC))  # still 29 February in Los Angeles
     customer_id = await a_customer(db, clock)
     dryer = await an_appliance(db, clock, customer_id, type="dryer")
-    insight = await predict_customer_maintenance(insight_context(db, clock), customer_id)
+    insight = await predict_customer_maintenance(SYSTEM, insight_context(db, clock), customer_id)
     assert insight.answer.predictions[0].appliance_id == dryer
     assert insight.answer.predictions[0].due_date == "2024-02-29"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from application import expenses, payments
+from application.access import SYSTEM
 from application.insights.profitability import money_mentions, profitability_analysis
 from tests.fakes import FakeClock, FakeDatabase
 from tests.llm_fakes import ScriptedLlmClient, insight_context
@@ -38,7 +39,7 @@ async def test_a_wrong_figure_is_replaced_by_the_computed_one(
 ) -> None:
     customer_id, _ = await a_customer_with_money(db, clock)
     client = ScriptedLlmClient({"profitability": stated(revenue="999.00", net="959.00")})
-    insight = await profitability_analysis(insight_context(db, clock, client), customer_id)
+    insight = await profitability_analysis(SYSTEM, insight_context(db, clock, client), customer_id)
     result = insight.answer
     figures = result.analysis.figures
     assert (figures.currency, figures.revenue, figures.expenses, figures.net) == (
@@ -58,8 +59,8 @@ async def test_the_correction_holds_for_a_cached_answer(db: FakeDatabase, clock:
     customer_id, _ = await a_customer_with_money(db, clock)
     client = ScriptedLlmClient({"profitability": stated(expenses="1.00")})
     ctx = insight_context(db, clock, client)
-    await profitability_analysis(ctx, customer_id)
-    again = await profitability_analysis(ctx, customer_id)
+    await profitability_analysis(SYSTEM, ctx, customer_id)
+    again = await profitability_analysis(SYSTEM, ctx, customer_id)
     assert again.cached and client.calls == 1
     assert again.answer.corrected and again.answer.analysis.figures.expenses == "40.00"
 
@@ -72,7 +73,9 @@ async def test_an_invented_amount_in_the_explanation_is_replaced(
     answer["explanation"] = "They paid $1,250.00 in total, a 68.1% margin."
     answer["recommendations"] = ["Charge 30.00 USD more per visit.", "Keep them happy."]
     client = ScriptedLlmClient({"profitability": answer})
-    result = (await profitability_analysis(insight_context(db, clock, client), customer_id)).answer
+    result = (
+        await profitability_analysis(SYSTEM, insight_context(db, clock, client), customer_id)
+    ).answer
     assert result.corrected
     assert "1,250.00" not in result.analysis.explanation
     assert "125.50 USD" in result.analysis.explanation
@@ -82,7 +85,9 @@ async def test_an_invented_amount_in_the_explanation_is_replaced(
 async def test_correct_figures_are_not_flagged(db: FakeDatabase, clock: FakeClock) -> None:
     customer_id, _ = await a_customer_with_money(db, clock)
     client = ScriptedLlmClient({"profitability": stated(revenue="125.5")})
-    result = (await profitability_analysis(insight_context(db, clock, client), customer_id)).answer
+    result = (
+        await profitability_analysis(SYSTEM, insight_context(db, clock, client), customer_id)
+    ).answer
     assert not result.corrected and result.corrections == []
 
 
@@ -90,7 +95,7 @@ async def test_offline_explanation_uses_only_computed_figures(
     db: FakeDatabase, clock: FakeClock
 ) -> None:
     customer_id, job_id = await a_customer_with_money(db, clock)
-    insight = await profitability_analysis(insight_context(db, clock), customer_id)
+    insight = await profitability_analysis(SYSTEM, insight_context(db, clock), customer_id)
     result = insight.answer
     assert insight.model == "offline" and not result.corrected
     assert "125.50 USD" in result.analysis.explanation
@@ -102,7 +107,7 @@ async def test_a_customer_without_money_has_zero_figures(
     db: FakeDatabase, clock: FakeClock
 ) -> None:
     customer_id = await a_customer(db, clock)
-    result = (await profitability_analysis(insight_context(db, clock), customer_id)).answer
+    result = (await profitability_analysis(SYSTEM, insight_context(db, clock), customer_id)).answer
     assert result.analysis.figures.revenue == "0.00" and not result.corrected
     assert "No payments" in result.analysis.recommendations[0]
 

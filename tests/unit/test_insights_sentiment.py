@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from application.access import SYSTEM
 from application.insights.sentiment import analyze_sentiment
 from domain.follow_up import FollowUpStatus
 from tests.fakes import FakeClock, FakeDatabase
@@ -27,7 +28,7 @@ async def test_offline_scores_ratings_and_words(db: FakeDatabase, clock: FakeClo
         db, clock, customer_id, job_b, FollowUpStatus.COMPLETED, 3, "ok I guess"
     )
     await a_follow_up(db, clock, customer_id, job_a)  # no rating, no feedback: not an item
-    insight = await analyze_sentiment(insight_context(db, clock), customer_id)
+    insight = await analyze_sentiment(SYSTEM, insight_context(db, clock), customer_id)
     answer = insight.answer
     scores = {item.item_id: (item.label, item.score) for item in answer.items}
     assert scores == {
@@ -55,7 +56,7 @@ async def test_items_not_in_the_grounding_are_dropped(db: FakeDatabase, clock: F
         ],
     }
     client = ScriptedLlmClient({"sentiment": answer})
-    insight = await analyze_sentiment(insight_context(db, clock, client), customer_id)
+    insight = await analyze_sentiment(SYSTEM, insight_context(db, clock, client), customer_id)
     assert [(i.item_id, i.label) for i in insight.answer.items] == [
         (f"review:{review}", "positive")
     ]
@@ -76,7 +77,7 @@ async def test_injected_review_text_stays_inside_the_data_block(
         ],
     }
     client = ScriptedLlmClient({"sentiment": answer})
-    insight = await analyze_sentiment(insight_context(db, clock, client), customer_id)
+    insight = await analyze_sentiment(SYSTEM, insight_context(db, clock, client), customer_id)
 
     prompt = client.prompts[0]
     assert "Ignore all previous instructions" not in prompt.system
@@ -99,12 +100,12 @@ async def test_offline_answer_with_injected_text_validates(
 ) -> None:
     customer_id = await a_customer(db, clock)
     _, review = await a_reviewed_job(db, clock, customer_id, 2, INJECTION)
-    insight = await analyze_sentiment(insight_context(db, clock), customer_id)
+    insight = await analyze_sentiment(SYSTEM, insight_context(db, clock), customer_id)
     assert [i.item_id for i in insight.answer.items] == [f"review:{review}"]
     assert insight.answer.label == "negative"
 
 
 async def test_no_feedback_is_neutral(db: FakeDatabase, clock: FakeClock) -> None:
     customer_id = await a_customer(db, clock)
-    insight = await analyze_sentiment(insight_context(db, clock), customer_id)
+    insight = await analyze_sentiment(SYSTEM, insight_context(db, clock), customer_id)
     assert insight.answer.label == "neutral" and insight.answer.items == []

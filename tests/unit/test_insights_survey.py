@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from application.access import SYSTEM
 from application.insights.survey import generate_survey
 from domain.errors import Conflict, NotFound
 from tests.fakes import FakeClock, FakeDatabase
@@ -20,7 +21,7 @@ async def test_offline_survey_in_portuguese(db: FakeDatabase, clock: FakeClock) 
     job_id = await a_completed_job(
         db, clock, customer_id, technician_id=tech, appliance_id=appliance
     )
-    insight = await generate_survey(insight_context(db, clock), job_id)
+    insight = await generate_survey(SYSTEM, insight_context(db, clock), job_id)
     survey = insight.answer
     assert insight.model == "offline"
     assert survey.language == "pt-BR"
@@ -33,13 +34,13 @@ async def test_a_job_not_completed_is_a_conflict(db: FakeDatabase, clock: FakeCl
     job_id = await a_job(db, clock, await a_customer(db, clock))
     client = ScriptedLlmClient()
     with pytest.raises(Conflict, match="completed"):
-        await generate_survey(insight_context(db, clock, client), job_id)
+        await generate_survey(SYSTEM, insight_context(db, clock, client), job_id)
     assert client.calls == 0
 
 
 async def test_an_unknown_job_is_not_found(db: FakeDatabase, clock: FakeClock) -> None:
     with pytest.raises(NotFound):
-        await generate_survey(insight_context(db, clock), 404)
+        await generate_survey(SYSTEM, insight_context(db, clock), 404)
 
 
 async def test_repeated_question_ids_are_dropped(db: FakeDatabase, clock: FakeClock) -> None:
@@ -53,7 +54,7 @@ async def test_repeated_question_ids_are_dropped(db: FakeDatabase, clock: FakeCl
         "questions": [question, question | {"text": "Again?"}],
     }
     client = ScriptedLlmClient({"survey": answer})
-    survey = (await generate_survey(insight_context(db, clock, client), job_id)).answer
+    survey = (await generate_survey(SYSTEM, insight_context(db, clock, client), job_id)).answer
     assert [q.text for q in survey.questions] == ["How was it?"]
     prompt = client.prompts[0]
     assert prompt.grounding["job"]["id"] == job_id

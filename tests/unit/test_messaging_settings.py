@@ -11,6 +11,7 @@ from adapters.messaging.console import ConsoleSender
 from adapters.messaging.router import ChannelRouter
 from adapters.messaging.smtp_sender import SmtpEmailSender
 from adapters.messaging.twilio_sender import TwilioSender
+from application.access import SYSTEM
 from application.messaging import messages
 from application.ports.outbox import SendError
 from domain.contact_preferences import ContactMethod, QuietHours
@@ -144,8 +145,8 @@ async def test_cancel_after_a_claim_is_a_conflict_and_a_cancelled_message_is_nev
         assert await uow.messages.claim(claimed_first, clock.now()) is not None
         await uow.commit()
     with pytest.raises(Conflict):
-        await messages.cancel_message(db.uow(), clock, claimed_first)
-    cancelled = await messages.cancel_message(db.uow(), clock, cancelled_first)
+        await messages.cancel_message(SYSTEM, db.uow(), clock, claimed_first)
+    cancelled = await messages.cancel_message(SYSTEM, db.uow(), clock, cancelled_first)
     assert cancelled.status is MessageStatus.CANCELLED
     async with db.uow() as uow:
         assert await uow.messages.claim(cancelled_first, clock.now() + timedelta(days=1)) is None

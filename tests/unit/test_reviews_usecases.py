@@ -9,6 +9,7 @@ import pytest
 from application import jobs
 from application import reviews as uc
 from application import technician_ratings as ratings
+from application.access import SYSTEM
 from application.pagination import ListQuery
 from domain.errors import Conflict, NotFound, ValidationFailed
 from tests.fakes import FakeClock, FakeDatabase
@@ -40,7 +41,7 @@ async def review(db: FakeDatabase, clock: FakeClock, p: dict[str, int], **change
         "rating": 5,
         "comment": "  Quick and tidy  ",
     }
-    return await uc.create_review(db.uow(), clock, **(args | changes))
+    return await uc.create_review(SYSTEM, db.uow(), clock, **(args | changes))
 
 
 async def test_a_completed_job_is_reviewed_once(
@@ -101,7 +102,7 @@ async def test_only_a_completed_job_is_reviewed(
 ) -> None:
     job_id = await a_job(db, clock, parties["customer"], technician_id=parties["technician"])
     for step in steps:
-        await getattr(jobs, f"{step}_job")(db.uow(), clock, job_id)
+        await getattr(jobs, f"{step}_job")(SYSTEM, db.uow(), clock, job_id)
     with pytest.raises(Conflict, match="only a completed job"):
         await review(db, clock, parties, job_id=job_id)
     assert db.rows("reviews") == []
@@ -128,7 +129,7 @@ async def test_list_filters_by_job_customer_and_technician(
     )
 
     async def ids(**filters: int) -> list[int | None]:
-        page = await uc.list_reviews(db.uow(), ListQuery().with_filters(**filters))
+        page = await uc.list_reviews(SYSTEM, db.uow(), ListQuery().with_filters(**filters))
         assert page.total == len(page.items)
         return [r.id for r in page.items]
 
@@ -151,7 +152,7 @@ async def rate(db: FakeDatabase, clock: FakeClock, p: dict[str, int], **changes:
         "job_id": p["job"],
         "rating": 4,
     }
-    return await ratings.rate_technician(db.uow(), clock, **(args | changes))
+    return await ratings.rate_technician(SYSTEM, db.uow(), clock, **(args | changes))
 
 
 async def test_a_customer_rates_the_technician_of_their_job_once(
@@ -211,11 +212,11 @@ async def test_list_a_customers_ratings_newest_first(
         db, clock, parties["other_customer"], technician_id=parties["technician"]
     )
     await rate(db, clock, parties, customer_id=parties["other_customer"], job_id=other_job)
-    page = await ratings.list_technician_ratings(db.uow(), parties["customer"], ListQuery())
+    page = await ratings.list_technician_ratings(SYSTEM, db.uow(), parties["customer"], ListQuery())
     assert [r.id for r in page.items] == [second.id, first.id] and page.total == 2
     empty = await ratings.list_technician_ratings(
-        db.uow(), parties["customer"], ListQuery(offset=2)
+        SYSTEM, db.uow(), parties["customer"], ListQuery(offset=2)
     )
     assert (empty.items, empty.total) == ([], 2)
     with pytest.raises(NotFound):
-        await ratings.list_technician_ratings(db.uow(), 999, ListQuery())
+        await ratings.list_technician_ratings(SYSTEM, db.uow(), 999, ListQuery())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from application import users as uc
+from application.access import SYSTEM
 from application.pagination import ListQuery
 from domain.errors import Conflict, NotFound, ValidationFailed
 from domain.user import Role
@@ -21,19 +22,23 @@ async def a_user(
     username: str = "alice",
     role: Role = Role.OFFICE,
 ) -> int:
-    user = await uc.create_user(db.uow(), clock, hasher, uc.NewUser(username, PASSWORD, role))
+    user = await uc.create_user(
+        SYSTEM, db.uow(), clock, hasher, uc.NewUser(username, PASSWORD, role)
+    )
     assert user.id is not None
     return user.id
 
 
 async def test_create_user(db: FakeDatabase, clock: FakeClock, hasher: FakePasswordHasher) -> None:
     uow = db.uow()
-    user = await uc.create_user(uow, clock, hasher, uc.NewUser(" Alice ", PASSWORD, Role.ADMIN))
+    user = await uc.create_user(
+        SYSTEM, uow, clock, hasher, uc.NewUser(" Alice ", PASSWORD, Role.ADMIN)
+    )
     assert uow.committed
     assert (user.id, user.username, user.role, user.active) == (1, "alice", Role.ADMIN, True)
     assert user.created_at == clock.now()
     assert user.password_hash != PASSWORD and hasher.verify(user.password_hash, PASSWORD)
-    assert await uc.get_user(db.uow(), 1) == user
+    assert await uc.get_user(SYSTEM, db.uow(), 1) == user
     assert await uc.count_users(db.uow()) == 1
 
 
@@ -46,7 +51,9 @@ async def test_duplicate_username_is_a_conflict(
 ) -> None:
     await a_user(db, clock, hasher, "alice")
     with pytest.raises(Conflict):
-        await uc.create_user(db.uow(), clock, hasher, uc.NewUser("ALICE", PASSWORD, Role.OFFICE))
+        await uc.create_user(
+            SYSTEM, db.uow(), clock, hasher, uc.NewUser("ALICE", PASSWORD, Role.OFFICE)
+        )
     assert await uc.count_users(db.uow()) == 1
 
 
@@ -68,7 +75,9 @@ async def test_create_with_bad_input_stores_nothing(
     field: str,
 ) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        await uc.create_user(db.uow(), clock, hasher, uc.NewUser(username, password, Role.OFFICE))
+        await uc.create_user(
+            SYSTEM, db.uow(), clock, hasher, uc.NewUser(username, password, Role.OFFICE)
+        )
     assert field in refused.value.errors
     assert db.rows("users") == []
 
@@ -78,10 +87,10 @@ async def test_create_linked_to_a_technician(
 ) -> None:
     tech_id = await a_technician(db, clock)
     new = uc.NewUser("tom", PASSWORD, Role.TECHNICIAN, technician_id=tech_id)
-    assert (await uc.create_user(db.uow(), clock, hasher, new)).technician_id == tech_id
+    assert (await uc.create_user(SYSTEM, db.uow(), clock, hasher, new)).technician_id == tech_id
     missing = uc.NewUser("tim", PASSWORD, Role.TECHNICIAN, technician_id=99)
     with pytest.raises(NotFound) as not_found:
-        await uc.create_user(db.uow(), clock, hasher, missing)
+        await uc.create_user(SYSTEM, db.uow(), clock, hasher, missing)
     assert not_found.value.field == "technician_id"
     assert await uc.count_users(db.uow()) == 1
 
@@ -105,7 +114,7 @@ async def test_a_disabled_user_cannot_log_in(
     db: FakeDatabase, clock: FakeClock, hasher: FakePasswordHasher
 ) -> None:
     user_id = await a_user(db, clock, hasher)
-    await uc.update_user(db.uow(), hasher, user_id, uc.UserChanges(active=False))
+    await uc.update_user(SYSTEM, db.uow(), hasher, user_id, uc.UserChanges(active=False))
     assert await uc.authenticate(db.uow(), hasher, "alice", PASSWORD) is None
     assert await uc.active_user(db.uow(), user_id) is None
 
@@ -136,7 +145,7 @@ async def test_update_changes_password_and_role(
 ) -> None:
     user_id = await a_user(db, clock, hasher)
     changes = uc.UserChanges(role=Role.ADMIN, password="new-password-2024")
-    updated = await uc.update_user(db.uow(), hasher, user_id, changes)
+    updated = await uc.update_user(SYSTEM, db.uow(), hasher, user_id, changes)
     assert updated.role is Role.ADMIN
     assert await uc.authenticate(db.uow(), hasher, "alice", PASSWORD) is None
     assert await uc.authenticate(db.uow(), hasher, "alice", "new-password-2024") is not None
@@ -149,7 +158,7 @@ async def test_update_rejects_a_weak_password(
     before = db.snapshot()
     changes = uc.UserChanges(role=Role.ADMIN, password="123456789012")
     with pytest.raises(ValidationFailed) as refused:
-        await uc.update_user(db.uow(), hasher, user_id, changes)
+        await uc.update_user(SYSTEM, db.uow(), hasher, user_id, changes)
     assert "password" in refused.value.errors
     assert db.snapshot() == before
     assert await uc.authenticate(db.uow(), hasher, "alice", PASSWORD) is not None
@@ -161,21 +170,23 @@ async def test_update_links_only_existing_technicians(
     user_id = await a_user(db, clock, hasher)
     before = db.snapshot()
     with pytest.raises(NotFound) as missing:
-        await uc.update_user(db.uow(), hasher, user_id, uc.UserChanges(technician_id=12))
+        await uc.update_user(SYSTEM, db.uow(), hasher, user_id, uc.UserChanges(technician_id=12))
     assert missing.value.field == "technician_id"
     assert db.snapshot() == before
     tech_id = await a_technician(db, clock)
-    changed = await uc.update_user(db.uow(), hasher, user_id, uc.UserChanges(technician_id=tech_id))
+    changed = await uc.update_user(
+        SYSTEM, db.uow(), hasher, user_id, uc.UserChanges(technician_id=tech_id)
+    )
     assert changed.technician_id == tech_id
 
 
 async def test_missing_users(db: FakeDatabase, hasher: FakePasswordHasher) -> None:
     with pytest.raises(NotFound):
-        await uc.get_user(db.uow(), 1)
+        await uc.get_user(SYSTEM, db.uow(), 1)
     with pytest.raises(NotFound):
-        await uc.update_user(db.uow(), hasher, 1, uc.UserChanges(active=False))
+        await uc.update_user(SYSTEM, db.uow(), hasher, 1, uc.UserChanges(active=False))
     with pytest.raises(NotFound):
-        await uc.delete_user(db.uow(), 1)
+        await uc.delete_user(SYSTEM, db.uow(), 1)
 
 
 async def test_list_and_delete(
@@ -183,9 +194,9 @@ async def test_list_and_delete(
 ) -> None:
     await a_user(db, clock, hasher, "alice", Role.ADMIN)
     bob = await a_user(db, clock, hasher, "bob")
-    page = await uc.list_users(db.uow(), ListQuery())
+    page = await uc.list_users(SYSTEM, db.uow(), ListQuery())
     assert ([u.username for u in page.items], page.total) == (["bob", "alice"], 2)
-    admins = await uc.list_users(db.uow(), ListQuery().with_filters(role=Role.ADMIN))
+    admins = await uc.list_users(SYSTEM, db.uow(), ListQuery().with_filters(role=Role.ADMIN))
     assert [u.username for u in admins.items] == ["alice"]
-    await uc.delete_user(db.uow(), bob)
+    await uc.delete_user(SYSTEM, db.uow(), bob)
     assert await uc.count_users(db.uow()) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from application.access import Actor, Permission, authorize
 from application.lookups import require
 from application.pagination import ListQuery, Page
 from application.ports.clock import Clock
@@ -10,24 +11,27 @@ from domain.errors import Conflict
 from domain.messaging.message import Message, MessageStatus
 
 
-async def list_messages(uow: UnitOfWork, query: ListQuery) -> Page[Message]:
-    """A page of messages, newest first, filterable by customer and status."""
+async def list_messages(actor: Actor, uow: UnitOfWork, query: ListQuery) -> Page[Message]:
+    """A page of messages, newest first, filterable by customer and status (staff only)."""
+    authorize(actor, Permission.MANAGE_MESSAGES)
     async with uow:
         return await uow.messages.list(query)
 
 
-async def get_message(uow: UnitOfWork, message_id: int) -> Message:
-    """One message, or NotFound."""
+async def get_message(actor: Actor, uow: UnitOfWork, message_id: int) -> Message:
+    """One message, or NotFound (staff only)."""
+    authorize(actor, Permission.MANAGE_MESSAGES)
     async with uow:
         return await require(uow.messages, "message", message_id)
 
 
-async def cancel_message(uow: UnitOfWork, clock: Clock, message_id: int) -> Message:
-    """Cancel a SCHEDULED message; any other status is a Conflict.
+async def cancel_message(actor: Actor, uow: UnitOfWork, clock: Clock, message_id: int) -> Message:
+    """Cancel a SCHEDULED message (staff only); any other status is a Conflict.
 
     The write is a compare-and-set on SCHEDULED, so a worker claiming the message at the
     same moment either loses to the cancel or makes the cancel a Conflict — never both.
     """
+    authorize(actor, Permission.MANAGE_MESSAGES)
     async with uow:
         message = await require(uow.messages, "message", message_id)
         if message.status is not MessageStatus.SCHEDULED:

@@ -1,4 +1,6 @@
-"""Authentication (JWT bearer tokens via Litestar's JWTAuth) and role guards."""
+"""Authentication (JWT bearer tokens via Litestar's JWTAuth).
+
+What an authenticated user may do is decided by the use cases (`application.access`)."""
 
 from __future__ import annotations
 
@@ -6,12 +8,10 @@ from datetime import timedelta
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import PermissionDeniedException
-from litestar.handlers.base import BaseRouteHandler
 from litestar.security.jwt import JWTAuth, Token
 
 from application.users import active_user
-from domain.user import Role, User
+from domain.user import User
 from entrypoints.container import Container
 from entrypoints.http.active_users import ActiveUserCache
 
@@ -44,18 +44,3 @@ def build_jwt_auth(container: Container, users: ActiveUserCache) -> JWTAuth[User
         accepted_issuers=["fieldcrm"],
         accepted_audiences=["fieldcrm-api"],
     )
-
-
-def requires(*roles: Role) -> Any:
-    """A guard admitting only users whose role is one of `roles`."""
-
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        user = connection.user
-        if not isinstance(user, User) or user.role not in roles:
-            raise PermissionDeniedException("your role may not do this")
-
-    return guard
-
-
-admin_only = requires(Role.ADMIN)
-office_or_admin = requires(Role.ADMIN, Role.OFFICE)

@@ -12,8 +12,7 @@ from litestar.status_codes import HTTP_200_OK
 from application.messaging import messages as uc
 from domain.contact_preferences import ContactMethod
 from domain.messaging.message import Message, MessageStatus, Purpose
-from entrypoints.http.auth import office_or_admin
-from entrypoints.http.deps import ClockDep, PathId, Uow
+from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.wire import (
     CustomerIdFilter,
     Limit,
@@ -75,6 +74,7 @@ class MessageController(Controller):
     @get("/", operation_id="listMessages")
     async def list_(
         self,
+        actor: ActorDep,
         uow: Uow,
         limit: Limit = 50,
         offset: Offset = 0,
@@ -84,18 +84,19 @@ class MessageController(Controller):
         query = list_query(
             limit, offset, customer_id=customer_id, status=status.value if status else None
         )
-        return page_out(await uc.list_messages(uow, query), message_out)
+        return page_out(await uc.list_messages(actor, uow, query), message_out)
 
     @get("/{message_id:int}", operation_id="getMessage")
-    async def get_one(self, message_id: PathId, uow: Uow) -> MessageOut:
-        return message_out(await uc.get_message(uow, message_id))
+    async def get_one(self, actor: ActorDep, message_id: PathId, uow: Uow) -> MessageOut:
+        return message_out(await uc.get_message(actor, uow, message_id))
 
     @post(
         "/{message_id:int}/cancel",
         operation_id="cancelMessage",
         status_code=HTTP_200_OK,
-        guards=[office_or_admin],
     )
-    async def cancel(self, message_id: PathId, uow: Uow, clock: ClockDep) -> MessageOut:
+    async def cancel(
+        self, actor: ActorDep, message_id: PathId, uow: Uow, clock: ClockDep
+    ) -> MessageOut:
         """Cancel a SCHEDULED message (409 once it is being sent or was sent)."""
-        return message_out(await uc.cancel_message(uow, clock, message_id))
+        return message_out(await uc.cancel_message(actor, uow, clock, message_id))

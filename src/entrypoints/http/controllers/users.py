@@ -12,8 +12,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application import users as uc
 from domain.user import Role, User
-from entrypoints.http.auth import admin_only
-from entrypoints.http.deps import ActiveUsersDep, ClockDep, HasherDep, PathId, Uow
+from entrypoints.http.deps import ActiveUsersDep, ActorDep, ClockDep, HasherDep, PathId, Uow
 from entrypoints.http.wire import Id, In, Limit, Offset, Out, PageOut, list_query, page_out
 
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
@@ -57,26 +56,33 @@ def user_out(u: User) -> UserOut:
 class UserController(Controller):
     path = "/users"
     tags = ["users"]
-    guards = [admin_only]
 
     @post("/", operation_id="createUser")
     async def create(
-        self, data: JSONBody[UserIn], uow: Uow, clock: ClockDep, password_hasher: HasherDep
+        self,
+        actor: ActorDep,
+        data: JSONBody[UserIn],
+        uow: Uow,
+        clock: ClockDep,
+        password_hasher: HasherDep,
     ) -> UserOut:
         new = uc.NewUser(data.username, data.password, data.role, data.technician_id)
-        return user_out(await uc.create_user(uow, clock, password_hasher, new))
+        return user_out(await uc.create_user(actor, uow, clock, password_hasher, new))
 
     @get("/", operation_id="listUsers")
-    async def list_(self, uow: Uow, limit: Limit = 50, offset: Offset = 0) -> PageOut[UserOut]:
-        return page_out(await uc.list_users(uow, list_query(limit, offset)), user_out)
+    async def list_(
+        self, actor: ActorDep, uow: Uow, limit: Limit = 50, offset: Offset = 0
+    ) -> PageOut[UserOut]:
+        return page_out(await uc.list_users(actor, uow, list_query(limit, offset)), user_out)
 
     @get("/{user_id:int}", operation_id="getUser")
-    async def get_one(self, user_id: PathId, uow: Uow) -> UserOut:
-        return user_out(await uc.get_user(uow, user_id))
+    async def get_one(self, actor: ActorDep, user_id: PathId, uow: Uow) -> UserOut:
+        return user_out(await uc.get_user(actor, uow, user_id))
 
     @put("/{user_id:int}", operation_id="updateUser")
     async def update(
         self,
+        actor: ActorDep,
         user_id: PathId,
         data: JSONBody[UserChangesIn],
         uow: Uow,
@@ -84,11 +90,13 @@ class UserController(Controller):
         active_users: ActiveUsersDep,
     ) -> UserOut:
         changes = uc.UserChanges(data.role, data.active, data.password, data.technician_id)
-        user = await uc.update_user(uow, password_hasher, user_id, changes)
+        user = await uc.update_user(actor, uow, password_hasher, user_id, changes)
         active_users.forget(user_id)
         return user_out(user)
 
     @delete("/{user_id:int}", operation_id="deleteUser", status_code=HTTP_204_NO_CONTENT)
-    async def remove(self, user_id: PathId, uow: Uow, active_users: ActiveUsersDep) -> None:
-        await uc.delete_user(uow, user_id)
+    async def remove(
+        self, actor: ActorDep, user_id: PathId, uow: Uow, active_users: ActiveUsersDep
+    ) -> None:
+        await uc.delete_user(actor, uow, user_id)
         active_users.forget(user_id)
