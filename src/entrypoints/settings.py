@@ -410,6 +410,8 @@ class MessagingSettings:
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     jwt_secret: str | None = None
+    # Still accepted (never used to sign) while tokens signed before a rotation expire.
+    jwt_secret_previous: str | None = None
     jwt_expiry_minutes: int = 60
     environment: str = "development"
     host: str = "127.0.0.1"
@@ -445,6 +447,11 @@ class Settings:
             raise SettingsError("JWT_SECRET", "must be at least 32 characters")
         if secret is None and environment == "production":
             raise SettingsError("JWT_SECRET", "is required when FIELDCRM_ENV=production")
+        previous = env.get("JWT_SECRET_PREVIOUS") or None
+        if previous is not None and len(previous) < 32:
+            raise SettingsError("JWT_SECRET_PREVIOUS", "must be at least 32 characters")
+        if previous is not None and secret is None:
+            raise SettingsError("JWT_SECRET_PREVIOUS", "needs JWT_SECRET (the new secret) too")
         database_url = _get(env, "DATABASE_URL", DEFAULT_DATABASE_URL, str.strip)
         if not database_url.startswith(("sqlite", "postgresql", "postgres")):
             raise SettingsError("DATABASE_URL", "must be a sqlite:// or postgresql:// URL")
@@ -479,6 +486,7 @@ class Settings:
             ),
             default_currency=currency,
             jwt_secret=secret,
+            jwt_secret_previous=previous,
             jwt_expiry_minutes=_get(
                 env, "JWT_EXPIRY_MINUTES", "60", lambda r: _int("JWT_EXPIRY_MINUTES", r, 1, 10080)
             ),

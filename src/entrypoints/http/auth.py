@@ -4,9 +4,11 @@ What an authenticated user may do is decided by the use cases (`application.acce
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+import jwt
 from litestar.connection import ASGIConnection
 from litestar.security.jwt import JWTAuth, Token
 
@@ -37,6 +39,7 @@ def build_jwt_auth(container: Container, users: ActiveUserCache) -> JWTAuth[User
         return await users.get(user_id)
 
     return JWTAuth[User, Token](
+        token_cls=rotating_token(settings.jwt_secret_previous),
         retrieve_user_handler=retrieve_user,
         token_secret=container.jwt_secret(),
         default_token_expiration=timedelta(minutes=settings.jwt_expiry_minutes),
@@ -44,3 +47,34 @@ def build_jwt_auth(container: Container, users: ActiveUserCache) -> JWTAuth[User
         accepted_issuers=["fieldcrm"],
         accepted_audiences=["fieldcrm-api"],
     )
+
+
+def rotating_token(previous_secret: str | None) -> type[Token]:
+    """The token class: with JWT_SECRET_PREVIOUS set, a token that fails verification with
+    JWT_SECRET is tried once more with the previous secret, so rotating the secret does not
+    log everyone out; new tokens are always signed with JWT_SECRET."""
+    if previous_secret is None:
+        return Token
+    previous: str = previous_secret
+
+    class RotatingToken(Token):
+        @classmethod
+        def decode_payload(
+            cls,
+            encoded_token: str,
+            secret: str,
+            algorithms: list[str],
+            issuer: str | Sequence[str] | None = None,
+            audience: str | Sequence[str] | None = None,
+            options: Any = None,
+        ) -> Any:
+            try:
+                return super().decode_payload(
+                    encoded_token, secret, algorithms, issuer, audience, options
+                )
+            except jwt.InvalidSignatureError:
+                return super().decode_payload(
+                    encoded_token, previous, algorithms, issuer, audience, options
+                )
+
+    return RotatingToken
