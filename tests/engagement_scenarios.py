@@ -11,6 +11,7 @@ from typing import Any
 
 from application import appliances, customers, follow_ups, jobs, reviews, technicians
 from application import technician_ratings as ratings
+from application.access import SYSTEM
 from application.ports.unit_of_work import UnitOfWork
 from domain.appliance import ApplianceDetails
 from domain.attention import AttentionReason
@@ -60,7 +61,7 @@ class Shop:
         }
         with self.at(at):
             c = await customers.create_customer(
-                self.uow(), self.clock, CustomerDetails(**(fields | changes))
+                SYSTEM, self.uow(), self.clock, CustomerDetails(**(fields | changes))
             )
         assert c.id is not None
         return c.id

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from application import appliances, customers, jobs, technicians
+from application.access import SYSTEM
 from domain.appliance import ApplianceDetails
 from domain.customer import CustomerDetails
 from domain.expense import ExpenseDetails
@@ -77,7 +78,7 @@ def expense_details(**changes: Any) -> ExpenseDetails:
 
 async def a_customer(db: FakeDatabase, clock: FakeClock, **changes: Any) -> int:
     """Store a customer and return its id."""
-    customer = await customers.create_customer(db.uow(), clock, customer_details(**changes))
+    customer = await customers.create_customer(SYSTEM, db.uow(), clock, customer_details(**changes))
     assert customer.id is not None
     return customer.id
 

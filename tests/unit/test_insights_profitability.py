@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from application import expenses, payments
+from application.access import SYSTEM
 from application.insights.profitability import money_mentions, profitability_analysis
 from tests.fakes import FakeClock, FakeDatabase
 from tests.llm_fakes import ScriptedLlmClient, insight_context
@@ -15,10 +16,10 @@ async def a_customer_with_money(db: FakeDatabase, clock: FakeClock) -> tuple[int
     customer_id = await a_customer(db, clock)
     job_id = await a_completed_job(db, clock, customer_id)
     await payments.create_payment(
-        db.uow(), clock, payment_details(customer_id, job_id=job_id, amount=usd("125.50"))
+        SYSTEM, db.uow(), clock, payment_details(customer_id, job_id=job_id, amount=usd("125.50"))
     )
     await expenses.create_expense(
-        db.uow(), clock, expense_details(job_id=job_id, amount=usd("40.00"))
+        SYSTEM, db.uow(), clock, expense_details(job_id=job_id, amount=usd("40.00"))
     )
     return customer_id, job_id
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from application import expenses, payments, technicians
 from application import jobs as uc
+from application.access import SYSTEM
 from application.pagination import ListQuery
 from domain.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from domain.job import ALLOWED_TRANSITIONS, JobStatus
@@ -248,9 +249,11 @@ async def test_delete_of_a_job_with_money_attached_is_a_conflict(
     customer_id = await a_customer(db, clock)
     job_id = await a_job(db, clock, customer_id)
     if kind == "payment":
-        await payments.create_payment(db.uow(), clock, payment_details(customer_id, job_id=job_id))
+        await payments.create_payment(
+            SYSTEM, db.uow(), clock, payment_details(customer_id, job_id=job_id)
+        )
     else:
-        await expenses.create_expense(db.uow(), clock, expense_details(job_id=job_id))
+        await expenses.create_expense(SYSTEM, db.uow(), clock, expense_details(job_id=job_id))
     with pytest.raises(Conflict):
         await uc.delete_job(db.uow(), job_id)
     assert await uc.get_job(db.uow(), job_id)
