@@ -61,7 +61,7 @@ class Shop:
         }
         with self.at(at):
             c = await customers.create_customer(
-                self.uow(), self.clock, CustomerDetails(**(fields | changes))
+                SYSTEM, self.uow(), self.clock, CustomerDetails(**(fields | changes))
             )
         assert c.id is not None
         return c.id

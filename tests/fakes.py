@@ -18,6 +18,7 @@ from typing import Any, Generic, Self, TypeVar, cast
 from application.pagination import ASSIGNED_TO_TECHNICIAN, SERVED_BY_TECHNICIAN, ListQuery, Page
 from application.ports.outbox import SendResult
 from domain.appliance import Appliance
+from domain.audit import AuditEntry
 from domain.customer import Customer
 from domain.errors import Conflict, ValidationFailed
 from domain.expense import Expense
@@ -50,6 +51,7 @@ TABLES = (
     "consent_changes",
     "call_tasks",
     "webhook_events",
+    "audit_entries",
 )
 
 # Foreign keys of each table: column -> referenced table (all ON DELETE RESTRICT).
@@ -106,6 +108,7 @@ FILTERABLE: dict[str, frozenset[str]] = {
     "maintenance_alerts": frozenset({"customer_id", "status"}),
     "messages": frozenset({"customer_id", "status", "follow_up_id", "job_id"}),
     "call_tasks": frozenset({"customer_id", "status", "message_id"}),
+    "audit_entries": frozenset({"entity", "entity_id", "customer_id", "actor_user_id"}),
 }
 
 DEFAULT_NOW = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
@@ -270,6 +273,12 @@ class FakeRepository(Generic[T]):
 
     async def list(self, query: ListQuery) -> Page[T]:
         """Rows matching every filter, newest id first, one page of them."""
+        matching = self._filtered(query)
+        page = matching[query.offset : query.offset + query.limit]
+        return Page(copy.deepcopy(page), len(matching), query.limit, query.offset)
+
+    def _filtered(self, query: ListQuery) -> list[T]:
+        """Every row matching the query's filters, newest id first."""
         filters = dict(query.filters)
         scopes = self._technician_scopes(filters)
         for name in filters:
@@ -282,8 +291,7 @@ class FakeRepository(Generic[T]):
             if all(field_value(row, k) == v for k, v in wanted.items())
             and all(scope(row) for scope in scopes)
         ]
-        page = matching[query.offset : query.offset + query.limit]
-        return Page(copy.deepcopy(page), len(matching), query.limit, query.offset)
+        return matching
 
     def _technician_scopes(self, filters: dict[str, object]) -> list[Callable[[Any], bool]]:
         """The access policy's technician filters (popped from `filters`), as in SQL."""
@@ -365,6 +373,16 @@ class FakeMaintenanceAlertRepository(FakeRepository[MaintenanceAlert]):
         return {a.appliance_id: copy.deepcopy(a) for a in rows if a.appliance_id in wanted}
 
 
+class FakeAuditEntryRepository(FakeRepository[AuditEntry]):
+    """The audit trail; listed newest first by time, then id, as in SQL."""
+
+    async def list(self, query: ListQuery) -> Page[AuditEntry]:
+        matching = sorted(self._filtered(query), key=lambda e: (e.occurred_at, e.id or 0))
+        matching.reverse()
+        page = matching[query.offset : query.offset + query.limit]
+        return Page(copy.deepcopy(page), len(matching), query.limit, query.offset)
+
+
 class FakeUnitOfWork:
     """One transaction over a `FakeDatabase`: used once; rolls back unless committed.
 
@@ -390,6 +408,7 @@ class FakeUnitOfWork:
         self.consents = FakeConsentRepository(self.db, "consent_changes")
         self.call_tasks = FakeRepository[CallTask](self.db, "call_tasks")
         self.webhook_events = FakeWebhookEventRepository(self.db)
+        self.audit_entries = FakeAuditEntryRepository(self.db, "audit_entries")
 
     async def __aenter__(self) -> Self:
         if self._used:

@@ -16,6 +16,7 @@ block reserved for fiction, email addresses use the reserved example.com/.net/.o
 from __future__ import annotations
 
 import enum
+import functools
 import random
 import sys
 import time
@@ -1266,7 +1267,7 @@ async def _apply(container: Container, clock: SimulatedClock, step: Step, ids: _
         case Kind.RETIRE:
             await update_technician(SYSTEM, uow, ids.technicians[step.ref], step.data)
         case Kind.CUSTOMER:
-            customer = await create_customer(uow, clock, step.data)
+            customer = await create_customer(SYSTEM, uow, clock, step.data)
             assert customer.id is not None
             ids.customers[step.ref] = customer.id
         case Kind.JOB:
@@ -1297,6 +1298,7 @@ async def _apply(container: Container, clock: SimulatedClock, step: Step, ids: _
         case Kind.PAYMENT:
             p: PlannedPayment = step.data
             await create_payment(
+                SYSTEM,
                 uow,
                 clock,
                 PaymentDetails(
@@ -1311,6 +1313,7 @@ async def _apply(container: Container, clock: SimulatedClock, step: Step, ids: _
         case Kind.EXPENSE:
             e: PlannedExpense = step.data
             await create_expense(
+                SYSTEM,
                 uow,
                 clock,
                 ExpenseDetails(
@@ -1327,11 +1330,11 @@ async def _apply(container: Container, clock: SimulatedClock, step: Step, ids: _
 async def _existing_records(container: Container) -> dict[str, int]:
     one = ListQuery(limit=1)
     listers: Sequence[tuple[str, Any]] = (
-        ("customers", list_customers),
+        ("customers", functools.partial(list_customers, SYSTEM)),
         ("technicians", list_technicians),
         ("jobs", list_jobs),
-        ("payments", list_payments),
-        ("expenses", list_expenses),
+        ("payments", functools.partial(list_payments, SYSTEM)),
+        ("expenses", functools.partial(list_expenses, SYSTEM)),
     )
     found: dict[str, int] = {}
     for name, lister in listers:

@@ -177,7 +177,7 @@ async def store(container: Container, ledger: Ledger) -> Ids:
     ids = Ids([], [])
     for c in range(ledger.customers):
         customer = await customers.create_customer(
-            container.uow(), clock, CustomerDetails(f"Customer {c}")
+            SYSTEM, container.uow(), clock, CustomerDetails(f"Customer {c}")
         )
         assert customer.id is not None
         ids.customers.append(customer.id)
@@ -195,7 +195,7 @@ async def store(container: Container, ledger: Ledger) -> Ids:
             payment_method=PaymentMethod(p.method),
             job_id=None if p.job is None else ids.jobs[p.job],
         )
-        await payments.create_payment(container.uow(), clock, details)
+        await payments.create_payment(SYSTEM, container.uow(), clock, details)
     for n, e in enumerate(ledger.expenses):
         details = ExpenseDetails(
             amount=money(e),
@@ -204,7 +204,7 @@ async def store(container: Container, ledger: Ledger) -> Ids:
             customer_id=None if e.customer is None else ids.customers[e.customer],
             job_id=None if e.job is None else ids.jobs[e.job],
         )
-        await expenses.create_expense(container.uow(), clock, details)
+        await expenses.create_expense(SYSTEM, container.uow(), clock, details)
     return ids
 
 

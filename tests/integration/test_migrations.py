@@ -18,6 +18,8 @@ from tests.conftest import BACKENDS, POSTGRES_URL
 
 
 async def _recreate_postgres_database(name: str) -> str:
+    """A fresh database named after the test database (runners on one server don't clash)."""
+    name = f"{make_url(POSTGRES_URL).database}_{name}"
     admin = build_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
     try:
         async with admin.connect() as conn:

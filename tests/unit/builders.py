@@ -78,7 +78,7 @@ def expense_details(**changes: Any) -> ExpenseDetails:
 
 async def a_customer(db: FakeDatabase, clock: FakeClock, **changes: Any) -> int:
     """Store a customer and return its id."""
-    customer = await customers.create_customer(db.uow(), clock, customer_details(**changes))
+    customer = await customers.create_customer(SYSTEM, db.uow(), clock, customer_details(**changes))
     assert customer.id is not None
     return customer.id
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from application import customers
+from application.access import SYSTEM
 from domain.contact_preferences import ContactPreferences
 from domain.follow_up import FollowUp, FollowUpStatus
 from domain.review import Review, TechnicianRating
@@ -25,7 +26,7 @@ async def store(db: FakeDatabase, table: str, entity: T) -> T:
 
 async def set_preferences(db: FakeDatabase, customer_id: int, **fields: Any) -> None:
     await customers.set_communication_preferences(
-        db.uow(), customer_id, ContactPreferences(**fields)
+        SYSTEM, db.uow(), FakeClock(), customer_id, ContactPreferences(**fields)
     )
 
 

@@ -16,10 +16,10 @@ async def a_customer_with_money(db: FakeDatabase, clock: FakeClock) -> tuple[int
     customer_id = await a_customer(db, clock)
     job_id = await a_completed_job(db, clock, customer_id)
     await payments.create_payment(
-        db.uow(), clock, payment_details(customer_id, job_id=job_id, amount=usd("125.50"))
+        SYSTEM, db.uow(), clock, payment_details(customer_id, job_id=job_id, amount=usd("125.50"))
     )
     await expenses.create_expense(
-        db.uow(), clock, expense_details(job_id=job_id, amount=usd("40.00"))
+        SYSTEM, db.uow(), clock, expense_details(job_id=job_id, amount=usd("40.00"))
     )
     return customer_id, job_id
 

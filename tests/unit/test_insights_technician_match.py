@@ -62,7 +62,7 @@ async def test_preference_ratings_and_workload_shape_the_candidates(
 ) -> None:
     fran, bo, hal = await three_technicians(db, clock)
     customer_id = await a_customer(db, clock)
-    await customers.set_preferred_technician(db.uow(), customer_id, hal)
+    await customers.set_preferred_technician(SYSTEM, db.uow(), clock, customer_id, hal)
     job_id, _ = await a_reviewed_job(db, clock, customer_id, 5, "Great", technician_id=fran)
     await a_rating(db, clock, customer_id, fran, job_id, 4)
     await a_job(db, clock, customer_id, technician_id=bo)

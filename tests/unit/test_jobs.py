@@ -257,9 +257,11 @@ async def test_delete_of_a_job_with_money_attached_is_a_conflict(
     customer_id = await a_customer(db, clock)
     job_id = await a_job(db, clock, customer_id)
     if kind == "payment":
-        await payments.create_payment(db.uow(), clock, payment_details(customer_id, job_id=job_id))
+        await payments.create_payment(
+            SYSTEM, db.uow(), clock, payment_details(customer_id, job_id=job_id)
+        )
     else:
-        await expenses.create_expense(db.uow(), clock, expense_details(job_id=job_id))
+        await expenses.create_expense(SYSTEM, db.uow(), clock, expense_details(job_id=job_id))
     with pytest.raises(Conflict):
         await uc.delete_job(SYSTEM, db.uow(), job_id)
     assert await uc.get_job(SYSTEM, db.uow(), job_id)

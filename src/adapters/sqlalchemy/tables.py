@@ -311,3 +311,23 @@ webhook_events = Table(
     Column("token", String(200), primary_key=True),
     Column("received_at", UtcDateTime, nullable=False),
 )
+
+# The audit trail. No foreign keys: an entry outlives the record, customer and user it names.
+audit_entries = Table(
+    "audit_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("actor_user_id", Integer),
+    Column("actor_role", String(20), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("entity", String(40), nullable=False),
+    Column("entity_id", Integer, nullable=False),
+    Column("customer_id", Integer),
+    Column("changes", JSON, nullable=False),
+    Column("source", String(100)),
+    Index(None, "customer_id"),
+    Index(None, "entity", "entity_id"),
+    Index(None, "occurred_at"),
+    Index(None, "actor_user_id"),
+)

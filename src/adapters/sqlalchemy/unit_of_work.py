@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransactio
 
 from adapters.sqlalchemy import outbox_repositories as o
 from adapters.sqlalchemy import repositories as r
+from adapters.sqlalchemy.audit_repository import AuditEntryRepository
 
 
 class SqlUnitOfWork:
@@ -39,6 +40,7 @@ class SqlUnitOfWork:
         self.call_tasks = o.CallTaskRepository(self._conn)
         self.webhook_events = o.WebhookEventRepository(self._conn)
         self.maintenance_alerts = r.MaintenanceAlertRepository(self._conn)
+        self.audit_entries = AuditEntryRepository(self._conn)
         return self
 
     async def __aexit__(

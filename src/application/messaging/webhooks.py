@@ -9,13 +9,17 @@ import hashlib
 import logging
 from collections.abc import Callable
 
+from application import audit
+from application.access import SYSTEM
 from application.messaging.lifecycle import advance, store
 from application.pagination import MAX_PAGE_SIZE, ListQuery
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
+from domain.audit import AuditAction, AuditedEntity
+from domain.audit_fields import opt_out_changes
 from domain.contact_preferences import ContactMethod
 from domain.follow_up import FOLLOW_UP_TRANSITIONS, FollowUp, FollowUpStatus
-from domain.messaging.consent import ConsentChange, Keyword, keyword_of
+from domain.messaging.consent import Consent, ConsentChange, Keyword, keyword_of
 from domain.messaging.message import MessageStatus
 from domain.validation import mask_phone
 
@@ -142,12 +146,34 @@ async def handle_inbound(
             change = ConsentChange(channel, keyword is Keyword.STOP, now, CONSENT_SOURCE)
             for customer in customers:  # the number opts out, whoever it is recorded for
                 assert customer.id is not None
-                await uow.consents.record(customer.id, change)
+                await _change_consent(uow, customer.id, change, keyword)
             log.info("%s %s by %s", mask_phone(phone), keyword, channel)
         elif keyword is Keyword.NONE:
             await _store_feedback(uow, [c.id for c in customers if c.id is not None], body, phone)
         await uow.commit()
     return reply
+
+
+async def _change_consent(
+    uow: UnitOfWork, customer_id: int, change: ConsentChange, keyword: Keyword
+) -> None:
+    """Record the opt-out (or opt-in) and its audit entry; the system acts, no user."""
+    before = Consent.from_changes(await uow.consents.changes(customer_id))
+    await uow.consents.record(customer_id, change)
+    action = AuditAction.OPT_OUT if change.opted_out else AuditAction.OPT_IN
+    changes = opt_out_changes(before, change.channel, change.opted_out)
+    source = f"{change.channel.value.lower()} {keyword.value}"
+    await audit.record(
+        uow,
+        SYSTEM,
+        change.at,
+        action,
+        AuditedEntity.CONSENT,
+        customer_id,
+        customer_id,
+        changes,
+        source,
+    )
 
 
 async def _store_feedback(uow: UnitOfWork, customer_ids: list[int], body: str, phone: str) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from application.pagination import ListQuery, Page
+from domain.audit import AuditEntry
 from domain.customer import Customer
 from domain.job import Job
 from domain.user import User
@@ -62,3 +63,14 @@ class JobRepository(Repository[Job], Protocol):
         """SCHEDULED and IN_PROGRESS jobs per technician (scheduled in [start, end) when
         given); technicians without any are left out."""
         ...
+
+
+class AuditEntryRepository(Protocol):
+    """The audit trail: entries are only ever added, and listed newest first.
+
+    `list` filters by `entity`, `entity_id`, `customer_id` and `actor_user_id`.
+    """
+
+    async def add(self, entry: AuditEntry) -> AuditEntry: ...
+
+    async def list(self, query: ListQuery) -> Page[AuditEntry]: ...

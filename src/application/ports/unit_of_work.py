@@ -13,6 +13,7 @@ from application.ports.outbox import (
     WebhookEventRepository,
 )
 from application.ports.repositories import (
+    AuditEntryRepository,
     CustomerRepository,
     JobRepository,
     Repository,
@@ -77,6 +78,9 @@ class UnitOfWork(Protocol):
 
     @property
     def maintenance_alerts(self) -> MaintenanceAlertRepository: ...
+
+    @property
+    def audit_entries(self) -> AuditEntryRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -24,6 +24,7 @@ from domain.user import User
 from entrypoints.container import Container
 from entrypoints.http.auth import build_active_users, build_jwt_auth
 from entrypoints.http.controllers.appliances import ApplianceController
+from entrypoints.http.controllers.audit import AuditController
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.customers import CustomerController
 from entrypoints.http.controllers.expenses import ExpenseController
@@ -111,6 +112,7 @@ def create_app(container: Container) -> Litestar:
             FollowUpController,
             MessageController,
             TwilioWebhookController,
+            AuditController,
         ],
         dependencies=dependencies,
         on_app_init=[jwt_auth.on_app_init],

@@ -136,13 +136,18 @@ class CustomerController(Controller):
     tags = ["customers"]
 
     @post("/", operation_id="createCustomer")
-    async def create(self, data: JSONBody[CustomerIn], uow: Uow, clock: ClockDep) -> CustomerOut:
-        customer = await uc.create_customer(uow, clock, data.details(), data.referral_code)
+    async def create(
+        self, actor: ActorDep, data: JSONBody[CustomerIn], uow: Uow, clock: ClockDep
+    ) -> CustomerOut:
+        customer = await uc.create_customer(actor, uow, clock, data.details(), data.referral_code)
         return customer_out(customer)
 
     @get("/", operation_id="listCustomers")
-    async def list_(self, uow: Uow, limit: Limit = 50, offset: Offset = 0) -> PageOut[CustomerOut]:
-        return page_out(await uc.list_customers(uow, list_query(limit, offset)), customer_out)
+    async def list_(
+        self, actor: ActorDep, uow: Uow, limit: Limit = 50, offset: Offset = 0
+    ) -> PageOut[CustomerOut]:
+        page = await uc.list_customers(actor, uow, list_query(limit, offset))
+        return page_out(page, customer_out)
 
     @get("/{customer_id:int}", operation_id="getCustomerView")
     async def get_one(
@@ -161,27 +166,46 @@ class CustomerController(Controller):
 
     @put("/{customer_id:int}", operation_id="updateCustomer")
     async def update(
-        self, customer_id: PathId, data: JSONBody[CustomerIn], uow: Uow
+        self,
+        actor: ActorDep,
+        customer_id: PathId,
+        data: JSONBody[CustomerIn],
+        uow: Uow,
+        clock: ClockDep,
     ) -> CustomerOut:
-        customer = await uc.update_customer(uow, customer_id, data.details(), data.referral_code)
+        customer = await uc.update_customer(
+            actor, uow, clock, customer_id, data.details(), data.referral_code
+        )
         return customer_out(customer)
 
     @delete("/{customer_id:int}", operation_id="deleteCustomer", status_code=HTTP_204_NO_CONTENT)
-    async def remove(self, customer_id: PathId, uow: Uow) -> None:
-        await uc.delete_customer(uow, customer_id)
+    async def remove(self, actor: ActorDep, customer_id: PathId, uow: Uow, clock: ClockDep) -> None:
+        await uc.delete_customer(actor, uow, clock, customer_id)
 
     @get("/{customer_id:int}/referrals", operation_id="listCustomerReferrals")
     async def referrals(
-        self, customer_id: PathId, uow: Uow, limit: Limit = 50, offset: Offset = 0
+        self,
+        actor: ActorDep,
+        customer_id: PathId,
+        uow: Uow,
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> PageOut[ReferralOut]:
-        page = await uc.list_referrals(uow, customer_id, list_query(limit, offset))
+        page = await uc.list_referrals(actor, uow, customer_id, list_query(limit, offset))
         return page_out(page, referral_out)
 
     @put("/{customer_id:int}/preferred-technician", operation_id="setPreferredTechnician")
     async def preferred_technician(
-        self, customer_id: PathId, data: JSONBody[PreferredTechnicianIn], uow: Uow
+        self,
+        actor: ActorDep,
+        customer_id: PathId,
+        data: JSONBody[PreferredTechnicianIn],
+        uow: Uow,
+        clock: ClockDep,
     ) -> CustomerOut:
-        customer = await uc.set_preferred_technician(uow, customer_id, data.technician_id)
+        customer = await uc.set_preferred_technician(
+            actor, uow, clock, customer_id, data.technician_id
+        )
         return customer_out(customer)
 
     @put(
@@ -189,9 +213,14 @@ class CustomerController(Controller):
         operation_id="setCommunicationPreferences",
     )
     async def communication_preferences(
-        self, customer_id: PathId, data: JSONBody[CommunicationPreferencesIn], uow: Uow
+        self,
+        actor: ActorDep,
+        customer_id: PathId,
+        data: JSONBody[CommunicationPreferencesIn],
+        uow: Uow,
+        clock: ClockDep,
     ) -> CustomerOut:
         customer = await uc.set_communication_preferences(
-            uow, customer_id, data.preferences(), data.marketing_consent
+            actor, uow, clock, customer_id, data.preferences(), data.marketing_consent
         )
         return customer_out(customer)

@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from application import expenses as uc
 from domain.expense import Expense, ExpenseDetails
 from domain.money import Money
-from entrypoints.http.deps import ClockDep, PathId, Uow
+from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.wire import (
     Amount,
     Currency,
@@ -85,12 +85,15 @@ class ExpenseController(Controller):
     tags = ["expenses"]
 
     @post("/", operation_id="createExpense")
-    async def create(self, data: JSONBody[ExpenseIn], uow: Uow, clock: ClockDep) -> ExpenseOut:
-        return expense_out(await uc.create_expense(uow, clock, data.details()))
+    async def create(
+        self, actor: ActorDep, data: JSONBody[ExpenseIn], uow: Uow, clock: ClockDep
+    ) -> ExpenseOut:
+        return expense_out(await uc.create_expense(actor, uow, clock, data.details()))
 
     @get("/", operation_id="listExpenses")
     async def list_(
         self,
+        actor: ActorDep,
         uow: Uow,
         limit: Limit = 50,
         offset: Offset = 0,
@@ -98,16 +101,23 @@ class ExpenseController(Controller):
         job_id: JobIdFilter = None,
     ) -> PageOut[ExpenseOut]:
         query = list_query(limit, offset, customer_id=customer_id, job_id=job_id)
-        return page_out(await uc.list_expenses(uow, query), expense_out)
+        return page_out(await uc.list_expenses(actor, uow, query), expense_out)
 
     @get("/{expense_id:int}", operation_id="getExpense")
-    async def get_one(self, expense_id: PathId, uow: Uow) -> ExpenseOut:
-        return expense_out(await uc.get_expense(uow, expense_id))
+    async def get_one(self, actor: ActorDep, expense_id: PathId, uow: Uow) -> ExpenseOut:
+        return expense_out(await uc.get_expense(actor, uow, expense_id))
 
     @put("/{expense_id:int}", operation_id="updateExpense")
-    async def update(self, expense_id: PathId, data: JSONBody[ExpenseIn], uow: Uow) -> ExpenseOut:
-        return expense_out(await uc.update_expense(uow, expense_id, data.details()))
+    async def update(
+        self,
+        actor: ActorDep,
+        expense_id: PathId,
+        data: JSONBody[ExpenseIn],
+        uow: Uow,
+        clock: ClockDep,
+    ) -> ExpenseOut:
+        return expense_out(await uc.update_expense(actor, uow, clock, expense_id, data.details()))
 
     @delete("/{expense_id:int}", operation_id="deleteExpense", status_code=HTTP_204_NO_CONTENT)
-    async def remove(self, expense_id: PathId, uow: Uow) -> None:
-        await uc.delete_expense(uow, expense_id)
+    async def remove(self, actor: ActorDep, expense_id: PathId, uow: Uow, clock: ClockDep) -> None:
+        await uc.delete_expense(actor, uow, clock, expense_id)

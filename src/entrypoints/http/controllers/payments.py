@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from application import payments as uc
 from domain.money import Money
 from domain.payment import Payment, PaymentDetails, PaymentMethod
-from entrypoints.http.deps import ClockDep, PathId, Uow
+from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.wire import (
     Amount,
     Currency,
@@ -83,12 +83,15 @@ class PaymentController(Controller):
     tags = ["payments"]
 
     @post("/", operation_id="createPayment")
-    async def create(self, data: JSONBody[PaymentIn], uow: Uow, clock: ClockDep) -> PaymentOut:
-        return payment_out(await uc.create_payment(uow, clock, data.details()))
+    async def create(
+        self, actor: ActorDep, data: JSONBody[PaymentIn], uow: Uow, clock: ClockDep
+    ) -> PaymentOut:
+        return payment_out(await uc.create_payment(actor, uow, clock, data.details()))
 
     @get("/", operation_id="listPayments")
     async def list_(
         self,
+        actor: ActorDep,
         uow: Uow,
         limit: Limit = 50,
         offset: Offset = 0,
@@ -96,16 +99,23 @@ class PaymentController(Controller):
         job_id: JobIdFilter = None,
     ) -> PageOut[PaymentOut]:
         query = list_query(limit, offset, customer_id=customer_id, job_id=job_id)
-        return page_out(await uc.list_payments(uow, query), payment_out)
+        return page_out(await uc.list_payments(actor, uow, query), payment_out)
 
     @get("/{payment_id:int}", operation_id="getPayment")
-    async def get_one(self, payment_id: PathId, uow: Uow) -> PaymentOut:
-        return payment_out(await uc.get_payment(uow, payment_id))
+    async def get_one(self, actor: ActorDep, payment_id: PathId, uow: Uow) -> PaymentOut:
+        return payment_out(await uc.get_payment(actor, uow, payment_id))
 
     @put("/{payment_id:int}", operation_id="updatePayment")
-    async def update(self, payment_id: PathId, data: JSONBody[PaymentIn], uow: Uow) -> PaymentOut:
-        return payment_out(await uc.update_payment(uow, payment_id, data.details()))
+    async def update(
+        self,
+        actor: ActorDep,
+        payment_id: PathId,
+        data: JSONBody[PaymentIn],
+        uow: Uow,
+        clock: ClockDep,
+    ) -> PaymentOut:
+        return payment_out(await uc.update_payment(actor, uow, clock, payment_id, data.details()))
 
     @delete("/{payment_id:int}", operation_id="deletePayment", status_code=HTTP_204_NO_CONTENT)
-    async def remove(self, payment_id: PathId, uow: Uow) -> None:
-        await uc.delete_payment(uow, payment_id)
+    async def remove(self, actor: ActorDep, payment_id: PathId, uow: Uow, clock: ClockDep) -> None:
+        await uc.delete_payment(actor, uow, clock, payment_id)
