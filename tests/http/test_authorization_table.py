@@ -102,6 +102,7 @@ TABLE: dict[str, Row] = {
         "PUT", "/users/{user}", "401 200 403 403 403", body=lambda ids: {"active": False}
     ),
     "deleteUser": row("DELETE", "/users/{user}", "401 204 403 403 403"),
+    "listAuditEntries": row("GET", "/audit-entries", "401 200 403 403 403"),
     # Customers: technicians read the customers of their jobs.
     "listCustomers": row("GET", "/customers", "401 200 200 200 200"),
     "createCustomer": row(
