@@ -103,12 +103,24 @@ async def list_users(uow: UnitOfWork, query: ListQuery) -> Page[User]:
         return await uow.users.list(query)
 
 
+def _is_active_admin(user: User) -> bool:
+    return user.role is Role.ADMIN and user.active
+
+
+async def _keep_an_admin(uow: UnitOfWork) -> None:
+    """Refuse to remove, disable or demote the last active admin: nobody could manage users."""
+    admins = await uow.users.list(ListQuery(1, 0).with_filters(role=Role.ADMIN, active=True))
+    if admins.total <= 1:
+        raise Conflict("the last active admin cannot be removed, disabled or demoted")
+
+
 async def update_user(
     uow: UnitOfWork, hasher: PasswordHasher, user_id: int, changes: UserChanges
 ) -> User:
     """Change a user's role, active flag, password or technician link."""
     async with uow:
         user = await require(uow.users, "user", user_id)
+        was_active_admin = _is_active_admin(user)
         if changes.role is not None:
             user.role = changes.role
         if changes.active is not None:
@@ -119,13 +131,18 @@ async def update_user(
         if changes.technician_id is not None:
             await require(uow.technicians, "technician", changes.technician_id, "technician_id")
             user.technician_id = changes.technician_id
+        if was_active_admin and not _is_active_admin(user):
+            await _keep_an_admin(uow)
         await uow.users.update(user)
         await uow.commit()
     return user
 
 
 async def delete_user(uow: UnitOfWork, user_id: int) -> None:
-    """Remove a user."""
+    """Remove a user (not the last active admin)."""
     async with uow:
+        user = await uow.users.get(user_id)
+        if user is not None and _is_active_admin(user):
+            await _keep_an_admin(uow)
         await remove(uow.users, "user", user_id)
         await uow.commit()
