@@ -56,7 +56,9 @@ async def test_the_last_active_admin_cannot_be_deleted_disabled_or_demoted(
     users = (await client.get("/users", headers=admin)).json()["items"]
     admin_id = next(user["id"] for user in users if user["role"] == "admin")
     assert_problem(await client.delete(f"/users/{admin_id}", headers=admin), 409)
-    assert_problem(await client.put(f"/users/{admin_id}", json={"active": False}, headers=admin), 409)
+    assert_problem(
+        await client.put(f"/users/{admin_id}", json={"active": False}, headers=admin), 409
+    )
     demote = await client.put(f"/users/{admin_id}", json={"role": "office"}, headers=admin)
     assert_problem(demote, 409)
     second = await make_user(Role.ADMIN, "second-admin")

@@ -22,7 +22,6 @@ from typing import Any
 import pytest
 import requests
 import schemathesis
-from sqlalchemy import text
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -32,6 +31,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from sqlalchemy import text
 from twilio.request_validator import RequestValidator
 
 from adapters.argon2_hasher import Argon2PasswordHasher
@@ -41,6 +41,15 @@ from entrypoints.container import build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import MessagingSettings, Settings
 from tests.conftest import POSTGRES_URL, truncate_all
+from tests.http.helpers import (
+    appliance_body,
+    customer_body,
+    expense_body,
+    follow_up_body,
+    job_body,
+    payment_body,
+    technician_body,
+)
 from tests.http.live_server import serve
 
 EXAMPLES_PER_OPERATION = 15
@@ -121,7 +130,26 @@ def live_api(settings: Settings) -> Iterator[Api]:
             timeout=10,
         )
         assert login.status_code == 200, login.text
-        yield base_url, {"Authorization": f"Bearer {login.json()['accessToken']}"}
+        headers = {"Authorization": f"Bearer {login.json()['accessToken']}"}
+        _seed(base_url, headers)
+        yield base_url, headers
+
+
+def _seed(base_url: str, headers: dict[str, str]) -> None:
+    """One of each main resource, each with id 1, for the examples that address id 1."""
+
+    def create(path: str, body: dict[str, Any]) -> int:
+        response = requests.post(base_url + path, json=body, headers=headers, timeout=10)
+        assert response.status_code == 201, response.text
+        return int(response.json()["id"])
+
+    customer = create("/customers", customer_body())
+    create("/technicians", technician_body())
+    job = create("/jobs", job_body(customer))
+    create("/appliances", appliance_body(customer))
+    create("/payments", payment_body(customer))
+    create("/expenses", expense_body())
+    create("/follow-ups", follow_up_body(job))
 
 
 def _load_schema(api: Api) -> Any:
@@ -143,9 +171,13 @@ def _sign_webhook(case: schemathesis.Case) -> None:
 
 
 def _fuzz(operation: Any, examples: Counter[str], statuses: Counter[int]) -> str | None:
-    """Run one operation's examples (valid and invalid input); its failure, if any."""
-    strategy = operation.as_strategy(GenerationMode.POSITIVE) | operation.as_strategy(
-        GenerationMode.NEGATIVE
+    """Run one operation's examples (valid and invalid input, and valid input addressing
+    the seeded resources with id 1); its failure, if any."""
+    seeded = {parameter.name: 1 for parameter in operation.path_parameters}
+    strategy = (
+        operation.as_strategy(GenerationMode.POSITIVE)
+        | operation.as_strategy(GenerationMode.NEGATIVE)
+        | operation.as_strategy(GenerationMode.POSITIVE, path_parameters=seeded)
     )
 
     @FUZZ_SETTINGS

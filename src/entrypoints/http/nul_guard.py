@@ -8,6 +8,7 @@ input: the problem document names the field, and nothing is stored. Runs as the 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 from urllib.parse import parse_qsl
@@ -49,10 +50,8 @@ async def _fields_with_nul(request: Request[Any, Any, Any]) -> list[str]:
         fields += _form_fields(query.decode("latin-1")) or ["query"]
     body = await request.body()
     if _JSON_NUL.search(body):
-        try:
+        with contextlib.suppress(msgspec.DecodeError):  # not JSON: its decoder reports it
             fields += _json_fields(msgspec.json.decode(body)) or ["body"]
-        except msgspec.DecodeError:
-            pass  # not JSON: the body's decoder reports it
     elif request.content_type[0] == _FORM and (b"%00" in body or b"\x00" in body):
         fields += _form_fields(body.decode("latin-1")) or ["body"]
     return fields
