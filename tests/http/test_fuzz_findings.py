@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import httpx
+from sqlalchemy.exc import DataError
 
 from domain.user import Role
+from entrypoints.http.problems import on_data_error
 from tests.http.conftest import Headers, assert_problem
 
 
@@ -80,3 +82,11 @@ async def test_every_operation_documents_its_problem_responses(client: httpx.Asy
                 assert "404" in responses, (method, path)
     insight = document["paths"]["/customers/{customer_id}/timeline-summary"]["post"]["responses"]
     assert {"429", "502", "503"} <= insight.keys()
+
+
+def test_a_value_the_database_refuses_is_a_400_that_does_not_echo_it() -> None:
+    refused = DataError("INSERT ...", {}, ValueError("invalid byte sequence: secret-value"))
+    response = on_data_error(None, refused)  # type: ignore[arg-type]
+    assert response.status_code == 400
+    assert response.media_type == "application/problem+json"
+    assert "secret-value" not in str(response.content)

@@ -53,7 +53,7 @@ from tests.http.helpers import (
 from tests.http.live_server import serve
 
 EXAMPLES_PER_OPERATION = 15
-STATEFUL_SCENARIOS = 30
+STATEFUL_SCENARIOS = 20
 PASSWORD = "correct-horse-42"
 # The fuzzer edits and disables users by id (1, 2, ... and bounds); the admin whose token
 # authenticates the run lives far from those, so the run keeps its credentials.
