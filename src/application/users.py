@@ -130,6 +130,17 @@ def _refuse_self_lockout(actor: Actor, user_id: int, changes: UserChanges | None
         raise Conflict("you cannot disable or demote your own user")
 
 
+def _is_active_admin(user: User) -> bool:
+    return user.role is Role.ADMIN and user.active
+
+
+async def _keep_an_admin(uow: UnitOfWork) -> None:
+    """Refuse to remove, disable or demote the last active admin: nobody could manage users."""
+    admins = await uow.users.list(ListQuery(1, 0).with_filters(role=Role.ADMIN, active=True))
+    if admins.total <= 1:
+        raise Conflict("the last active admin cannot be removed, disabled or demoted")
+
+
 async def update_user(
     actor: Actor, uow: UnitOfWork, hasher: PasswordHasher, user_id: int, changes: UserChanges
 ) -> User:
@@ -138,6 +149,7 @@ async def update_user(
     _refuse_self_lockout(actor, user_id, changes)
     async with uow:
         user = await require(uow.users, "user", user_id)
+        was_active_admin = _is_active_admin(user)
         if changes.role is not None:
             user.role = changes.role
         if changes.active is not None:
@@ -149,15 +161,20 @@ async def update_user(
             await require(uow.technicians, "technician", changes.technician_id, "technician_id")
             user.technician_id = changes.technician_id
         _require_technician_link(user.role, user.technician_id)
+        if was_active_admin and not _is_active_admin(user):
+            await _keep_an_admin(uow)
         await uow.users.update(user)
         await uow.commit()
     return user
 
 
 async def delete_user(actor: Actor, uow: UnitOfWork, user_id: int) -> None:
-    """Remove a user (admin only; not yourself)."""
+    """Remove a user (admin only; not yourself, not the last active admin)."""
     authorize(actor, Permission.MANAGE_USERS)
     _refuse_self_lockout(actor, user_id, None)
     async with uow:
+        user = await uow.users.get(user_id)
+        if user is not None and _is_active_admin(user):
+            await _keep_an_admin(uow)
         await remove(uow.users, "user", user_id)
         await uow.commit()

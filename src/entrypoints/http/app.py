@@ -47,6 +47,8 @@ from entrypoints.http.controllers.technician_ratings import TechnicianRatingCont
 from entrypoints.http.controllers.technicians import TechnicianController
 from entrypoints.http.controllers.users import UserController
 from entrypoints.http.controllers.webhooks import TwilioWebhookController
+from entrypoints.http.nul_guard import reject_nul
+from entrypoints.http.openapi_problems import document_problems
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.http.rate_limits import LLM_RATE_LIMIT_STATE_KEY, LLM_RATE_LIMIT_STORE
 
@@ -91,7 +93,7 @@ def create_app(container: Container) -> Litestar:
         "settings": Provide(lambda: settings, sync_to_thread=False),
         "insights": Provide(lambda: container.insight_context(), sync_to_thread=False),
     }
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             HealthController,
             AuthController,
@@ -118,6 +120,7 @@ def create_app(container: Container) -> Litestar:
         on_app_init=[jwt_auth.on_app_init],
         on_shutdown=[close_connections],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=reject_nul,
         stores=stores,
         state=State({LLM_RATE_LIMIT_STATE_KEY: settings.llm.rate_limit_per_minute}),
         request_max_body_size=MAX_BODY_BYTES,
@@ -140,3 +143,5 @@ def create_app(container: Container) -> Litestar:
         },
         debug=False,
     )
+    document_problems(app)
+    return app

@@ -9,6 +9,7 @@ from typing import Any
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import DataError
 
 from application.llm.errors import LlmError, LlmRateLimited
 from domain.errors import (
@@ -112,6 +113,13 @@ def on_llm(_: Request[Any, Any, Any], exc: LlmError) -> Response[Any]:
     return problem(502, str(exc))
 
 
+def on_data_error(_: Request[Any, Any, Any], exc: DataError) -> Response[Any]:
+    """The database refused a value (out of range, unstorable text): bad input, not a bug
+    to hide behind a 500. The driver's message may quote the value, so it is not echoed."""
+    log.warning("database refused a value: %s", type(exc.orig).__name__)
+    return problem(400, "a value is out of range or cannot be stored")
+
+
 def on_unexpected(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error", exc_info=exc)
     return problem(HTTP_500_INTERNAL_SERVER_ERROR, "internal error; it has been logged")
@@ -122,6 +130,7 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     HTTPException: on_http,
     DomainError: on_domain,
     LlmError: on_llm,
+    DataError: on_data_error,
     Exception: on_unexpected,
 }
 __all__ = ["EXCEPTION_HANDLERS", "MediaType", "camel", "problem"]

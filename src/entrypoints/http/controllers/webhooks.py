@@ -8,6 +8,7 @@ and changes nothing. Without Twilio settings the webhooks answer 503.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, Response, post
@@ -17,6 +18,7 @@ from litestar.exceptions import (
     ServiceUnavailableException,
     ValidationException,
 )
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 from twilio.request_validator import (
     SIGNATURE_HEADER,
@@ -66,11 +68,35 @@ def _required(form: FormMultiDict, name: str) -> str:
     return value.strip()
 
 
+def _form_operation(required: list[str], optional: list[str]) -> type[Operation]:
+    """The OpenAPI operation of a webhook, with its form body documented (the handler reads
+    the raw form itself, since the signature covers every parameter Twilio sent)."""
+    names = [*required, *optional]
+    form = Schema(
+        type=OpenAPIType.OBJECT,
+        properties={name: Schema(type=OpenAPIType.STRING, max_length=200) for name in names},
+        required=required,
+    )
+
+    @dataclass
+    class FormOperation(Operation):
+        def __post_init__(self) -> None:
+            content = {"application/x-www-form-urlencoded": OpenAPIMediaType(schema=form)}
+            self.request_body = RequestBody(content=content, required=True)
+
+    return FormOperation
+
+
 class TwilioWebhookController(Controller):
     path = "/webhooks/twilio"
     tags = ["webhooks"]
 
-    @post("/status", operation_id="twilioStatusCallback", status_code=HTTP_204_NO_CONTENT)
+    @post(
+        "/status",
+        operation_id="twilioStatusCallback",
+        status_code=HTTP_204_NO_CONTENT,
+        operation_class=_form_operation(["MessageSid", "MessageStatus"], ["ErrorCode"]),
+    )
     async def status(
         self,
         request: Request[Any, Any, Any],
@@ -93,7 +119,13 @@ class TwilioWebhookController(Controller):
             error_code=error_code if isinstance(error_code, str) else None,
         )
 
-    @post("/inbound", operation_id="twilioInboundMessage", status_code=HTTP_200_OK)
+    @post(
+        "/inbound",
+        operation_id="twilioInboundMessage",
+        status_code=HTTP_200_OK,
+        media_type=TWIML,
+        operation_class=_form_operation(["From"], ["Body", "MessageSid"]),
+    )
     async def inbound(
         self,
         request: Request[Any, Any, Any],
