@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
+from litestar.params import KwargDefinition
 from litestar import Controller, delete, get, post, put
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
@@ -26,7 +27,13 @@ from entrypoints.http.wire import (
     page_out,
 )
 
-Skill = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
+# KwargDefinition repeats the bounds for the OpenAPI document (which reads no msgspec.Meta
+# on list items); msgspec enforces them.
+Skill = Annotated[
+    str,
+    msgspec.Meta(min_length=1, max_length=60),
+    KwargDefinition(min_length=1, max_length=60),
+]
 
 
 class TechnicianIn(In):
