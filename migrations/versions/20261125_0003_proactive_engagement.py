@@ -192,9 +192,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column(
-                "marketing_consent", sa.Boolean(), server_default=sa.false(), nullable=False
-            )
+            sa.Column("marketing_consent", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
 
     # ### end Alembic commands ###

@@ -55,6 +55,7 @@ from entrypoints.http.rate_limits import (
     MESSAGE_RATE_LIMIT_STATE_KEY,
     MESSAGE_RATE_LIMIT_STORE,
 )
+from entrypoints.http.request_guards import guard_request
 from entrypoints.http.security_headers import add_security_headers
 
 
@@ -142,6 +143,7 @@ def create_app(container: Container) -> Litestar:
             }
         ),
         before_send=[add_security_headers],
+        before_request=guard_request,
         request_max_body_size=limits.max_body_bytes,
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
         if settings.cors_origins

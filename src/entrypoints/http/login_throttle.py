@@ -52,9 +52,7 @@ class LoginThrottle:
         """Seconds until this username and address may try again; None if they may now."""
         waits = [
             await self._blocked_for(self._user_key(username), self._limits.failures_per_username),
-            await self._blocked_for(
-                self._address_key(address), self._limits.failures_per_address
-            ),
+            await self._blocked_for(self._address_key(address), self._limits.failures_per_address),
         ]
         blocked = [wait for wait in waits if wait is not None]
         return max(blocked) if blocked else None

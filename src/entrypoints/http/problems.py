@@ -39,6 +39,7 @@ _TITLES = {
 _FIELD_IN_MESSAGE = re.compile(r"`\$\.([A-Za-z0-9_]+)")
 _MISSING_FIELD = re.compile(r"missing required field `([A-Za-z0-9_]+)`")
 _UNKNOWN_FIELD = re.compile(r"unknown field `([A-Za-z0-9_]+)`")
+_NAMED_FIELD = re.compile(r"\s*\(field `([A-Za-z0-9_]+)`\)")  # raised by wire.In's own checks
 
 
 def camel(name: str) -> str:
@@ -65,7 +66,7 @@ def problem(
 
 def _field_of(item: dict[str, Any]) -> str:
     message = str(item.get("message", ""))
-    for pattern in (_MISSING_FIELD, _UNKNOWN_FIELD, _FIELD_IN_MESSAGE):
+    for pattern in (_MISSING_FIELD, _UNKNOWN_FIELD, _NAMED_FIELD, _FIELD_IN_MESSAGE):
         match = pattern.search(message)
         if match:
             return match.group(1)
@@ -76,7 +77,10 @@ def _field_of(item: dict[str, Any]) -> str:
 def on_validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     extra = exc.extra if isinstance(exc.extra, list) else []
     errors = [
-        {"field": _field_of(item), "message": str(item.get("message", ""))}
+        {
+            "field": _field_of(item),
+            "message": _NAMED_FIELD.sub("", str(item.get("message", ""))).strip(),
+        }
         for item in extra
         if isinstance(item, dict)
     ]
@@ -112,6 +116,11 @@ def on_llm(_: Request[Any, Any, Any], exc: LlmError) -> Response[Any]:
     return problem(502, str(exc))
 
 
+def on_bad_encoding(_: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[Any]:
+    """A body that is not UTF-8 (msgspec lets the decode error through): the client's fault."""
+    return problem(400, f"the body is not valid UTF-8 (byte {exc.start})")
+
+
 def on_unexpected(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error", exc_info=exc)
     return problem(HTTP_500_INTERNAL_SERVER_ERROR, "internal error; it has been logged")
@@ -122,6 +131,7 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     HTTPException: on_http,
     DomainError: on_domain,
     LlmError: on_llm,
+    UnicodeDecodeError: on_bad_encoding,
     Exception: on_unexpected,
 }
 __all__ = ["EXCEPTION_HANDLERS", "MediaType", "camel", "problem"]

@@ -37,8 +37,33 @@ TechnicianIdFilter = Annotated[int | None, QueryParameter(name="technicianId", g
 PAGE_DEFAULT = DEFAULT_PAGE_SIZE
 
 
+NUL_MESSAGE = "must not contain NUL characters"
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
 class In(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
-    """Base of request bodies: camelCase, unknown fields rejected."""
+    """Base of request bodies: camelCase, unknown fields rejected, no NUL in any string.
+
+    NUL is refused here, once for every body (PostgreSQL cannot store it in text); the
+    problem document names the field (see problems.py).
+    """
+
+    def __post_init__(self) -> None:
+        for name in self.__struct_fields__:
+            if _holds_nul(getattr(self, name)):
+                raise ValueError(f"{NUL_MESSAGE} (field `{camel_name(name)}`)")
+
+
+def camel_name(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 class Out(msgspec.Struct, rename="camel", kw_only=True):

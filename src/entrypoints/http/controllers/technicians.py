@@ -6,9 +6,8 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-from litestar.params import KwargDefinition
 from litestar import Controller, delete, get, post, put
-from litestar.params import JSONBody, QueryParameter
+from litestar.params import JSONBody, KwargDefinition, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application import technicians as uc
