@@ -47,18 +47,16 @@ def _jwt_secret(settings: Settings) -> str:
     return secrets.token_urlsafe(48)
 
 
-REDIS_SOCKET_TIMEOUT_SECONDS = 1.0
-
-
 def _redis(settings: Settings) -> Redis | None:
-    """Short socket timeouts: a Redis that stops answering costs a request one second (the
-    cache then misses and the rate limit falls back to memory), not minutes."""
+    """Short socket timeouts (REDIS_TIMEOUT_SECONDS, 1 s by default): a Redis that stops
+    answering costs a request that long (the cache then misses and the rate limits fall back
+    to memory), not minutes."""
     if not settings.redis_url:
         return None
     return Redis.from_url(
         settings.redis_url,
-        socket_connect_timeout=REDIS_SOCKET_TIMEOUT_SECONDS,
-        socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS,
+        socket_connect_timeout=settings.redis_timeout_seconds,
+        socket_timeout=settings.redis_timeout_seconds,
     )
 
 
@@ -135,7 +133,15 @@ class Container(containers.DeclarativeContainer):
     """Adapters chosen from Settings; tests override providers with fakes."""
 
     settings = providers.Singleton(Settings.from_env)
-    engine = providers.Singleton(lambda s: build_engine(s.database_url, echo=s.sql_echo), settings)
+    engine = providers.Singleton(
+        lambda s: build_engine(
+            s.database_url,
+            echo=s.sql_echo,
+            connect_timeout=s.database_connect_timeout_seconds,
+            statement_timeout=s.database_statement_timeout_seconds,
+        ),
+        settings,
+    )
     clock = providers.Singleton(SystemClock)
     password_hasher = providers.Singleton(Argon2PasswordHasher)
     uow = providers.Factory(SqlUnitOfWork, engine)

@@ -407,6 +407,37 @@ class MessagingSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class LimitSettings:
+    """Resource and abuse limits of the HTTP API (see docs/configuration.md)."""
+
+    max_body_bytes: int = 1024 * 1024
+    login_window_seconds: int = 900
+    login_failures_per_username: int = 5
+    login_failures_per_address: int = 50
+    message_rate_limit_per_minute: int = 30
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> LimitSettings:
+        def number(variable: str, default: int, low: int, high: int) -> int:
+            return _get(env, variable, str(default), lambda r: _int(variable, r, low, high))
+
+        d = cls()
+        return cls(
+            max_body_bytes=number("MAX_BODY_BYTES", d.max_body_bytes, 1024, 100 * 1024 * 1024),
+            login_window_seconds=number("LOGIN_WINDOW_SECONDS", d.login_window_seconds, 1, 86_400),
+            login_failures_per_username=number(
+                "LOGIN_FAILURES_PER_USERNAME", d.login_failures_per_username, 1, 1000
+            ),
+            login_failures_per_address=number(
+                "LOGIN_FAILURES_PER_ADDRESS", d.login_failures_per_address, 1, 100_000
+            ),
+            message_rate_limit_per_minute=number(
+                "MESSAGE_RATE_LIMIT_PER_MINUTE", d.message_rate_limit_per_minute, 1, 10_000
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     jwt_secret: str | None = None
@@ -424,6 +455,10 @@ class Settings:
     default_currency: str = "USD"
     shop_name: str = "the shop"
     redis_url: str | None = None
+    redis_timeout_seconds: int = 1
+    database_connect_timeout_seconds: int = 10
+    database_statement_timeout_seconds: int = 30
+    limits: LimitSettings = field(default_factory=LimitSettings)
     llm: LlmSettings = field(default_factory=LlmSettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     workers: WorkerSettings = field(default_factory=WorkerSettings)
@@ -469,6 +504,22 @@ class Settings:
             database_url=database_url,
             shop_name=_get(env, "SHOP_NAME", "the shop", str.strip)[:100],
             redis_url=redis_url,
+            redis_timeout_seconds=_get(
+                env, "REDIS_TIMEOUT_SECONDS", "1", lambda r: _int("REDIS_TIMEOUT_SECONDS", r, 1, 30)
+            ),
+            database_connect_timeout_seconds=_get(
+                env,
+                "DATABASE_CONNECT_TIMEOUT_SECONDS",
+                "10",
+                lambda r: _int("DATABASE_CONNECT_TIMEOUT_SECONDS", r, 1, 120),
+            ),
+            database_statement_timeout_seconds=_get(
+                env,
+                "DATABASE_STATEMENT_TIMEOUT_SECONDS",
+                "30",
+                lambda r: _int("DATABASE_STATEMENT_TIMEOUT_SECONDS", r, 1, 3600),
+            ),
+            limits=LimitSettings.from_env(env),
             llm=LlmSettings.from_env(env),
             schedule=ScheduleSettings.from_env(env),
             workers=WorkerSettings.from_env(env),

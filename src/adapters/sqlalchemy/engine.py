@@ -19,11 +19,31 @@ def async_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def build_engine(url: str, echo: bool = False) -> AsyncEngine:
+def build_engine(
+    url: str,
+    echo: bool = False,
+    connect_timeout: float | None = None,
+    statement_timeout: float | None = None,
+) -> AsyncEngine:
+    """An engine; on PostgreSQL, `connect_timeout` bounds opening a connection and
+    `statement_timeout` every statement (server-side `statement_timeout`, and asyncpg's
+    `command_timeout` a little later in case the server does not answer at all).
+    SQLite waits at most 5 s for a lock (busy_timeout). None: no limit (migrations)."""
     url = async_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
     if url.startswith("postgresql"):
         kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+        kwargs["pool_timeout"] = connect_timeout or 30
+        connect_args: dict[str, Any] = {}
+        if connect_timeout is not None:
+            connect_args["timeout"] = connect_timeout
+        if statement_timeout is not None:
+            connect_args["command_timeout"] = statement_timeout + 5
+            connect_args["server_settings"] = {
+                "statement_timeout": str(int(statement_timeout * 1000))
+            }
+        if connect_args:
+            kwargs["connect_args"] = connect_args
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

@@ -13,6 +13,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.security.jwt import JWTAuth
 from litestar.stores.base import Store
+from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 
 from application.access import Actor
@@ -47,12 +48,17 @@ from entrypoints.http.controllers.technician_ratings import TechnicianRatingCont
 from entrypoints.http.controllers.technicians import TechnicianController
 from entrypoints.http.controllers.users import UserController
 from entrypoints.http.controllers.webhooks import TwilioWebhookController
-from entrypoints.http.nul_guard import reject_nul
+from entrypoints.http.login_throttle import LOGIN_THROTTLE_STORE, LoginLimits, LoginThrottle
 from entrypoints.http.openapi_problems import document_problems
 from entrypoints.http.problems import EXCEPTION_HANDLERS
-from entrypoints.http.rate_limits import LLM_RATE_LIMIT_STATE_KEY, LLM_RATE_LIMIT_STORE
-
-MAX_BODY_BYTES = 1024 * 1024
+from entrypoints.http.rate_limits import (
+    LLM_RATE_LIMIT_STATE_KEY,
+    LLM_RATE_LIMIT_STORE,
+    MESSAGE_RATE_LIMIT_STATE_KEY,
+    MESSAGE_RATE_LIMIT_STORE,
+)
+from entrypoints.http.request_guards import guard_request
+from entrypoints.http.security_headers import add_security_headers
 
 
 def create_app(container: Container) -> Litestar:
@@ -65,6 +71,17 @@ def create_app(container: Container) -> Litestar:
     stores: dict[str, Store] = {}
     if redis is not None:  # rate-limit counters shared by every process
         stores[LLM_RATE_LIMIT_STORE] = RedisStore(redis, namespace="fieldcrm:ratelimit")
+        stores[MESSAGE_RATE_LIMIT_STORE] = RedisStore(redis, namespace="fieldcrm:msglimit")
+        stores[LOGIN_THROTTLE_STORE] = RedisStore(redis, namespace="fieldcrm:loginlimit")
+    limits = settings.limits
+    login_throttle = LoginThrottle(
+        stores.get(LOGIN_THROTTLE_STORE) or MemoryStore(),
+        LoginLimits(
+            window_seconds=limits.login_window_seconds,
+            failures_per_username=limits.login_failures_per_username,
+            failures_per_address=limits.login_failures_per_address,
+        ),
+    )
 
     async def close_connections() -> None:
         await container.engine().dispose()
@@ -86,6 +103,7 @@ def create_app(container: Container) -> Litestar:
         "database_probe": Provide(lambda: container.database_probe(), sync_to_thread=False),
         "jwt_auth": Provide(lambda: jwt_auth, sync_to_thread=False),
         "active_users": Provide(lambda: active_users, sync_to_thread=False),
+        "login_throttle": Provide(lambda: login_throttle, sync_to_thread=False),
         "customer_view_query": Provide(
             lambda: container.customer_view_query(), sync_to_thread=False
         ),
@@ -120,10 +138,16 @@ def create_app(container: Container) -> Litestar:
         on_app_init=[jwt_auth.on_app_init],
         on_shutdown=[close_connections],
         exception_handlers=EXCEPTION_HANDLERS,
-        before_request=reject_nul,
         stores=stores,
-        state=State({LLM_RATE_LIMIT_STATE_KEY: settings.llm.rate_limit_per_minute}),
-        request_max_body_size=MAX_BODY_BYTES,
+        state=State(
+            {
+                LLM_RATE_LIMIT_STATE_KEY: settings.llm.rate_limit_per_minute,
+                MESSAGE_RATE_LIMIT_STATE_KEY: limits.message_rate_limit_per_minute,
+            }
+        ),
+        before_send=[add_security_headers],
+        before_request=guard_request,
+        request_max_body_size=limits.max_body_bytes,
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
         if settings.cors_origins
         else None,

@@ -17,6 +17,7 @@ from application.ports.read_queries import CustomerViewQuery, FinancialsQuery
 from application.ports.readiness import DatabaseProbe
 from application.ports.unit_of_work import UnitOfWork
 from entrypoints.http.active_users import ActiveUserCache
+from entrypoints.http.login_throttle import LoginThrottle
 from entrypoints.settings import Settings
 
 Uow: TypeAlias = SkipValidation[NamedDependency[UnitOfWork]]
@@ -30,6 +31,7 @@ ViewQueryDep: TypeAlias = SkipValidation[NamedDependency[CustomerViewQuery]]
 FinancialsDep: TypeAlias = SkipValidation[NamedDependency[FinancialsQuery]]
 SettingsDep: TypeAlias = SkipValidation[NamedDependency[Settings]]
 InsightsDep: TypeAlias = SkipValidation[NamedDependency[InsightContext]]
+LoginThrottleDep: TypeAlias = SkipValidation[NamedDependency[LoginThrottle]]
 ActiveUsersDep: TypeAlias = SkipValidation[NamedDependency[ActiveUserCache]]
 PathId: TypeAlias = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]
 # The authenticated caller, as the use cases' access policy sees them.

@@ -77,7 +77,10 @@ def _field_of(item: dict[str, Any]) -> str:
 def on_validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     extra = exc.extra if isinstance(exc.extra, list) else []
     errors = [
-        {"field": _field_of(item), "message": str(item.get("message", ""))}
+        {
+            "field": _field_of(item),
+            "message": str(item.get("message", "")),
+        }
         for item in extra
         if isinstance(item, dict)
     ]
@@ -120,6 +123,11 @@ def on_data_error(_: Request[Any, Any, Any], exc: DataError) -> Response[Any]:
     return problem(400, "a value is out of range or cannot be stored")
 
 
+def on_bad_encoding(_: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[Any]:
+    """A body that is not UTF-8 (msgspec lets the decode error through): the client's fault."""
+    return problem(400, f"the body is not valid UTF-8 (byte {exc.start})")
+
+
 def on_unexpected(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error", exc_info=exc)
     return problem(HTTP_500_INTERNAL_SERVER_ERROR, "internal error; it has been logged")
@@ -131,6 +139,7 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     DomainError: on_domain,
     LlmError: on_llm,
     DataError: on_data_error,
+    UnicodeDecodeError: on_bad_encoding,
     Exception: on_unexpected,
 }
 __all__ = ["EXCEPTION_HANDLERS", "MediaType", "camel", "problem"]

@@ -1,4 +1,7 @@
-"""Per-user rate limits (Litestar's RateLimitMiddleware), stored in Redis when configured."""
+"""Per-user rate limits (Litestar's RateLimitMiddleware), stored in Redis when configured.
+
+Two budgets: the LLM endpoints', and the endpoints that queue messages to customers'.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +31,9 @@ log = logging.getLogger(__name__)
 LLM_REQUESTS_PER_MINUTE = 20  # used when the app does not say (Settings: LLM_RATE_LIMIT_PER_MINUTE)
 LLM_RATE_LIMIT_STORE = "llm_rate_limit"  # the app registers a RedisStore under it with REDIS_URL
 LLM_RATE_LIMIT_STATE_KEY = "llm_rate_limit_per_minute"  # app.state: the configured limit
+MESSAGE_REQUESTS_PER_MINUTE = 30  # Settings: MESSAGE_RATE_LIMIT_PER_MINUTE
+MESSAGE_RATE_LIMIT_STORE = "message_rate_limit"
+MESSAGE_RATE_LIMIT_STATE_KEY = "message_rate_limit_per_minute"
 _STORE_ERRORS = (RedisError, OSError)
 
 
@@ -52,11 +58,12 @@ class LlmRateLimitMiddleware(RateLimitMiddleware):
     def __init__(self, app: ASGIApp, config: RateLimitConfig) -> None:
         super().__init__(app, config)
         self._fixed = getattr(config, "fixed_limit", False)
+        self._state_key = getattr(config, "state_key", LLM_RATE_LIMIT_STATE_KEY)
         self._local = MemoryStore()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self._fixed:
-            limit = scope["litestar_app"].state.get(LLM_RATE_LIMIT_STATE_KEY)
+            limit = scope["litestar_app"].state.get(self._state_key)
             if isinstance(limit, int) and limit > 0:
                 self.max_requests = limit
         try:
@@ -86,8 +93,14 @@ class LlmRateLimitMiddleware(RateLimitMiddleware):
             await self._local.set(key, value, expires_in=expires_in)
 
 
+class MessageRateLimitMiddleware(LlmRateLimitMiddleware):
+    """The same, for the endpoints that queue messages (its own counters: the cache key
+    starts with the class name)."""
+
+
 class _LlmRateLimitConfig(RateLimitConfig):
     fixed_limit: bool = False
+    state_key: str = LLM_RATE_LIMIT_STATE_KEY
 
 
 def llm_rate_limit(per_minute: int | None = None) -> RateLimitConfig:
@@ -102,4 +115,18 @@ def llm_rate_limit(per_minute: int | None = None) -> RateLimitConfig:
         middleware_class=LlmRateLimitMiddleware,
     )
     config.fixed_limit = per_minute is not None
+    return config
+
+
+def message_rate_limit(per_minute: int | None = None) -> RateLimitConfig:
+    """The limit per user and minute on requests that queue messages to customers:
+    `per_minute`, else the app's Settings (MESSAGE_RATE_LIMIT_PER_MINUTE)."""
+    config = _LlmRateLimitConfig(
+        rate_limit=("minute", per_minute or MESSAGE_REQUESTS_PER_MINUTE),
+        identifier_for_request=per_user,
+        store=MESSAGE_RATE_LIMIT_STORE,
+        middleware_class=MessageRateLimitMiddleware,
+    )
+    config.fixed_limit = per_minute is not None
+    config.state_key = MESSAGE_RATE_LIMIT_STATE_KEY
     return config

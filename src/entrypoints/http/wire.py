@@ -22,7 +22,7 @@ LongText = Annotated[str, msgspec.Meta(max_length=5000)]
 MessageBody = Annotated[str, msgspec.Meta(max_length=1600)]  # the domain's MAX_BODY
 Phone = Annotated[str, msgspec.Meta(max_length=32)]
 Email = Annotated[str, msgspec.Meta(max_length=254)]
-Currency = Annotated[str, msgspec.Meta(pattern="^[A-Za-z]{3}$")]
+Currency = Annotated[str, msgspec.Meta(min_length=3, max_length=3, pattern="^[A-Za-z]{3}$")]
 Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
 # Money travels as a decimal string ("125.50") or a JSON number; bounds are checked by Money.
 Amount = Annotated[Decimal, msgspec.Meta(description='decimal amount, e.g. "125.50"')]
@@ -38,7 +38,8 @@ PAGE_DEFAULT = DEFAULT_PAGE_SIZE
 
 
 class In(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
-    """Base of request bodies: camelCase, unknown fields rejected."""
+    """Base of request bodies: camelCase, unknown fields rejected (a NUL character in any
+    string was refused before decoding: see nul_guard.py)."""
 
 
 class Out(msgspec.Struct, rename="camel", kw_only=True):

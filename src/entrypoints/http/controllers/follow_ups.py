@@ -13,6 +13,7 @@ from domain.contact_preferences import ContactMethod
 from domain.follow_up import FollowUp, FollowUpStatus
 from domain.messaging.message import Purpose
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
+from entrypoints.http.rate_limits import message_rate_limit
 from entrypoints.http.wire import (
     CustomerIdFilter,
     Id,
@@ -109,7 +110,8 @@ class FollowUpController(Controller):
     path = "/follow-ups"
     tags = ["follow-ups"]
 
-    @post("/", operation_id="createFollowUp")
+    # A follow-up may queue a message to the customer: a per-user budget bounds the sends.
+    @post("/", operation_id="createFollowUp", middleware=[message_rate_limit().middleware])
     async def create(
         self, actor: ActorDep, data: JSONBody[FollowUpIn], uow: Uow, clock: ClockDep
     ) -> FollowUpOut:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, delete, get, post, put
-from litestar.params import JSONBody, QueryParameter
+from litestar.params import JSONBody, KwargDefinition, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application import technicians as uc
@@ -26,7 +26,13 @@ from entrypoints.http.wire import (
     page_out,
 )
 
-Skill = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
+# KwargDefinition repeats the bounds for the OpenAPI document (which reads no msgspec.Meta
+# on list items); msgspec enforces them.
+Skill = Annotated[
+    str,
+    msgspec.Meta(min_length=1, max_length=60),
+    KwargDefinition(min_length=1, max_length=60),
+]
 
 
 class TechnicianIn(In):

@@ -1,0 +1,53 @@
+"""Security headers on every response the app sends (hooked in as Litestar's `before_send`).
+
+Runs for every response, routed or not: 2xx, problem documents, 404 on unknown paths, 405,
+413, 500. A header the handler set itself is left alone.
+"""
+
+from __future__ import annotations
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import Message, Scope
+
+# The API serves JSON only: nothing may be loaded, framed or sniffed.
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+# The Swagger page under /schema loads its script and styles from a CDN and runs an inline
+# bootstrap script; it still may not be framed nor send data anywhere but here.
+DOCS_CSP = (
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; "
+    "script-src 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "img-src 'self' data: https://cdn.jsdelivr.net; connect-src 'self'"
+)
+# Sent on every response: browsers ignore it over plain http, and it pins https once seen.
+HSTS = "max-age=63072000; includeSubDomains"
+COMMON_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "strict-transport-security": HSTS,
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-resource-policy": "same-origin",
+    # API answers are per caller (and often personal data): no browser or proxy keeps them.
+    "cache-control": "no-store",
+}
+DOCS_PATH = "/schema"
+
+
+def csp_for(path: str) -> str:
+    """The Content-Security-Policy of a path: the strict one except under /schema."""
+    if path == DOCS_PATH or path.startswith(DOCS_PATH + "/"):
+        return DOCS_CSP
+    return API_CSP
+
+
+async def add_security_headers(message: Message, scope: Scope) -> None:
+    """`before_send` hook: add the security headers to the start of every HTTP response."""
+    if message["type"] != "http.response.start":
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    for name, value in COMMON_HEADERS.items():
+        if name not in headers:
+            headers[name] = value
+    if "content-security-policy" not in headers:
+        headers["content-security-policy"] = csp_for(str(scope.get("path", "")))

@@ -1,0 +1,28 @@
+"""The application's engine bounds how long a statement may run (PostgreSQL) or wait for a
+lock (SQLite)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sqlalchemy import text
+
+from entrypoints.container import build_container
+from entrypoints.settings import Settings
+from tests.conftest import backend_of
+
+
+async def test_the_engine_carries_the_configured_timeouts(settings: Settings) -> None:
+    configured = dataclasses.replace(settings, database_statement_timeout_seconds=7)
+    container = build_container(configured)
+    engine = container.engine()
+    try:
+        async with engine.connect() as conn:
+            if backend_of(settings.database_url) == "postgresql":
+                assert (await conn.execute(text("SHOW statement_timeout"))).scalar() == "7s"
+                raw = await conn.get_raw_connection()
+                assert raw.driver_connection._config.command_timeout == 12  # a 5 s margin
+            else:
+                assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+    finally:
+        await engine.dispose()
