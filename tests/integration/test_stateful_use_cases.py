@@ -41,6 +41,7 @@ from hypothesis.stateful import (
 )
 
 from application import customers, expenses, follow_ups, jobs, payments, reviews, technicians
+from application.access import SYSTEM
 from application.customer_view import customer_financials, job_financials
 from application.engagement.surveys import queue_post_service_surveys
 from application.follow_ups import FollowUpChanges, FollowUpMessage, NewFollowUp
@@ -131,7 +132,7 @@ class UseCases:
         self._runner = runner
 
     def call(self, use_case: Callable[P, Awaitable[T]], *args: P.args, **kwargs: P.kwargs) -> T:
-        return self._run(use_case(*args, **kwargs))
+        return self._run(use_case(SYSTEM, *args, **kwargs))
 
     def work(self, entry: Callable[P, Awaitable[T]], *args: P.args, **kwargs: P.kwargs) -> T:
         return self._run(entry(*args, **kwargs))
@@ -327,7 +328,7 @@ class UseCaseMachine(RuleBasedStateMachine):
         details = self.details_of(customer_id)
         code = self.codes[referrer_id]
         done = self.attempt(
-            not loops, customers.update_customer, self.uow(), customer_id, details, code
+            not loops, customers.update_customer, self.uow(), self.clock, customer_id, details, code
         )
         if done is not None:
             self.referred_by[customer_id] = referrer_id
@@ -343,7 +344,9 @@ class UseCaseMachine(RuleBasedStateMachine):
         ancestor = chain[up % len(chain)]
         details = self.details_of(ancestor)
         code = self.codes[customer_id]
-        self.attempt(False, customers.update_customer, self.uow(), ancestor, details, code)
+        self.attempt(
+            False, customers.update_customer, self.uow(), self.clock, ancestor, details, code
+        )
 
     @precondition(lambda self: len(self.customer_ids) >= 1)
     @rule(who=picks, phone=phones, email=emails, zone=st.sampled_from(ZONES))
@@ -353,7 +356,7 @@ class UseCaseMachine(RuleBasedStateMachine):
         self.steps += 1
         customer_id = self.pick_customer(who)
         details = CustomerDetails(f"Customer {customer_id}", phone, email, time_zone=zone)
-        self.attempt(True, customers.update_customer, self.uow(), customer_id, details)
+        self.attempt(True, customers.update_customer, self.uow(), self.clock, customer_id, details)
         contact = self.contacts[customer_id]
         contact.phone, contact.email, contact.time_zone = phone, email, zone
 
@@ -381,6 +384,7 @@ class UseCaseMachine(RuleBasedStateMachine):
             True,
             customers.set_communication_preferences,
             self.uow(),
+            self.clock,
             customer_id,
             preferences,
             marketing,
@@ -762,10 +766,10 @@ class UseCaseMachine(RuleBasedStateMachine):
             return
         query = self.container.financials_query()
         for customer_id in self.customer_ids:
-            found = self.use.call(customer_financials, query, customer_id)
+            found = self.use.call(customer_financials, self.uow(), query, customer_id)
             assert found == self.ledger.customer(customer_id), f"customer {customer_id}"
         for job_id in self.job_ids:
-            found_job = self.use.call(job_financials, query, job_id)
+            found_job = self.use.call(job_financials, self.uow(), query, job_id)
             assert found_job == self.ledger.job(job_id), f"job {job_id}"
         self.financials_verified = state
 
