@@ -146,7 +146,7 @@ async def test_nul_in_an_update_and_in_a_nested_message_is_a_400(
     assert stored["notes"] == customer["notes"]
     job = await create_job(client, office)
     body = follow_up_body(job["id"], message={"body": "hello\u0000"})
-    await rejected(client, office, "POST", "/follow-ups", body, 400, "body")
+    await rejected(client, office, "POST", "/follow-ups", body, 400, "message.body")
     assert (await listing(client, "/messages", office))["total"] == 0
 
 
