@@ -8,7 +8,6 @@ one with the largest turnover (revenue + expenses, ties by code), the rest are "
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -20,19 +19,13 @@ from hypothesis import strategies as st
 from application import customers, expenses, jobs, payments
 from application.access import SYSTEM
 from application.customer_view import customer_financials, job_financials, view_customer
-from application.read_models.financials import (
-    CustomerFinancials,
-    JobFinancials,
-    JobTotals,
-    MethodTotal,
-    Totals,
-)
 from domain.customer import CustomerDetails
 from domain.expense import ExpenseDetails
 from domain.job import JobDetails
 from domain.money import Money
 from domain.payment import PaymentDetails, PaymentMethod
 from entrypoints.container import Container
+from tests import stateful_model as model
 from tests.conftest import truncate_all
 
 DEFAULT_CURRENCY = "USD"  # Settings.default_currency of the test container
@@ -86,76 +79,21 @@ def ledgers(draw: Any) -> Ledger:
     return ledger
 
 
-# --- the model -------------------------------------------------------------------------------
+# --- the model: the same plain-Python ledger the stateful test checks against ------------
 
 
-def text(minor: int) -> str:
-    """Minor units of a two-digit currency as the API writes them ("-12.05")."""
-    sign = "-" if minor < 0 else ""
-    return f"{sign}{abs(minor) // 100}.{abs(minor) % 100:02d}"
+def model_of(ledger: Ledger, ids: Ids) -> model.Ledger:
+    """The drawn ledger with the stored ids, as the shared model (tests/stateful_model.py)."""
 
+    def entry(row: Row) -> model.Entry:
+        customer = None if row.customer is None else ids.customers[row.customer]
+        job = None if row.job is None else ids.jobs[row.job]
+        return model.Entry(customer, job, row.minor, row.currency, row.method)
 
-def model_totals(revenue: list[Row], spent: list[Row]) -> list[Totals]:
-    per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for row in revenue:
-        per[row.currency][0] += row.minor
-    for row in spent:
-        per[row.currency][1] += row.minor
-    if not per:
-        per[DEFAULT_CURRENCY] = [0, 0]
-    ranked = sorted(per.items(), key=lambda kv: (-(kv[1][0] + kv[1][1]), kv[0]))
-    return [
-        Totals(currency=cur, revenue=text(r), expenses=text(e), net=text(r - e))
-        for cur, (r, e) in ranked
-    ]
-
-
-def expected_customer(ledger: Ledger, c: int, ids: Ids) -> CustomerFinancials:
-    own_jobs = {j for j, owner in enumerate(ledger.job_owner) if owner == c}
-    paid = [p for p in ledger.payments if p.customer == c]
-    spent = [e for e in ledger.expenses if e.customer == c or e.job in own_jobs]
-    main, *others = model_totals(paid, spent)
-    methods: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for p in paid:
-        methods[(p.currency, p.method)][0] += p.minor
-        methods[(p.currency, p.method)][1] += 1
-    by_job: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
-    for p in paid:
-        if p.job is not None:
-            by_job[(ids.jobs[p.job], p.currency)][0] += p.minor
-    for e in spent:
-        if e.job is not None:
-            by_job[(ids.jobs[e.job], e.currency)][1] += e.minor
-    return CustomerFinancials(
-        customer_id=ids.customers[c],
-        currency=main.currency,
-        revenue=main.revenue,
-        expenses=main.expenses,
-        net=main.net,
-        other_currencies=others,
-        by_payment_method=[
-            MethodTotal(payment_method=m, currency=cur, amount=text(total), count=n)
-            for (cur, m), (total, n) in sorted(methods.items())
-        ],
-        by_job=[
-            JobTotals(job_id=j, currency=cur, revenue=text(r), expenses=text(e), net=text(r - e))
-            for (j, cur), (r, e) in sorted(by_job.items(), key=lambda kv: (-kv[0][0], kv[0][1]))
-        ],
-    )
-
-
-def expected_job(ledger: Ledger, j: int, ids: Ids) -> JobFinancials:
-    main, *others = model_totals(
-        [p for p in ledger.payments if p.job == j], [e for e in ledger.expenses if e.job == j]
-    )
-    return JobFinancials(
-        job_id=ids.jobs[j],
-        customer_id=ids.customers[ledger.job_owner[j]],
-        currency=main.currency,
-        revenue=main.revenue,
-        expenses=main.expenses,
-        net=main.net,
-        other_currencies=others,
+    return model.Ledger(
+        job_owner={ids.jobs[j]: ids.customers[c] for j, c in enumerate(ledger.job_owner)},
+        payments=[entry(p) for p in ledger.payments],
+        expenses=[entry(e) for e in ledger.expenses],
     )
 
 
@@ -218,14 +156,14 @@ async def test_financials_match_the_model(container: Container, ledger: Ledger) 
     await truncate_all(container.engine())
     ids = await store(container, ledger)
     query = container.financials_query()
-    for c, customer_id in enumerate(ids.customers):
+    expected = model_of(ledger, ids)
+    for customer_id in ids.customers:
         found = await customer_financials(SYSTEM, container.uow(), query, customer_id)
-        assert found == expected_customer(ledger, c, ids)
+        assert found == expected.customer(customer_id)
         view = await view_customer(
             SYSTEM, container.uow(), container.customer_view_query(), customer_id, 100
         )
         assert view.financial_summary == found
-    for j, job_id in enumerate(ids.jobs):
-        assert await job_financials(SYSTEM, container.uow(), query, job_id) == expected_job(
-            ledger, j, ids
-        )
+    for job_id in ids.jobs:
+        found_job = await job_financials(SYSTEM, container.uow(), query, job_id)
+        assert found_job == expected.job(job_id)
