@@ -16,7 +16,6 @@ block reserved for fiction, email addresses use the reserved example.com/.net/.o
 from __future__ import annotations
 
 import enum
-import functools
 import random
 import sys
 import time
@@ -1330,11 +1329,11 @@ async def _apply(container: Container, clock: SimulatedClock, step: Step, ids: _
 async def _existing_records(container: Container) -> dict[str, int]:
     one = ListQuery(limit=1)
     listers: Sequence[tuple[str, Any]] = (
-        ("customers", functools.partial(list_customers, SYSTEM)),
+        ("customers", list_customers),
         ("technicians", list_technicians),
         ("jobs", list_jobs),
-        ("payments", functools.partial(list_payments, SYSTEM)),
-        ("expenses", functools.partial(list_expenses, SYSTEM)),
+        ("payments", list_payments),
+        ("expenses", list_expenses),
     )
     found: dict[str, int] = {}
     for name, lister in listers:
