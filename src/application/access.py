@@ -160,9 +160,3 @@ def scoped(actor: Actor, query: ListQuery, *, by: str) -> ListQuery | None:
     if asked is not None and asked != actor.technician_id:
         return None
     return query.with_filters(**{by: actor.technician_id})
-
-
-def check(condition: bool, entity: str, entity_id: int) -> None:
-    """NotFound(entity, id) unless `condition`: hide a record the actor may not see."""
-    if not condition:
-        raise NotFound(entity, entity_id)
