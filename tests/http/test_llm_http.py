@@ -306,7 +306,7 @@ async def test_redis_backed_cache_and_rate_limit_are_shared_between_processes(
         container.cache.override(providers.Object(RedisCache(_redis_of(container), prefix=prefix)))
     one, two = create_app(first), create_app(second)
     assert isinstance(one.stores.get("llm_rate_limit"), type(two.stores.get("llm_rate_limit")))
-    assert type(one.stores.get("llm_rate_limit")).__name__ == "RedisStore"
+    assert type(one.stores.get("llm_rate_limit").primary).__name__ == "RedisStore"
     redis = _redis_of(first)
     try:
         async with _client(one) as c1, _client(two) as c2:

@@ -48,6 +48,7 @@ from entrypoints.http.controllers.technician_ratings import TechnicianRatingCont
 from entrypoints.http.controllers.technicians import TechnicianController
 from entrypoints.http.controllers.users import UserController
 from entrypoints.http.controllers.webhooks import TwilioWebhookController
+from entrypoints.http.fallback_store import FallbackStore
 from entrypoints.http.login_throttle import LOGIN_THROTTLE_STORE, LoginLimits, LoginThrottle
 from entrypoints.http.openapi_problems import document_problems
 from entrypoints.http.problems import EXCEPTION_HANDLERS
@@ -70,9 +71,12 @@ def create_app(container: Container) -> Litestar:
     redis = container.redis()
     stores: dict[str, Store] = {}
     if redis is not None:  # rate-limit counters shared by every process
-        stores[LLM_RATE_LIMIT_STORE] = RedisStore(redis, namespace="fieldcrm:ratelimit")
-        stores[MESSAGE_RATE_LIMIT_STORE] = RedisStore(redis, namespace="fieldcrm:msglimit")
-        stores[LOGIN_THROTTLE_STORE] = RedisStore(redis, namespace="fieldcrm:loginlimit")
+        for name, namespace, label in (
+            (LLM_RATE_LIMIT_STORE, "fieldcrm:ratelimit", "rate-limit"),
+            (MESSAGE_RATE_LIMIT_STORE, "fieldcrm:msglimit", "rate-limit"),
+            (LOGIN_THROTTLE_STORE, "fieldcrm:loginlimit", "login throttle"),
+        ):
+            stores[name] = FallbackStore(RedisStore(redis, namespace=namespace), label)
     limits = settings.limits
     login_throttle = LoginThrottle(
         stores.get(LOGIN_THROTTLE_STORE) or MemoryStore(),

@@ -1,23 +1,18 @@
 """Failed-login limits per username and per client address (OWASP API2: brute force).
 
 Fixed windows counted in a Litestar store: Redis when REDIS_URL is set (shared by every
-process), else memory. A failing Redis falls back to this process's memory, with a warning.
+process; a failing Redis falls back to memory, see fallback_store.py), else memory.
 Counts are read then written, so a burst of concurrent guesses may undercount by a few.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 from dataclasses import dataclass
 
 from litestar.stores.base import Store
-from litestar.stores.memory import MemoryStore
-from redis.exceptions import RedisError
 
-log = logging.getLogger(__name__)
 LOGIN_THROTTLE_STORE = "login_throttle"  # the app registers a RedisStore under it with REDIS_URL
-_STORE_ERRORS = (RedisError, OSError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +31,6 @@ class LoginThrottle:
 
     def __init__(self, store: Store, limits: LoginLimits) -> None:
         self._store = store
-        self._local = MemoryStore()
         self._limits = limits
 
     @staticmethod
@@ -62,12 +56,7 @@ class LoginThrottle:
         await self._count(self._address_key(address))
 
     async def succeeded(self, username: str) -> None:
-        key = self._user_key(username)
-        try:
-            await self._store.delete(key)
-        except _STORE_ERRORS as exc:
-            self._warn(exc)
-        await self._local.delete(key)
+        await self._store.delete(self._user_key(username))
 
     async def _blocked_for(self, key: str, limit: int) -> int | None:
         count, expires_in = await self._read(key)
@@ -79,23 +68,11 @@ class LoginThrottle:
         count, expires_in = await self._read(key)
         # Keep the window's end: the first failure opens the window, later ones fill it.
         ttl = expires_in if count and expires_in and expires_in > 0 else self._limits.window_seconds
-        try:
-            await self._store.set(key, str(count + 1), expires_in=ttl)
-        except _STORE_ERRORS as exc:
-            self._warn(exc)
-            await self._local.set(key, str(count + 1), expires_in=ttl)
+        await self._store.set(key, str(count + 1), expires_in=ttl)
 
     async def _read(self, key: str) -> tuple[int, int | None]:
-        try:
-            raw, expires_in = await self._store.get(key), await self._store.expires_in(key)
-        except _STORE_ERRORS as exc:
-            self._warn(exc)
-            raw, expires_in = await self._local.get(key), await self._local.expires_in(key)
+        raw, expires_in = await self._store.get(key), await self._store.expires_in(key)
         try:
             return (int(raw) if raw is not None else 0), expires_in
         except ValueError:
             return 0, None
-
-    @staticmethod
-    def _warn(exc: BaseException) -> None:
-        log.warning("login throttle store failed, counting in memory: %s", type(exc).__name__)

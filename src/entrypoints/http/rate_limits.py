@@ -5,28 +5,18 @@ Two budgets: the LLM endpoints', and the endpoints that queue messages to custom
 
 from __future__ import annotations
 
-import logging
-import time
 from typing import Any
 
 from litestar import Request
 from litestar.exceptions import TooManyRequestsException
 from litestar.middleware.rate_limit import (
-    DURATION_VALUES,
-    CacheObject,
     RateLimitConfig,
     RateLimitMiddleware,
     get_remote_address,
 )
-from litestar.serialization import encode_json
-from litestar.stores.base import Store
-from litestar.stores.memory import MemoryStore
 from litestar.types import ASGIApp, Receive, Scope, Send
-from redis.exceptions import RedisError
 
 from domain.user import User
-
-log = logging.getLogger(__name__)
 
 LLM_REQUESTS_PER_MINUTE = 20  # used when the app does not say (Settings: LLM_RATE_LIMIT_PER_MINUTE)
 LLM_RATE_LIMIT_STORE = "llm_rate_limit"  # the app registers a RedisStore under it with REDIS_URL
@@ -34,7 +24,6 @@ LLM_RATE_LIMIT_STATE_KEY = "llm_rate_limit_per_minute"  # app.state: the configu
 MESSAGE_REQUESTS_PER_MINUTE = 30  # Settings: MESSAGE_RATE_LIMIT_PER_MINUTE
 MESSAGE_RATE_LIMIT_STORE = "message_rate_limit"
 MESSAGE_RATE_LIMIT_STATE_KEY = "message_rate_limit_per_minute"
-_STORE_ERRORS = (RedisError, OSError)
 
 
 def per_user(request: Request[Any, Any, Any]) -> str:
@@ -50,8 +39,7 @@ class LlmRateLimitMiddleware(RateLimitMiddleware):
 
     - the limit comes from the app's state (Settings) unless the config fixes one, so the
       controllers can declare the middleware at import time;
-    - a failing store (Redis down) falls back to a per-process memory store, with a warning,
-      instead of turning every LLM request into a 500;
+    - (a failing Redis store falls back to memory: the app registers a FallbackStore);
     - a refused request carries `Retry-After` (seconds until the window resets).
     """
 
@@ -59,7 +47,6 @@ class LlmRateLimitMiddleware(RateLimitMiddleware):
         super().__init__(app, config)
         self._fixed = getattr(config, "fixed_limit", False)
         self._state_key = getattr(config, "state_key", LLM_RATE_LIMIT_STATE_KEY)
-        self._local = MemoryStore()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self._fixed:
@@ -76,22 +63,6 @@ class LlmRateLimitMiddleware(RateLimitMiddleware):
             exc.headers = headers
             raise
 
-    async def retrieve_cached_history(self, key: str, store: Store) -> CacheObject:
-        try:
-            return await super().retrieve_cached_history(key, store)
-        except _STORE_ERRORS as exc:
-            log.warning("rate-limit store failed, counting in memory: %s", type(exc).__name__)
-            return await super().retrieve_cached_history(key, self._local)
-
-    async def set_cached_history(self, key: str, cache_object: CacheObject, store: Store) -> None:
-        cache_object.history = [int(time.time()), *cache_object.history]
-        value, expires_in = encode_json(cache_object), DURATION_VALUES[self.unit]
-        try:
-            await store.set(key, value, expires_in=expires_in)
-        except _STORE_ERRORS as exc:
-            log.warning("rate-limit store failed, counting in memory: %s", type(exc).__name__)
-            await self._local.set(key, value, expires_in=expires_in)
-
 
 class MessageRateLimitMiddleware(LlmRateLimitMiddleware):
     """The same, for the endpoints that queue messages (its own counters: the cache key
@@ -103,30 +74,45 @@ class _LlmRateLimitConfig(RateLimitConfig):
     state_key: str = LLM_RATE_LIMIT_STATE_KEY
 
 
+def _per_user_limit(
+    per_minute: int | None,
+    default: int,
+    store: str,
+    middleware: type[LlmRateLimitMiddleware],
+    state_key: str,
+) -> RateLimitConfig:
+    config = _LlmRateLimitConfig(
+        rate_limit=("minute", per_minute or default),
+        identifier_for_request=per_user,
+        store=store,
+        middleware_class=middleware,
+    )
+    config.fixed_limit = per_minute is not None
+    config.state_key = state_key
+    return config
+
+
 def llm_rate_limit(per_minute: int | None = None) -> RateLimitConfig:
     """The LLM endpoints' limit per user and minute: `per_minute`, else the app's Settings.
 
     Every LLM controller shares one budget per user (same middleware name, same store).
     """
-    config = _LlmRateLimitConfig(
-        rate_limit=("minute", per_minute or LLM_REQUESTS_PER_MINUTE),
-        identifier_for_request=per_user,
-        store=LLM_RATE_LIMIT_STORE,
-        middleware_class=LlmRateLimitMiddleware,
+    return _per_user_limit(
+        per_minute,
+        LLM_REQUESTS_PER_MINUTE,
+        LLM_RATE_LIMIT_STORE,
+        LlmRateLimitMiddleware,
+        LLM_RATE_LIMIT_STATE_KEY,
     )
-    config.fixed_limit = per_minute is not None
-    return config
 
 
 def message_rate_limit(per_minute: int | None = None) -> RateLimitConfig:
     """The limit per user and minute on requests that queue messages to customers:
     `per_minute`, else the app's Settings (MESSAGE_RATE_LIMIT_PER_MINUTE)."""
-    config = _LlmRateLimitConfig(
-        rate_limit=("minute", per_minute or MESSAGE_REQUESTS_PER_MINUTE),
-        identifier_for_request=per_user,
-        store=MESSAGE_RATE_LIMIT_STORE,
-        middleware_class=MessageRateLimitMiddleware,
+    return _per_user_limit(
+        per_minute,
+        MESSAGE_REQUESTS_PER_MINUTE,
+        MESSAGE_RATE_LIMIT_STORE,
+        MessageRateLimitMiddleware,
+        MESSAGE_RATE_LIMIT_STATE_KEY,
     )
-    config.fixed_limit = per_minute is not None
-    config.state_key = MESSAGE_RATE_LIMIT_STATE_KEY
-    return config
