@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 
@@ -24,9 +23,8 @@ from tests.conftest import TEST_JWT_SECRET
 from tests.http.conftest import PASSWORD, Headers, assert_problem
 from tests.http.helpers import create_job, follow_up_body, listing
 from tests.integration.fake_openai import closed_port_url
+from tests.integration.workers_support import require_redis
 
-REDIS_URL = os.environ.get("FIELDCRM_TEST_REDIS_URL", "")
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 LOGIN_NAMESPACE = "fieldcrm:loginlimit"
 PER_USERNAME, PER_ADDRESS, MESSAGES_PER_MINUTE = 3, 7, 2
 WINDOW = 600
@@ -114,13 +112,10 @@ async def test_a_redis_that_is_down_falls_back_to_counting_in_memory(
 
 @pytest.fixture
 async def redis_url() -> AsyncIterator[str]:
-    if not REDIS_URL:
-        if IN_CI:
-            pytest.fail("CI=true but FIELDCRM_TEST_REDIS_URL is not set")
-        pytest.skip("FIELDCRM_TEST_REDIS_URL is not set")
-    redis = Redis.from_url(REDIS_URL)
+    url = require_redis()
+    redis = Redis.from_url(url)
     await _drop(redis)
-    yield REDIS_URL
+    yield url
     await _drop(redis)
     await redis.aclose()
 

@@ -8,7 +8,6 @@ import base64
 import dataclasses
 import json
 import logging
-import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -32,12 +31,11 @@ from tests.conftest import TEST_JWT_SECRET
 from tests.http.conftest import Headers, assert_problem
 from tests.http.helpers import create_completed_job, create_customer, create_payment
 from tests.integration.fake_openai import FakeOpenAI, answer, closed_port_url, slow, status
+from tests.integration.workers_support import require_redis
 
 RATE_LIMIT = 6
 PHONE = "+14155550199"
 EMAIL = "ada.secret@example.org"
-REDIS_URL = os.environ.get("FIELDCRM_TEST_REDIS_URL", "")
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 RATE_LIMIT_NAMESPACE = "fieldcrm:ratelimit"
 
 
@@ -262,13 +260,10 @@ async def test_logs_have_usage_and_cost_but_no_contact_details(
 
 @pytest.fixture
 async def redis_url() -> AsyncIterator[str]:
-    if not REDIS_URL:
-        if IN_CI:
-            pytest.fail("CI=true but FIELDCRM_TEST_REDIS_URL is not set")
-        pytest.skip("FIELDCRM_TEST_REDIS_URL is not set")
-    redis = Redis.from_url(REDIS_URL)
+    url = require_redis()
+    redis = Redis.from_url(url)
     await _drop(redis, f"{RATE_LIMIT_NAMESPACE}:*")
-    yield REDIS_URL
+    yield url
     await _drop(redis, f"{RATE_LIMIT_NAMESPACE}:*")
     await redis.aclose()
 
