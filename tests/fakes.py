@@ -277,6 +277,9 @@ class FakeRepository(Generic[T]):
         page = matching[query.offset : query.offset + query.limit]
         return Page(copy.deepcopy(page), len(matching), query.limit, query.offset)
 
+    async def exists(self, query: ListQuery) -> bool:
+        return bool(self._filtered(query))
+
     def _filtered(self, query: ListQuery) -> list[T]:
         """Every row matching the query's filters, newest id first."""
         filters = dict(query.filters)

@@ -128,12 +128,8 @@ async def serves_customer(uow: UnitOfWork, actor: Actor, customer_id: int) -> bo
     """Whether the technician actor has (had) a job at this customer."""
     if actor.technician_id is None:
         return False
-    found = await uow.jobs.list(
-        ListQuery(
-            limit=1, filters={"customer_id": customer_id, "technician_id": actor.technician_id}
-        )
-    )
-    return found.total > 0
+    assigned = {"customer_id": customer_id, "technician_id": actor.technician_id}
+    return await uow.jobs.exists(ListQuery(filters=assigned))
 
 
 async def require_customer_visible(

@@ -30,5 +30,5 @@ async def refuse_if_any(repo: Repository[T], message: str, **filters: object) ->
 
     A UNIQUE constraint stays the backstop against a concurrent writer.
     """
-    if (await repo.list(ListQuery(limit=1, filters=filters))).total:
+    if await repo.exists(ListQuery(filters=filters)):
         raise Conflict(message)

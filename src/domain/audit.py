@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from domain.validation import mask_email, mask_phone
+
 Value = object
 """A field value as the trail records it: JSON-able (str, int, bool, None, lists, dicts)."""
 Changes = dict[str, list[Value]]
@@ -77,3 +79,16 @@ def diff(
 
 def _same(value: Value) -> Value:
     return value
+
+
+def masked_phone(value: Value) -> Value:
+    return mask_phone(str(value))
+
+
+def masked_email(value: Value) -> Value:
+    return mask_email(str(value))
+
+
+def length_only(value: Value) -> Value:
+    """Free text about a customer may hold anything: record only how long it is."""
+    return f"({len(str(value))} characters)"

@@ -1,63 +1,30 @@
-"""What the audit trail records of each audited record, with personal data masked."""
+"""What the audit trail records of each audited record, with personal data masked.
+
+Each snapshot is derived from the aggregate's field map (`domain/aggregate_fields.py`):
+its audited fields, money as a decimal string plus currency, instants in ISO 8601.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from domain.aggregate_fields import CUSTOMER_FIELDS, EXPENSE_FIELDS, PAYMENT_FIELDS
 from domain.audit import Changes, Value, diff
 from domain.contact_preferences import ContactMethod
 from domain.customer import Customer
 from domain.expense import Expense
 from domain.messaging.consent import Consent
-from domain.money import Money
 from domain.payment import Payment
-from domain.validation import mask_email, mask_phone
 
 Snapshot = dict[str, Value]
 
-
-def _masked_phone(value: Value) -> Value:
-    return mask_phone(str(value))
-
-
-def _masked_email(value: Value) -> Value:
-    return mask_email(str(value))
-
-
-def _length_only(value: Value) -> Value:
-    """Free text about a customer may hold anything: record only how long it is."""
-    return f"({len(str(value))} characters)"
-
-
-CUSTOMER_MASKS: Mapping[str, Callable[[Value], Value]] = {
-    "phone": _masked_phone,
-    "email": _masked_email,
-    "notes": _length_only,
-}
-
-
-def _money(money: Money) -> Value:
-    return format(money.amount, "f")
+CUSTOMER_MASKS: Mapping[str, Callable[[Value], Value]] = CUSTOMER_FIELDS.masks
+"""Phone and email masked, notes recorded by length only."""
 
 
 def customer_fields(customer: Customer) -> Snapshot:
     """The customer's details, referral, preferred technician, preferences and consent."""
-    d, p = customer.details, customer.preferences
-    return {
-        "name": d.name,
-        "phone": d.phone,
-        "email": d.email,
-        "address": d.address,
-        "time_zone": d.time_zone,
-        "notes": d.notes,
-        "referred_by_id": customer.referred_by_id,
-        "preferred_technician_id": customer.preferred_technician_id,
-        "preferred_contact_method": p.method.value if p.method else None,
-        "preferred_contact_times": p.times.to_document() if p.times else None,
-        "communication_frequency_preference": p.frequency.value if p.frequency else None,
-        "language_preference": p.language,
-        "marketing_consent": customer.marketing_consent,
-    }
+    return CUSTOMER_FIELDS.snapshot(customer)
 
 
 def customer_changes(before: Snapshot | None, after: Snapshot | None) -> Changes:
@@ -67,29 +34,11 @@ def customer_changes(before: Snapshot | None, after: Snapshot | None) -> Changes
 
 
 def payment_fields(payment: Payment) -> Snapshot:
-    d = payment.details
-    return {
-        "customer_id": d.customer_id,
-        "job_id": d.job_id,
-        "amount": _money(d.amount),
-        "currency": d.amount.currency,
-        "payment_method": d.payment_method.value,
-        "reference": d.reference,
-        "paid_at": d.paid_at.isoformat(),
-    }
+    return PAYMENT_FIELDS.snapshot(payment)
 
 
 def expense_fields(expense: Expense) -> Snapshot:
-    d = expense.details
-    return {
-        "customer_id": d.customer_id,
-        "job_id": d.job_id,
-        "amount": _money(d.amount),
-        "currency": d.amount.currency,
-        "category": d.category,
-        "description": d.description,
-        "incurred_at": d.incurred_at.isoformat(),
-    }
+    return EXPENSE_FIELDS.snapshot(expense)
 
 
 def opt_out_changes(before: Consent, channel: ContactMethod, opted_out: bool) -> Changes:

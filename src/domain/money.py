@@ -124,3 +124,12 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"
+
+
+def to_minor_units(money: Money) -> int:
+    """The amount as a whole number of minor units (cents): how money is stored."""
+    return int(money.amount.scaleb(minor_digits(money.currency)))
+
+
+def from_minor_units(amount_minor: int, currency: str) -> Money:
+    return Money.rounded(Decimal(amount_minor).scaleb(-minor_digits(currency)), currency)

@@ -1,15 +1,11 @@
-"""Conversion between Money and its two columns (integer minor units + currency)."""
+"""Conversion between Money and its two columns (integer minor units + currency).
+
+The arithmetic is the domain's (`domain.money`); these are the names the SQL side uses.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from domain.money import from_minor_units as from_minor
+from domain.money import to_minor_units as to_minor
 
-from domain.money import Money, minor_digits
-
-
-def to_minor(money: Money) -> int:
-    return int(money.amount.scaleb(minor_digits(money.currency)))
-
-
-def from_minor(amount_minor: int, currency: str) -> Money:
-    return Money.rounded(Decimal(amount_minor).scaleb(-minor_digits(currency)), currency)
+__all__ = ["from_minor", "to_minor"]

@@ -4,7 +4,6 @@ webhook receipts."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -15,9 +14,10 @@ from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.table_repository import TableRepository
 from domain.contact_preferences import ContactMethod
 from domain.errors import Conflict
-from domain.messaging.call_task import CallTask, CallTaskStatus
+from domain.messaging.call_task import CallTask
 from domain.messaging.consent import ConsentChange
 from domain.messaging.message import Message, MessageStatus, Purpose
+from domain.messaging.message_fields import CALL_TASK_FIELDS, MESSAGE_FIELDS
 
 m = t.messages
 c = t.consent_changes
@@ -57,69 +57,15 @@ _CONSENT_CHANGES = (
 
 class MessageRepository(TableRepository[Message]):
     table = m
+    fields = MESSAGE_FIELDS
     entity = "message"
-    filterable = {
-        "customer_id": "customer_id",
-        "status": "status",
-        "follow_up_id": "follow_up_id",
-        "job_id": "job_id",
-    }
-
-    @staticmethod
-    def to_row(x: Message) -> dict[str, Any]:
-        return {
-            "customer_id": x.customer_id,
-            "follow_up_id": x.follow_up_id,
-            "job_id": x.job_id,
-            "purpose": x.purpose.value,
-            "channel": x.channel.value,
-            "recipient": x.recipient,
-            "body": x.body,
-            "language": x.language,
-            "scheduled_for": x.scheduled_for,
-            "status": x.status.value,
-            "provider_message_id": x.provider_message_id,
-            "attempts": x.attempts,
-            "last_error": x.last_error,
-            "idempotency_key": x.idempotency_key,
-            "sent_at": x.sent_at,
-            "created_at": x.created_at,
-            "updated_at": x.updated_at,
-        }
-
-    @staticmethod
-    def from_row(r: Any) -> Message:
-        return Message(
-            customer_id=r.customer_id,
-            purpose=Purpose(r.purpose),
-            channel=ContactMethod(r.channel),
-            recipient=r.recipient,
-            body=r.body,
-            language=r.language,
-            scheduled_for=r.scheduled_for,
-            idempotency_key=r.idempotency_key,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            follow_up_id=r.follow_up_id,
-            job_id=r.job_id,
-            status=MessageStatus(r.status),
-            provider_message_id=r.provider_message_id,
-            attempts=r.attempts,
-            last_error=r.last_error,
-            sent_at=r.sent_at,
-            id=r.id,
-        )
-
-    async def _one(self, *conditions: Any) -> Message | None:
-        query = select(m).where(*conditions).order_by(m.c.id.desc()).limit(1)
-        row = (await self._conn.execute(query)).first()
-        return None if row is None else self.from_row(row)
+    filterable = ("customer_id", "status", "follow_up_id", "job_id")
 
     async def get_by_idempotency_key(self, key: str) -> Message | None:
-        return await self._one(m.c.idempotency_key == key)
+        return await self._newest(m.c.idempotency_key == key)
 
     async def get_by_provider_id(self, provider_message_id: str) -> Message | None:
-        return await self._one(m.c.provider_message_id == provider_message_id)
+        return await self._newest(m.c.provider_message_id == provider_message_id)
 
     async def due_ids(self, now: datetime, limit: int) -> list[int]:
         query = (
@@ -181,29 +127,9 @@ class ConsentRepository:
 
 class CallTaskRepository(TableRepository[CallTask]):
     table = t.call_tasks
+    fields = CALL_TASK_FIELDS
     entity = "call task"
-    filterable = {"customer_id": "customer_id", "status": "status", "message_id": "message_id"}
-
-    @staticmethod
-    def to_row(x: CallTask) -> dict[str, Any]:
-        return {
-            "customer_id": x.customer_id,
-            "message_id": x.message_id,
-            "body": x.body,
-            "status": x.status.value,
-            "created_at": x.created_at,
-        }
-
-    @staticmethod
-    def from_row(r: Any) -> CallTask:
-        return CallTask(
-            customer_id=r.customer_id,
-            body=r.body,
-            created_at=r.created_at,
-            message_id=r.message_id,
-            status=CallTaskStatus(r.status),
-            id=r.id,
-        )
+    filterable = ("customer_id", "status", "message_id")
 
 
 class WebhookEventRepository:

@@ -1,11 +1,22 @@
-"""A Core-table repository: maps one aggregate to one table with explicit row functions."""
+"""A Core-table repository: one aggregate in one table, rows mapped by its field map."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Generic, TypeVar
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import Column, ColumnElement, Table, delete, func, insert, select, update
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Row,
+    Table,
+    UnaryExpression,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -17,18 +28,27 @@ from application.pagination import (
     Page,
 )
 from domain.errors import Conflict, ValidationFailed
+from domain.field_map import FieldMap
 
 T = TypeVar("T")
 
 
 class TableRepository(Generic[T]):
-    """CRUD over one table. Subclasses name the table, the row mapping and the filters."""
+    """CRUD over one table. Subclasses name the table, the aggregate's field map (which must
+    store exactly the table's columns but the id) and the filters; lists are newest id first
+    unless `newest_first` names other columns."""
 
     table: Table
+    fields: FieldMap[T]
     entity: str
-    filterable: Mapping[str, str] = {}
-    to_row: Callable[[T], dict[str, Any]]
-    from_row: Callable[[Any], T]
+    filterable: Collection[str] = ()
+    newest_first: Sequence[str] = ("id",)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        columns = [column.name for column in cls.table.c if not column.primary_key]
+        if sorted(columns) != sorted(cls.fields.stored_names):
+            raise TypeError(f"{cls.__name__}: the field map does not store {cls.table.name}")
 
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
@@ -37,10 +57,20 @@ class TableRepository(Generic[T]):
     def _id(self) -> Column[int]:
         return self.table.c.id
 
+    def to_row(self, entity: T) -> dict[str, object]:
+        return self.fields.values(entity)
+
+    def from_row(self, row: Row[Any]) -> T:
+        return self.fields.load(cast("Mapping[str, Any]", row._mapping))
+
+    @property
+    def _order(self) -> list[UnaryExpression[Any]]:
+        return [self.table.c[name].desc() for name in self.newest_first]
+
     async def add(self, entity: T) -> T:
         try:
             result = await self._conn.execute(
-                insert(self.table).values(**type(self).to_row(entity)).returning(self._id)
+                insert(self.table).values(**self.to_row(entity)).returning(self._id)
             )
         except IntegrityError as exc:
             raise Conflict(f"{self.entity} clashes with an existing record") from exc
@@ -49,13 +79,24 @@ class TableRepository(Generic[T]):
 
     async def get(self, entity_id: int) -> T | None:
         row = (await self._conn.execute(select(self.table).where(self._id == entity_id))).first()
-        return None if row is None else type(self).from_row(row)
+        return None if row is None else self.from_row(row)
+
+    async def _matching(
+        self, *conditions: ColumnElement[bool], limit: int | None = None
+    ) -> list[T]:
+        """The rows matching every condition, in list order (newest first)."""
+        query = select(self.table).where(*conditions).order_by(*self._order).limit(limit)
+        return [self.from_row(row) for row in await self._conn.execute(query)]
+
+    async def _newest(self, *conditions: ColumnElement[bool]) -> T | None:
+        found = await self._matching(*conditions, limit=1)
+        return found[0] if found else None
 
     async def update(self, entity: T) -> None:
         entity_id = entity.id  # type: ignore[attr-defined]
         try:
             await self._conn.execute(
-                update(self.table).where(self._id == entity_id).values(**type(self).to_row(entity))
+                update(self.table).where(self._id == entity_id).values(**self.to_row(entity))
             )
         except IntegrityError as exc:
             raise Conflict(f"{self.entity} clashes with an existing record") from exc
@@ -79,10 +120,9 @@ class TableRepository(Generic[T]):
                 assigned = select(jobs.c.id).where(jobs.c.technician_id == value)
                 conditions.append(self.table.c.job_id.in_(assigned))
                 continue
-            column = self.filterable.get(name)
-            if column is None:
+            if name not in self.filterable:
                 raise ValidationFailed.single(name, "is not a filter of this list")
-            conditions.append(self.table.c[column] == value)
+            conditions.append(self.table.c[name] == value)
         return conditions
 
     def _served_by(self, technician_id: object) -> ColumnElement[bool]:
@@ -97,6 +137,11 @@ class TableRepository(Generic[T]):
         served = select(jobs.c.customer_id).where(jobs.c.technician_id == technician_id)
         return column.in_(served)
 
+    async def exists(self, query: ListQuery) -> bool:
+        """One `SELECT EXISTS (...)`: no count, no row, no entity."""
+        matching = select(self._id).where(*self._conditions(query)).exists()
+        return bool((await self._conn.execute(select(matching))).scalar_one())
+
     async def list(self, query: ListQuery) -> Page[T]:
         conditions = self._conditions(query)
         total = (
@@ -107,9 +152,8 @@ class TableRepository(Generic[T]):
         rows = await self._conn.execute(
             select(self.table)
             .where(*conditions)
-            .order_by(self._id.desc())
+            .order_by(*self._order)
             .limit(query.limit)
             .offset(query.offset)
         )
-        from_row = type(self).from_row
-        return Page([from_row(row) for row in rows], total, query.limit, query.offset)
+        return Page([self.from_row(row) for row in rows], total, query.limit, query.offset)

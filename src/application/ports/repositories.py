@@ -28,6 +28,10 @@ class Repository(Protocol[T]):
 
     async def list(self, query: ListQuery) -> Page[T]: ...
 
+    async def exists(self, query: ListQuery) -> bool:
+        """Whether any record matches every filter of `query` (its paging is ignored)."""
+        ...
+
 
 class CustomerRepository(Repository[Customer], Protocol):
     """Customers, also found by referral code and walked up their referral chain."""
