@@ -70,18 +70,12 @@ class ApplianceDetails:
     installed_on: date | None = None
 
     def validated(self) -> ApplianceDetails:
-        errors: dict[str, str] = {}
-        details = ApplianceDetails(
-            customer_id=self.customer_id,
-            type=v.required_text(errors, "type", self.type, 100).lower(),
-            brand=v.optional_text(errors, "brand", self.brand, 100),
-            model_number=v.optional_text(errors, "model_number", self.model_number, 100),
-            serial_number=v.optional_text(errors, "serial_number", self.serial_number, 100),
-            installed_on=self.installed_on,
-        )
-        if errors:
-            raise ValidationFailed(errors)
-        return details
+        name = v.optional(100)
+        return v.checked(self, type=_kind_name, brand=name, model_number=name, serial_number=name)
+
+
+def _kind_name(errors: dict[str, str], field: str, value: str) -> str:
+    return v.required_text(errors, field, value, 100).lower()
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ from datetime import datetime
 from domain import validation as v
 from domain.contact_preferences import ContactMethod, ContactPreferences, QuietHours
 from domain.errors import ValidationFailed
+from domain.recorded import Recorded
 from domain.referral import check_referrer, new_referral_code
 from domain.technician import Technician
 
@@ -25,36 +26,28 @@ class CustomerDetails:
     notes: str | None = None
 
     def validated(self) -> CustomerDetails:
-        errors: dict[str, str] = {}
-        details = CustomerDetails(
-            name=v.required_text(errors, "name", self.name, 200),
-            phone=v.phone(errors, "phone", self.phone),
-            email=v.email(errors, "email", self.email),
-            address=v.optional_text(errors, "address", self.address, 500),
-            time_zone=v.time_zone(errors, "time_zone", self.time_zone),
-            notes=v.optional_text(errors, "notes", self.notes, 5000),
+        return v.checked(
+            self,
+            name=v.text(200),
+            phone=v.phone,
+            email=v.email,
+            address=v.optional(500),
+            time_zone=v.time_zone,
+            notes=v.optional(5000),
         )
-        v.raise_if(errors)
-        return details
 
 
 @dataclass(slots=True)
-class Customer:
-    details: CustomerDetails
-    created_at: datetime
+class Customer(Recorded[CustomerDetails]):
     referral_code: str = field(default_factory=new_referral_code)
     referred_by_id: int | None = None
     preferred_technician_id: int | None = None
     preferences: ContactPreferences = field(default_factory=ContactPreferences)
     marketing_consent: bool = False
-    id: int | None = None
 
     @classmethod
     def register(cls, details: CustomerDetails, now: datetime) -> Customer:
-        return cls(details=details.validated(), created_at=now)
-
-    def revise(self, details: CustomerDetails) -> None:
-        self.details = details.validated()
+        return cls.record(details, now)
 
     def referred_by(self, referrer: Customer, referrer_chain: Sequence[int]) -> None:
         """Record who referred this customer; no self-referral, no cycle."""

@@ -8,6 +8,7 @@ from datetime import datetime
 from domain import validation as v
 from domain.errors import ValidationFailed
 from domain.money import Money
+from domain.recorded import Recorded
 
 
 @dataclass(slots=True)
@@ -20,21 +21,12 @@ class ExpenseDetails:
     job_id: int | None = None
 
     def validated(self) -> ExpenseDetails:
-        errors: dict[str, str] = {}
-        if self.amount.amount <= 0:
-            errors["amount"] = "must be greater than zero"
-        incurred_at = v.instant(errors, "incurred_at", self.incurred_at)
-        category = v.required_text(errors, "category", self.category, 100)
-        description = v.optional_text(errors, "description", self.description, 2000)
-        if errors:
-            raise ValidationFailed(errors)
-        return ExpenseDetails(
-            amount=self.amount,
-            category=category,
-            incurred_at=incurred_at,
-            description=description,
-            customer_id=self.customer_id,
-            job_id=self.job_id,
+        return v.checked(
+            self,
+            amount=v.positive,
+            incurred_at=v.instant,
+            category=v.text(100),
+            description=v.optional(2000),
         )
 
     def check_job_owner(self, job_customer_id: int) -> None:
@@ -46,14 +38,5 @@ class ExpenseDetails:
 
 
 @dataclass(slots=True)
-class Expense:
-    details: ExpenseDetails
-    created_at: datetime
-    id: int | None = None
-
-    @classmethod
-    def record(cls, details: ExpenseDetails, now: datetime) -> Expense:
-        return cls(details=details.validated(), created_at=now)
-
-    def revise(self, details: ExpenseDetails) -> None:
-        self.details = details.validated()
+class Expense(Recorded[ExpenseDetails]):
+    """An expense: recorded, revised as a whole, deleted."""

@@ -38,19 +38,13 @@ class JobDetails:
     appliance_id: int | None = None
 
     def validated(self) -> JobDetails:
-        errors: dict[str, str] = {}
-        details = JobDetails(
-            customer_id=self.customer_id,
-            description=v.required_text(errors, "description", self.description, 2000),
-            scheduled_for=v.instant(errors, "scheduled_for", self.scheduled_for),
-            technician_id=self.technician_id,
-            appliance=v.optional_text(errors, "appliance", self.appliance, 200),
-            notes=v.optional_text(errors, "notes", self.notes, 5000),
-            appliance_id=self.appliance_id,
+        return v.checked(
+            self,
+            description=v.text(2000),
+            scheduled_for=v.instant,
+            appliance=v.optional(200),
+            notes=v.optional(5000),
         )
-        if errors:
-            raise ValidationFailed(errors)
-        return details
 
 
 @dataclass(slots=True)

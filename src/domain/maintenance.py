@@ -79,15 +79,9 @@ def estimate_due(
     elif installed_on is not None:
         anchor, confidence, basis = installed_on, INSTALLED_ONLY_CONFIDENCE, "installed"
     else:
-        return DueEstimate(
-            due=today,
-            confidence=NO_HISTORY_CONFIDENCE,
-            interval_days=interval,
-            anchor=None,
-            overdue=False,
-            reason=f"no service history or installation date for this {kind}; "
-            "an inspection is recommended now",
-        )
+        unknown = f"no service history or installation date for this {kind}; "
+        reason = unknown + "an inspection is recommended now"
+        return DueEstimate(today, NO_HISTORY_CONFIDENCE, interval, None, False, reason)
     due = anchor + timedelta(days=interval)
     overdue = due < today
     state = "overdue since" if overdue else "due on"

@@ -40,13 +40,13 @@ class Prediction:
     reason: str
 
     def validated(self) -> Prediction:
-        errors: dict[str, str] = {}
-        reason = v.required_text(errors, "reason", self.reason, MAX_REASON)
-        confidence = self.confidence
-        if not 0.0 <= confidence <= 1.0:  # also refuses NaN
-            errors["confidence"] = "must be between 0 and 1"
-        v.raise_if(errors)
-        return Prediction(self.due_date, confidence, reason)
+        return v.checked(self, reason=v.text(MAX_REASON), confidence=_confidence)
+
+
+def _confidence(errors: dict[str, str], field: str, value: float) -> float:
+    if not 0.0 <= value <= 1.0:  # also refuses NaN
+        errors[field] = "must be between 0 and 1"
+    return value
 
 
 @dataclass(slots=True)

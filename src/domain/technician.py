@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain import validation as v
-from domain.errors import ValidationFailed
+from domain.recorded import Recorded
 
 MAX_SKILLS = 50
 
@@ -20,37 +20,25 @@ class TechnicianDetails:
     active: bool = True
 
     def validated(self) -> TechnicianDetails:
-        errors: dict[str, str] = {}
-        skills: list[str] = []
-        for skill in self.skills:
-            cleaned = skill.strip().lower()
-            if not cleaned or len(cleaned) > 60:
-                errors["skills"] = "each skill must be 1-60 characters"
-            elif cleaned not in skills:
-                skills.append(cleaned)
-        if len(skills) > MAX_SKILLS:
-            errors["skills"] = f"at most {MAX_SKILLS} skills"
-        details = TechnicianDetails(
-            name=v.required_text(errors, "name", self.name, 200),
-            phone=v.phone(errors, "phone", self.phone),
-            email=v.email(errors, "email", self.email),
-            skills=tuple(skills),
-            active=self.active,
-        )
-        if errors:
-            raise ValidationFailed(errors)
-        return details
+        return v.checked(self, skills=_skills, name=v.text(200), phone=v.phone, email=v.email)
+
+
+def _skills(errors: dict[str, str], field: str, given: tuple[str, ...]) -> tuple[str, ...]:
+    """Trimmed, lower-cased, without repeats; each 1-60 characters, at most MAX_SKILLS."""
+    skills: list[str] = []
+    for skill in given:
+        cleaned = skill.strip().lower()
+        if not cleaned or len(cleaned) > 60:
+            errors[field] = "each skill must be 1-60 characters"
+        elif cleaned not in skills:
+            skills.append(cleaned)
+    if len(skills) > MAX_SKILLS:
+        errors[field] = f"at most {MAX_SKILLS} skills"
+    return tuple(skills)
 
 
 @dataclass(slots=True)
-class Technician:
-    details: TechnicianDetails
-    created_at: datetime
-    id: int | None = None
-
+class Technician(Recorded[TechnicianDetails]):
     @classmethod
     def hire(cls, details: TechnicianDetails, now: datetime) -> Technician:
-        return cls(details=details.validated(), created_at=now)
-
-    def revise(self, details: TechnicianDetails) -> None:
-        self.details = details.validated()
+        return cls.record(details, now)

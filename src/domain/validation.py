@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from domain.errors import ValidationFailed
+
+T = TypeVar("T")
+Check = Callable[[dict[str, str], str, Any], Any]
+"""A field check: (errors, field name, value) -> the cleaned value; a failure is written
+into `errors` under the field's name."""
 
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -83,6 +92,32 @@ def time_zone(errors: dict[str, str], field: str, value: str) -> str:
 def raise_if(errors: dict[str, str]) -> None:
     if errors:
         raise ValidationFailed(errors)
+
+
+def text(max_len: int) -> Check:
+    """Required text of at most `max_len` characters, trimmed."""
+    return partial(required_text, max_len=max_len)
+
+
+def optional(max_len: int) -> Check:
+    """Optional text of at most `max_len` characters, trimmed (blank: None)."""
+    return partial(optional_text, max_len=max_len)
+
+
+def positive(errors: dict[str, str], field: str, value: Any) -> Any:
+    """An amount of money above zero."""
+    if value.amount <= 0:
+        errors[field] = "must be greater than zero"
+    return value
+
+
+def checked(value: T, **checks: Check) -> T:
+    """A copy of the dataclass `value` with each named field cleaned by its check, or
+    ValidationFailed naming every field that failed (in the order of `checks`)."""
+    errors: dict[str, str] = {}
+    cleaned = {name: check(errors, name, getattr(value, name)) for name, check in checks.items()}
+    raise_if(errors)
+    return replace(value, **cleaned)  # type: ignore[type-var]
 
 
 def mask_phone(value: str | None) -> str:

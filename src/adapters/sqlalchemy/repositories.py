@@ -8,17 +8,11 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, literal, select
 
 from adapters.sqlalchemy import tables as t
-from adapters.sqlalchemy.table_repository import TableRepository
+from adapters.sqlalchemy.table_repository import TableRepository, repository
 from domain import aggregate_fields as f
-from domain.appliance import Appliance
 from domain.customer import Customer
-from domain.expense import Expense
-from domain.follow_up import FollowUp
 from domain.job import Job, JobStatus
 from domain.maintenance_alert import MaintenanceAlert
-from domain.payment import Payment
-from domain.review import Review, TechnicianRating
-from domain.technician import Technician
 from domain.user import User
 
 MAX_REFERRAL_DEPTH = 10_000  # bounds the walk even if the data were ever corrupted into a loop
@@ -53,13 +47,6 @@ class CustomerRepository(TableRepository[Customer]):
         return await self._matching(t.customers.c.phone == phone)
 
 
-class TechnicianRepository(TableRepository[Technician]):
-    table = t.technicians
-    fields = f.TECHNICIAN_FIELDS
-    entity = "technician"
-    filterable = ("active",)
-
-
 class JobRepository(TableRepository[Job]):
     table = t.jobs
     fields = f.JOB_FIELDS
@@ -92,20 +79,6 @@ class JobRepository(TableRepository[Job]):
         return {row.technician_id: row.open_jobs for row in rows}
 
 
-class PaymentRepository(TableRepository[Payment]):
-    table = t.payments
-    fields = f.PAYMENT_FIELDS
-    entity = "payment"
-    filterable = ("customer_id", "job_id")
-
-
-class ExpenseRepository(TableRepository[Expense]):
-    table = t.expenses
-    fields = f.EXPENSE_FIELDS
-    entity = "expense"
-    filterable = ("customer_id", "job_id")
-
-
 class UserRepository(TableRepository[User]):
     table = t.users
     fields = f.USER_FIELDS
@@ -119,34 +92,6 @@ class UserRepository(TableRepository[User]):
         return (await self._conn.execute(select(func.count()).select_from(t.users))).scalar_one()
 
 
-class ApplianceRepository(TableRepository[Appliance]):
-    table = t.appliances
-    fields = f.APPLIANCE_FIELDS
-    entity = "appliance"
-    filterable = ("customer_id",)
-
-
-class ReviewRepository(TableRepository[Review]):
-    table = t.reviews
-    fields = f.REVIEW_FIELDS
-    entity = "review"
-    filterable = ("job_id", "customer_id", "technician_id")
-
-
-class TechnicianRatingRepository(TableRepository[TechnicianRating]):
-    table = t.customer_technician_ratings
-    fields = f.TECHNICIAN_RATING_FIELDS
-    entity = "technician rating"
-    filterable = ("job_id", "customer_id", "technician_id")
-
-
-class FollowUpRepository(TableRepository[FollowUp]):
-    table = t.service_follow_ups
-    fields = f.FOLLOW_UP_FIELDS
-    entity = "follow-up"
-    filterable = ("job_id", "customer_id", "status")
-
-
 class MaintenanceAlertRepository(TableRepository[MaintenanceAlert]):
     table = t.maintenance_alerts
     fields = f.MAINTENANCE_ALERT_FIELDS
@@ -158,3 +103,23 @@ class MaintenanceAlertRepository(TableRepository[MaintenanceAlert]):
             return {}
         alerts = await self._matching(t.maintenance_alerts.c.appliance_id.in_(list(appliance_ids)))
         return {alert.appliance_id: alert for alert in alerts}
+
+
+TechnicianRepository = repository("technician", t.technicians, f.TECHNICIAN_FIELDS, "active")
+PaymentRepository = repository("payment", t.payments, f.PAYMENT_FIELDS, "customer_id", "job_id")
+ExpenseRepository = repository("expense", t.expenses, f.EXPENSE_FIELDS, "customer_id", "job_id")
+ApplianceRepository = repository("appliance", t.appliances, f.APPLIANCE_FIELDS, "customer_id")
+ReviewRepository = repository(
+    "review", t.reviews, f.REVIEW_FIELDS, "job_id", "customer_id", "technician_id"
+)
+TechnicianRatingRepository = repository(
+    "technician rating",
+    t.customer_technician_ratings,
+    f.TECHNICIAN_RATING_FIELDS,
+    "job_id",
+    "customer_id",
+    "technician_id",
+)
+FollowUpRepository = repository(
+    "follow-up", t.service_follow_ups, f.FOLLOW_UP_FIELDS, "job_id", "customer_id", "status"
+)

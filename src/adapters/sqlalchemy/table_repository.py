@@ -157,3 +157,13 @@ class TableRepository(Generic[T]):
             .offset(query.offset)
         )
         return Page([self.from_row(row) for row in rows], total, query.limit, query.offset)
+
+
+def repository(
+    entity: str, table: Table, fields: FieldMap[T], *filterable: str
+) -> type[TableRepository[T]]:
+    """The repository of an aggregate that needs no query of its own: a table, its field
+    map and the columns its lists filter on."""
+    name = "".join(word.title() for word in entity.replace("-", " ").split()) + "Repository"
+    attributes = {"table": table, "fields": fields, "entity": entity, "filterable": filterable}
+    return cast("type[TableRepository[T]]", type(name, (TableRepository,), attributes))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -51,17 +54,62 @@ def _fk(
     )
 
 
+def _id() -> Column[int]:
+    return Column("id", Integer, primary_key=True)
+
+
+def _created_at() -> Column[datetime]:
+    return Column("created_at", UtcDateTime, nullable=False)
+
+
+def _updated_at() -> Column[datetime]:
+    return Column("updated_at", UtcDateTime, nullable=False)
+
+
+def _money_movement(name: str, *columns: Column[Any], customer_required: bool) -> Table:
+    """Payments and expenses: money of a customer (and maybe one of their jobs), stored as
+    integer minor units plus currency."""
+    return Table(
+        name,
+        metadata,
+        _id(),
+        _fk("customers.id", nullable=not customer_required),
+        _fk("jobs.id", nullable=True),
+        Column("amount_minor", BigInteger, nullable=False),
+        Column("currency", String(3), nullable=False),
+        *columns,
+        _created_at(),
+        Index(None, "customer_id"),
+        Index(None, "job_id"),
+    )
+
+
+def _job_rating(name: str, *columns: Column[Any]) -> Table:
+    """Reviews and technician ratings: a 1-5 rating of one job (one per job)."""
+    return Table(
+        name,
+        metadata,
+        _id(),
+        *columns,
+        _created_at(),
+        UniqueConstraint("job_id"),
+        Index(None, "customer_id"),
+        Index(None, "technician_id"),
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
+    )
+
+
 customers = Table(
     "customers",
     metadata,
-    Column("id", Integer, primary_key=True),
+    _id(),
     Column("name", String(200), nullable=False),
     Column("phone", String(16)),
     Column("email", String(254)),
     Column("address", String(500)),
     Column("time_zone", String(64), nullable=False),
     Column("notes", Text),
-    Column("created_at", UtcDateTime, nullable=False),
+    _created_at(),
     Column("referral_code", String(8), nullable=False, unique=True),
     _fk("customers.id", nullable=True, name="referred_by_id"),
     _fk("technicians.id", nullable=True, name="preferred_technician_id"),
@@ -78,19 +126,19 @@ customers = Table(
 technicians = Table(
     "technicians",
     metadata,
-    Column("id", Integer, primary_key=True),
+    _id(),
     Column("name", String(200), nullable=False),
     Column("phone", String(16)),
     Column("email", String(254)),
     Column("skills", JSON, nullable=False),
     Column("active", Boolean, nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
+    _created_at(),
 )
 
 jobs = Table(
     "jobs",
     metadata,
-    Column("id", Integer, primary_key=True),
+    _id(),
     _fk("customers.id", nullable=False),
     _fk("technicians.id", nullable=True),
     Column("description", String(2000), nullable=False),
@@ -101,7 +149,7 @@ jobs = Table(
     Column("started_at", UtcDateTime),
     Column("completion_date", UtcDateTime),
     Column("cancelled_at", UtcDateTime),
-    Column("created_at", UtcDateTime, nullable=False),
+    _created_at(),
     # jobs ⇄ appliances reference each other; this side is added after both tables exist.
     _fk("appliances.id", nullable=True, ondelete="SET NULL", use_alter=True),
     Index(None, "customer_id"),
@@ -111,55 +159,39 @@ jobs = Table(
     Index(None, "status", "completion_date"),  # the survey and suggestion passes
 )
 
-payments = Table(
+payments = _money_movement(
     "payments",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    _fk("customers.id", nullable=False),
-    _fk("jobs.id", nullable=True),
-    Column("amount_minor", BigInteger, nullable=False),
-    Column("currency", String(3), nullable=False),
     Column("payment_method", String(20), nullable=False),
     Column("reference", String(200)),
     Column("paid_at", UtcDateTime, nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-    Index(None, "customer_id"),
-    Index(None, "job_id"),
+    customer_required=True,
 )
 
-expenses = Table(
+expenses = _money_movement(
     "expenses",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    _fk("customers.id", nullable=True),
-    _fk("jobs.id", nullable=True),
-    Column("amount_minor", BigInteger, nullable=False),
-    Column("currency", String(3), nullable=False),
     Column("category", String(100), nullable=False),
     Column("description", String(2000)),
     Column("incurred_at", UtcDateTime, nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-    Index(None, "customer_id"),
-    Index(None, "job_id"),
+    customer_required=False,
 )
 
 users = Table(
     "users",
     metadata,
-    Column("id", Integer, primary_key=True),
+    _id(),
     Column("username", String(64), nullable=False, unique=True),
     Column("password_hash", String(255), nullable=False),
     Column("role", String(20), nullable=False),
     Column("active", Boolean, nullable=False),
     _fk("technicians.id", nullable=True),
-    Column("created_at", UtcDateTime, nullable=False),
+    _created_at(),
     Index(None, "technician_id"),
 )
 
 appliances = Table(
     "appliances",
     metadata,
-    Column("id", Integer, primary_key=True),
+    _id(),
     _fk("customers.id", nullable=False),
     Column("type", String(100), nullable=False),
     Column("brand", String(100)),
@@ -168,54 +200,40 @@ appliances = Table(
     Column("installed_on", Date),
     Column("last_service_date", UtcDateTime),
     _fk("jobs.id", nullable=True, ondelete="SET NULL"),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("updated_at", UtcDateTime, nullable=False),
+    _created_at(),
+    _updated_at(),
     Index(None, "customer_id"),
     Index(None, "job_id"),
 )
 
-reviews = Table(
+reviews = _job_rating(
     "reviews",
-    metadata,
-    Column("id", Integer, primary_key=True),
     _fk("jobs.id", nullable=False),
     _fk("customers.id", nullable=False),
     _fk("technicians.id", nullable=False),
     Column("rating", SmallInteger, nullable=False),
     Column("comment", Text),
-    Column("created_at", UtcDateTime, nullable=False),
-    UniqueConstraint("job_id"),
-    Index(None, "customer_id"),
-    Index(None, "technician_id"),
-    CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
 )
 
-customer_technician_ratings = Table(
+customer_technician_ratings = _job_rating(
     "customer_technician_ratings",
-    metadata,
-    Column("id", Integer, primary_key=True),
     _fk("customers.id", nullable=False),
     _fk("technicians.id", nullable=False),
     _fk("jobs.id", nullable=False),
     Column("rating", SmallInteger, nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-    UniqueConstraint("job_id"),
-    Index(None, "customer_id"),
-    Index(None, "technician_id"),
-    CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
 )
 
 service_follow_ups = Table(
     "service_follow_ups",
     metadata,
-    Column("id", Integer, primary_key=True),
+    _id(),
     _fk("jobs.id", nullable=False),
     _fk("customers.id", nullable=False),
     Column("status", String(20), nullable=False),
     Column("satisfaction_rating", SmallInteger),
     Column("feedback", Text),
     Column("follow_up_date", UtcDateTime),
-    Column("created_at", UtcDateTime, nullable=False),
+    _created_at(),
     Column("suggestion", Text),
     Column("suggestion_key", String(120), unique=True),
     Index(None, "job_id"),
@@ -229,7 +247,7 @@ service_follow_ups = Table(
 messages = Table(
     "messages",
     metadata,
-    Column("id", Integer, primary_key=True),
+    _id(),
     _fk("customers.id", nullable=False),
     _fk("service_follow_ups.id", nullable=True, name="follow_up_id", ondelete="SET NULL"),
     _fk("jobs.id", nullable=True, ondelete="SET NULL"),
@@ -245,8 +263,8 @@ messages = Table(
     Column("last_error", Text),
     Column("idempotency_key", String(200), nullable=False, unique=True),
     Column("sent_at", UtcDateTime),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("updated_at", UtcDateTime, nullable=False),
+    _created_at(),
+    _updated_at(),
     Index(None, "status", "scheduled_for"),
     Index(None, "customer_id", "sent_at"),
     Index(None, "follow_up_id"),
@@ -257,7 +275,7 @@ messages = Table(
 consent_changes = Table(
     "consent_changes",
     metadata,
-    Column("id", Integer, primary_key=True),
+    _id(),
     _fk("customers.id", nullable=False),
     Column("channel", String(10), nullable=False),
     Column("opted_out", Boolean, nullable=False),
@@ -269,15 +287,15 @@ consent_changes = Table(
 maintenance_alerts = Table(
     "maintenance_alerts",
     metadata,
-    Column("id", Integer, primary_key=True),
+    _id(),
     _fk("appliances.id", nullable=False, ondelete="CASCADE"),
     _fk("customers.id", nullable=False),
     Column("due_date", Date, nullable=False),
     Column("confidence", Float, nullable=False),
     Column("reason", String(500), nullable=False),
     Column("status", String(20), nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("updated_at", UtcDateTime, nullable=False),
+    _created_at(),
+    _updated_at(),
     UniqueConstraint("appliance_id"),
     Index(None, "customer_id"),
     Index(None, "status", "due_date"),
@@ -286,12 +304,12 @@ maintenance_alerts = Table(
 call_tasks = Table(
     "call_tasks",
     metadata,
-    Column("id", Integer, primary_key=True),
+    _id(),
     _fk("customers.id", nullable=False),
     _fk("messages.id", nullable=True, name="message_id", ondelete="SET NULL"),
     Column("body", Text, nullable=False),
     Column("status", String(20), nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
+    _created_at(),
     Index(None, "customer_id"),
     Index(None, "message_id"),
 )
@@ -316,7 +334,7 @@ webhook_events = Table(
 audit_entries = Table(
     "audit_entries",
     metadata,
-    Column("id", Integer, primary_key=True),
+    _id(),
     Column("occurred_at", UtcDateTime, nullable=False),
     Column("actor_user_id", Integer),
     Column("actor_role", String(20), nullable=False),
