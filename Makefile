@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench migrate seed-demo clean install
+.PHONY: run test lint lint-imports bench migrate seed-demo clean install
 
 install: $(STAMP)
 
@@ -29,9 +29,13 @@ seed-demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: lint-imports
 	$(BIN)/ruff check src tests migrations bench
 	$(BIN)/mypy
+
+# The layer rules: the import-linter contracts in pyproject.toml ([tool.importlinter]).
+lint-imports: $(STAMP)
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -211,8 +211,8 @@ def scheduler() -> None:
 )
 def seed_demo(seed: int, customers: int, technicians: int, jobs: int, force: bool) -> None:
     """Fill an empty database with a realistic, deterministic demo shop."""
-    from entrypoints.seed_demo import DemoPlan
-    from entrypoints.seed_demo import seed as run_seed
+    from entrypoints.demo import DemoPlan
+    from entrypoints.demo import seed as run_seed
 
     container = _container()
     plan = DemoPlan(seed=seed, customers=customers, technicians=technicians, jobs=jobs)

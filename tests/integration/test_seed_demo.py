@@ -14,7 +14,7 @@ from domain.errors import Conflict
 from entrypoints import migrate
 from entrypoints.cli import main
 from entrypoints.container import build_container
-from entrypoints.seed_demo import DemoPlan, seed
+from entrypoints.demo import DemoPlan, seed
 from entrypoints.settings import Settings
 
 AS_OF = datetime(2026, 6, 1, tzinfo=UTC)
