@@ -44,16 +44,27 @@ async def _reset_postgres(url: str) -> None:
         await engine.dispose()
 
 
+_migrated: dict[str, str] = {}
+
+
+def migrated_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The URL of a migrated database of `backend` ("sqlite" or "postgresql"), created and
+    migrated once per session however many fixtures ask for it."""
+    if backend not in _migrated:
+        if backend == "sqlite":
+            url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'fieldcrm.db'}"
+        else:
+            url = POSTGRES_URL
+            asyncio.run(_reset_postgres(url))
+        migrate.upgrade(url)
+        _migrated[backend] = url
+    return _migrated[backend]
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated, empty database of each backend (migrated once per session)."""
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'fieldcrm.db'}"
-    else:
-        url = POSTGRES_URL
-        asyncio.run(_reset_postgres(url))
-    migrate.upgrade(url)
-    return url
+    return migrated_database(request.param, tmp_path_factory)
 
 
 def backend_of(url: str) -> str:

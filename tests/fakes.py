@@ -32,84 +32,9 @@ from domain.payment import Payment
 from domain.review import Review, TechnicianRating
 from domain.technician import Technician
 from domain.user import User
+from tests.fake_schema import FILTERABLE, REFERENCED_BY, REFERENCES, TABLES, UNIQUE
 
 T = TypeVar("T")
-
-TABLES = (
-    "customers",
-    "technicians",
-    "jobs",
-    "payments",
-    "expenses",
-    "users",
-    "appliances",
-    "reviews",
-    "technician_ratings",
-    "follow_ups",
-    "maintenance_alerts",
-    "messages",
-    "consent_changes",
-    "call_tasks",
-    "webhook_events",
-    "audit_entries",
-)
-
-# Foreign keys of each table: column -> referenced table (all ON DELETE RESTRICT).
-FOREIGN_KEYS: dict[str, dict[str, str]] = {
-    "jobs": {"customer_id": "customers", "technician_id": "technicians"},
-    "payments": {"customer_id": "customers", "job_id": "jobs"},
-    "expenses": {"customer_id": "customers", "job_id": "jobs"},
-    "users": {"technician_id": "technicians"},
-    "customers": {"referred_by_id": "customers", "preferred_technician_id": "technicians"},
-    "appliances": {"customer_id": "customers"},
-    "reviews": {"job_id": "jobs", "customer_id": "customers", "technician_id": "technicians"},
-    "technician_ratings": {
-        "job_id": "jobs",
-        "customer_id": "customers",
-        "technician_id": "technicians",
-    },
-    "follow_ups": {"job_id": "jobs", "customer_id": "customers"},
-    # appliance_id (ON DELETE CASCADE in SQL) is not modelled by the fake.
-    "maintenance_alerts": {"customer_id": "customers"},
-    "messages": {"customer_id": "customers"},
-    "consent_changes": {"customer_id": "customers"},
-    "call_tasks": {"customer_id": "customers"},
-}
-# Foreign keys declared ON DELETE SET NULL: checked on write, cleared when the parent goes.
-SET_NULL_KEYS: dict[str, dict[str, str]] = {
-    "jobs": {"appliance_id": "appliances"},
-    "appliances": {"job_id": "jobs"},
-    "messages": {"follow_up_id": "follow_ups", "job_id": "jobs"},
-    "call_tasks": {"message_id": "messages"},
-}
-# Columns whose value is unique per table (UNIQUE constraints).
-UNIQUE: dict[str, tuple[str, ...]] = {
-    "customers": ("referral_code",),
-    "users": ("username",),
-    "reviews": ("job_id",),
-    "technician_ratings": ("job_id",),
-    "follow_ups": ("suggestion_key",),
-    "maintenance_alerts": ("appliance_id",),
-    "messages": ("idempotency_key",),
-}
-
-# The filters each list accepts, as in the SQL repositories.
-FILTERABLE: dict[str, frozenset[str]] = {
-    "customers": frozenset({"referred_by_id"}),
-    "appliances": frozenset({"customer_id"}),
-    "reviews": frozenset({"job_id", "customer_id", "technician_id"}),
-    "technician_ratings": frozenset({"job_id", "customer_id", "technician_id"}),
-    "follow_ups": frozenset({"job_id", "customer_id", "status"}),
-    "technicians": frozenset({"active"}),
-    "jobs": frozenset({"customer_id", "technician_id", "status"}),
-    "payments": frozenset({"customer_id", "job_id"}),
-    "expenses": frozenset({"customer_id", "job_id"}),
-    "users": frozenset({"role", "active"}),
-    "maintenance_alerts": frozenset({"customer_id", "status"}),
-    "messages": frozenset({"customer_id", "status", "follow_up_id", "job_id"}),
-    "call_tasks": frozenset({"customer_id", "status", "message_id"}),
-    "audit_entries": frozenset({"entity", "entity_id", "customer_id", "actor_user_id"}),
-}
 
 DEFAULT_NOW = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -188,32 +113,38 @@ class FakeDatabase:
         return copy.deepcopy(self.tables)
 
     def check_references(self, table: str, entity: object) -> None:
-        """Refuse a row pointing at a missing parent, as a foreign key would."""
-        keys = FOREIGN_KEYS.get(table, {}) | SET_NULL_KEYS.get(table, {})
-        for column, parent in keys.items():
-            value = field_value(entity, column)
-            if value is not None and value not in self.tables[parent]:
-                raise Conflict(f"{table}.{column} {value} points at no {parent} row")
+        """Refuse a row pointing at a missing parent (or at none, where the column is NOT
+        NULL), as the table's foreign keys would."""
+        for ref in REFERENCES[table]:
+            value = field_value(entity, ref.column)
+            if value is None and not ref.nullable:
+                raise Conflict(f"{table}.{ref.column} may not be empty")
+            if value is not None and value not in self.tables[ref.parent]:
+                raise Conflict(f"{table}.{ref.column} {value} points at no {ref.parent} row")
 
-    def check_unreferenced(self, table: str, entity_id: int) -> None:
-        """Refuse to delete a row others point at (ON DELETE RESTRICT)."""
-        for child, columns in FOREIGN_KEYS.items():
-            for column, parent in columns.items():
-                if parent == table and any(
-                    field_value(row, column) == entity_id for row in self.tables[child].values()
-                ):
-                    raise Conflict(f"{table} {entity_id} is still referenced by {child}")
+    def delete_row(self, table: str, entity_id: int) -> None:
+        """Delete one row with its foreign keys' ON DELETE actions (RESTRICT refuses while
+        referenced, SET NULL clears, CASCADE deletes); all or nothing, like one statement."""
+        saved = {name: dict(rows) for name, rows in self.tables.items()}
+        try:
+            self._delete_cascading(table, entity_id)
+        except Conflict:
+            self.tables = saved
+            raise
 
-    def clear_references(self, table: str, entity_id: int) -> None:
-        """ON DELETE SET NULL: rows pointing at the deleted row stop pointing at it."""
-        for child, columns in SET_NULL_KEYS.items():
-            for column, parent in columns.items():
-                if parent != table:
+    def _delete_cascading(self, table: str, entity_id: int) -> None:
+        del self.tables[table][entity_id]
+        for child, ref in REFERENCED_BY[table]:
+            rows = self.tables[child]
+            for row_id, row in list(rows.items()):
+                if field_value(row, ref.column) != entity_id or row_id not in rows:
                     continue
-                rows = self.tables[child]
-                for row_id, row in list(rows.items()):
-                    if field_value(row, column) == entity_id:
-                        rows[row_id] = with_field(row, column, None)
+                if ref.on_delete == "CASCADE":
+                    self._delete_cascading(child, row_id)
+                elif ref.on_delete == "SET NULL":
+                    rows[row_id] = with_field(row, ref.column, None)
+                else:
+                    raise Conflict(f"{table} {entity_id} is still referenced by {child}")
 
 
 class FakeRepository(Generic[T]):
@@ -266,9 +197,7 @@ class FakeRepository(Generic[T]):
         rows = self._rows
         if entity_id not in rows:
             return False
-        self._db.check_unreferenced(self._table, entity_id)
-        del rows[entity_id]
-        self._db.clear_references(self._table, entity_id)
+        self._db.delete_row(self._table, entity_id)
         return True
 
     async def list(self, query: ListQuery) -> Page[T]:

@@ -11,9 +11,10 @@ import pytest
 from application.engagement import daily_follow_up_suggestions
 from application.llm.errors import LlmInvalidReply, LlmUnavailable
 from domain.follow_up import FollowUpStatus
-from tests.engagement_fakes import FakeEngagementQueries, ScriptedLlm, engagement_context
+from tests.engagement_fakes import ScriptedLlm, engagement_context
 from tests.engagement_scenarios import Shop, attention_history
 from tests.fakes import FakeClock, FakeDatabase
+from tests.sql_mirror import MirroredEngagementQueries
 
 TASK = "followup_suggestions.v1"
 
@@ -122,7 +123,7 @@ async def test_the_selection_is_one_query(db: FakeDatabase, clock: FakeClock) ->
     await attention_history(Shop(db.uow, clock), clock.now())
     ctx = engagement_context(db, clock)
     await daily_follow_up_suggestions(ctx)
-    assert isinstance(ctx.queries, FakeEngagementQueries)
+    assert isinstance(ctx.queries, MirroredEngagementQueries)
     assert ctx.queries.calls == {"attention": 1}
 
 

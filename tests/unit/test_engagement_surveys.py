@@ -12,9 +12,10 @@ from application.engagement import queue_post_service_surveys
 from application.pagination import ListQuery
 from domain.contact_preferences import ContactMethod, ContactPreferences
 from domain.messaging.message import MessageStatus, Purpose
-from tests.engagement_fakes import FakeEngagementQueries, ScriptedLlm, engagement_context
+from tests.engagement_fakes import ScriptedLlm, engagement_context
 from tests.engagement_scenarios import Shop
 from tests.fakes import FakeClock, FakeDatabase, FakeMessageRepository
+from tests.sql_mirror import MirroredEngagementQueries
 
 TASK = "survey.v1"
 
@@ -106,7 +107,8 @@ async def test_a_key_taken_between_the_check_and_the_insert_is_not_an_error(
         return None
 
     monkeypatch.setattr(FakeMessageRepository, "get_by_idempotency_key", never_found)
-    monkeypatch.setattr(FakeEngagementQueries, "_keys", lambda self: set())  # reselected
+    assert isinstance(ctx.queries, MirroredEngagementQueries)
+    ctx.queries.leave_out = frozenset({"messages"})  # reselected, as before the racing insert
     before = db.snapshot()
     assert await queue_post_service_surveys(ctx) == 0
     assert db.snapshot() == before

@@ -114,15 +114,18 @@ class ConsentRepository:
         return [ConsentChange(ContactMethod(r.channel), r.opted_out, r.at, r.source) for r in rows]
 
     async def record(self, customer_id: int, change: ConsentChange) -> None:
-        await self._conn.execute(
-            insert(t.consent_changes).values(
-                customer_id=customer_id,
-                channel=change.channel.value,
-                opted_out=change.opted_out,
-                at=change.at,
-                source=change.source,
+        try:
+            await self._conn.execute(
+                insert(t.consent_changes).values(
+                    customer_id=customer_id,
+                    channel=change.channel.value,
+                    opted_out=change.opted_out,
+                    at=change.at,
+                    source=change.source,
+                )
             )
-        )
+        except IntegrityError as exc:  # no such customer: a Conflict, as in every repository
+            raise Conflict(f"customer {customer_id} does not exist") from exc
 
 
 class CallTaskRepository(TableRepository[CallTask]):
