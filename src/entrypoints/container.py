@@ -17,7 +17,7 @@ from adapters.llm.openai_client import OpenAiLlmClient
 from adapters.messaging.console import ConsoleSender
 from adapters.messaging.router import ChannelRouter
 from adapters.messaging.smtp_sender import SmtpConfig, SmtpEmailSender
-from adapters.messaging.twilio_sender import TwilioConfig, TwilioSender
+from adapters.messaging.twilio.sender import TwilioConfig, TwilioSender
 from adapters.sqlalchemy.customer_view_query import SqlCustomerViewQuery
 from adapters.sqlalchemy.engagement_queries import SqlEngagementQueries
 from adapters.sqlalchemy.engine import EngineProbe, build_engine

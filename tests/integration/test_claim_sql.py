@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from application.messaging.dispatch import dispatch_due
-from application.messaging.outbox import enqueue
+from application.outbox.dispatch import dispatch_due
+from application.outbox.enqueue import enqueue
 from application.pagination import ListQuery
 from domain.contact_preferences import ContactMethod, QuietHours
 from domain.customer import Customer

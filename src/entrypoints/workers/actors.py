@@ -47,7 +47,7 @@ def worker_container() -> Container:
 
 async def dispatch_due_messages(period_key: str | None = None) -> None:
     """Send the outbox messages whose time has come (the every-minute job)."""
-    from application.messaging.dispatch import dispatch_due
+    from application.outbox.dispatch import dispatch_due
 
     c = worker_container()
     report = await dispatch_due(
@@ -63,7 +63,7 @@ async def dispatch_due_messages(period_key: str | None = None) -> None:
 
 async def send_message(message_id: int) -> None:
     """Send one outbox message now (claimed atomically; a second delivery does nothing)."""
-    from application.messaging.dispatch import send_one
+    from application.outbox.dispatch import send_one
 
     c = worker_container()
     outcome = await send_one(
@@ -79,7 +79,7 @@ async def send_message(message_id: int) -> None:
 
 async def reconcile_stuck_messages(period_key: str | None = None) -> None:
     """Settle messages left SENDING by a dead worker (ask the provider; never resend)."""
-    from application.messaging.dispatch import reconcile_stuck
+    from application.outbox.reconcile import reconcile_stuck
 
     c = worker_container()
     stale_after = timedelta(seconds=c.settings().workers.stale_sending_seconds)
