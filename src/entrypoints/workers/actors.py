@@ -45,35 +45,32 @@ def worker_container() -> Container:
 # --- the actors -----------------------------------------------------------------------
 
 
+def _sending(c: Container) -> dict[str, Any]:
+    """What sending needs from the container, as the outbox use cases' arguments."""
+    return {
+        "uow_factory": c.uow,
+        "clock": c.clock(),
+        "sender": c.message_sender(),
+        "quiet": c.quiet_hours(),
+        "max_attempts": c.settings().messaging.max_attempts,
+    }
+
+
 async def dispatch_due_messages(period_key: str | None = None) -> None:
-    """Send the outbox messages whose time has come (the every-minute job)."""
+    """Send the outbox messages whose time has come (the every-minute safety net)."""
     from application.outbox.dispatch import dispatch_due
 
-    c = worker_container()
-    report = await dispatch_due(
-        c.uow,
-        c.clock(),
-        c.message_sender(),
-        c.quiet_hours(),
-        max_attempts=c.settings().messaging.max_attempts,
-    )
+    report = await dispatch_due(**_sending(worker_container()))
     level = logging.INFO if report.processed else logging.DEBUG
     log.log(level, "dispatch_due_messages %s: %s", period_key or "-", report)
 
 
 async def send_message(message_id: int) -> None:
-    """Send one outbox message now (claimed atomically; a second delivery does nothing)."""
+    """Send one outbox message now: enqueued when a message queued for now is committed
+    (claimed atomically; a redelivery, or the poll getting there first, does nothing)."""
     from application.outbox.dispatch import send_one
 
-    c = worker_container()
-    outcome = await send_one(
-        c.uow,
-        c.clock(),
-        c.message_sender(),
-        c.quiet_hours(),
-        message_id,
-        max_attempts=c.settings().messaging.max_attempts,
-    )
+    outcome = await send_one(message_id=message_id, **_sending(worker_container()))
     log.info("send_message %s: %s", message_id, outcome)
 
 
