@@ -14,7 +14,7 @@ from application.access import (
     scoped,
 )
 from application.lookups import require
-from application.messaging.outbox import enqueue
+from application.outbox.enqueue import enqueue
 from application.pagination import ASSIGNED_TO_TECHNICIAN, ListQuery, Page
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork

@@ -155,6 +155,12 @@ def serve(host: str | None, port: int | None, no_workers: bool) -> None:
         embedded = EmbeddedWorkers(settings, container)
         app.on_startup.append(embedded.start)
         app.on_shutdown.append(embedded.stop)  # shutdown hooks run last-first: this one first
+    elif settings.redis_url is not None:
+        from entrypoints.workers.runtime import SendQueueOverRedis
+
+        sending = SendQueueOverRedis(settings, container)
+        app.on_startup.append(sending.start)
+        app.on_shutdown.append(sending.stop)
     uvicorn.run(
         app,
         host=host or settings.host,

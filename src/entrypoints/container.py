@@ -17,7 +17,8 @@ from adapters.llm.openai_client import OpenAiLlmClient
 from adapters.messaging.console import ConsoleSender
 from adapters.messaging.router import ChannelRouter
 from adapters.messaging.smtp_sender import SmtpConfig, SmtpEmailSender
-from adapters.messaging.twilio_sender import TwilioConfig, TwilioSender
+from adapters.messaging.twilio.sender import TwilioConfig, TwilioSender
+from adapters.send_queue import PollOnly
 from adapters.sqlalchemy.customer_view_query import SqlCustomerViewQuery
 from adapters.sqlalchemy.engagement_queries import SqlEngagementQueries
 from adapters.sqlalchemy.engine import EngineProbe, build_engine
@@ -27,6 +28,7 @@ from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from application.engagement.context import EngagementContext
 from application.insights.context import InsightContext
 from application.llm.gateway import LlmGateway, Prices
+from application.outbox.send_at_once import SendAtOnce
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.llm import LlmClient
@@ -144,7 +146,10 @@ class Container(containers.DeclarativeContainer):
     )
     clock = providers.Singleton(SystemClock)
     password_hasher = providers.Singleton(Argon2PasswordHasher)
-    uow = providers.Factory(SqlUnitOfWork, engine)
+    # Messages queued for now go to a worker at commit; runtime.connect_send_queue plugs
+    # in the broker's `send_message` where this process has one (else the poll sends them).
+    send_queue = providers.Singleton(PollOnly)
+    uow = providers.Factory(SendAtOnce, providers.Factory(SqlUnitOfWork, engine), send_queue, clock)
     database_probe = providers.Factory(EngineProbe, engine)
     period_claims = providers.Singleton(SqlPeriodClaims, engine)
     jwt_secret = providers.Singleton(_jwt_secret, settings)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from dependency_injector import providers
 
-from application.messaging.dispatch import dispatch_due
+from application.outbox.dispatch import dispatch_due
 from domain.contact_preferences import QuietHours
 from tests.fakes import FakeClock, FakeSender
 from tests.http.conftest import assert_problem

@@ -10,7 +10,8 @@ import pytest
 from dependency_injector import providers
 from twilio.request_validator import RequestValidator
 
-from application.messaging.dispatch import DispatchReport, dispatch_due
+from application.outbox.dispatch import dispatch_due
+from application.outbox.outcome import DispatchReport
 from domain.contact_preferences import QuietHours
 from entrypoints.settings import MessagingSettings, Settings
 from tests.conftest import TEST_JWT_SECRET

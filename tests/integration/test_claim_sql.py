@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from application.messaging.dispatch import dispatch_due
-from application.messaging.outbox import enqueue
+from application.outbox.dispatch import dispatch_due, send_one
+from application.outbox.enqueue import enqueue
+from application.outbox.outcome import Outcome
 from application.pagination import ListQuery
 from domain.contact_preferences import ContactMethod, QuietHours
 from domain.customer import Customer
@@ -213,3 +214,18 @@ async def test_concurrent_dispatchers_send_each_message_once(container) -> None:
     async with container.uow() as uow:
         page = await uow.messages.list(ListQuery(limit=50).with_filters(status="SENT"))
     assert page.total == 20 and all(m.provider_message_id for m in page.items)
+
+
+async def test_send_message_actors_racing_the_poll_send_each_message_once(container) -> None:
+    """`send_message` for each message queued for now, redelivered, while the poll runs."""
+    customer = await a_customer(container)
+    ids = [await queue(container, customer, f"k{i}") for i in range(10)]
+    clock = FakeClock(NOW)
+    sender = FakeSender(clock)
+    quiet = QuietHours()
+    actors = [send_one(container.uow, clock, sender, quiet, i) for i in ids + ids[::-1]]
+    polls = [dispatch_due(container.uow, clock, sender, quiet, concurrency=2) for _ in range(2)]
+    results = await asyncio.gather(*actors, *polls)
+    assert sorted(sender.sent_ids()) == ids
+    actor_sends = sum(1 for r in results[: len(actors)] if r is Outcome.SENT)
+    assert actor_sends + sum(r.sent for r in results[len(actors) :]) == len(ids)

@@ -40,14 +40,16 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from adapters.messaging.twilio.status_map import map_provider_status
 from application import customers, expenses, follow_ups, jobs, payments, reviews, technicians
 from application.access import SYSTEM
 from application.customer_view import customer_financials, job_financials
 from application.engagement.surveys import queue_post_service_surveys
 from application.follow_ups import FollowUpChanges, FollowUpMessage, NewFollowUp
-from application.messaging.dispatch import dispatch_due
 from application.messaging.messages import cancel_message, list_messages
-from application.messaging.webhooks import apply_status_callback, handle_inbound
+from application.outbox.callbacks import apply_status_callback
+from application.outbox.dispatch import dispatch_due
+from application.outbox.inbound import handle_inbound
 from application.pagination import MAX_PAGE_SIZE, ListQuery
 from application.ports.outbox import SendError, SendResult
 from application.ports.unit_of_work import UnitOfWork
@@ -699,7 +701,7 @@ class UseCaseMachine(RuleBasedStateMachine):
             self.container.uow,
             self.clock,
             message.provider_message_id,
-            status,
+            map_provider_status(status),
             f"status-{self.steps}",
         )
 

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from adapters.messaging.twilio_sender import TEMPLATE_REQUIRED, TwilioConfig, TwilioSender
-from application.messaging.dispatch import DispatchReport, dispatch_due
-from application.messaging.outbox import enqueue
+from adapters.messaging.twilio.sender import TEMPLATE_REQUIRED, TwilioConfig, TwilioSender
+from application.outbox.dispatch import dispatch_due
+from application.outbox.enqueue import enqueue
+from application.outbox.outcome import DispatchReport
 from application.ports.outbox import SendError
 from domain.contact_preferences import ContactMethod, QuietHours
 from domain.messaging.message import Message, MessageStatus, Purpose, compose

@@ -13,19 +13,23 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
 from adapters.sqlalchemy.tables import messages as messages_table
+from application import customers, follow_ups, jobs
+from application.access import SYSTEM
 from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from entrypoints.workers.actors import ACTOR_OPTIONS, declare_actors
 from entrypoints.workers.broker import MAX_RETRIES, build_broker
-from entrypoints.workers.runtime import start_worker
+from entrypoints.workers.runtime import connect_send_queue, start_worker
 from tests.integration.workers_support import (
     fieldcrm,
     free_port,
+    midday_zone,
     process_env,
     seed_due_messages,
     stop,
 )
+from tests.unit.builders import customer_details, job_details
 
 
 def dramatiq_threads() -> list[threading.Thread]:
@@ -110,6 +114,39 @@ async def test_the_real_actors_call_their_use_cases(container: Container) -> Non
     assert str(row.status) == "SENT"
     assert row.provider_message_id.startswith("console-")
     assert dramatiq_threads() == []
+
+
+async def message_statuses(container: Container) -> list[str]:
+    async with container.engine().connect() as conn:
+        rows = await conn.execute(select(messages_table.c.status))
+    return [str(status) for status in rows.scalars()]
+
+
+async def test_a_follow_up_message_for_now_is_sent_without_waiting_for_the_poll(
+    container: Container,
+) -> None:
+    """Committing a follow-up whose message is due now enqueues `send_message` on the
+    in-process broker; the worker sends it with no dispatch pass (no scheduler runs)."""
+    broker = build_broker(None)
+    worker, actors = start_worker(broker, build_container(container.settings()), threads=1)
+    connect_send_queue(container, actors)  # as EmbeddedWorkers does for the server
+    clock = container.clock()
+    try:
+        details = customer_details(time_zone=midday_zone())
+        customer = await customers.create_customer(SYSTEM, container.uow(), clock, details)
+        assert customer.id is not None
+        job = await jobs.create_job(SYSTEM, container.uow(), clock, job_details(customer.id))
+        assert job.id is not None
+        message = follow_ups.FollowUpMessage("Is the fridge cold again?")
+        new = follow_ups.NewFollowUp(job.id, message=message)
+        await follow_ups.create_follow_up(SYSTEM, container.uow(), clock, new)
+        await asyncio.to_thread(broker.join, "default", fail_fast=True)
+        await asyncio.to_thread(worker.join)
+    finally:
+        container.send_queue.reset_override()
+        await asyncio.to_thread(worker.stop)
+        broker.close()
+    assert await message_statuses(container) == ["SENT"]
 
 
 async def test_building_the_app_starts_no_background_workers(container: Container) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 import redis
 
-from application.messaging.outbox import enqueue
+from application.outbox.enqueue import enqueue
 from domain.customer import Customer
 from domain.messaging.message import Message, MessageStatus, Purpose, compose
 from entrypoints.container import Container

@@ -11,7 +11,7 @@ import pytest
 from application import customers, expenses, payments
 from application.access import Actor
 from application.audit import list_audit_entries
-from application.messaging.webhooks import handle_inbound
+from application.outbox.inbound import handle_inbound
 from application.pagination import ListQuery
 from domain.audit import AuditAction, AuditEntry, diff
 from domain.contact_preferences import ContactMethod, ContactPreferences
@@ -199,7 +199,7 @@ async def test_stop_and_start_are_recorded_as_the_system(
     first = len(entries(db))
     await handle_inbound(db.uow, clock, PHONE, "STOP", ContactMethod.SMS, "t1")
     clock.advance(minutes=5)
-    await handle_inbound(db.uow, clock, f"whatsapp:{PHONE}", "stop", ContactMethod.WHATSAPP, "t2")
+    await handle_inbound(db.uow, clock, PHONE, "stop", ContactMethod.WHATSAPP, "t2")
     clock.advance(minutes=5)
     await handle_inbound(db.uow, clock, PHONE, "START", ContactMethod.SMS, "t3")
     await handle_inbound(db.uow, clock, PHONE, "START", ContactMethod.SMS, "t3")  # repeated

@@ -11,15 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from application.messaging.dispatch import (
-    DispatchReport,
-    Outcome,
-    backoff,
-    dispatch_due,
-    reconcile_stuck,
-    send_one,
-)
-from application.messaging.outbox import enqueue
+from application.outbox.dispatch import dispatch_due, send_one
+from application.outbox.enqueue import enqueue
+from application.outbox.outcome import DispatchReport, Outcome
+from application.outbox.reconcile import reconcile_stuck
+from application.outbox.record import backoff
 from application.ports.outbox import SendError
 from domain.contact_preferences import (
     ContactMethod,

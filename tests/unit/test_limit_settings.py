@@ -8,7 +8,7 @@ import pytest
 from adapters.llm.openai_client import OpenAiLlmClient
 from adapters.messaging.router import ChannelRouter
 from adapters.messaging.smtp_sender import SmtpEmailSender
-from adapters.messaging.twilio_sender import TwilioSender
+from adapters.messaging.twilio.sender import TwilioSender
 from domain.contact_preferences import ContactMethod
 from entrypoints.container import build_container
 from entrypoints.settings import LimitSettings, Settings, SettingsError

@@ -10,7 +10,7 @@ import pytest
 from adapters.messaging.console import ConsoleSender
 from adapters.messaging.router import ChannelRouter
 from adapters.messaging.smtp_sender import SmtpEmailSender
-from adapters.messaging.twilio_sender import TwilioSender
+from adapters.messaging.twilio.sender import TwilioSender
 from application.access import SYSTEM
 from application.messaging import messages
 from application.ports.outbox import SendError

@@ -10,14 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from application.messaging.dispatch import DispatchReport, dispatch_due
-from application.messaging.webhooks import (
-    CONSENT_SOURCE,
-    CallbackOutcome,
-    apply_status_callback,
-    handle_inbound,
-    map_provider_status,
-)
+from adapters.messaging.twilio.status_map import map_provider_status
+from adapters.messaging.twilio.webhook import CONSENT_SOURCE, inbound_sender
+from application.outbox.callbacks import CallbackOutcome, apply_status_callback
+from application.outbox.dispatch import dispatch_due
+from application.outbox.inbound import handle_inbound
+from application.outbox.outcome import DispatchReport
 from domain.contact_preferences import ContactMethod, QuietHours
 from domain.follow_up import FollowUp, FollowUpStatus
 from domain.messaging.message import RANK, TERMINAL, MessageStatus
@@ -45,7 +43,7 @@ async def a_sent_message(db: FakeDatabase, clock: FakeClock, key: str = "k") -> 
 
 
 async def callback(db, clock, sid: str, status: str, token: str | None = None) -> str:
-    return await apply_status_callback(db.uow, clock, sid, status, token)
+    return await apply_status_callback(db.uow, clock, sid, map_provider_status(status), token)
 
 
 # --- status callbacks ------------------------------------------------------------------
@@ -86,7 +84,7 @@ async def test_a_repeated_webhook_is_dropped_by_its_token(db, clock) -> None:
 
 async def test_a_failure_keeps_the_provider_error_code(db, clock) -> None:
     message_id, sid = await a_sent_message(db, clock)
-    await apply_status_callback(db.uow, clock, sid, "failed", "t", error_code="30003")
+    await apply_status_callback(db.uow, clock, sid, M.FAILED, "t", error_code="30003")
     message = await stored(db, message_id)
     assert (message.status, message.last_error) == (M.FAILED, "provider error 30003")
 
@@ -144,7 +142,7 @@ async def _out_of_order(callbacks: list[str], with_tokens: bool) -> None:
     for n, status in enumerate(callbacks):
         clock.advance(seconds=1)
         token = f"tok-{n}" if with_tokens else None
-        await apply_status_callback(db.uow, clock, sid, status, token)
+        await callback(db, clock, sid, status, token)
         seen.append((await stored(db, message_id)).status)
     ranks = [RANK[s] for s in seen]
     assert ranks == sorted(ranks), seen  # never backward
@@ -160,7 +158,10 @@ async def _out_of_order(callbacks: list[str], with_tokens: bool) -> None:
 
 async def inbound(db, clock, body: str, channel=ContactMethod.SMS, token=None, sender=PHONE):
     number = f"whatsapp:{sender}" if channel is ContactMethod.WHATSAPP else sender
-    return await handle_inbound(db.uow, clock, number, body, channel, token, shop_name="Acme")
+    phone, _ = inbound_sender(number)
+    return await handle_inbound(
+        db.uow, clock, phone, body, channel, token, shop_name="Acme", source=CONSENT_SOURCE
+    )
 
 
 async def test_stop_then_a_scheduled_send_is_suppressed(db, clock) -> None:

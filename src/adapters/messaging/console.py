@@ -7,9 +7,9 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from application.messaging.lifecycle import masked_recipient
 from application.ports.outbox import SendResult
 from domain.contact_preferences import ContactMethod
+from domain.messaging.masking import masked_recipient
 from domain.messaging.message import Message, MessageStatus
 
 log = logging.getLogger(__name__)

@@ -17,9 +17,9 @@ from email.utils import formatdate, parseaddr
 
 import aiosmtplib
 
-from application.messaging.lifecycle import masked_recipient
 from application.ports.outbox import SendError, SendResult
 from domain.contact_preferences import ContactMethod
+from domain.messaging.masking import masked_recipient
 from domain.messaging.message import Message, MessageStatus
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from application.engagement.context import EngagementContext, log
 from application.insights.maintenance import predict_customer_maintenance
 from application.llm.answers import MaintenancePredictions
 from application.llm.errors import LlmInvalidReply
-from application.messaging.outbox import enqueue
+from application.outbox.enqueue import enqueue
 from application.ports.engagement import MaintenanceCandidate
 from application.ports.unit_of_work import UnitOfWork
 from domain.appliance import Appliance

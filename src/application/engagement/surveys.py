@@ -7,7 +7,7 @@ from application.engagement.context import EngagementContext, log
 from application.insights.survey import generate_survey
 from application.llm.answers import Survey
 from application.llm.errors import LlmInvalidReply
-from application.messaging.outbox import enqueue
+from application.outbox.enqueue import enqueue
 from application.ports.engagement import SurveyCandidate
 from domain.errors import Conflict, DomainError, NotFound
 from domain.messaging.message import MAX_BODY, Purpose, compose

@@ -98,3 +98,12 @@ class MessageSender(Protocol):
         """The provider's current status of a message it accepted (by its provider id);
         None when the provider does not know it or cannot say."""
         ...
+
+
+class SendQueue(Protocol):
+    """Hands a message that is due now to a worker at once (the `send_message` actor).
+
+    A hint, not a guarantee: the once-a-minute poll sends whatever a lost hint left, and
+    the claim makes sure the two never send one message twice."""
+
+    async def send_now(self, message_id: int) -> None: ...

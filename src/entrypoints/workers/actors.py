@@ -45,41 +45,38 @@ def worker_container() -> Container:
 # --- the actors -----------------------------------------------------------------------
 
 
-async def dispatch_due_messages(period_key: str | None = None) -> None:
-    """Send the outbox messages whose time has come (the every-minute job)."""
-    from application.messaging.dispatch import dispatch_due
+def _sending(c: Container) -> dict[str, Any]:
+    """What sending needs from the container, as the outbox use cases' arguments."""
+    return {
+        "uow_factory": c.uow,
+        "clock": c.clock(),
+        "sender": c.message_sender(),
+        "quiet": c.quiet_hours(),
+        "max_attempts": c.settings().messaging.max_attempts,
+    }
 
-    c = worker_container()
-    report = await dispatch_due(
-        c.uow,
-        c.clock(),
-        c.message_sender(),
-        c.quiet_hours(),
-        max_attempts=c.settings().messaging.max_attempts,
-    )
+
+async def dispatch_due_messages(period_key: str | None = None) -> None:
+    """Send the outbox messages whose time has come (the every-minute safety net)."""
+    from application.outbox.dispatch import dispatch_due
+
+    report = await dispatch_due(**_sending(worker_container()))
     level = logging.INFO if report.processed else logging.DEBUG
     log.log(level, "dispatch_due_messages %s: %s", period_key or "-", report)
 
 
 async def send_message(message_id: int) -> None:
-    """Send one outbox message now (claimed atomically; a second delivery does nothing)."""
-    from application.messaging.dispatch import send_one
+    """Send one outbox message now: enqueued when a message queued for now is committed
+    (claimed atomically; a redelivery, or the poll getting there first, does nothing)."""
+    from application.outbox.dispatch import send_one
 
-    c = worker_container()
-    outcome = await send_one(
-        c.uow,
-        c.clock(),
-        c.message_sender(),
-        c.quiet_hours(),
-        message_id,
-        max_attempts=c.settings().messaging.max_attempts,
-    )
+    outcome = await send_one(message_id=message_id, **_sending(worker_container()))
     log.info("send_message %s: %s", message_id, outcome)
 
 
 async def reconcile_stuck_messages(period_key: str | None = None) -> None:
     """Settle messages left SENDING by a dead worker (ask the provider; never resend)."""
-    from application.messaging.dispatch import reconcile_stuck
+    from application.outbox.reconcile import reconcile_stuck
 
     c = worker_container()
     stale_after = timedelta(seconds=c.settings().workers.stale_sending_seconds)

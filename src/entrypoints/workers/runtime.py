@@ -9,8 +9,10 @@ import threading
 from typing import Any
 
 import dramatiq
+from dependency_injector import providers
 from dramatiq.middleware import AsyncIO
 
+from adapters.send_queue import DramatiqSendQueue
 from entrypoints.container import Container, build_container
 from entrypoints.settings import Settings
 from entrypoints.workers.actors import (
@@ -39,9 +41,16 @@ def start_worker(
     install_container(container)
     broker.add_middleware(DisposeContainer(), before=AsyncIO)
     actors = declare_actors(broker, functions)
+    connect_send_queue(container, actors)
     worker = dramatiq.Worker(broker, worker_threads=threads)
     worker.start()
     return worker, actors
+
+
+def connect_send_queue(container: Container, actors: Actors) -> None:
+    """Messages that `container`'s units of work queue for now are sent at once, through
+    the `send_message` actor on the actors' broker (the poll stays the safety net)."""
+    container.send_queue.override(providers.Object(DramatiqSendQueue(actors["send_message"])))
 
 
 def run_worker(settings: Settings, container: Container | None = None) -> None:
@@ -96,6 +105,25 @@ async def run_scheduler(settings: Settings, container: Container | None = None) 
         broker.close()
 
 
+class SendQueueOverRedis:
+    """`fieldcrm serve` with REDIS_URL: messages its requests queue for now reach the
+    `fieldcrm worker` processes at once through Redis (no worker runs in this process)."""
+
+    def __init__(self, settings: Settings, container: Container) -> None:
+        self._settings = settings
+        self._container = container
+        self._broker: dramatiq.Broker | None = None
+
+    async def start(self) -> None:
+        self._broker = broker_from_settings(self._settings)
+        connect_send_queue(self._container, declare_actors(self._broker))
+
+    async def stop(self) -> None:
+        self._container.send_queue.reset_override()
+        if self._broker is not None:
+            self._broker.close()
+
+
 class EmbeddedWorkers:
     """The no-Redis default: a scheduler and a one-thread worker inside `fieldcrm serve`.
 
@@ -115,6 +143,7 @@ class EmbeddedWorkers:
         broker = build_broker(None, self._settings.workers)
         worker, actors = start_worker(broker, build_container(self._settings), threads=1)
         self._broker, self._worker = broker, worker
+        connect_send_queue(self._container, actors)
         self._scheduler = PeriodicScheduler(
             scheduled_jobs(self._settings.schedule),
             self._container.period_claims(),
@@ -125,6 +154,7 @@ class EmbeddedWorkers:
         log.info("embedded scheduler and worker started (no REDIS_URL: in-process broker)")
 
     async def stop(self) -> None:
+        self._container.send_queue.reset_override()
         if self._scheduler is not None:
             await self._scheduler.stop()
         if self._worker is not None:

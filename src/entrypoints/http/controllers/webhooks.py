@@ -20,22 +20,22 @@ from litestar.exceptions import (
 )
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
-from twilio.request_validator import (
+
+from adapters.messaging.twilio.status_map import map_provider_status
+from adapters.messaging.twilio.twiml import TWIML_MEDIA_TYPE, twiml_reply
+from adapters.messaging.twilio.webhook import (
+    CONSENT_SOURCE,
+    IDEMPOTENCY_HEADER,
     SIGNATURE_HEADER,
     SIGNATURE_SETTINGS_HEADER,
-    RequestValidator,
-    get_signature_algorithm,
+    inbound_sender,
+    signature_valid,
 )
-from twilio.twiml.messaging_response import MessagingResponse
-
-from application.messaging import webhooks as uc
-from domain.contact_preferences import ContactMethod
+from application.outbox.callbacks import apply_status_callback
+from application.outbox.inbound import handle_inbound
 from domain.messaging.message import MAX_BODY
 from entrypoints.http.deps import ClockDep, SettingsDep, UowFactoryDep
 from entrypoints.settings import Settings, TwilioSettings
-
-IDEMPOTENCY_HEADER = "I-Twilio-Idempotency-Token"
-TWIML = "application/xml"
 
 
 def _twilio(settings: Settings) -> TwilioSettings:
@@ -48,13 +48,12 @@ async def verified_form(request: Request[Any, Any, Any], settings: Settings) -> 
     """The request's form parameters, once its Twilio signature checks out."""
     twilio = _twilio(settings)
     form = await request.form()
-    signature = request.headers.get(SIGNATURE_HEADER)
     url = twilio.public_base_url + request.url.path
     if request.url.query:
         url += "?" + request.url.query
-    algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
-    validator = RequestValidator(twilio.auth_token)
-    if not signature or not validator.validate(url, form, signature, algorithm):
+    signature = request.headers.get(SIGNATURE_HEADER)
+    algorithm = request.headers.get(SIGNATURE_SETTINGS_HEADER)
+    if not signature_valid(twilio.auth_token, url, form, signature, algorithm):
         raise PermissionDeniedException("missing or invalid X-Twilio-Signature")
     return form
 
@@ -110,11 +109,11 @@ class TwilioWebhookController(Controller):
         status = _required(form, "MessageStatus")
         token = request.headers.get(IDEMPOTENCY_HEADER) or f"status:{sid}:{status}"
         error_code = form.get("ErrorCode")
-        await uc.apply_status_callback(
+        await apply_status_callback(
             uow_factory,
             clock,
             sid,
-            status,
+            map_provider_status(status),
             token,
             error_code=error_code if isinstance(error_code, str) else None,
         )
@@ -123,7 +122,7 @@ class TwilioWebhookController(Controller):
         "/inbound",
         operation_id="twilioInboundMessage",
         status_code=HTTP_200_OK,
-        media_type=TWIML,
+        media_type=TWIML_MEDIA_TYPE,
         operation_class=_form_operation(["From"], ["Body", "MessageSid"]),
     )
     async def inbound(
@@ -135,18 +134,21 @@ class TwilioWebhookController(Controller):
     ) -> Response[str]:
         """A customer wrote to us: STOP/START/HELP or a reply; answered with TwiML."""
         form = await verified_form(request, settings)
-        sender = _required(form, "From")
+        phone, channel = inbound_sender(_required(form, "From"))
         body = form.get("Body")
         body = body[:MAX_BODY] if isinstance(body, str) else ""
         sid = form.get("MessageSid")
         token = request.headers.get(IDEMPOTENCY_HEADER) or (
             f"inbound:{sid}" if isinstance(sid, str) and sid else None
         )
-        channel = ContactMethod.WHATSAPP if sender.startswith("whatsapp:") else ContactMethod.SMS
-        reply = await uc.handle_inbound(
-            uow_factory, clock, sender, body, channel, token, shop_name=settings.shop_name
+        reply = await handle_inbound(
+            uow_factory,
+            clock,
+            phone,
+            body,
+            channel,
+            token,
+            shop_name=settings.shop_name,
+            source=CONSENT_SOURCE,
         )
-        twiml = MessagingResponse()
-        if reply is not None:
-            twiml.message(reply)
-        return Response(str(twiml), media_type=TWIML)
+        return Response(twiml_reply(reply), media_type=TWIML_MEDIA_TYPE)

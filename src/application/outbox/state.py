@@ -1,5 +1,6 @@
-"""Steps shared by dispatch, reconciliation and provider callbacks: moving a message
-forward, storing it with a compare-and-set, and keeping its follow-up in step."""
+"""Moving a message forward and storing it with a compare-and-set, its follow-up in step.
+
+Shared by dispatch, reconciliation and provider callbacks."""
 
 from __future__ import annotations
 
@@ -7,11 +8,9 @@ import logging
 from datetime import datetime
 
 from application.ports.unit_of_work import UnitOfWork
-from domain.contact_preferences import ContactMethod
 from domain.errors import InvalidTransition
 from domain.follow_up import FollowUpStatus
 from domain.messaging.message import RANK, Message, MessageStatus
-from domain.validation import mask_email, mask_phone
 
 log = logging.getLogger(__name__)
 
@@ -68,10 +67,3 @@ async def store(uow: UnitOfWork, message: Message, expected: MessageStatus) -> b
         return False
     await sync_follow_up(uow, message)
     return True
-
-
-def masked_recipient(message: Message) -> str:
-    """The recipient as it may appear in logs."""
-    if message.channel is ContactMethod.EMAIL:
-        return mask_email(message.recipient)
-    return mask_phone(message.recipient)

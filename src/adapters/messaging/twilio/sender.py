@@ -31,11 +31,11 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 from urllib3.exceptions import NewConnectionError
 
-from application.messaging.lifecycle import masked_recipient
-from application.messaging.webhooks import map_provider_status
+from adapters.messaging.twilio.status_map import map_provider_status
 from application.ports.clock import Clock
 from application.ports.outbox import SendError, SendResult
 from domain.contact_preferences import ContactMethod
+from domain.messaging.masking import masked_recipient
 from domain.messaging.message import Message, MessageStatus
 
 log = logging.getLogger(__name__)

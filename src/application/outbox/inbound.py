@@ -1,17 +1,16 @@
-"""Provider callbacks: delivery status updates and inbound replies (STOP, START, HELP,
-feedback). Both are idempotent: a repeated webhook (same token) changes nothing, and a
-status only ever moves a message forward."""
+"""A message a customer sent us: STOP, START, HELP or a reply to a follow-up.
+
+The provider adapter hands over a plain phone number, the channel and the consent source
+to record (its own name, e.g. "twilio-inbound"). Idempotent by the webhook's token."""
 
 from __future__ import annotations
 
-import enum
-import hashlib
 import logging
-from collections.abc import Callable
 
 from application import audit
 from application.access import SYSTEM
-from application.messaging.lifecycle import advance, store
+from application.outbox.callbacks import receipt_token
+from application.outbox.claim import UowFactory
 from application.pagination import MAX_PAGE_SIZE, ListQuery
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
@@ -20,30 +19,12 @@ from domain.audit_fields import opt_out_changes
 from domain.contact_preferences import ContactMethod
 from domain.follow_up import FOLLOW_UP_TRANSITIONS, FollowUp, FollowUpStatus
 from domain.messaging.consent import Consent, ConsentChange, Keyword, keyword_of
-from domain.messaging.message import MessageStatus
 from domain.validation import mask_phone
 
 log = logging.getLogger(__name__)
 
-M = MessageStatus
-UowFactory = Callable[[], UnitOfWork]
-CONSENT_SOURCE = "twilio-inbound"
-MAX_TOKEN = 200
+INBOUND = "inbound"  # the consent source when the provider names none
 MAX_FEEDBACK = 5000
-CAS_ATTEMPTS = 3
-# The message statuses Twilio reports (status callbacks and fetches), as ours. Anything
-# the provider still holds counts as SENT: ours means "handed to the provider".
-PROVIDER_STATUSES: dict[str, MessageStatus] = {
-    "accepted": M.SENT,
-    "scheduled": M.SENT,
-    "queued": M.SENT,
-    "sending": M.SENT,
-    "sent": M.SENT,
-    "delivered": M.DELIVERED,
-    "read": M.DELIVERED,
-    "undelivered": M.UNDELIVERED,
-    "failed": M.FAILED,
-}
 HELP_REPLY = (
     "{shop}: this number sends service updates about your appointments. "
     "Reply STOP to opt out, START to opt back in. Msg&data rates may apply."
@@ -53,74 +34,15 @@ OPEN_FOLLOW_UP = frozenset(s for s, nxt in FOLLOW_UP_TRANSITIONS.items() if nxt)
 CONTACTED = frozenset({FollowUpStatus.SENT, FollowUpStatus.NO_RESPONSE})
 
 
-class CallbackOutcome(enum.StrEnum):
-    APPLIED = "applied"
-    UNCHANGED = "unchanged"  # late, repeated or out of order: nothing to move
-    DUPLICATE = "duplicate"  # this webhook token was already processed
-    UNKNOWN_MESSAGE = "unknown_message"
-    UNKNOWN_STATUS = "unknown_status"
-
-
-def map_provider_status(value: str) -> MessageStatus | None:
-    """Our status for a status string the provider reported; None if it has no meaning
-    for us (e.g. "receiving", "canceled")."""
-    return PROVIDER_STATUSES.get(value.strip().lower())
-
-
-def _token(token: str | None) -> str | None:
-    if not token:
-        return None
-    if len(token) <= MAX_TOKEN:
-        return token
-    return "sha256:" + hashlib.sha256(token.encode()).hexdigest()
-
-
-async def apply_status_callback(
-    uow_factory: UowFactory,
-    clock: Clock,
-    provider_message_id: str,
-    provider_status: str,
-    token: str | None,
-    error_code: str | None = None,
-) -> str:
-    """Apply a delivery status the provider reported for one of our messages; returns
-    the `CallbackOutcome`. Unknown messages are ignored without remembering the token,
-    so a redelivery after the sender recorded the id is still applied."""
-    token = _token(token)
-    reported = map_provider_status(provider_status)
-    for _ in range(CAS_ATTEMPTS):
-        now = clock.now()
-        async with uow_factory() as uow:
-            if token is not None and not await uow.webhook_events.remember(token, now):
-                return CallbackOutcome.DUPLICATE
-            message = await uow.messages.get_by_provider_id(provider_message_id)
-            if message is None:
-                log.info("status callback for unknown message %s ignored", provider_message_id)
-                return CallbackOutcome.UNKNOWN_MESSAGE
-            if reported is None:
-                await uow.commit()
-                return CallbackOutcome.UNKNOWN_STATUS
-            previous = message.status
-            if not advance(message, reported, now):
-                await uow.commit()
-                return CallbackOutcome.UNCHANGED
-            if error_code and message.status in (M.FAILED, M.UNDELIVERED):
-                message.last_error = f"provider error {error_code[:20]}"
-            if await store(uow, message, previous):
-                await uow.commit()
-                return CallbackOutcome.APPLIED
-        # Another writer moved the message meanwhile: roll back (token too), read again.
-    return CallbackOutcome.UNCHANGED
-
-
 async def handle_inbound(
     uow_factory: UowFactory,
     clock: Clock,
-    from_number: str,
+    phone: str,
     body: str,
     channel: ContactMethod,
     token: str | None,
     shop_name: str = "the shop",
+    source: str = INBOUND,
 ) -> str | None:
     """Act on a message a customer sent us; returns the reply to send back, if any.
 
@@ -128,10 +50,9 @@ async def handle_inbound(
     words opt it back in, HELP gets the help text; anything else is stored as feedback
     on the customer's latest open follow-up. A number no customer has is ignored.
     """
-    phone = from_number.strip().removeprefix("whatsapp:").strip()
     keyword = keyword_of(body)
     reply = HELP_REPLY.format(shop=shop_name) if keyword is Keyword.HELP else None
-    token = _token(token)
+    phone, token = phone.strip(), receipt_token(token)
     now = clock.now()
     async with uow_factory() as uow:
         if token is not None and not await uow.webhook_events.remember(token, now):
@@ -143,7 +64,7 @@ async def handle_inbound(
             )
             return reply
         if keyword in (Keyword.STOP, Keyword.START):
-            change = ConsentChange(channel, keyword is Keyword.STOP, now, CONSENT_SOURCE)
+            change = ConsentChange(channel, keyword is Keyword.STOP, now, source)
             for customer in customers:  # the number opts out, whoever it is recorded for
                 assert customer.id is not None
                 await _change_consent(uow, customer.id, change, keyword)

@@ -1,0 +1,75 @@
+"""Sending a message queued for "now" at once, instead of at the next poll.
+
+`SendAtOnce` wraps a unit of work: it notes every message added through it that is
+already due, and once the transaction has committed (never before: a worker must find
+the row) hands their ids to the `SendQueue`. The use cases that queue messages
+(`enqueue`) need not know: the composition root wraps every unit of work it makes.
+"""
+
+from __future__ import annotations
+
+import logging
+from types import TracebackType
+from typing import Any, Self
+
+from application.ports.clock import Clock
+from application.ports.outbox import MessageRepository, SendQueue
+from application.ports.unit_of_work import UnitOfWork
+from domain.messaging.message import Message
+
+log = logging.getLogger(__name__)
+
+
+class _NotingMessages:
+    """The message repository, noting the id of each message added that is due now."""
+
+    def __init__(self, inner: MessageRepository, clock: Clock, due: list[int]) -> None:
+        self._inner, self._clock, self._due = inner, clock, due
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    async def add(self, message: Message) -> Message:
+        stored = await self._inner.add(message)
+        if stored.id is not None and stored.scheduled_for <= self._clock.now():
+            self._due.append(stored.id)
+        return stored
+
+
+class SendAtOnce:
+    """A unit of work that, after its commit, asks the `SendQueue` to send the messages it
+    queued for now; in every other respect it is the unit of work it wraps."""
+
+    def __init__(self, uow: UnitOfWork, queue: SendQueue, clock: Clock) -> None:
+        self._uow, self._queue, self._clock = uow, queue, clock
+        self._due: list[int] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._uow, name)
+
+    @property
+    def messages(self) -> MessageRepository:
+        return _NotingMessages(self._uow.messages, self._clock, self._due)
+
+    async def __aenter__(self) -> Self:
+        await self._uow.__aenter__()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._due.clear()  # uncommitted: nothing to send
+        await self._uow.__aexit__(exc_type, exc, tb)
+
+    async def commit(self) -> None:
+        await self._uow.commit()
+        due = list(self._due)
+        self._due.clear()
+        for message_id in due:
+            try:
+                await self._queue.send_now(message_id)
+            except Exception:  # the poll sends it within a minute
+                log.warning("message %s: not handed to a worker now; the poll will", message_id)
