@@ -17,8 +17,9 @@ from domain.audit import Value
 from domain.money import Money, from_minor_units, to_minor_units
 
 
-class Plain:
-    """Stored and recorded as it is: text, numbers, booleans, ids, dates."""
+class Codec:
+    """The plain codec (`PLAIN`): stored and recorded as it is (text, numbers, booleans,
+    ids, dates). Other codecs override what they convert."""
 
     def names(self, name: str) -> tuple[str, ...]:
         """The stored names (columns) of a field called `name`."""
@@ -34,11 +35,11 @@ class Plain:
         snapshot[name] = value
 
 
-PLAIN = Plain()
+PLAIN = Codec()
 
 
 @dataclass(frozen=True, slots=True)
-class Converted(Plain):
+class Converted(Codec):
     """One stored value converted both ways; recorded as stored unless `recorded_as` says."""
 
     encode: Callable[[Any], object]
@@ -76,7 +77,7 @@ TUPLE = Converted(list, tuple)
 """A tuple of plain values, stored as a JSON list."""
 
 
-class MoneyCodec(Plain):
+class MoneyCodec(Codec):
     """Money in two columns, `<name>_minor` (integer minor units) and `currency`; the trail
     records `<name>` as a decimal string and `currency`."""
 

@@ -13,7 +13,7 @@ from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
 from domain.audit import Value
-from domain.field_codecs import INSTANT, PLAIN, Plain
+from domain.field_codecs import INSTANT, PLAIN, Codec
 
 T = TypeVar("T")
 
@@ -26,7 +26,7 @@ class Field:
 
     name: str
     path: str = ""
-    codec: Plain = PLAIN
+    codec: Codec = PLAIN
     audited: bool = True
     mask: Callable[[Value], Value] | None = None
 
@@ -35,7 +35,7 @@ class Field:
         return self.path or self.name
 
     @classmethod
-    def many(cls, names: str, part: str = "", codec: Plain = PLAIN) -> tuple[Field, ...]:
+    def many(cls, names: str, part: str = "", codec: Codec = PLAIN) -> tuple[Field, ...]:
         """One field per space-separated name, at `part.<name>` when a part is given."""
         prefix = f"{part}." if part else ""
         return tuple(cls(name, prefix + name, codec) for name in names.split())
