@@ -1,7 +1,8 @@
 """How one field of a field map is stored and how the audit trail records it.
 
-A codec turns an attribute's value into its stored values (one per column: money takes two)
-and back, and into the JSON-able values of an audit snapshot. Every codec lets None through.
+A codec writes an attribute's value into a row (one value per column: money takes two),
+reads it back, and writes the JSON-able values of an audit snapshot. Every codec lets None
+through. Codecs write into the caller's dict: rows are built for every statement.
 """
 
 from __future__ import annotations
@@ -16,44 +17,45 @@ from domain.audit import Value
 from domain.money import Money, from_minor_units, to_minor_units
 
 
-class Plain:
-    """Stored and recorded as it is: text, numbers, booleans, ids, dates."""
+class Codec:
+    """The plain codec (`PLAIN`): stored and recorded as it is (text, numbers, booleans,
+    ids, dates). Other codecs override what they convert."""
 
     def names(self, name: str) -> tuple[str, ...]:
         """The stored names (columns) of a field called `name`."""
         return (name,)
 
-    def stored(self, name: str, value: Any) -> dict[str, object]:
-        return {name: value}
+    def store(self, row: dict[str, object], name: str, value: Any) -> None:
+        row[name] = value
 
-    def loaded(self, name: str, stored: Mapping[str, Any]) -> Any:
-        return stored[name]
+    def load(self, row: Mapping[str, Any], name: str) -> Any:
+        return row[name]
 
-    def recorded(self, name: str, value: Any) -> dict[str, Value]:
-        return {name: value}
+    def record(self, snapshot: dict[str, Value], name: str, value: Any) -> None:
+        snapshot[name] = value
 
 
-PLAIN = Plain()
+PLAIN = Codec()
 
 
 @dataclass(frozen=True, slots=True)
-class Converted(Plain):
-    """One stored value converted both ways; recorded as stored unless `record` says."""
+class Converted(Codec):
+    """One stored value converted both ways; recorded as stored unless `recorded_as` says."""
 
     encode: Callable[[Any], object]
     decode: Callable[[Any], Any]
-    record: Callable[[Any], Value] | None = None
+    recorded_as: Callable[[Any], Value] | None = None
 
-    def stored(self, name: str, value: Any) -> dict[str, object]:
-        return {name: None if value is None else self.encode(value)}
+    def store(self, row: dict[str, object], name: str, value: Any) -> None:
+        row[name] = None if value is None else self.encode(value)
 
-    def loaded(self, name: str, stored: Mapping[str, Any]) -> Any:
-        raw = stored[name]
+    def load(self, row: Mapping[str, Any], name: str) -> Any:
+        raw = row[name]
         return None if raw is None else self.decode(raw)
 
-    def recorded(self, name: str, value: Any) -> dict[str, Value]:
-        record = self.record or self.encode
-        return {name: None if value is None else record(value)}
+    def record(self, snapshot: dict[str, Value], name: str, value: Any) -> None:
+        recorded_as = self.recorded_as or self.encode
+        snapshot[name] = None if value is None else recorded_as(value)
 
 
 def _same(value: Any) -> Any:
@@ -75,21 +77,23 @@ TUPLE = Converted(list, tuple)
 """A tuple of plain values, stored as a JSON list."""
 
 
-class MoneyCodec(Plain):
+class MoneyCodec(Codec):
     """Money in two columns, `<name>_minor` (integer minor units) and `currency`; the trail
     records `<name>` as a decimal string and `currency`."""
 
     def names(self, name: str) -> tuple[str, ...]:
         return (f"{name}_minor", "currency")
 
-    def stored(self, name: str, value: Money) -> dict[str, object]:
-        return {f"{name}_minor": to_minor_units(value), "currency": value.currency}
+    def store(self, row: dict[str, object], name: str, value: Money) -> None:
+        row[f"{name}_minor"] = to_minor_units(value)
+        row["currency"] = value.currency
 
-    def loaded(self, name: str, stored: Mapping[str, Any]) -> Money:
-        return from_minor_units(stored[f"{name}_minor"], stored["currency"])
+    def load(self, row: Mapping[str, Any], name: str) -> Money:
+        return from_minor_units(row[f"{name}_minor"], row["currency"])
 
-    def recorded(self, name: str, value: Money) -> dict[str, Value]:
-        return {name: format(value.amount, "f"), "currency": value.currency}
+    def record(self, snapshot: dict[str, Value], name: str, value: Money) -> None:
+        snapshot[name] = format(value.amount, "f")
+        snapshot["currency"] = value.currency
 
 
 MONEY = MoneyCodec()

@@ -13,7 +13,7 @@ from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
 from domain.audit import Value
-from domain.field_codecs import INSTANT, PLAIN, Plain
+from domain.field_codecs import INSTANT, PLAIN, Codec
 
 T = TypeVar("T")
 
@@ -26,7 +26,7 @@ class Field:
 
     name: str
     path: str = ""
-    codec: Plain = PLAIN
+    codec: Codec = PLAIN
     audited: bool = True
     mask: Callable[[Value], Value] | None = None
 
@@ -35,7 +35,7 @@ class Field:
         return self.path or self.name
 
     @classmethod
-    def many(cls, names: str, part: str = "", codec: Plain = PLAIN) -> tuple[Field, ...]:
+    def many(cls, names: str, part: str = "", codec: Codec = PLAIN) -> tuple[Field, ...]:
         """One field per space-separated name, at `part.<name>` when a part is given."""
         prefix = f"{part}." if part else ""
         return tuple(cls(name, prefix + name, codec) for name in names.split())
@@ -50,7 +50,7 @@ class FieldMap(Generic[T]):
     aggregate: Callable[..., T]
     fields: tuple[Field, ...]
     parts: Mapping[str, Callable[..., object]] = field(default_factory=dict)
-    _getters: tuple[Callable[[Any], Any], ...] = field(init=False, repr=False)
+    _getters: tuple[tuple[Field, Callable[[Any], Any]], ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         for one in self.fields:
@@ -59,7 +59,7 @@ class FieldMap(Generic[T]):
                 raise ValueError(f"{one.name}: a path goes at most one part deep")
             if head and head not in self.parts:
                 raise ValueError(f"{one.name}: no class given for the part {head!r}")
-        getters = tuple(attrgetter(one.attribute) for one in self.fields)
+        getters = tuple((one, attrgetter(one.attribute)) for one in self.fields)
         object.__setattr__(self, "_getters", getters)
 
     @property
@@ -74,17 +74,17 @@ class FieldMap(Generic[T]):
 
     def values(self, entity: T) -> dict[str, object]:
         """The stored values of `entity`, by column (no id)."""
-        stored: dict[str, object] = {}
-        for one, get in zip(self.fields, self._getters, strict=True):
-            stored.update(one.codec.stored(one.name, get(entity)))
-        return stored
+        row: dict[str, object] = {}
+        for one, get in self._getters:
+            one.codec.store(row, one.name, get(entity))
+        return row
 
     def load(self, stored: Mapping[str, Any]) -> T:
         """The aggregate (with its id) from its stored values."""
         arguments: dict[str, dict[str, Any]] = {"": {}, **{part: {} for part in self.parts}}
         for one in self.fields:
             head, _, attribute = one.attribute.rpartition(".")
-            arguments[head][attribute] = one.codec.loaded(one.name, stored)
+            arguments[head][attribute] = one.codec.load(stored, one.name)
         top = arguments.pop("")
         for part, build in self.parts.items():
             top[part] = build(**arguments[part])
@@ -93,11 +93,11 @@ class FieldMap(Generic[T]):
     def snapshot(self, entity: T) -> dict[str, Value]:
         """What the audit trail records of `entity`: the audited fields, JSON-able, unmasked
         (`domain.audit.diff` applies `masks`)."""
-        recorded: dict[str, Value] = {}
-        for one, get in zip(self.fields, self._getters, strict=True):
+        snapshot: dict[str, Value] = {}
+        for one, get in self._getters:
             if one.audited:
-                recorded.update(one.codec.recorded(one.name, get(entity)))
-        return recorded
+                one.codec.record(snapshot, one.name, get(entity))
+        return snapshot
 
 
 CREATED_AT = Field("created_at", codec=INSTANT, audited=False)
