@@ -97,6 +97,8 @@ class PlannedExpense:
     category: str
     incurred_at: datetime
     description: str
+    # Plan-local indexes: a job's parts and travel name both, a customer-level cost only the
+    # customer, the shop's own overhead neither.
     customer: int | None = None
     job: int | None = None
 
