@@ -99,8 +99,8 @@ class PlannedExpense:
     description: str
     # Plan-local indexes: a job's parts and travel name both, a customer-level cost only the
     # customer, the shop's own overhead neither.
-    customer: int | None = None
-    job: int | None = None
+    customer: int | None
+    job: int | None
 
 
 @dataclass(slots=True)
