@@ -106,9 +106,8 @@ class Bookkeeping:
                     ("parts", "Special-order part held for the customer", 4500, 18000),
                 )
             )
-            self.plan_expense(
-                PlannedExpense(self.rng.randint(low, high), category, when, description, customer)
-            )
+            cents = self.rng.randint(low, high)
+            self.plan_expense(PlannedExpense(cents, category, when, description, customer, None))
 
     def plan_shop_expenses(self) -> None:
         """Overhead of the shop itself: no customer, no job."""
@@ -170,6 +169,8 @@ class Bookkeeping:
             for day_offset, category, description, cents in recurring:
                 when = first + timedelta(days=day_offset)
                 if when < self.as_of - timedelta(hours=2):
-                    self.plan_expense(PlannedExpense(cents, category, when, description))
+                    self.plan_expense(
+                        PlannedExpense(cents, category, when, description, customer=None, job=None)
+                    )
             month = (month + timedelta(days=32)).replace(day=1)
             index += 1

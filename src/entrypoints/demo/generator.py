@@ -219,12 +219,11 @@ class ShopGenerator:
                 )
             else:
                 days_ago = -self.rng.randint(1, HORIZON_DAYS)
-            window = self.rng.choice(WORDS.visit_windows)
-            scheduled = self.draws.local(self._service_day(days_ago), window.hour, window.minute)
+            hour, minute = self.rng.choice(WORDS.visit_windows)
+            scheduled = self.draws.local(self._service_day(days_ago), hour, minute)
             while days_ago >= 0 and scheduled > self.as_of - timedelta(hours=5):
                 days_ago += 1  # leave past visits time to finish before the simulated now
-                day = self._service_day(days_ago)
-                scheduled = self.draws.local(day, window.hour, window.minute)
+                scheduled = self.draws.local(self._service_day(days_ago), hour, minute)
             self._plan_job(self.rng.choices(customers, cum_weights=cumulative)[0], scheduled)
 
     def _plan_job(self, customer: int, scheduled: datetime) -> None:

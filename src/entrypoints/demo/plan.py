@@ -97,8 +97,10 @@ class PlannedExpense:
     category: str
     incurred_at: datetime
     description: str
-    customer: int | None = None
-    job: int | None = None
+    # Plan-local indexes: a job's parts and travel name both, a customer-level cost only the
+    # customer, the shop's own overhead neither.
+    customer: int | None
+    job: int | None
 
 
 @dataclass(slots=True)

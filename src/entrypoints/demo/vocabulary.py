@@ -30,12 +30,10 @@ class PriceRange(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     high_cents: int
 
 
-class PricedItem(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class PricedItem(PriceRange, frozen=True):
     """A part or a travel cost, priced anywhere in its range."""
 
     name: str
-    low_cents: int
-    high_cents: int
 
 
 class FlatPriceJob(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -43,13 +41,6 @@ class FlatPriceJob(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
     description: str
     cents: int
-
-
-class VisitWindow(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """The shop-local time a visit is booked for."""
-
-    hour: int
-    minute: int
 
 
 class Vocabulary(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -79,7 +70,7 @@ class Vocabulary(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     suppliers: tuple[str, ...]
     travel: tuple[PricedItem, ...]
     card_brands: tuple[str, ...]
-    visit_windows: tuple[VisitWindow, ...]
+    visit_windows: tuple[tuple[int, int], ...]  # shop-local (hour, minute) a visit is booked for
 
     @property
     def appliance_kinds(self) -> tuple[str, ...]:
