@@ -48,6 +48,7 @@ class _Mirror:
         self._engine: AsyncEngine | None = None
         self._lock: asyncio.Lock | None = None
         self._filled: list[str] = []
+        self._loaded: dict[str, dict[Any, Any]] = {}
 
     async def run(
         self,
@@ -71,18 +72,34 @@ class _Mirror:
             async with self._engine.begin() as conn:
                 await conn.run_sync(metadata.create_all)
         async with self._lock:
-            async with self._engine.begin() as conn:  # empty what the last use filled
-                for name in self._filled:
-                    await conn.execute(delete(sql_table(name)))
-            self._filled = [name for name, table_rows in rows.items() if table_rows]
-            async with SqlUnitOfWork(self._engine) as uow:
-                for name in self._filled:
-                    await _copy(uow, name, rows[name])
-                await uow.commit()
+            if not _same_rows(rows, self._loaded):
+                await self._load(rows)
             return await ask(self._engine)
+
+    async def _load(self, rows: dict[str, dict[Any, Any]]) -> None:
+        assert self._engine is not None
+        self._loaded = {}
+        async with self._engine.begin() as conn:  # empty what the last use filled
+            for name in self._filled:
+                await conn.execute(delete(sql_table(name)))
+        self._filled = [name for name, table_rows in rows.items() if table_rows]
+        async with SqlUnitOfWork(self._engine) as uow:
+            for name in self._filled:
+                await _copy(uow, name, rows[name])
+            await uow.commit()
+        self._loaded = rows
 
 
 _mirror = _Mirror()
+
+
+def _same_rows(rows: dict[str, dict[Any, Any]], loaded: dict[str, dict[Any, Any]]) -> bool:
+    """The same stored row objects (rows are replaced, never changed in place)."""
+    return rows.keys() == loaded.keys() and all(
+        table.keys() == loaded[name].keys()
+        and all(row is loaded[name][key] for key, row in table.items())
+        for name, table in rows.items()
+    )
 
 
 async def _copy(uow: SqlUnitOfWork, name: str, rows: dict[Any, Any]) -> None:
