@@ -13,7 +13,6 @@ from domain.messaging.message import Message, MessageStatus
 
 log = logging.getLogger(__name__)
 
-M = MessageStatus
 RECONCILE_BATCH = 100
 
 
@@ -37,17 +36,17 @@ async def reconcile_stuck(
     for message in stale:
         reported = await _provider_status(sender, message)
         now = clock.now()
-        if reported in (M.SCHEDULED, M.SENDING):
-            reported = M.SENT  # the provider has it, still on its way
+        if reported in (MessageStatus.SCHEDULED, MessageStatus.SENDING):
+            reported = MessageStatus.SENT  # the provider has it, still on its way
         if reported is None or not advance(message, reported, now):
-            message.move_to(M.NEEDS_REVIEW, now)
+            message.move_to(MessageStatus.NEEDS_REVIEW, now)
             message.last_error = (
                 "worker stopped mid-send; the provider does not know it: check before resending"
                 if message.provider_message_id
                 else "worker stopped mid-send; outcome unknown: check before resending"
             )
         async with uow_factory() as uow:
-            if await store(uow, message, M.SENDING):
+            if await store(uow, message, MessageStatus.SENDING):
                 settled += 1
             await uow.commit()
     return settled

@@ -9,7 +9,6 @@ the row) hands their ids to the `SendQueue`. The use cases that queue messages
 from __future__ import annotations
 
 import logging
-from types import TracebackType
 from typing import Any, Self
 
 from application.ports.clock import Clock
@@ -55,14 +54,9 @@ class SendAtOnce:
         await self._uow.__aenter__()
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: Any) -> None:
         self._due.clear()  # uncommitted: nothing to send
-        await self._uow.__aexit__(exc_type, exc, tb)
+        await self._uow.__aexit__(*exc_info)
 
     async def commit(self) -> None:
         await self._uow.commit()
