@@ -3,7 +3,6 @@ on requests that queue messages, token lifetime, the password policy on updates.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
@@ -32,8 +31,7 @@ WINDOW = 600
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return dataclasses.replace(
-        settings,
+    return settings.replace(
         jwt_expiry_minutes=7,
         limits=LimitSettings(
             login_window_seconds=WINDOW,
@@ -92,7 +90,7 @@ async def test_too_many_failures_from_one_address_lock_every_username_from_it(
 async def redis_down_app(settings: Settings) -> AsyncIterator[Litestar]:
     """An app whose REDIS_URL points at a closed port (built before caplog starts)."""
     dead = "redis://" + closed_port_url().removeprefix("http://").split("/")[0] + "/0"
-    container = build_container(dataclasses.replace(settings, redis_url=dead))
+    container = build_container(settings.replace(redis_url=dead))
     yield create_app(container)
     await container.engine().dispose()
 
@@ -134,9 +132,7 @@ def _client(app: Litestar) -> httpx.AsyncClient:
 async def test_with_redis_every_process_shares_the_failure_counts(
     settings: Settings, redis_url: str, admin: Headers
 ):
-    containers = [
-        build_container(dataclasses.replace(settings, redis_url=redis_url)) for _ in range(2)
-    ]
+    containers = [build_container(settings.replace(redis_url=redis_url)) for _ in range(2)]
     for container in containers:
         container.password_hasher.override(Argon2PasswordHasher(time_cost=1, memory_cost=1024))
     one, two = (create_app(container) for container in containers)

@@ -5,7 +5,6 @@ memory, and in Redis when FIELDCRM_TEST_REDIS_URL is set), and what the logs say
 from __future__ import annotations
 
 import base64
-import dataclasses
 import json
 import logging
 import time
@@ -281,7 +280,7 @@ def _client(app: Litestar) -> httpx.AsyncClient:
 
 def _redis_container(settings: Settings, redis_url: str, fake: FakeOpenAI) -> Container:
     """Another "process": its own container and app, the same database, Redis and provider."""
-    container = build_container(dataclasses.replace(settings, redis_url=redis_url))
+    container = build_container(settings.replace(redis_url=redis_url))
     container.password_hasher.override(Argon2PasswordHasher(time_cost=1, memory_cost=1024))
     use_fake(container, fake.base_url)
     return container

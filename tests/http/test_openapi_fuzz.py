@@ -13,7 +13,6 @@ schemathesis infers (Location headers, ids in responses feeding parameters).
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -40,7 +39,7 @@ from application.access import SYSTEM
 from domain.user import Role
 from entrypoints.container import build_container
 from entrypoints.http.app import create_app
-from entrypoints.settings import MessagingSettings, Settings
+from entrypoints.settings import Settings
 from tests.conftest import POSTGRES_URL, truncate_all
 from tests.http.helpers import (
     appliance_body,
@@ -117,11 +116,10 @@ async def _prepare(settings_: Settings) -> None:
 @pytest.fixture
 def live_api(settings: Settings) -> Iterator[Api]:
     """The app served on loopback over a clean database; yields its URL and admin headers."""
-    settings_ = dataclasses.replace(
-        settings,
+    settings_ = settings.replace(
         # Fuzz the LLM handlers themselves, not only their rate limit (429 stays documented).
-        llm=dataclasses.replace(settings.llm, rate_limit_per_minute=10_000),
-        messaging=MessagingSettings.from_env(TWILIO_ENV),
+        llm=settings.llm.replace(rate_limit_per_minute=10_000),
+        messaging=Settings.from_env(TWILIO_ENV).messaging,
     )
     asyncio.run(_prepare(settings_))
     container = build_container(settings_)

@@ -3,8 +3,6 @@ lock (SQLite)."""
 
 from __future__ import annotations
 
-import dataclasses
-
 from sqlalchemy import text
 
 from entrypoints.container import build_container
@@ -13,7 +11,7 @@ from tests.conftest import backend_of
 
 
 async def test_the_engine_carries_the_configured_timeouts(settings: Settings) -> None:
-    configured = dataclasses.replace(settings, database_statement_timeout_seconds=7)
+    configured = settings.replace(database_statement_timeout_seconds=7)
     container = build_container(configured)
     engine = container.engine()
     try:

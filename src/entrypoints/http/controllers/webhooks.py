@@ -53,7 +53,7 @@ async def verified_form(request: Request[Any, Any, Any], settings: Settings) -> 
     if request.url.query:
         url += "?" + request.url.query
     algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
-    validator = RequestValidator(twilio.auth_token)
+    validator = RequestValidator(twilio.auth_token.get_secret_value())
     if not signature or not validator.validate(url, form, signature, algorithm):
         raise PermissionDeniedException("missing or invalid X-Twilio-Signature")
     return form
