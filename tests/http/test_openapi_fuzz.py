@@ -33,11 +33,9 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy import text
 from twilio.request_validator import RequestValidator
 
-from adapters.argon2_hasher import Argon2PasswordHasher
 from application import users as user_cases
 from application.access import SYSTEM
 from domain.user import Role
-from entrypoints.container import build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.conftest import POSTGRES_URL, truncate_all
@@ -51,6 +49,7 @@ from tests.http.helpers import (
     technician_body,
 )
 from tests.http.live_server import serve
+from tests.overrides import container_for_tests
 
 EXAMPLES_PER_OPERATION = 15
 STATEFUL_SCENARIOS = 20
@@ -96,8 +95,7 @@ Api = tuple[str, dict[str, str]]
 
 
 async def _prepare(settings_: Settings) -> None:
-    container = build_container(settings_)
-    container.password_hasher.override(Argon2PasswordHasher(time_cost=1, memory_cost=1024))
+    container = container_for_tests(settings_)
     try:
         await truncate_all(container.engine())
         await user_cases.create_user(
@@ -122,7 +120,7 @@ def live_api(settings: Settings) -> Iterator[Api]:
         messaging=Settings.from_env(TWILIO_ENV).messaging,
     )
     asyncio.run(_prepare(settings_))
-    container = build_container(settings_)
+    container = container_for_tests(settings_)
     with serve(create_app(container)) as base_url:
         login = requests.post(
             f"{base_url}/auth/login",
