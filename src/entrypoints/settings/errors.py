@@ -41,6 +41,8 @@ def from_validation_error(error: ValidationError) -> SettingsError:
         found: SettingsError = context["error"]
         return found
     variable = next((str(p) for p in reversed(first["loc"]) if isinstance(p, str)), "?")
+    if first["type"] == "literal_error":
+        context = {"expected": str(context["expected"]).replace("'", "")}
     template = _PROBLEMS.get(first["type"])
     problem = template.format(**context) if template else first["msg"]
     if first["type"] != "missing" and "input" in first and not _is_secret(variable):

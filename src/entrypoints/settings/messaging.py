@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import SecretStr, field_validator, model_validator
 
 from entrypoints.settings.errors import SettingsError
-from entrypoints.settings.fields import SettingsGroup, env
+from entrypoints.settings.fields import SettingsGroup, env, require
 
 E164_NUMBER = re.compile(r"^\+[1-9][0-9]{6,14}$")
 EMAIL_ADDRESS = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -32,6 +32,21 @@ class TwilioSettings(SettingsGroup):
     whatsapp_from: str | None = env("TWILIO_WHATSAPP_FROM", None)
     whatsapp_template_sid: str | None = env("TWILIO_WHATSAPP_TEMPLATE_SID", None)
     timeout_seconds: int = env("TWILIO_TIMEOUT_SECONDS", 10, ge=1, le=120)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _required(cls, data: Any) -> Any:
+        require(
+            cls,
+            data,
+            {
+                "TWILIO_ACCOUNT_SID": "is required when TWILIO_AUTH_TOKEN is set",
+                "TWILIO_AUTH_TOKEN": "is required when TWILIO_ACCOUNT_SID is set",
+                "PUBLIC_BASE_URL": "is required with Twilio: status callbacks and webhook "
+                "signatures use it",
+            },
+        )
+        return data
 
     @field_validator("account_sid")
     @classmethod
@@ -90,6 +105,12 @@ class SmtpSettings(SettingsGroup):
     password: SecretStr | None = env("SMTP_PASSWORD", None)
     starttls: bool = env("SMTP_STARTTLS", True)
     timeout_seconds: int = env("SMTP_TIMEOUT_SECONDS", 10, ge=1, le=120)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _required(cls, data: Any) -> Any:
+        require(cls, data, {"SMTP_FROM": "is required when SMTP_HOST is set"})
+        return data
 
     @field_validator("from_address")
     @classmethod
