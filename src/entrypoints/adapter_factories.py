@@ -21,6 +21,10 @@ from entrypoints.settings import LlmSettings, SmtpSettings, TwilioSettings
 log = logging.getLogger(__name__)
 
 
+def reveal(secret: SecretStr | None) -> str | None:
+    return None if secret is None else secret.get_secret_value()
+
+
 def jwt_secret(configured: SecretStr | None) -> str:
     if configured is not None:
         return configured.get_secret_value()
@@ -42,7 +46,7 @@ def redis_client(url: str, timeout_seconds: int) -> Redis:
 
 def openai_client(llm: LlmSettings) -> OpenAiLlmClient:
     return OpenAiLlmClient(
-        api_key=llm.api_key.get_secret_value() if llm.api_key else "not-needed",
+        api_key=reveal(llm.api_key) or "not-needed",
         model=llm.model,
         base_url=llm.base_url,
         timeout_seconds=llm.timeout_seconds,
@@ -54,14 +58,9 @@ def twilio_sender(twilio: TwilioSettings | None, clock: Clock) -> TwilioSender |
     if twilio is None:
         return None
     config = TwilioConfig(
-        account_sid=twilio.account_sid,
+        **twilio.model_dump(exclude={"auth_token", "public_base_url"}),
         auth_token=twilio.auth_token.get_secret_value(),
         status_callback_url=twilio.status_callback_url,
-        messaging_service_sid=twilio.messaging_service_sid,
-        from_number=twilio.from_number,
-        whatsapp_from=twilio.whatsapp_from,
-        whatsapp_template_sid=twilio.whatsapp_template_sid,
-        timeout_seconds=twilio.timeout_seconds,
     )
     return TwilioSender(config, clock)
 
@@ -70,13 +69,8 @@ def smtp_sender(smtp: SmtpSettings | None, shop_name: str) -> SmtpEmailSender | 
     if smtp is None:
         return None
     config = SmtpConfig(
-        host=smtp.host,
-        from_address=smtp.from_address,
-        port=smtp.port,
-        username=smtp.username,
-        password=smtp.password.get_secret_value() if smtp.password else None,
-        starttls=smtp.starttls,
-        timeout_seconds=smtp.timeout_seconds,
+        **smtp.model_dump(exclude={"password"}),
+        password=reveal(smtp.password),
         subject=f"A message from {shop_name}",
     )
     return SmtpEmailSender(config)
