@@ -34,18 +34,22 @@ def read_settings(
     """`env` (default: the process environment) over `env_file` (default: `./.env` when
     reading the process environment, none for an explicit `env`), validated into `cls`."""
     if env is None:
-        env = EnvSettingsSource(_Variables, case_sensitive=True).env_vars  # type: ignore[assignment]
+        env = _set(EnvSettingsSource(_Variables, case_sensitive=True).env_vars)
         env_file = DEFAULT_ENV_FILE if env_file is None else env_file
     variables: dict[str, str] = {}
     if env_file is not None:
         dotenv = DotEnvSettingsSource(_Variables, env_file=Path(env_file), case_sensitive=True)
-        variables |= {k: v for k, v in dotenv.env_vars.items() if v is not None}
-    variables |= dict(env or {})
+        variables |= _set(dotenv.env_vars)
+    variables |= env
     _read_secret_files(cls, variables)
     try:
         return cls.model_validate(_nested(cls, variables))
     except ValidationError as exc:
         raise from_validation_error(exc) from None
+
+
+def _set(variables: Mapping[str, str | None]) -> dict[str, str]:
+    return {name: value for name, value in variables.items() if value is not None}
 
 
 def _read_secret_files(model: type[BaseModel], variables: dict[str, str]) -> None:
