@@ -42,7 +42,8 @@ from sqlalchemy import delete, event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy import tables as t
-from application.messaging.dispatch import DispatchReport, dispatch_due
+from application.outbox.dispatch import dispatch_due
+from application.outbox.outcome import DispatchReport
 from application.ports.outbox import SendResult
 from bench.databases import int_env, on_each_database
 from bench.scheduler_pass import _insert, _insert_only
@@ -332,7 +333,7 @@ def _log_lines_to_devnull() -> Iterator[None]:
     """The worker logs one INFO line per message sent (LOG_LEVEL=INFO, the default): keep
     that cost in the measurement, with the lines formatted as `fieldcrm worker` formats them
     but written to /dev/null instead of the bench's output."""
-    logger = logging.getLogger("application.messaging")
+    logger = logging.getLogger("application.outbox")
     saved = logger.level, logger.propagate
     with open(os.devnull, "w") as sink:
         handler = logging.StreamHandler(sink)

@@ -19,12 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from adapters.argon2_hasher import Argon2PasswordHasher
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.tables import metadata
 from entrypoints import migrate
-from entrypoints.container import Container, build_container
+from entrypoints.container import Container
 from entrypoints.settings import Settings
+from tests.overrides import container_for_tests
 
 POSTGRES_URL = os.environ.get("FIELDCRM_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
@@ -93,8 +93,7 @@ def settings(database_url: str) -> Settings:
 @pytest.fixture
 async def container(settings: Settings) -> AsyncIterator[Container]:
     """The real composition root on a clean database, with a fast password hasher."""
-    container = build_container(settings)
-    container.password_hasher.override(Argon2PasswordHasher(time_cost=1, memory_cost=1024))
+    container = container_for_tests(settings)
     await truncate_all(container.engine())
     yield container
     await container.engine().dispose()

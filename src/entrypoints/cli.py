@@ -16,13 +16,13 @@ from application.access import SYSTEM
 from domain.errors import Conflict, DomainError
 from domain.user import Role
 from entrypoints import migrate as migrations
-from entrypoints.container import Container, build_container
+from entrypoints.container import Container, bootstrap
 from entrypoints.settings import Settings, SettingsError
 
 
 def _container() -> Container:
     try:
-        return build_container(Settings.from_env())
+        return bootstrap(Settings.from_env())
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -185,13 +185,11 @@ def _redis_settings(command: str) -> Settings:
 )
 def worker(threads: int | None) -> None:
     """Run a Dramatiq worker on the Redis broker (any number of them) until SIGTERM."""
-    from dataclasses import replace
-
     from entrypoints.workers.runtime import run_worker
 
     settings = _redis_settings("worker")
     if threads is not None:
-        settings = replace(settings, workers=replace(settings.workers, threads=threads))
+        settings = settings.replace(workers=settings.workers.replace(threads=threads))
     run_worker(settings)
 
 

@@ -1,23 +1,19 @@
-"""The composition root: one dependency-injector container that picks every adapter."""
+"""The composition root: the container declaring every adapter, and `bootstrap`, which
+builds it for one Settings (cosmicpython's bootstrap.py; dependency-injector's containers)."""
 
 from __future__ import annotations
 
 import logging
-import secrets
+from typing import Any
 
 from dependency_injector import containers, providers
-from redis.asyncio import Redis
 
 from adapters.argon2_hasher import Argon2PasswordHasher
 from adapters.cache.memory import MemoryCache
 from adapters.cache.redis_cache import RedisCache
 from adapters.clock import SystemClock
 from adapters.llm.offline_client import OfflineLlmClient
-from adapters.llm.openai_client import OpenAiLlmClient
 from adapters.messaging.console import ConsoleSender
-from adapters.messaging.router import ChannelRouter
-from adapters.messaging.smtp_sender import SmtpConfig, SmtpEmailSender
-from adapters.messaging.twilio.sender import TwilioConfig, TwilioSender
 from adapters.send_queue import PollOnly
 from adapters.sqlalchemy.customer_view_query import SqlCustomerViewQuery
 from adapters.sqlalchemy.engagement_queries import SqlEngagementQueries
@@ -29,120 +25,30 @@ from application.engagement.context import EngagementContext
 from application.insights.context import InsightContext
 from application.llm.gateway import LlmGateway, Prices
 from application.outbox.send_at_once import SendAtOnce
-from application.ports.cache import Cache
-from application.ports.clock import Clock
-from application.ports.llm import LlmClient
-from application.ports.outbox import MessageSender
-from domain.contact_preferences import ContactMethod
+from entrypoints import adapter_factories as build
 from entrypoints.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-def _jwt_secret(settings: Settings) -> str:
-    if settings.jwt_secret:
-        return settings.jwt_secret
-    log.warning(
-        "JWT_SECRET is not set: using a random secret for this process only; "
-        "tokens stop working when it restarts. Set JWT_SECRET in production."
-    )
-    return secrets.token_urlsafe(48)
-
-
-def _redis(settings: Settings) -> Redis | None:
-    """Short socket timeouts (REDIS_TIMEOUT_SECONDS, 1 s by default): a Redis that stops
-    answering costs a request that long (the cache then misses and the rate limits fall back
-    to memory), not minutes."""
-    if not settings.redis_url:
-        return None
-    return Redis.from_url(
-        settings.redis_url,
-        socket_connect_timeout=settings.redis_timeout_seconds,
-        socket_timeout=settings.redis_timeout_seconds,
-    )
-
-
-def _cache(redis: Redis | None) -> Cache:
-    return RedisCache(redis) if redis is not None else MemoryCache()
-
-
-def _llm_client(settings: Settings) -> LlmClient:
-    llm = settings.llm
-    if not llm.online:
-        return OfflineLlmClient()
-    return OpenAiLlmClient(
-        api_key=llm.api_key or "not-needed",
-        model=llm.model,
-        base_url=llm.base_url,
-        timeout_seconds=llm.timeout_seconds,
-        max_retries=llm.max_retries,
-    )
-
-
-def _llm_gateway(client: LlmClient, cache: Cache, settings: Settings) -> LlmGateway:
-    llm = settings.llm
-    return LlmGateway(
-        client,
-        cache,
-        llm.cache_ttl_seconds,
-        Prices(llm.price_prompt_per_1k, llm.price_completion_per_1k),
-        fallback=OfflineLlmClient() if llm.fallback_offline and llm.online else None,
-    )
-
-
-def _message_sender(settings: Settings, clock: Clock) -> MessageSender:
-    """Twilio for SMS/WhatsApp and SMTP for email when configured; the console sender for
-    everything when neither is (the embedded default). With some provider configured, a
-    channel without one goes to the console outside production and is refused in it."""
-    messaging = settings.messaging
-    console = ConsoleSender()
-    if messaging.twilio is None and messaging.smtp is None:
-        log.info("no Twilio or SMTP settings: messages go to the console sender")
-        return console
-    senders: dict[ContactMethod, MessageSender] = {}
-    if (t := messaging.twilio) is not None:
-        twilio = TwilioSender(
-            TwilioConfig(
-                account_sid=t.account_sid,
-                auth_token=t.auth_token,
-                status_callback_url=t.status_callback_url,
-                messaging_service_sid=t.messaging_service_sid,
-                from_number=t.from_number,
-                whatsapp_from=t.whatsapp_from,
-                whatsapp_template_sid=t.whatsapp_template_sid,
-                timeout_seconds=t.timeout_seconds,
-            ),
-            clock,
-        )
-        senders |= {ContactMethod.SMS: twilio, ContactMethod.WHATSAPP: twilio}
-    if (m := messaging.smtp) is not None:
-        senders[ContactMethod.EMAIL] = SmtpEmailSender(
-            SmtpConfig(
-                host=m.host,
-                from_address=m.from_address,
-                port=m.port,
-                username=m.username,
-                password=m.password,
-                starttls=m.starttls,
-                timeout_seconds=m.timeout_seconds,
-                subject=f"A message from {settings.shop_name}",
-            )
-        )
-    return ChannelRouter(senders, fallback=None if settings.is_production else console)
-
-
 class Container(containers.DeclarativeContainer):
-    """Adapters chosen from Settings; tests override providers with fakes."""
+    """Every adapter, from `settings`; `adapters` (filled by `bootstrap` from the settings)
+    selects which implementation serves each port. Tests override providers with fakes."""
 
-    settings = providers.Singleton(Settings.from_env)
-    engine = providers.Singleton(
-        lambda s: build_engine(
+    settings = providers.Dependency(instance_of=Settings)
+    adapters = providers.Configuration(strict=True)
+    s = settings.provided  # `s.llm.model`: a provider of that settings value (deleted below)
+
+    engine = providers.Selector(
+        adapters.database,
+        sqlite=providers.Singleton(build_engine, s.database_url, echo=s.sql_echo),
+        postgresql=providers.Singleton(
+            build_engine,
             s.database_url,
             echo=s.sql_echo,
             connect_timeout=s.database_connect_timeout_seconds,
             statement_timeout=s.database_statement_timeout_seconds,
         ),
-        settings,
     )
     clock = providers.Singleton(SystemClock)
     password_hasher = providers.Singleton(Argon2PasswordHasher)
@@ -152,55 +58,104 @@ class Container(containers.DeclarativeContainer):
     uow = providers.Factory(SendAtOnce, providers.Factory(SqlUnitOfWork, engine), send_queue, clock)
     database_probe = providers.Factory(EngineProbe, engine)
     period_claims = providers.Singleton(SqlPeriodClaims, engine)
-    jwt_secret = providers.Singleton(_jwt_secret, settings)
-    customer_view_query = providers.Singleton(
-        lambda engine, s: SqlCustomerViewQuery(engine, s.default_currency), engine, settings
-    )
-    redis = providers.Singleton(_redis, settings)
-    cache = providers.Singleton(_cache, redis)
-    llm_client = providers.Singleton(_llm_client, settings)
-    message_sender = providers.Singleton(_message_sender, settings, clock)
-    quiet_hours = providers.Singleton(lambda s: s.quiet_hours, settings)
-    llm_gateway = providers.Singleton(_llm_gateway, llm_client, cache, settings)
-    insight_context = providers.Factory(
-        lambda views, llm, clock, uow, s: InsightContext(
-            views=views,
-            llm=llm,
-            clock=clock,
-            uow=uow,
-            shop_name=s.shop_name,
-            quiet_hours=s.quiet_hours,
-        ),
-        customer_view_query,
-        llm_gateway,
-        clock,
-        uow.provider,
-        settings,
-    )
+    customer_view_query = providers.Singleton(SqlCustomerViewQuery, engine, s.default_currency)
+    financials_query = providers.Singleton(SqlFinancialsQuery, engine, s.default_currency)
     engagement_queries = providers.Singleton(SqlEngagementQueries, engine)
-    engagement_context = providers.Factory(
-        lambda uow, clock, queries, insights, s: EngagementContext(
-            uow=uow,
-            clock=clock,
-            queries=queries,
-            insights=insights,
-            maintenance_horizon=s.engagement.maintenance_horizon,
-            survey_delay=s.engagement.survey_delay,
-            quiet_hours=s.quiet_hours,
+
+    jwt_secret = providers.Singleton(build.jwt_secret, s.jwt_secret)
+    quiet_hours = s.quiet_hours
+
+    redis = providers.Selector(
+        adapters.cache,
+        redis=providers.Singleton(build.redis_client, s.redis_url, s.redis_timeout_seconds),
+        memory=providers.Object(None),
+    )
+    cache = providers.Selector(
+        adapters.cache,
+        redis=providers.Singleton(RedisCache, redis),
+        memory=providers.Singleton(MemoryCache),
+    )
+
+    offline_llm = providers.Singleton(OfflineLlmClient)
+    llm_client = providers.Selector(
+        adapters.llm, openai=providers.Singleton(build.openai_client, s.llm), offline=offline_llm
+    )
+    llm_gateway = providers.Singleton(
+        LlmGateway,
+        llm_client,
+        cache,
+        s.llm.cache_ttl_seconds,
+        providers.Factory(Prices, s.llm.price_prompt_per_1k, s.llm.price_completion_per_1k),
+        fallback=providers.Selector(
+            adapters.llm_fallback, offline=offline_llm, none=providers.Object(None)
         ),
-        uow.provider,
-        clock,
-        engagement_queries,
-        insight_context,
-        settings,
-    )
-    financials_query = providers.Singleton(
-        lambda engine, s: SqlFinancialsQuery(engine, s.default_currency), engine, settings
     )
 
+    console_sender = providers.Singleton(ConsoleSender)
+    message_sender = providers.Selector(
+        adapters.sender,
+        console=console_sender,
+        providers=providers.Singleton(
+            build.channel_router,
+            providers.Singleton(build.twilio_sender, s.messaging.twilio, clock),
+            providers.Singleton(build.smtp_sender, s.messaging.smtp, s.shop_name),
+            fallback=providers.Selector(
+                adapters.unrouted, console=console_sender, refuse=providers.Object(None)
+            ),
+        ),
+    )
 
-def build_container(settings: Settings | None = None) -> Container:
-    container = Container()
-    if settings is not None:
-        container.settings.override(providers.Object(settings))
+    insight_context = providers.Factory(
+        InsightContext,
+        views=customer_view_query,
+        llm=llm_gateway,
+        clock=clock,
+        uow=uow.provider,
+        shop_name=s.shop_name,
+        quiet_hours=s.quiet_hours,
+    )
+    engagement_context = providers.Factory(
+        EngagementContext,
+        uow=uow.provider,
+        clock=clock,
+        queries=engagement_queries,
+        insights=insight_context,
+        maintenance_horizon=s.engagement.maintenance_horizon,
+        survey_delay=s.engagement.survey_delay,
+        quiet_hours=s.quiet_hours,
+    )
+    del s
+
+
+def adapter_choice(settings: Settings) -> dict[str, str]:
+    """Which adapter serves each port (the container's `adapters` configuration)."""
+    llm, messaging = settings.llm, settings.messaging
+    return {
+        "database": "postgresql" if settings.database_url.startswith("postgres") else "sqlite",
+        "cache": "redis" if settings.redis_url else "memory",
+        "llm": "openai" if llm.online else "offline",
+        "llm_fallback": "offline" if llm.online and llm.fallback_offline else "none",
+        "sender": "console" if messaging.twilio is None and messaging.smtp is None else "providers",
+        "unrouted": "refuse" if settings.is_production else "console",
+    }
+
+
+def bootstrap(settings: Settings | None = None, **overrides: Any) -> Container:
+    """The container for `settings` (default: read from the environment); each keyword
+    overrides the provider of that name with a provider or a plain object (tests' fakes)."""
+    settings = Settings.from_env() if settings is None else settings
+    container = Container(settings=providers.Object(settings))
+    choice = adapter_choice(settings)
+    container.adapters.from_dict(choice)
+    if choice["sender"] == "console":
+        log.info("no Twilio or SMTP settings: messages go to the console sender")
+    for name, replacement in overrides.items():
+        provider = getattr(container, name)
+        if not isinstance(provider, providers.Provider):
+            raise TypeError(f"the container has no provider named {name!r}")
+        provider.override(replacement)
     return container
+
+
+#: The name callers have used; the same function.
+build_container = bootstrap

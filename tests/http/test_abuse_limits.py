@@ -3,7 +3,6 @@ on requests that queue messages, token lifetime, the password policy on updates.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
@@ -14,9 +13,7 @@ import pytest
 from litestar import Litestar
 from redis.asyncio import Redis
 
-from adapters.argon2_hasher import Argon2PasswordHasher
 from domain.user import Role
-from entrypoints.container import build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import LimitSettings, Settings
 from tests.conftest import TEST_JWT_SECRET
@@ -24,6 +21,7 @@ from tests.http.conftest import PASSWORD, Headers, assert_problem
 from tests.http.helpers import create_job, follow_up_body, listing
 from tests.integration.fake_openai import closed_port_url
 from tests.integration.workers_support import require_redis
+from tests.overrides import container_for_tests
 
 LOGIN_NAMESPACE = "fieldcrm:loginlimit"
 PER_USERNAME, PER_ADDRESS, MESSAGES_PER_MINUTE = 3, 7, 2
@@ -32,8 +30,7 @@ WINDOW = 600
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return dataclasses.replace(
-        settings,
+    return settings.replace(
         jwt_expiry_minutes=7,
         limits=LimitSettings(
             login_window_seconds=WINDOW,
@@ -92,7 +89,7 @@ async def test_too_many_failures_from_one_address_lock_every_username_from_it(
 async def redis_down_app(settings: Settings) -> AsyncIterator[Litestar]:
     """An app whose REDIS_URL points at a closed port (built before caplog starts)."""
     dead = "redis://" + closed_port_url().removeprefix("http://").split("/")[0] + "/0"
-    container = build_container(dataclasses.replace(settings, redis_url=dead))
+    container = container_for_tests(settings.replace(redis_url=dead))
     yield create_app(container)
     await container.engine().dispose()
 
@@ -134,11 +131,7 @@ def _client(app: Litestar) -> httpx.AsyncClient:
 async def test_with_redis_every_process_shares_the_failure_counts(
     settings: Settings, redis_url: str, admin: Headers
 ):
-    containers = [
-        build_container(dataclasses.replace(settings, redis_url=redis_url)) for _ in range(2)
-    ]
-    for container in containers:
-        container.password_hasher.override(Argon2PasswordHasher(time_cost=1, memory_cost=1024))
+    containers = [container_for_tests(settings.replace(redis_url=redis_url)) for _ in range(2)]
     one, two = (create_app(container) for container in containers)
     try:
         async with _client(one) as first, _client(two) as second:

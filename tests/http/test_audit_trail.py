@@ -4,7 +4,6 @@ for admins (who, when, what), and nobody else may read the trail."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -12,7 +11,7 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 from domain.user import Role
-from entrypoints.settings import MessagingSettings, Settings
+from entrypoints.settings import Settings
 from tests.conftest import TEST_JWT_SECRET
 from tests.http.conftest import assert_problem
 from tests.http.helpers import created, customer_body, expense_body, payment_body
@@ -33,7 +32,7 @@ INBOUND = "/webhooks/twilio/inbound"
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     base = Settings(database_url=database_url, jwt_secret=TEST_JWT_SECRET, environment="test")
-    return replace(base, messaging=MessagingSettings.from_env(ENV))
+    return base.replace(messaging=Settings.from_env(ENV).messaging)
 
 
 async def customer_writes_stop(client: httpx.AsyncClient) -> None:

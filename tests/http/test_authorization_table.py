@@ -12,7 +12,6 @@ A new endpoint without a row fails `test_every_operation_has_a_row`.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -272,8 +271,8 @@ TABLE: dict[str, Row] = {
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     """Room for the many follow-ups (each queues a message) this table creates."""
-    limits = dataclasses.replace(settings.limits, message_rate_limit_per_minute=10_000)
-    return dataclasses.replace(settings, limits=limits)
+    limits = settings.limits.replace(message_rate_limit_per_minute=10_000)
+    return settings.replace(limits=limits)
 
 
 def openapi_operations(schema: dict[str, Any]) -> dict[str, tuple[str, str]]:

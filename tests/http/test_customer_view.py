@@ -13,7 +13,7 @@ import pytest
 from domain.appliance import Appliance, ApplianceDetails
 from domain.follow_up import FollowUp, FollowUpStatus
 from domain.review import Review, TechnicianRating
-from entrypoints.container import Container, build_container
+from entrypoints.container import Container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.conftest import TEST_JWT_SECRET
@@ -28,6 +28,7 @@ from tests.http.helpers import (
     create_technician,
     move_job,
 )
+from tests.overrides import container_for_tests
 
 COLLECTIONS = (
     "payments", "expenses", "appliances", "jobs", "reviews", "referrals",
@@ -369,7 +370,7 @@ async def capped_client(
         environment="test",
         customer_view_cap=3,
     )
-    capped = build_container(settings)
+    capped = container_for_tests(settings)
     transport = httpx.ASGITransport(app=create_app(capped))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client

@@ -3,7 +3,6 @@ expire; anything else signed with an unknown secret is still refused."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -35,7 +34,7 @@ def token(secret: str, user_id: int) -> str:
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return dataclasses.replace(settings, jwt_secret=NEW_SECRET, jwt_secret_previous=TEST_JWT_SECRET)
+    return settings.replace(jwt_secret=NEW_SECRET, jwt_secret_previous=TEST_JWT_SECRET)
 
 
 @pytest.fixture
@@ -75,4 +74,5 @@ def test_the_previous_secret_is_checked_like_the_secret() -> None:
     with pytest.raises(SettingsError, match="JWT_SECRET_PREVIOUS"):
         Settings.from_env({"JWT_SECRET_PREVIOUS": TEST_JWT_SECRET})
     both = Settings.from_env({"JWT_SECRET": NEW_SECRET, "JWT_SECRET_PREVIOUS": TEST_JWT_SECRET})
-    assert both.jwt_secret_previous == TEST_JWT_SECRET
+    assert both.jwt_secret_previous is not None
+    assert both.jwt_secret_previous.get_secret_value() == TEST_JWT_SECRET

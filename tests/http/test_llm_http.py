@@ -5,7 +5,6 @@ memory, and in Redis when FIELDCRM_TEST_REDIS_URL is set), and what the logs say
 from __future__ import annotations
 
 import base64
-import dataclasses
 import json
 import logging
 import time
@@ -20,10 +19,9 @@ from dependency_injector import providers
 from litestar import Litestar
 from redis.asyncio import Redis
 
-from adapters.argon2_hasher import Argon2PasswordHasher
 from adapters.cache.redis_cache import RedisCache
 from adapters.llm.openai_client import OpenAiLlmClient
-from entrypoints.container import Container, build_container
+from entrypoints.container import Container
 from entrypoints.http.app import create_app
 from entrypoints.http.rate_limits import LlmRateLimitMiddleware
 from entrypoints.settings import LlmSettings, Settings
@@ -32,6 +30,7 @@ from tests.http.conftest import Headers, assert_problem
 from tests.http.helpers import create_completed_job, create_customer, create_payment
 from tests.integration.fake_openai import FakeOpenAI, answer, closed_port_url, slow, status
 from tests.integration.workers_support import require_redis
+from tests.overrides import container_for_tests
 
 RATE_LIMIT = 6
 PHONE = "+14155550199"
@@ -186,7 +185,7 @@ async def test_provider_unreachable_is_a_502(
     container: Container, office: Headers, client: httpx.AsyncClient
 ) -> None:
     customer_id = await customer_with_history(client, office)
-    other = build_container(container.settings())
+    other = container_for_tests(container.settings())
     use_fake(other, closed_port_url())
     async with _client(create_app(other)) as down:
         response = await summarize(down, office, customer_id)
@@ -281,8 +280,7 @@ def _client(app: Litestar) -> httpx.AsyncClient:
 
 def _redis_container(settings: Settings, redis_url: str, fake: FakeOpenAI) -> Container:
     """Another "process": its own container and app, the same database, Redis and provider."""
-    container = build_container(dataclasses.replace(settings, redis_url=redis_url))
-    container.password_hasher.override(Argon2PasswordHasher(time_cost=1, memory_cost=1024))
+    container = container_for_tests(settings.replace(redis_url=redis_url))
     use_fake(container, fake.base_url)
     return container
 

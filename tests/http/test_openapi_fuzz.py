@@ -13,7 +13,6 @@ schemathesis infers (Location headers, ids in responses feeding parameters).
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -34,13 +33,11 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy import text
 from twilio.request_validator import RequestValidator
 
-from adapters.argon2_hasher import Argon2PasswordHasher
 from application import users as user_cases
 from application.access import SYSTEM
 from domain.user import Role
-from entrypoints.container import build_container
 from entrypoints.http.app import create_app
-from entrypoints.settings import MessagingSettings, Settings
+from entrypoints.settings import Settings
 from tests.conftest import POSTGRES_URL, truncate_all
 from tests.http.helpers import (
     appliance_body,
@@ -52,6 +49,7 @@ from tests.http.helpers import (
     technician_body,
 )
 from tests.http.live_server import serve
+from tests.overrides import container_for_tests
 
 EXAMPLES_PER_OPERATION = 15
 STATEFUL_SCENARIOS = 20
@@ -97,8 +95,7 @@ Api = tuple[str, dict[str, str]]
 
 
 async def _prepare(settings_: Settings) -> None:
-    container = build_container(settings_)
-    container.password_hasher.override(Argon2PasswordHasher(time_cost=1, memory_cost=1024))
+    container = container_for_tests(settings_)
     try:
         await truncate_all(container.engine())
         await user_cases.create_user(
@@ -117,14 +114,13 @@ async def _prepare(settings_: Settings) -> None:
 @pytest.fixture
 def live_api(settings: Settings) -> Iterator[Api]:
     """The app served on loopback over a clean database; yields its URL and admin headers."""
-    settings_ = dataclasses.replace(
-        settings,
+    settings_ = settings.replace(
         # Fuzz the LLM handlers themselves, not only their rate limit (429 stays documented).
-        llm=dataclasses.replace(settings.llm, rate_limit_per_minute=10_000),
-        messaging=MessagingSettings.from_env(TWILIO_ENV),
+        llm=settings.llm.replace(rate_limit_per_minute=10_000),
+        messaging=Settings.from_env(TWILIO_ENV).messaging,
     )
     asyncio.run(_prepare(settings_))
-    container = build_container(settings_)
+    container = container_for_tests(settings_)
     with serve(create_app(container)) as base_url:
         login = requests.post(
             f"{base_url}/auth/login",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import httpx
@@ -22,9 +21,7 @@ STRICT_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return dataclasses.replace(
-        settings, cors_origins=(FRONTEND,), limits=LimitSettings(max_body_bytes=4096)
-    )
+    return settings.replace(cors_origins=(FRONTEND,), limits=LimitSettings(max_body_bytes=4096))
 
 
 def assert_secure(response: httpx.Response, csp: str = STRICT_CSP) -> None:
@@ -125,7 +122,7 @@ async def test_simple_request_from_another_origin_gets_no_allow_origin(
 
 async def test_without_cors_origins_no_origin_is_allowed(container: Container, settings: Settings):
     app: Litestar = create_app(container)
-    container.settings.override(providers.Object(dataclasses.replace(settings, cors_origins=())))
+    container.settings.override(providers.Object(settings.replace(cors_origins=())))
     bare = create_app(container)
     assert app.cors_config is not None and bare.cors_config is None
     transport = httpx.ASGITransport(app=bare)

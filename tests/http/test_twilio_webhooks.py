@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,7 +12,7 @@ from twilio.request_validator import RequestValidator
 from application.outbox.dispatch import dispatch_due
 from application.outbox.outcome import DispatchReport
 from domain.contact_preferences import QuietHours
-from entrypoints.settings import MessagingSettings, Settings
+from entrypoints.settings import Settings
 from tests.conftest import TEST_JWT_SECRET
 from tests.fakes import FakeClock, FakeSender
 from tests.http.conftest import assert_problem
@@ -36,7 +35,7 @@ INBOUND = "/webhooks/twilio/inbound"
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     base = Settings(database_url=database_url, jwt_secret=TEST_JWT_SECRET, environment="test")
-    return replace(base, messaging=MessagingSettings.from_env(ENV))
+    return base.replace(messaging=Settings.from_env(ENV).messaging)
 
 
 @pytest.fixture

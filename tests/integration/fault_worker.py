@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 import os
 
-from entrypoints.container import build_container
 from entrypoints.settings import Settings
 from entrypoints.workers.runtime import run_worker
 from tests.integration.workers_support import LoopbackSender
+from tests.overrides import container_for_tests
 
 
 def main() -> None:
@@ -20,8 +20,9 @@ def main() -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     settings = Settings.from_env()
-    container = build_container(settings)
-    container.message_sender.override(LoopbackSender(os.environ["FAKE_PROVIDER_URL"]))
+    container = container_for_tests(
+        settings, message_sender=LoopbackSender(os.environ["FAKE_PROVIDER_URL"])
+    )
     run_worker(settings, container)
 
 

@@ -3,18 +3,16 @@ lock (SQLite)."""
 
 from __future__ import annotations
 
-import dataclasses
-
 from sqlalchemy import text
 
-from entrypoints.container import build_container
 from entrypoints.settings import Settings
 from tests.conftest import backend_of
+from tests.overrides import container_for_tests
 
 
 async def test_the_engine_carries_the_configured_timeouts(settings: Settings) -> None:
-    configured = dataclasses.replace(settings, database_statement_timeout_seconds=7)
-    container = build_container(configured)
+    configured = settings.replace(database_statement_timeout_seconds=7)
+    container = container_for_tests(configured)
     engine = container.engine()
     try:
         async with engine.connect() as conn:

@@ -13,10 +13,10 @@ from adapters.sqlalchemy.engine import build_engine
 from application.customer_view import load_customer_view
 from domain.referral import ALPHABET, CODE_LENGTH
 from entrypoints import migrate
-from entrypoints.container import build_container
 from entrypoints.settings import Settings
 from tests.conftest import BACKENDS, TEST_JWT_SECRET
 from tests.integration.test_migrations import _diff, _recreate_postgres_database
+from tests.overrides import container_for_tests
 
 BEFORE = "0001"
 # Rows of the walking skeleton, written with plain SQL as a 0001 database holds them.
@@ -75,7 +75,7 @@ def new_customer_columns(url: str) -> list[tuple[Any, ...]]:
 
 
 async def _view_payments(url: str, customer_id: int) -> list[tuple[str, str]]:
-    container = build_container(Settings(database_url=url, jwt_secret=TEST_JWT_SECRET))
+    container = container_for_tests(Settings(database_url=url, jwt_secret=TEST_JWT_SECRET))
     try:
         view = await load_customer_view(container.customer_view_query(), customer_id, 100)
     finally:

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from domain.errors import Conflict
 from entrypoints import migrate
 from entrypoints.cli import main
-from entrypoints.container import build_container
 from entrypoints.demo import DemoPlan, seed
 from entrypoints.settings import Settings
+from tests.overrides import container_for_tests
 
 AS_OF = datetime(2026, 6, 1, tzinfo=UTC)
 PLAN = DemoPlan(seed=7, customers=20, technicians=3, jobs=60, as_of=AS_OF)
@@ -31,7 +31,7 @@ async def _fresh_database(directory: Path, name: str) -> tuple[str, Path]:
 
 
 async def _seed(url: str, plan: DemoPlan = PLAN, *, force: bool = False) -> str:
-    return await seed(build_container(Settings(database_url=url)), plan, force=force)
+    return await seed(container_for_tests(Settings(database_url=url)), plan, force=force)
 
 
 def _rows(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:

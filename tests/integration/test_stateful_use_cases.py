@@ -28,7 +28,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, ParamSpec, TypeVar
 
-from dependency_injector import providers
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -70,10 +69,11 @@ from domain.money import Money
 from domain.payment import Payment, PaymentDetails, PaymentMethod
 from domain.review import Review
 from domain.technician import TechnicianDetails
-from entrypoints.container import Container, build_container
+from entrypoints.container import Container
 from entrypoints.settings import Settings
 from tests.conftest import TEST_JWT_SECRET, truncate_all
 from tests.fakes import FakeClock, FakeSender
+from tests.overrides import container_for_tests
 from tests.stateful_model import (
     CAP_WINDOW,
     FOLLOW_UP_MOVES,
@@ -187,8 +187,7 @@ class UseCaseMachine(RuleBasedStateMachine):
         config = Settings(
             database_url=self.database_url, jwt_secret=TEST_JWT_SECRET, environment="test"
         )
-        container = build_container(config)
-        container.clock.override(providers.Object(self.clock))
+        container = container_for_tests(config, clock=self.clock)
         await truncate_all(container.engine())
         return container
 

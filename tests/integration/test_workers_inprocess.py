@@ -29,6 +29,7 @@ from tests.integration.workers_support import (
     seed_due_messages,
     stop,
 )
+from tests.overrides import container_for_tests
 from tests.unit.builders import customer_details, job_details
 
 
@@ -69,7 +70,10 @@ def test_async_stand_in_actors_run_in_a_stub_worker() -> None:
     broker = build_broker(None)
     settings = Settings(database_url="sqlite+aiosqlite:///:memory:")
     worker, actors = start_worker(
-        broker, build_container(settings), threads=1, functions={"dispatch_due_messages": stand_in}
+        broker,
+        container_for_tests(settings),
+        threads=1,
+        functions={"dispatch_due_messages": stand_in},
     )
     try:
         for key in ("2026-11-25T07:00:00+00:00", "2026-11-25T07:01:00+00:00"):
@@ -89,7 +93,7 @@ async def test_the_real_actors_call_their_use_cases(container: Container) -> Non
     """Every actor, on the in-process broker, with the real container: they run clean."""
     [message_id] = await seed_due_messages(container, 1)
     broker = build_broker(None)
-    worker, actors = start_worker(broker, build_container(container.settings()), threads=1)
+    worker, actors = start_worker(broker, container_for_tests(container.settings()), threads=1)
     try:
         actors["send_message"].send(message_id)
         for name in (
@@ -151,7 +155,7 @@ async def test_a_follow_up_message_for_now_is_sent_without_waiting_for_the_poll(
 
 async def test_building_the_app_starts_no_background_workers(container: Container) -> None:
     # A container of its own: the test client runs the app (and its lifespan) on another loop.
-    app = create_app(build_container(container.settings()))
+    app = create_app(container_for_tests(container.settings()))
     async with AsyncTestClient(app) as client:
         response = await client.get("/health")
         assert response.status_code < 500

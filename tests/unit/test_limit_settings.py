@@ -38,7 +38,13 @@ def test_limits_are_read_from_the_environment() -> None:
             "MESSAGE_RATE_LIMIT_PER_MINUTE": "12",
         }
     ).limits
-    assert limits == LimitSettings(65536, 60, 3, 30, 12)
+    assert limits == LimitSettings(
+        max_body_bytes=65536,
+        login_window_seconds=60,
+        login_failures_per_username=3,
+        login_failures_per_address=30,
+        message_rate_limit_per_minute=12,
+    )
 
 
 @pytest.mark.parametrize(

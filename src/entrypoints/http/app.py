@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dependency_injector import providers
 from litestar import Litestar, Request
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
@@ -24,6 +25,7 @@ from application.ports.unit_of_work import UnitOfWork
 from domain.user import User
 from entrypoints.container import Container
 from entrypoints.http.auth import build_active_users, build_jwt_auth
+from entrypoints.http.container_dependencies import dependencies_from
 from entrypoints.http.controllers.appliances import ApplianceController
 from entrypoints.http.controllers.audit import AuditController
 from entrypoints.http.controllers.auth import AuthController
@@ -100,20 +102,22 @@ def create_app(container: Container) -> Litestar:
 
     dependencies: dict[str, Any] = {
         "actor": Provide(actor, sync_to_thread=False),
-        "uow": Provide(lambda: container.uow(), sync_to_thread=False),
-        "uow_factory": Provide(lambda: container.uow, sync_to_thread=False),
-        "clock": Provide(lambda: container.clock(), sync_to_thread=False),
-        "password_hasher": Provide(lambda: container.password_hasher(), sync_to_thread=False),
-        "database_probe": Provide(lambda: container.database_probe(), sync_to_thread=False),
-        "jwt_auth": Provide(lambda: jwt_auth, sync_to_thread=False),
-        "active_users": Provide(lambda: active_users, sync_to_thread=False),
-        "login_throttle": Provide(lambda: login_throttle, sync_to_thread=False),
-        "customer_view_query": Provide(
-            lambda: container.customer_view_query(), sync_to_thread=False
+        **dependencies_from(
+            {
+                "uow": container.uow,
+                "uow_factory": container.uow.provider,
+                "clock": container.clock,
+                "password_hasher": container.password_hasher,
+                "database_probe": container.database_probe,
+                "customer_view_query": container.customer_view_query,
+                "financials_query": container.financials_query,
+                "insights": container.insight_context,
+                "settings": container.settings,
+                "jwt_auth": providers.Object(jwt_auth),
+                "active_users": providers.Object(active_users),
+                "login_throttle": providers.Object(login_throttle),
+            }
         ),
-        "financials_query": Provide(lambda: container.financials_query(), sync_to_thread=False),
-        "settings": Provide(lambda: settings, sync_to_thread=False),
-        "insights": Provide(lambda: container.insight_context(), sync_to_thread=False),
     }
     app = Litestar(
         route_handlers=[

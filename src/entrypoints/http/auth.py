@@ -39,7 +39,11 @@ def build_jwt_auth(container: Container, users: ActiveUserCache) -> JWTAuth[User
         return await users.get(user_id)
 
     return JWTAuth[User, Token](
-        token_cls=rotating_token(settings.jwt_secret_previous),
+        token_cls=rotating_token(
+            settings.jwt_secret_previous.get_secret_value()
+            if settings.jwt_secret_previous
+            else None
+        ),
         retrieve_user_handler=retrieve_user,
         token_secret=container.jwt_secret(),
         default_token_expiration=timedelta(minutes=settings.jwt_expiry_minutes),

@@ -2,7 +2,8 @@
 
 The actors are plain async functions bound to a broker by `declare_actors(broker)` (no
 import-time global broker), so the Redis worker, the embedded worker and tests each bind
-them to their own broker. One container per worker process (`install_container`); every
+them to their own broker. Each worker's container reaches them through its broker's
+WorkerContainer middleware (`worker_container()`); every
 use case receives the container's unit-of-work *factory*, so each message, and each step
 inside it, opens a fresh unit of work. Delivery is at least once: the use cases are
 idempotent (atomic claims in the outbox, unique keys), so a redelivered message is harmless.
@@ -15,31 +16,19 @@ from datetime import timedelta
 from typing import Any
 
 import dramatiq
-from dramatiq.asyncio import get_event_loop_thread
-from dramatiq.middleware import Middleware
 
-from entrypoints.container import Container, build_container
-from entrypoints.settings import Settings
+from entrypoints.container import Container
+from entrypoints.workers.container_middleware import WorkerContainer
 
 log = logging.getLogger(__name__)
 
 _MINUTE_MS = 60_000
 _HOUR_MS = 60 * _MINUTE_MS
 
-_container: Container | None = None
-
-
-def install_container(container: Container | None) -> None:
-    """Use `container` for every actor of this process (None: build from the environment)."""
-    global _container
-    _container = container
-
 
 def worker_container() -> Container:
-    global _container
-    if _container is None:
-        _container = build_container(Settings.from_env())
-    return _container
+    """The container of the worker running this actor (see WorkerContainer)."""
+    return WorkerContainer.current()
 
 
 # --- the actors -----------------------------------------------------------------------
@@ -138,20 +127,3 @@ def declare_actors(broker: dramatiq.Broker, functions: dict[str, Any] | None = N
         name: dramatiq.actor(broker=broker, actor_name=name, **ACTOR_OPTIONS.get(name, {}))(fn)
         for name, fn in chosen.items()
     }
-
-
-class DisposeContainer(Middleware):
-    """Closes the worker container's database pool on the actors' event loop at shutdown.
-
-    Added before the AsyncIO middleware, so its `after_worker_shutdown` runs while the
-    event loop is still up.
-    """
-
-    def after_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
-        container, loop_thread = _container, get_event_loop_thread()
-        if container is None or loop_thread is None:
-            return
-        try:
-            loop_thread.run_coroutine(container.engine().dispose())
-        except Exception:  # shutting down anyway
-            log.warning("could not close the worker's database pool", exc_info=True)

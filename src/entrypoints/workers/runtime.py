@@ -10,18 +10,13 @@ from typing import Any
 
 import dramatiq
 from dependency_injector import providers
-from dramatiq.middleware import AsyncIO
 
 from adapters.send_queue import DramatiqSendQueue
 from entrypoints.container import Container, build_container
 from entrypoints.settings import Settings
-from entrypoints.workers.actors import (
-    Actors,
-    DisposeContainer,
-    declare_actors,
-    install_container,
-)
+from entrypoints.workers.actors import Actors, declare_actors
 from entrypoints.workers.broker import broker_from_settings, build_broker
+from entrypoints.workers.container_middleware import WorkerContainer
 from entrypoints.workers.scheduler import PeriodicScheduler, actor_enqueue, scheduled_jobs
 
 log = logging.getLogger(__name__)
@@ -38,8 +33,7 @@ def start_worker(
     """Bind the actors to `broker`, give them `container`, start a Dramatiq Worker.
 
     `functions` replaces actor functions by name (tests' stand-ins)."""
-    install_container(container)
-    broker.add_middleware(DisposeContainer(), before=AsyncIO)
+    WorkerContainer.install(broker, container)
     actors = declare_actors(broker, functions)
     connect_send_queue(container, actors)
     worker = dramatiq.Worker(broker, worker_threads=threads)
@@ -161,7 +155,6 @@ class EmbeddedWorkers:
             await asyncio.to_thread(self._worker.stop)
         if self._broker is not None:
             self._broker.close()
-        install_container(None)
 
 
 def _redacted(url: str) -> str:

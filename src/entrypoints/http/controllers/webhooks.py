@@ -53,7 +53,7 @@ async def verified_form(request: Request[Any, Any, Any], settings: Settings) -> 
         url += "?" + request.url.query
     signature = request.headers.get(SIGNATURE_HEADER)
     algorithm = request.headers.get(SIGNATURE_SETTINGS_HEADER)
-    if not signature_valid(twilio.auth_token, url, form, signature, algorithm):
+    if not signature_valid(twilio.auth_token.get_secret_value(), url, form, signature, algorithm):
         raise PermissionDeniedException("missing or invalid X-Twilio-Signature")
     return form
 

@@ -1,0 +1,89 @@
+"""Adapters built from a group of settings: what the container's providers call when an
+adapter needs more than its settings' values passed through."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from pydantic import SecretStr
+from redis.asyncio import Redis
+
+from adapters.llm.openai_client import OpenAiLlmClient
+from adapters.messaging.router import ChannelRouter
+from adapters.messaging.smtp_sender import SmtpConfig, SmtpEmailSender
+from adapters.messaging.twilio.sender import TwilioConfig, TwilioSender
+from application.ports.clock import Clock
+from application.ports.outbox import MessageSender
+from domain.contact_preferences import ContactMethod
+from entrypoints.settings import LlmSettings, SmtpSettings, TwilioSettings
+
+log = logging.getLogger(__name__)
+
+
+def reveal(secret: SecretStr | None) -> str | None:
+    return None if secret is None else secret.get_secret_value()
+
+
+def jwt_secret(configured: SecretStr | None) -> str:
+    if configured is not None:
+        return configured.get_secret_value()
+    log.warning(
+        "JWT_SECRET is not set: using a random secret for this process only; "
+        "tokens stop working when it restarts. Set JWT_SECRET in production."
+    )
+    return secrets.token_urlsafe(48)
+
+
+def redis_client(url: str, timeout_seconds: int) -> Redis:
+    """Short socket timeouts (REDIS_TIMEOUT_SECONDS, 1 s by default): a Redis that stops
+    answering costs a request that long (the cache then misses and the rate limits fall back
+    to memory), not minutes."""
+    return Redis.from_url(
+        url, socket_connect_timeout=timeout_seconds, socket_timeout=timeout_seconds
+    )
+
+
+def openai_client(llm: LlmSettings) -> OpenAiLlmClient:
+    return OpenAiLlmClient(
+        api_key=reveal(llm.api_key) or "not-needed",
+        model=llm.model,
+        base_url=llm.base_url,
+        timeout_seconds=llm.timeout_seconds,
+        max_retries=llm.max_retries,
+    )
+
+
+def twilio_sender(twilio: TwilioSettings | None, clock: Clock) -> TwilioSender | None:
+    if twilio is None:
+        return None
+    config = TwilioConfig(
+        **twilio.model_dump(exclude={"auth_token", "public_base_url"}),
+        auth_token=twilio.auth_token.get_secret_value(),
+        status_callback_url=twilio.status_callback_url,
+    )
+    return TwilioSender(config, clock)
+
+
+def smtp_sender(smtp: SmtpSettings | None, shop_name: str) -> SmtpEmailSender | None:
+    if smtp is None:
+        return None
+    config = SmtpConfig(
+        **smtp.model_dump(exclude={"password"}),
+        password=reveal(smtp.password),
+        subject=f"A message from {shop_name}",
+    )
+    return SmtpEmailSender(config)
+
+
+def channel_router(
+    twilio: MessageSender | None, smtp: MessageSender | None, fallback: MessageSender | None
+) -> ChannelRouter:
+    """Twilio for SMS/WhatsApp and SMTP for email, as configured; a channel without a
+    provider goes to `fallback` (the console outside production, refused in it: None)."""
+    senders: dict[ContactMethod, MessageSender] = {}
+    if twilio is not None:
+        senders |= {ContactMethod.SMS: twilio, ContactMethod.WHATSAPP: twilio}
+    if smtp is not None:
+        senders[ContactMethod.EMAIL] = smtp
+    return ChannelRouter(senders, fallback=fallback)

@@ -1,0 +1,99 @@
+"""Limits of the HTTP API, the workers, the periodic schedule and the engagement passes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import field_validator, model_validator
+
+from entrypoints.settings.errors import SettingsError
+from entrypoints.settings.fields import SettingsGroup, env
+
+
+class LimitSettings(SettingsGroup):
+    """Resource and abuse limits of the HTTP API (see docs/configuration.md)."""
+
+    max_body_bytes: int = env("MAX_BODY_BYTES", 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
+    login_window_seconds: int = env("LOGIN_WINDOW_SECONDS", 900, ge=1, le=86_400)
+    login_failures_per_username: int = env("LOGIN_FAILURES_PER_USERNAME", 5, ge=1, le=1000)
+    login_failures_per_address: int = env("LOGIN_FAILURES_PER_ADDRESS", 50, ge=1, le=100_000)
+    message_rate_limit_per_minute: int = env("MESSAGE_RATE_LIMIT_PER_MINUTE", 30, ge=1, le=10_000)
+
+
+class WorkerSettings(SettingsGroup):
+    """Dramatiq workers on Redis (`fieldcrm worker`); see docs/operations.md."""
+
+    threads: int = env("WORKER_THREADS", 4, ge=1, le=64)
+    heartbeat_timeout_seconds: int = env("WORKER_HEARTBEAT_TIMEOUT_SECONDS", 60, ge=2, le=3600)
+    requeue_check_per_million: int = env(
+        "WORKER_REQUEUE_CHECK_PER_MILLION", 1000, ge=1, le=1_000_000
+    )
+    redis_namespace: str = env("WORKER_REDIS_NAMESPACE", "fieldcrm")
+    stale_sending_seconds: int = env("WORKER_STALE_SENDING_SECONDS", 600, ge=1, le=86_400)
+
+    @field_validator("redis_namespace")
+    @classmethod
+    def _namespace(cls, value: str) -> str:
+        if not value.replace("-", "").replace("_", "").replace(".", "").isalnum():
+            raise ValueError("must be letters, digits, '-', '_' or '.'")
+        return value[:100]
+
+
+#: The schedule's fields and their variables, checked against SCHEDULE_TIMEZONE.
+_CRONS = {
+    "dispatch": "SCHEDULE_DISPATCH",
+    "reconcile": "SCHEDULE_RECONCILE",
+    "follow_ups": "SCHEDULE_FOLLOW_UPS",
+    "maintenance": "SCHEDULE_MAINTENANCE",
+    "surveys": "SCHEDULE_SURVEYS",
+}
+
+
+class ScheduleSettings(SettingsGroup):
+    """When the periodic jobs run: cron strings read in `timezone` (see docs/operations.md)."""
+
+    timezone: str = env("SCHEDULE_TIMEZONE", "UTC")
+    dispatch: str = env(_CRONS["dispatch"], "* * * * *")
+    reconcile: str = env(_CRONS["reconcile"], "*/5 * * * *")
+    follow_ups: str = env(_CRONS["follow_ups"], "0 7 * * *")
+    maintenance: str = env(_CRONS["maintenance"], "30 7 * * *")
+    surveys: str = env(_CRONS["surveys"], "*/15 * * * *")
+
+    @field_validator(*_CRONS)
+    @classmethod
+    def _one_space(cls, value: str) -> str:
+        return " ".join(value.split())
+
+    @model_validator(mode="after")
+    def _parses(self) -> ScheduleSettings:
+        from entrypoints.workers.schedule import ScheduleError, parse_cron, time_zone
+
+        try:
+            zone = time_zone(self.timezone)
+        except ScheduleError as exc:
+            raise SettingsError("SCHEDULE_TIMEZONE", str(exc)) from None
+        for name, variable in _CRONS.items():
+            try:
+                parse_cron(getattr(self, name), zone)
+            except ScheduleError as exc:
+                raise SettingsError(variable, str(exc)) from None
+        return self
+
+
+class EngagementSettings(SettingsGroup):
+    """The periodic engagement passes (see docs/configuration.md)."""
+
+    maintenance_horizon_days: int = env("MAINTENANCE_HORIZON_DAYS", 14, ge=1, le=365)
+    survey_delay_days: int = env("SURVEY_DELAY_DAYS", 3, ge=0, le=60)
+    # Overrides the days: for demos and tests.
+    survey_delay_minutes: int | None = env("SURVEY_DELAY_MINUTES", None, ge=0, le=60 * 24 * 60)
+
+    @property
+    def maintenance_horizon(self) -> timedelta:
+        return timedelta(days=self.maintenance_horizon_days)
+
+    @property
+    def survey_delay(self) -> timedelta:
+        if self.survey_delay_minutes is not None:
+            return timedelta(minutes=self.survey_delay_minutes)
+        return timedelta(days=self.survey_delay_days)
