@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from application import users as user_cases
 from application.access import SYSTEM
 from domain.errors import Conflict, DomainError
-from domain.user import Role
+from domain.user import Role, check_password_policy
 from entrypoints import migrate as migrations
 from entrypoints.container import Container, bootstrap
 from entrypoints.settings import Settings, SettingsError
@@ -94,12 +94,23 @@ def create_user(username: str, role: str, password: str, technician_id: int | No
     click.echo(f"created {role} {created}")
 
 
+def _one_time_password() -> str:
+    """A random password that meets the policy (a random draw can be letters only)."""
+    while True:
+        password = secrets.token_urlsafe(18)
+        try:
+            check_password_policy(password)
+        except DomainError:
+            continue
+        return password
+
+
 async def _ensure_first_admin(container: Container) -> None:
     """On an empty installation, create `admin` with a one-time random password."""
     try:
         if await user_cases.count_users(container.uow()) > 0:
             return
-        password = secrets.token_urlsafe(18)
+        password = _one_time_password()
         await user_cases.create_user(
             SYSTEM,
             container.uow(),
