@@ -85,7 +85,7 @@ def followup_suggestions(g: Mapping[str, Any]) -> dict[str, Any]:
                 "action": _short(action),
                 "reason": _short(reason),
                 "channel": channel,
-                "suggestedTime": soon if priority == "high" else later,
+                "suggested_time": soon if priority == "high" else later,
                 "priority": priority,
                 "sources": sources,
             }
@@ -276,7 +276,7 @@ def sentiment(g: Mapping[str, Any]) -> dict[str, Any]:
             s for s in (rating_score(item["rating"]), text_score(item["text"])) if s is not None
         ]
         score = round(sum(signals) / len(signals), 3) if signals else 0.0
-        results.append({"itemId": item["itemId"], "label": _label(score), "score": score})
+        results.append({"item_id": item["itemId"], "label": _label(score), "score": score})
     if not results:
         return {
             "label": "neutral",
@@ -368,8 +368,8 @@ def maintenance(g: Mapping[str, Any]) -> dict[str, Any]:
         )
         predictions.append(
             {
-                "applianceId": a["applianceId"],
-                "dueDate": estimate.due.isoformat(),
+                "appliance_id": a["applianceId"],
+                "due_date": estimate.due.isoformat(),
                 "confidence": estimate.confidence,
                 "reason": _short(estimate.reason),
                 "sources": [
@@ -389,7 +389,7 @@ def technician_match(g: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "ranking": [
             {
-                "technicianId": c["technicianId"],
+                "technician_id": c["technicianId"],
                 "score": c["baseScore"],
                 "reason": _short("; ".join(c["reasons"])),
             }

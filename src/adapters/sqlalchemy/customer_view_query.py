@@ -55,7 +55,5 @@ class SqlCustomerViewQuery:
         """The view decoded from the row (`cap` is already applied by the SQL)."""
         view = VIEW.decode(row.view)
         _newest_first(view)
-        view.financial_summary = customer_financials_from(
-            row, customer_id, self._default_currency
-        )
+        view.financial_summary = customer_financials_from(row, customer_id, self._default_currency)
         return view

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, null, select
 
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.financial_sums import customer_expense_filter
@@ -53,9 +53,7 @@ def _collection_info(js: JsonSql, query: Select[Any]) -> Any:
     """A `CollectionInfo` object: how many rows `query` has, how many the cap lets through."""
     counted = select(func.count().label("n")).select_from(query.subquery()).subquery()
     n = counted.c.n
-    info = js.obj(
-        total=n, returned=case((n > CAP, CAP), else_=n), truncated=js.boolean(n > CAP)
-    )
+    info = js.obj(total=n, returned=case((n > CAP, CAP), else_=n), truncated=js.boolean(n > CAP))
     return select(info).select_from(counted).scalar_subquery()
 
 
@@ -122,7 +120,7 @@ def customer_view_select(js: JsonSql) -> Select[Any]:
         js,
         CustomerView,
         c.c,
-        skip=("financial_summary",),
+        financial_summary=null(),  # filled in from the `fin_*` columns
         collections=js.obj(**infos),
         preferred_contact_times=js.document(c.c.preferred_contact_times),
         referred_by=_ref(js, c.c.referred_by_id, referrer.c.name),

@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Numeric,
     FromClause,
+    Numeric,
     ScalarSelect,
     Text,
     case,

@@ -143,7 +143,7 @@ class CustomerView(msgspec.Struct, kw_only=True):
     customer_technician_ratings: list[TechnicianRatingItem]
     follow_ups: list[FollowUpItem]
     collections: dict[str, CollectionInfo]
-    financial_summary: CustomerFinancials | None = None  # None for a technician (no money)
+    financial_summary: CustomerFinancials | None  # None for a technician (no money)
 
     def financials(self) -> CustomerFinancials:
         """The financial summary of a whole (staff) view; a technician's slice has none."""
