@@ -12,7 +12,7 @@ import functools
 import operator
 import types
 import typing
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import msgspec
 
@@ -54,7 +54,7 @@ def wire_type(app_type: type[msgspec.Struct]) -> type[Out]:
         for field in msgspec.structs.fields(app_type)
     ]
     name = app_type.__name__
-    return msgspec.defstruct(
+    twin = msgspec.defstruct(
         name,
         fields,
         bases=(Out,),
@@ -62,6 +62,7 @@ def wire_type(app_type: type[msgspec.Struct]) -> type[Out]:
         kw_only=True,
         namespace={"__doc__": app_type.__doc__, "__schema_name__": name},
     )
+    return cast("type[Out]", twin)
 
 
 def to_wire(value: S) -> S:

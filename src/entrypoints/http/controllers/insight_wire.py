@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 
@@ -35,7 +36,7 @@ class InsightOut(Out):
 def insight_type(answer_type: type[msgspec.Struct]) -> type[InsightOut]:
     """`InsightOut` carrying an `answer_type` (camelCase twin), named `<Answer>Insight`."""
     name = f"{answer_type.__name__}Insight"
-    return msgspec.defstruct(
+    insight = msgspec.defstruct(
         name,
         [("answer", wire_type(answer_type))],
         bases=(InsightOut,),
@@ -43,11 +44,14 @@ def insight_type(answer_type: type[msgspec.Struct]) -> type[InsightOut]:
         kw_only=True,
         namespace={"__doc__": InsightOut.__doc__, "__schema_name__": name},
     )
+    return cast("type[InsightOut]", insight)
 
 
 def insight_out(insight: Insight[Any]) -> InsightOut:
     usage = insight.usage
-    return insight_type(type(insight.answer))(
+    answer_type: type[msgspec.Struct] = type(insight.answer)
+    make: Callable[..., InsightOut] = insight_type(answer_type)
+    return make(
         model=insight.model,
         cached=insight.cached,
         degraded=insight.degraded,

@@ -10,7 +10,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import msgspec
 from litestar import Router, post
@@ -85,13 +85,15 @@ class InsightRoute:
     path: str
     operation_id: str
     request: tuple[str, Any]  # the handler's parameter: a path id or the JSON body
-    answer: type[Any]
+    answer: type[Any]  # an answer struct, or GreetingOutcome (answered as GreetingOut)
     ask: Callable[..., Awaitable[Any]]
     doc: str | None = None
 
     @property
     def response(self) -> Any:
-        return GreetingOut if self.answer is GreetingOutcome else insight_type(self.answer)
+        if self.answer is GreetingOutcome:
+            return GreetingOut
+        return insight_type(cast("type[msgspec.Struct]", self.answer))
 
     def out(self, answer: Any) -> Any:
         return greeting_out(answer) if self.answer is GreetingOutcome else insight_out(answer)
