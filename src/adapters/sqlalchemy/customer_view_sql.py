@@ -18,17 +18,7 @@ from adapters.sqlalchemy.financial_sums import customer_expense_filter
 from adapters.sqlalchemy.financials_query import customer_financial_columns
 from adapters.sqlalchemy.json_sql import JsonSql
 from adapters.sqlalchemy.struct_json import struct_json
-from application.read_models.customer_view import (
-    ApplianceItem,
-    CustomerView,
-    ExpenseItem,
-    FollowUpItem,
-    JobItem,
-    PaymentItem,
-    Ref,
-    ReviewItem,
-    TechnicianRatingItem,
-)
+from application.read_models import customer_view as rm
 
 CUSTOMER = bindparam("customer_id", type_=t.customers.c.id.type)
 CAP = bindparam("cap", type_=t.customers.c.id.type)
@@ -86,10 +76,10 @@ def customer_view_select(js: JsonSql) -> Select[Any]:
         return {"amount": js.money(x.amount_minor, x.currency)}
 
     def job_parts(x: Any) -> dict[str, Any]:
-        job_expense = struct_json(js, ExpenseItem, e.c, **money(e.c))
+        job_expense = struct_json(js, rm.ExpenseItem, e.c, **money(e.c))
         return {
             "technician": _ref(js, x.technician_id, x.technician_name),
-            "reviews": js.nested_array(struct_json(js, ReviewItem, r.c), r, r.c.job_id == x.id),
+            "reviews": js.nested_array(struct_json(js, rm.ReviewItem, r.c), r, r.c.job_id == x.id),
             "expenses": js.nested_array(job_expense, e, e.c.job_id == x.id),
         }
 
@@ -98,27 +88,27 @@ def customer_view_select(js: JsonSql) -> Select[Any]:
         .outerjoin(technician, technician.c.id == j.c.technician_id)
         .where(j.c.customer_id == CUSTOMER)
     )
-    collection("jobs", jobs, _newest(j.c.scheduled_for, j.c.id), JobItem, job_parts)
+    collection("jobs", jobs, _newest(j.c.scheduled_for, j.c.id), rm.JobItem, job_parts)
     payments = select(p).where(p.c.customer_id == CUSTOMER)
-    collection("payments", payments, _newest(p.c.paid_at, p.c.id), PaymentItem, money)
+    collection("payments", payments, _newest(p.c.paid_at, p.c.id), rm.PaymentItem, money)
     expenses = select(e).where(customer_expense_filter(CUSTOMER))
-    collection("expenses", expenses, _newest(e.c.incurred_at, e.c.id), ExpenseItem, money)
+    collection("expenses", expenses, _newest(e.c.incurred_at, e.c.id), rm.ExpenseItem, money)
     appliances = select(a).where(a.c.customer_id == CUSTOMER)
-    collection("appliances", appliances, _newest(a.c.created_at, a.c.id), ApplianceItem)
+    collection("appliances", appliances, _newest(a.c.created_at, a.c.id), rm.ApplianceItem)
     reviews = select(r).where(r.c.customer_id == CUSTOMER)
-    collection("reviews", reviews, _newest(r.c.created_at, r.c.id), ReviewItem)
+    collection("reviews", reviews, _newest(r.c.created_at, r.c.id), rm.ReviewItem)
     referrals = select(c.c.id, c.c.name).where(c.c.referred_by_id == CUSTOMER)
-    collection("referrals", referrals, _newest(c.c.id), Ref)
+    collection("referrals", referrals, _newest(c.c.id), rm.Ref)
     ratings = select(tr).where(tr.c.customer_id == CUSTOMER)
     newest_rating = _newest(tr.c.created_at, tr.c.id)
-    collection("customer_technician_ratings", ratings, newest_rating, TechnicianRatingItem)
+    collection("customer_technician_ratings", ratings, newest_rating, rm.TechnicianRatingItem)
     follow_ups = select(f).where(f.c.customer_id == CUSTOMER)
-    collection("follow_ups", follow_ups, _newest(f.c.created_at, f.c.id), FollowUpItem)
+    collection("follow_ups", follow_ups, _newest(f.c.created_at, f.c.id), rm.FollowUpItem)
 
     referrer, preferred = c.alias("referrer"), technician.alias("preferred")
     view = struct_json(
         js,
-        CustomerView,
+        rm.CustomerView,
         c.c,
         financial_summary=null(),  # filled in from the `fin_*` columns
         collections=js.obj(**infos),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
@@ -84,10 +85,7 @@ class GreetingOut(Out):
 
 
 def greeting_out(outcome: GreetingOutcome) -> GreetingOut:
-    return GreetingOut(
-        occasion=outcome.occasion,
-        reason=outcome.reason,
-        language=outcome.language,
-        sources=outcome.sources,
-        greeting=insight_out(outcome.greeting) if outcome.greeting is not None else None,
-    )
+    greeting = outcome.greeting
+    decided = msgspec.convert(replace(outcome, greeting=None), GreetingOut, from_attributes=True)
+    decided.greeting = insight_out(greeting) if greeting is not None else None
+    return decided
