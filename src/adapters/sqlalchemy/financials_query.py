@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from msgspec import structs
 from sqlalchemy import ScalarSelect, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -44,11 +45,8 @@ def customer_financials_from(
     revenue, expenses = SUMS.decode(row.fin_revenue), SUMS.decode(row.fin_expenses)
     main, others = main_and_others(totals(revenue, expenses), default_currency)
     return CustomerFinancials(
+        **structs.asdict(main),
         customer_id=customer_id,
-        currency=main.currency,
-        revenue=main.revenue,
-        expenses=main.expenses,
-        net=main.net,
         other_currencies=others,
         by_payment_method=method_totals(SUMS.decode(row.fin_methods)),
         by_job=job_totals(SUMS.decode(row.fin_job_revenue), SUMS.decode(row.fin_job_expenses)),
@@ -86,11 +84,8 @@ class SqlFinancialsQuery:
         all_totals = totals(SUMS.decode(row.revenue), SUMS.decode(row.expenses))
         main, others = main_and_others(all_totals, self._default_currency)
         return JobFinancials(
+            **structs.asdict(main),
             job_id=job_id,
             customer_id=row.customer_id,
-            currency=main.currency,
-            revenue=main.revenue,
-            expenses=main.expenses,
-            net=main.net,
             other_currencies=others,
         )
