@@ -90,7 +90,9 @@ class FakeCustomerViewQuery:
         self.default_currency = default_currency
         self.calls = 0
 
-    async def customer_view(self, customer_id: int, cap: int) -> CustomerView | None:
+    async def customer_view(
+        self, customer_id: int, cap: int, uow: object | None = None
+    ) -> CustomerView | None:
         self.calls += 1
         t = self.db.tables
         customer = t["customers"].get(customer_id)

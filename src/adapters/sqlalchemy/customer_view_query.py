@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.sqlalchemy.customer_view_sql import customer_view_select
 from adapters.sqlalchemy.financials_query import customer_financials_from
 from adapters.sqlalchemy.json_sql import JsonSql
+from adapters.sqlalchemy.read_connection import read_connection
+from application.ports.unit_of_work import UnitOfWork
 from application.read_models.customer_view import CustomerView
 
 VIEW = msgspec.json.Decoder(CustomerView)
@@ -42,8 +44,10 @@ class SqlCustomerViewQuery:
         self._default_currency = default_currency
         self._query: Select[Any] = customer_view_select(JsonSql(engine.dialect.name))
 
-    async def customer_view(self, customer_id: int, cap: int) -> CustomerView | None:
-        async with self._engine.connect() as conn:
+    async def customer_view(
+        self, customer_id: int, cap: int, uow: UnitOfWork | None = None
+    ) -> CustomerView | None:
+        async with read_connection(self._engine, uow) as conn:
             row = (
                 await conn.execute(self._query, {"customer_id": customer_id, "cap": cap})
             ).first()

@@ -20,6 +20,8 @@ from adapters.sqlalchemy.financial_sums import (
     totals,
 )
 from adapters.sqlalchemy.json_sql import JsonSql
+from adapters.sqlalchemy.read_connection import read_connection
+from application.ports.unit_of_work import UnitOfWork
 from application.read_models.financials import CustomerFinancials, JobFinancials
 
 
@@ -59,25 +61,29 @@ class SqlFinancialsQuery:
         self._js = JsonSql(engine.dialect.name)
         self._default_currency = default_currency
 
-    async def customer_financials(self, customer_id: int) -> CustomerFinancials | None:
+    async def customer_financials(
+        self, customer_id: int, uow: UnitOfWork | None = None
+    ) -> CustomerFinancials | None:
         columns = customer_financial_columns(self._js, customer_id)
         query = select(t.customers.c.id, *(c.label(n) for n, c in columns.items())).where(
             t.customers.c.id == customer_id
         )
-        async with self._engine.connect() as conn:
+        async with read_connection(self._engine, uow) as conn:
             row = (await conn.execute(query)).first()
         if row is None:
             return None
         return customer_financials_from(row, customer_id, self._default_currency)
 
-    async def job_financials(self, job_id: int) -> JobFinancials | None:
+    async def job_financials(
+        self, job_id: int, uow: UnitOfWork | None = None
+    ) -> JobFinancials | None:
         js, p, e = self._js, t.payments, t.expenses
         query = select(
             t.jobs.c.customer_id,
             sums_by_currency(js, p, p.c.job_id == job_id).label("revenue"),
             sums_by_currency(js, e, e.c.job_id == job_id).label("expenses"),
         ).where(t.jobs.c.id == job_id)
-        async with self._engine.connect() as conn:
+        async with read_connection(self._engine, uow) as conn:
             row = (await conn.execute(query)).first()
         if row is None:
             return None
