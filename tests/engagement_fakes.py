@@ -55,7 +55,7 @@ class ScriptedLlm:
                     "action": f"Call {customer['name']} (idea {n})",
                     "reason": "Their last visit deserves a check-in.",
                     "channel": "SMS",
-                    "suggestedTime": None,
+                    "suggested_time": None,
                     "priority": "high" if n == 1 else "low",
                     "sources": [f"customer:{customer['id']}"],
                 }
@@ -69,8 +69,8 @@ class ScriptedLlm:
             due = self.due_dates.get(a["applianceId"])
             predictions.append(
                 {
-                    "applianceId": a["applianceId"],
-                    "dueDate": due.isoformat() if due else a["baseline"]["dueDate"],
+                    "appliance_id": a["applianceId"],
+                    "due_date": due.isoformat() if due else a["baseline"]["dueDate"],
                     "confidence": 0.7,
                     "reason": "Service interval since the last visit.",
                     "sources": [f"appliance:{a['applianceId']}"],

@@ -136,7 +136,10 @@ class MirroredCustomerViewQuery:
         self.default_currency = default_currency
         self.calls = 0
 
-    async def customer_view(self, customer_id: int, cap: int) -> CustomerView | None:
+    async def customer_view(
+        self, customer_id: int, cap: int, uow: object | None = None
+    ) -> CustomerView | None:
+        """`uow` is ignored: the mirror reads its own copy of the fake's committed rows."""
         self.calls += 1
         return await _mirror.run(
             self.db,

@@ -33,19 +33,21 @@ async def view_customer(
     """
     authorize_read(actor)
     technician = limited_to_own_work(actor)
-    if technician:
-        async with uow:
+    async with uow:
+        if technician:
             await require_customer_visible(uow, actor, customer_id)
-    view = await load_customer_view(query, customer_id, cap)
+        view = await load_customer_view(query, customer_id, cap, uow)
     return technician_slice(view, actor.technician_id) if technician else view
 
 
-async def load_customer_view(query: CustomerViewQuery, customer_id: int, cap: int) -> CustomerView:
+async def load_customer_view(
+    query: CustomerViewQuery, customer_id: int, cap: int, uow: UnitOfWork | None = None
+) -> CustomerView:
     """The whole view, for use cases that have already applied the access policy
-    (the LLM insights ground their prompts in it)."""
+    (the LLM insights ground their prompts in it); on `uow`'s connection when given."""
     if not 1 <= cap <= MAX_COLLECTION_CAP:
         raise ValidationFailed.single("cap", f"must be between 1 and {MAX_COLLECTION_CAP}")
-    view = await query.customer_view(customer_id, cap)
+    view = await query.customer_view(customer_id, cap, uow)
     if view is None:
         raise NotFound("customer", customer_id)
     return view
@@ -88,11 +90,11 @@ async def customer_financials(
     actor: Actor, uow: UnitOfWork, query: FinancialsQuery, customer_id: int
 ) -> CustomerFinancials:
     """A customer's revenue, expenses and net, with breakdowns by payment method and job."""
-    if limited_to_own_work(actor):
-        async with uow:
+    async with uow:
+        if limited_to_own_work(actor):
             await require_customer_visible(uow, actor, customer_id)
-    authorize(actor, Permission.READ_MONEY)
-    found = await query.customer_financials(customer_id)
+        authorize(actor, Permission.READ_MONEY)
+        found = await query.customer_financials(customer_id, uow)
     if found is None:
         raise NotFound("customer", customer_id)
     return found
@@ -102,11 +104,11 @@ async def job_financials(
     actor: Actor, uow: UnitOfWork, query: FinancialsQuery, job_id: int
 ) -> JobFinancials:
     """A job's payments minus its expenses."""
-    if limited_to_own_work(actor):
-        async with uow:
+    async with uow:
+        if limited_to_own_work(actor):
             require_job_visible(actor, await require(uow.jobs, "job", job_id))
-    authorize(actor, Permission.READ_MONEY)
-    found = await query.job_financials(job_id)
+        authorize(actor, Permission.READ_MONEY)
+        found = await query.job_financials(job_id, uow)
     if found is None:
         raise NotFound("job", job_id)
     return found

@@ -29,6 +29,14 @@ _MINOR_DIGITS: dict[str, int] = {
 MAX_AMOUNT = Decimal("999999999999.99")
 
 
+def minor_digits_table() -> dict[int, tuple[str, ...]]:
+    """The currencies whose minor unit is not 2 digits, by number of digits."""
+    table: dict[int, tuple[str, ...]] = {}
+    for code, digits in sorted(_MINOR_DIGITS.items()):
+        table[digits] = (*table.get(digits, ()), code)
+    return table
+
+
 def minor_digits(currency: str) -> int:
     """Number of decimal places of the currency's minor unit."""
     return _MINOR_DIGITS.get(currency, 2)

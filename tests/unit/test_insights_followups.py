@@ -33,7 +33,7 @@ def suggestion(**changes: Any) -> dict[str, Any]:
         "action": "Call about the fridge",
         "reason": "The last review was poor.",
         "channel": "EMAIL",
-        "suggestedTime": "2024-03-02T03:00:00-08:00",
+        "suggested_time": "2024-03-02T03:00:00-08:00",
         "priority": "high",
         "sources": ["customer:1"],
         **changes,
@@ -114,10 +114,10 @@ async def test_unusable_proposed_times_become_the_next_allowed_instant(
     customer_id = await a_customer(db, clock)
     answer = {
         "suggestions": [
-            suggestion(suggestedTime="next tuesday"),
-            suggestion(suggestedTime=None),
-            suggestion(suggestedTime="2019-01-01T10:00:00+00:00"),
-            suggestion(suggestedTime="2030-01-01T10:00:00+00:00"),
+            suggestion(suggested_time="next tuesday"),
+            suggestion(suggested_time=None),
+            suggestion(suggested_time="2019-01-01T10:00:00+00:00"),
+            suggestion(suggested_time="2030-01-01T10:00:00+00:00"),
         ]
     }
     client = ScriptedLlmClient({"followup_suggestions": answer})
@@ -131,7 +131,7 @@ async def test_a_cached_time_that_has_passed_moves_forward(
     db: FakeDatabase, clock: FakeClock
 ) -> None:
     customer_id = await a_customer(db, clock)
-    proposed = suggestion(suggestedTime="2024-03-01T10:00:00-08:00")
+    proposed = suggestion(suggested_time="2024-03-01T10:00:00-08:00")
     client = ScriptedLlmClient({"followup_suggestions": {"suggestions": [proposed]}})
     ctx = insight_context(db, clock, client)
     first = await followup_suggestions(SYSTEM, ctx, customer_id)
@@ -207,7 +207,7 @@ def test_suggestions_are_never_outside_the_allowed_window(
 
     answer = {
         "suggestions": [
-            suggestion(channel=channel, suggestedTime=when(raw), sources=[])
+            suggestion(channel=channel, suggested_time=when(raw), sources=[])
             for channel, raw in proposed
         ]
     }

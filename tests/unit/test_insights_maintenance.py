@@ -20,8 +20,8 @@ from tests.unit.builders import a_completed_job, a_customer, an_appliance
 
 def prediction(appliance_id: int, **changes: Any) -> dict[str, Any]:
     return {
-        "applianceId": appliance_id,
-        "dueDate": "2024-08-28",
+        "appliance_id": appliance_id,
+        "due_date": "2024-08-28",
         "confidence": 0.7,
         "reason": "Serviced in March; HVAC every 180 days.",
         "sources": [f"appliance:{appliance_id}"],
@@ -66,9 +66,9 @@ async def test_the_check_drops_unknown_appliances_and_repairs_dates(
     answer = {
         "predictions": [
             prediction(hvac, sources=[f"appliance:{hvac}", "job:77"]),
-            prediction(hvac, dueDate="2030-01-01"),  # a second one for the same appliance
-            prediction(fridge, dueDate="2024-02-30", confidence=1),  # not a date
-            prediction(washer, dueDate="2031-06-01"),  # far beyond two intervals
+            prediction(hvac, due_date="2030-01-01"),  # a second one for the same appliance
+            prediction(fridge, due_date="2024-02-30", confidence=1),  # not a date
+            prediction(washer, due_date="2031-06-01"),  # far beyond two intervals
             prediction(foreign),
             prediction(12345),
         ]

@@ -49,10 +49,10 @@ async def test_items_not_in_the_grounding_are_dropped(db: FakeDatabase, clock: F
         "score": 0.6,
         "summary": "Happy customer.",
         "items": [
-            {"itemId": f"review:{review}", "label": "positive", "score": 0.6},
-            {"itemId": f"review:{review}", "label": "negative", "score": -0.6},
-            {"itemId": "review:999", "label": "positive", "score": 1},
-            {"itemId": "payment:1", "label": "positive", "score": 1},
+            {"item_id": f"review:{review}", "label": "positive", "score": 0.6},
+            {"item_id": f"review:{review}", "label": "negative", "score": -0.6},
+            {"item_id": "review:999", "label": "positive", "score": 1},
+            {"item_id": "payment:1", "label": "positive", "score": 1},
         ],
     }
     client = ScriptedLlmClient({"sentiment": answer})
@@ -72,8 +72,8 @@ async def test_injected_review_text_stays_inside_the_data_block(
         "score": 1,
         "summary": "ok",
         "items": [
-            {"itemId": "review:999", "label": "positive", "score": 1},
-            {"itemId": f"review:{review}", "label": "negative", "score": -0.5},
+            {"item_id": "review:999", "label": "positive", "score": 1},
+            {"item_id": f"review:{review}", "label": "negative", "score": -0.5},
         ],
     }
     client = ScriptedLlmClient({"sentiment": answer})

@@ -32,10 +32,10 @@ async def test_a_non_candidate_from_the_model_is_never_returned(
     fran, bo, hal = await three_technicians(db, clock)
     answer = {
         "ranking": [
-            {"technicianId": hal, "score": 0.99, "reason": "Knows everything."},  # no skill
-            {"technicianId": 4, "score": 0.98, "reason": "Inactive."},
-            {"technicianId": 4242, "score": 0.97, "reason": "Does not exist."},
-            {"technicianId": bo, "score": 0.6, "reason": "Fridge skill."},
+            {"technician_id": hal, "score": 0.99, "reason": "Knows everything."},  # no skill
+            {"technician_id": 4, "score": 0.98, "reason": "Inactive."},
+            {"technician_id": 4242, "score": 0.97, "reason": "Does not exist."},
+            {"technician_id": bo, "score": 0.6, "reason": "Fridge skill."},
         ]
     }
     client = ScriptedLlmClient({"technician_match": answer})
@@ -50,7 +50,7 @@ async def test_only_non_candidates_fall_back_to_the_deterministic_order(
 ) -> None:
     fran, bo, hal = await three_technicians(db, clock)
     await a_job(db, clock, await a_customer(db, clock), technician_id=fran)
-    answer = {"ranking": [{"technicianId": hal, "score": 1, "reason": "Pick me."}]}
+    answer = {"ranking": [{"technician_id": hal, "score": 1, "reason": "Pick me."}]}
     client = ScriptedLlmClient({"technician_match": answer})
     result = (await match_technician(SYSTEM, insight_context(db, clock, client), FRIDGE)).answer
     assert [r.technician_id for r in result.ranking] == [bo, fran]  # fran has an open job

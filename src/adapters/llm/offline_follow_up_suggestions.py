@@ -29,7 +29,7 @@ def followup_suggestions(g: Mapping[str, Any]) -> dict[str, Any]:
                 "action": shorten(action),
                 "reason": shorten(reason),
                 "channel": channel,
-                "suggestedTime": soon if priority == "high" else later,
+                "suggested_time": soon if priority == "high" else later,
                 "priority": priority,
                 "sources": sources,
             }

@@ -24,8 +24,8 @@ def maintenance(g: Mapping[str, Any]) -> dict[str, Any]:
         )
         predictions.append(
             {
-                "applianceId": a["applianceId"],
-                "dueDate": estimate.due.isoformat(),
+                "appliance_id": a["applianceId"],
+                "due_date": estimate.due.isoformat(),
                 "confidence": estimate.confidence,
                 "reason": shorten(estimate.reason),
                 "sources": [

@@ -50,7 +50,7 @@ def sentiment(g: Mapping[str, Any]) -> dict[str, Any]:
             s for s in (rating_score(item["rating"]), text_score(item["text"])) if s is not None
         ]
         score = round(sum(signals) / len(signals), 3) if signals else 0.0
-        results.append({"itemId": item["itemId"], "label": _label(score), "score": score})
+        results.append({"item_id": item["itemId"], "label": _label(score), "score": score})
     if not results:
         return {
             "label": "neutral",

@@ -13,7 +13,7 @@ def technician_match(g: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "ranking": [
             {
-                "technicianId": c["technicianId"],
+                "technician_id": c["technicianId"],
                 "score": c["baseScore"],
                 "reason": shorten("; ".join(c["reasons"])),
             }

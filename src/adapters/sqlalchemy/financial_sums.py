@@ -14,6 +14,7 @@ from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.json_sql import JsonSql
 from application.read_models.financials import JobTotals, MethodTotal, Totals
 from domain.money import minor_digits
+from domain.payment import PaymentMethod
 
 
 class Sum(msgspec.Struct, frozen=True):
@@ -114,7 +115,7 @@ def method_totals(rows: Iterable[Sum]) -> list[MethodTotal]:
     return sorted(
         (
             MethodTotal(
-                payment_method=str(r.key),
+                payment_method=PaymentMethod(str(r.key)),
                 currency=r.currency,
                 amount=money_text(r.minor, r.currency),
                 count=r.count,

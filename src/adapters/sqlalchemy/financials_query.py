@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from msgspec import structs
 from sqlalchemy import ScalarSelect, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -19,6 +20,8 @@ from adapters.sqlalchemy.financial_sums import (
     totals,
 )
 from adapters.sqlalchemy.json_sql import JsonSql
+from adapters.sqlalchemy.read_connection import read_connection
+from application.ports.unit_of_work import UnitOfWork
 from application.read_models.financials import CustomerFinancials, JobFinancials
 
 
@@ -44,11 +47,8 @@ def customer_financials_from(
     revenue, expenses = SUMS.decode(row.fin_revenue), SUMS.decode(row.fin_expenses)
     main, others = main_and_others(totals(revenue, expenses), default_currency)
     return CustomerFinancials(
+        **structs.asdict(main),
         customer_id=customer_id,
-        currency=main.currency,
-        revenue=main.revenue,
-        expenses=main.expenses,
-        net=main.net,
         other_currencies=others,
         by_payment_method=method_totals(SUMS.decode(row.fin_methods)),
         by_job=job_totals(SUMS.decode(row.fin_job_revenue), SUMS.decode(row.fin_job_expenses)),
@@ -61,36 +61,37 @@ class SqlFinancialsQuery:
         self._js = JsonSql(engine.dialect.name)
         self._default_currency = default_currency
 
-    async def customer_financials(self, customer_id: int) -> CustomerFinancials | None:
+    async def customer_financials(
+        self, customer_id: int, uow: UnitOfWork | None = None
+    ) -> CustomerFinancials | None:
         columns = customer_financial_columns(self._js, customer_id)
         query = select(t.customers.c.id, *(c.label(n) for n, c in columns.items())).where(
             t.customers.c.id == customer_id
         )
-        async with self._engine.connect() as conn:
+        async with read_connection(self._engine, uow) as conn:
             row = (await conn.execute(query)).first()
         if row is None:
             return None
         return customer_financials_from(row, customer_id, self._default_currency)
 
-    async def job_financials(self, job_id: int) -> JobFinancials | None:
+    async def job_financials(
+        self, job_id: int, uow: UnitOfWork | None = None
+    ) -> JobFinancials | None:
         js, p, e = self._js, t.payments, t.expenses
         query = select(
             t.jobs.c.customer_id,
             sums_by_currency(js, p, p.c.job_id == job_id).label("revenue"),
             sums_by_currency(js, e, e.c.job_id == job_id).label("expenses"),
         ).where(t.jobs.c.id == job_id)
-        async with self._engine.connect() as conn:
+        async with read_connection(self._engine, uow) as conn:
             row = (await conn.execute(query)).first()
         if row is None:
             return None
         all_totals = totals(SUMS.decode(row.revenue), SUMS.decode(row.expenses))
         main, others = main_and_others(all_totals, self._default_currency)
         return JobFinancials(
+            **structs.asdict(main),
             job_id=job_id,
             customer_id=row.customer_id,
-            currency=main.currency,
-            revenue=main.revenue,
-            expenses=main.expenses,
-            net=main.net,
             other_currencies=others,
         )

@@ -7,13 +7,18 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     FromClause,
+    Numeric,
     ScalarSelect,
     Text,
+    case,
     cast,
     func,
+    literal,
     literal_column,
     select,
 )
+
+from domain.money import minor_digits_table
 
 
 class JsonSql:
@@ -23,24 +28,65 @@ class JsonSql:
         self.postgres = dialect_name == "postgresql"
 
     def obj(self, **fields: ColumnElement[Any]) -> ColumnElement[Any]:
-        """A JSON object; keys are trusted identifiers (camelCase names), never user input."""
+        """A JSON object; keys are trusted identifiers (field names), never user input."""
         args: list[ColumnElement[Any]] = []
         for key, value in fields.items():
             args += [literal_column(f"'{key}'"), value]
         return func.json_build_object(*args) if self.postgres else func.json_object(*args)
 
-    def array_of(self, element: ColumnElement[Any], source: FromClause) -> ScalarSelect[Any]:
-        """A JSON array (possibly empty) of `element` over the rows of `source`."""
-        agg: ColumnElement[Any]
+    def _agg(self, element: ColumnElement[Any]) -> ColumnElement[Any]:
         if self.postgres:
-            # As text, so the driver hands over the JSON untouched for msgspec to decode.
-            agg = cast(func.coalesce(func.json_agg(element), literal_column("'[]'::json")), Text)
-        else:
-            agg = func.json_group_array(element)
-        return select(agg).select_from(source).scalar_subquery()
+            return func.coalesce(func.json_agg(element), literal_column("'[]'::json"))
+        return func.json_group_array(element)
+
+    def nested_array(
+        self, element: ColumnElement[Any], source: FromClause, *where: ColumnElement[bool]
+    ) -> ScalarSelect[Any]:
+        """A JSON array (possibly empty) of `element` over the rows of `source` (those matching
+        `where`, which may refer to the enclosing query), as a JSON value to nest in `obj`."""
+        return select(self._agg(element)).select_from(source).where(*where).scalar_subquery()
+
+    def array_of(self, element: ColumnElement[Any], source: FromClause) -> ScalarSelect[Any]:
+        """A JSON array (possibly empty) of `element` over the rows of `source`, as text."""
+        return select(self.text(self._agg(element))).select_from(source).scalar_subquery()
+
+    def text(self, value: ColumnElement[Any]) -> ColumnElement[Any]:
+        """A JSON value as text, so the driver hands it over untouched for msgspec to decode."""
+        return cast(value, Text) if self.postgres else value
 
     def ts(self, column: ColumnElement[Any]) -> ColumnElement[Any]:
         """A timestamp as RFC 3339 text (SQLite keeps naive UTC text; PostgreSQL is ISO)."""
         if self.postgres:
             return column
         return func.replace(column, " ", "T").concat("Z")
+
+    def boolean(self, value: ColumnElement[Any]) -> ColumnElement[Any]:
+        """A JSON true/false (SQLite has no boolean: its 0/1 would decode as a number)."""
+        if self.postgres:
+            return value
+        return func.json(case((value, literal("true")), else_=literal("false")))
+
+    def document(self, column: ColumnElement[Any]) -> ColumnElement[Any]:
+        """A JSON column nested as JSON (SQLite stores it as text)."""
+        return column if self.postgres else func.json(column)
+
+    def money(self, minor: ColumnElement[Any], currency: ColumnElement[Any]) -> ColumnElement[Any]:
+        """Minor units as a decimal string with the currency's decimals ("125.50", "1250")."""
+        whens = [
+            (currency.in_(codes), self._decimal_text(minor, digits))
+            for digits, codes in sorted(minor_digits_table().items())
+        ]
+        return case(*whens, else_=self._decimal_text(minor, 2))
+
+    def _decimal_text(self, minor: ColumnElement[Any], digits: int) -> ColumnElement[Any]:
+        if digits == 0:
+            return cast(minor, Text)
+        if self.postgres:
+            exact = cast(minor, Numeric) / 10**digits
+            return cast(func.round(exact, digits), Text)
+        scale = 10**digits
+        sign = case((minor < 0, literal("-")), else_=literal(""))
+        units = cast(func.abs(minor).op("/")(scale), Text)
+        remainder = cast(func.abs(minor) % scale, Text)
+        fraction = func.substr(literal("0" * digits).concat(remainder), -digits)
+        return sign.concat(units).concat(".").concat(fraction)

@@ -20,7 +20,7 @@ from application.insights.context import InsightContext, authorize_insight, inli
 from application.insights.grounding import GROUNDING_CAP, customer_facts, source_ids
 from application.llm.answers import Profitability, StatedFigures
 from application.llm.gateway import Insight
-from application.llm.grounding import blocks
+from application.llm.grounding import blocks, record
 from application.llm.specs import spec_for
 from application.read_models.customer_view import CustomerView
 from application.read_models.financials import CustomerFinancials
@@ -35,7 +35,7 @@ NUMBER = re.compile(
 FIGURES = ("revenue", "expenses", "net")
 
 
-class ProfitabilityResult(msgspec.Struct, rename="camel", kw_only=True):
+class ProfitabilityResult(msgspec.Struct, kw_only=True):
     """The computed figures, the model's explanation of them, and whether it was corrected."""
 
     financials: CustomerFinancials
@@ -143,7 +143,7 @@ def _grounding(view: CustomerView) -> dict[str, Any]:
     fin = view.financials()
     return {
         "customer": facts["customer"],
-        "financials": msgspec.to_builtins(fin),
+        "financials": record(fin),
         "jobs": [
             {"id": j["id"], "status": j["status"], "description": j["description"]}
             for j in facts["jobs"]

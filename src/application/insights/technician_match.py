@@ -20,7 +20,7 @@ from application.access import Actor, Permission, authorize
 from application.insights.context import InsightContext, inline, with_answer
 from application.llm.answers import RankedTechnician, TechnicianRanking
 from application.llm.gateway import Insight
-from application.llm.grounding import blocks
+from application.llm.grounding import blocks, record
 from application.llm.specs import spec_for
 from application.lookups import require
 from application.pagination import MAX_PAGE_SIZE, ListQuery
@@ -59,7 +59,7 @@ class MatchRequest:
         return MatchRequest(appliance_type, problem, self.customer_id, start, end)
 
 
-class CandidateOut(msgspec.Struct, rename="camel", kw_only=True):
+class CandidateOut(msgspec.Struct, kw_only=True):
     technician_id: int
     name: str
     matched_skill: str | None
@@ -71,14 +71,14 @@ class CandidateOut(msgspec.Struct, rename="camel", kw_only=True):
     reasons: list[str]
 
 
-class MatchedTechnician(msgspec.Struct, rename="camel", kw_only=True):
+class MatchedTechnician(msgspec.Struct, kw_only=True):
     technician_id: int
     name: str
     score: float
     reason: str
 
 
-class TechnicianMatch(msgspec.Struct, rename="camel", kw_only=True):
+class TechnicianMatch(msgspec.Struct, kw_only=True):
     """The ranking (candidates only, best first) and the candidates it was chosen from."""
 
     ranking: list[MatchedTechnician]
@@ -190,8 +190,7 @@ async def match_technician(
         },
         "customer": customer,
         "candidates": [
-            {**msgspec.to_builtins(candidate_out(c)), "skills": skills[c.technician_id]}
-            for c in candidates
+            {**record(candidate_out(c)), "skills": skills[c.technician_id]} for c in candidates
         ],
     }
     values = {

@@ -15,7 +15,7 @@ LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 Language = Annotated[str, msgspec.Meta(pattern=LANGUAGE_TAG, max_length=35)]
 
 
-class Answer(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+class Answer(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Base of every answer: unknown fields are refused, so a drifting model is caught."""
 
 

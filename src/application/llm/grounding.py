@@ -31,3 +31,22 @@ def data_block(label: str, data: Any) -> str:
 
 def blocks(sections: Mapping[str, Any]) -> str:
     return "\n\n".join(data_block(label, data) for label, data in sections.items())
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _camel_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {_camel(key): _camel_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_camel_keys(item) for item in value]
+    return value
+
+
+def record(struct: msgspec.Struct) -> dict[str, Any]:
+    """A read-model struct as prompt data, with the camelCase keys every grounding uses."""
+    document: dict[str, Any] = _camel_keys(msgspec.to_builtins(struct))
+    return document

@@ -1,4 +1,8 @@
-"""The Customer View: everything about one customer on one screen."""
+"""The Customer View: everything about one customer on one screen.
+
+Plain snake_case structs with the domain's enums; the SQL's JSON keys are these field names,
+and the HTTP layer alone renames them to camelCase.
+"""
 
 from __future__ import annotations
 
@@ -7,31 +11,33 @@ from datetime import date, datetime
 import msgspec
 
 from application.read_models.financials import CustomerFinancials
+from domain.contact_preferences import ContactMethod, Frequency
+from domain.follow_up import FollowUpStatus
+from domain.job import JobStatus
+from domain.payment import PaymentMethod
 
 DEFAULT_COLLECTION_CAP = 100
 
 
-class _Item(msgspec.Struct, rename="camel", kw_only=True):
-    pass
+class Ref(msgspec.Struct, kw_only=True):
+    """Another record, by id and name."""
 
-
-class Ref(_Item):
     id: int
     name: str
 
 
-class PaymentItem(_Item):
+class PaymentItem(msgspec.Struct, kw_only=True):
     id: int
     job_id: int | None
     amount: str
     currency: str
-    payment_method: str
+    payment_method: PaymentMethod
     reference: str | None
     paid_at: datetime
     created_at: datetime
 
 
-class ExpenseItem(_Item):
+class ExpenseItem(msgspec.Struct, kw_only=True):
     id: int
     customer_id: int | None
     job_id: int | None
@@ -43,7 +49,7 @@ class ExpenseItem(_Item):
     created_at: datetime
 
 
-class ApplianceItem(_Item):
+class ApplianceItem(msgspec.Struct, kw_only=True):
     id: int
     type: str
     brand: str | None
@@ -56,7 +62,7 @@ class ApplianceItem(_Item):
     updated_at: datetime
 
 
-class ReviewItem(_Item):
+class ReviewItem(msgspec.Struct, kw_only=True):
     id: int
     job_id: int
     technician_id: int
@@ -65,7 +71,7 @@ class ReviewItem(_Item):
     created_at: datetime
 
 
-class JobItem(_Item):
+class JobItem(msgspec.Struct, kw_only=True):
     id: int
     technician_id: int | None
     technician: Ref | None
@@ -74,7 +80,7 @@ class JobItem(_Item):
     appliance_id: int | None
     notes: str | None
     scheduled_for: datetime
-    status: str
+    status: JobStatus
     started_at: datetime | None
     completion_date: datetime | None
     cancelled_at: datetime | None
@@ -83,7 +89,7 @@ class JobItem(_Item):
     expenses: list[ExpenseItem] = []
 
 
-class TechnicianRatingItem(_Item):
+class TechnicianRatingItem(msgspec.Struct, kw_only=True):
     id: int
     technician_id: int
     job_id: int
@@ -91,17 +97,17 @@ class TechnicianRatingItem(_Item):
     created_at: datetime
 
 
-class FollowUpItem(_Item):
+class FollowUpItem(msgspec.Struct, kw_only=True):
     id: int
     job_id: int
-    status: str
+    status: FollowUpStatus
     satisfaction_rating: int | None
     feedback: str | None
     follow_up_date: datetime | None
     created_at: datetime
 
 
-class CollectionInfo(_Item):
+class CollectionInfo(msgspec.Struct, kw_only=True):
     """How much of a collection the view holds: newest first, at most `limit` items."""
 
     total: int
@@ -109,7 +115,9 @@ class CollectionInfo(_Item):
     truncated: bool
 
 
-class CustomerView(_Item):
+class CustomerView(msgspec.Struct, kw_only=True):
+    """`collections` is keyed by the collection's name as the client sees it (`followUps`)."""
+
     id: int
     name: str
     phone: str | None
@@ -119,9 +127,9 @@ class CustomerView(_Item):
     notes: str | None
     created_at: datetime
     referral_code: str
-    preferred_contact_method: str | None
+    preferred_contact_method: ContactMethod | None
     preferred_contact_times: dict[str, list[str]] | None
-    communication_frequency_preference: str | None
+    communication_frequency_preference: Frequency | None
     language_preference: str
     marketing_consent: bool
     referred_by: Ref | None

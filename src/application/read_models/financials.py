@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import msgspec
 
+from domain.payment import PaymentMethod
 
-class Totals(msgspec.Struct, rename="camel", kw_only=True):
+
+class Totals(msgspec.Struct, kw_only=True):
     """Sums in one currency; amounts are decimal strings ("125.50")."""
 
     currency: str
@@ -14,8 +16,10 @@ class Totals(msgspec.Struct, rename="camel", kw_only=True):
     net: str
 
 
-class MethodTotal(msgspec.Struct, rename="camel", kw_only=True):
-    payment_method: str
+class MethodTotal(msgspec.Struct, kw_only=True):
+    """What was paid with one payment method, in one currency."""
+
+    payment_method: PaymentMethod
     currency: str
     amount: str
     count: int

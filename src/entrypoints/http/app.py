@@ -37,11 +37,7 @@ from entrypoints.http.controllers.financials import (
 )
 from entrypoints.http.controllers.follow_ups import FollowUpController
 from entrypoints.http.controllers.health import HealthController
-from entrypoints.http.controllers.insights import (
-    ApplianceInsightsController,
-    CustomerInsightsController,
-    JobInsightsController,
-)
+from entrypoints.http.controllers.insights import insights_router
 from entrypoints.http.controllers.jobs import JobController
 from entrypoints.http.controllers.messages import MessageController
 from entrypoints.http.controllers.payments import PaymentController
@@ -125,9 +121,7 @@ def create_app(container: Container) -> Litestar:
             AuthController,
             UserController,
             CustomerController,
-            CustomerInsightsController,
-            ApplianceInsightsController,
-            JobInsightsController,
+            insights_router,
             customer_financials_handler,
             job_financials_handler,
             TechnicianController,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import msgspec
 from litestar import Controller, delete, get, post, put
@@ -31,6 +31,12 @@ from entrypoints.http.wire import (
     list_query,
     page_out,
 )
+from entrypoints.http.wire_twins import to_wire, wire_type
+
+if TYPE_CHECKING:
+    CustomerViewOut = CustomerView  # the camelCase twin has the same fields
+else:
+    CustomerViewOut = wire_type(CustomerView)
 
 ReferralCode = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
 ContactTimesDoc = Annotated[
@@ -157,12 +163,12 @@ class CustomerController(Controller):
         uow: Uow,
         customer_view_query: ViewQueryDep,
         settings: SettingsDep,
-    ) -> CustomerView:
+    ) -> CustomerViewOut:
         """The whole Customer View; each collection newest first, capped (see `collections`).
 
         A technician gets only their part of it (no money, reviews or referrals)."""
         cap = settings.customer_view_cap
-        return await view_customer(actor, uow, customer_view_query, customer_id, cap)
+        return to_wire(await view_customer(actor, uow, customer_view_query, customer_id, cap))
 
     @put("/{customer_id:int}", operation_id="updateCustomer")
     async def update(

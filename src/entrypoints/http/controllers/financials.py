@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from litestar import get
 
 from application.customer_view import customer_financials, job_financials
 from application.read_models.financials import CustomerFinancials, JobFinancials
 from entrypoints.http.deps import ActorDep, FinancialsDep, PathId, Uow
+from entrypoints.http.wire_twins import to_wire, wire_type
+
+if TYPE_CHECKING:  # the camelCase twins have the same fields
+    CustomerFinancialsOut = CustomerFinancials
+    JobFinancialsOut = JobFinancials
+else:
+    CustomerFinancialsOut = wire_type(CustomerFinancials)
+    JobFinancialsOut = wire_type(JobFinancials)
 
 
 @get(
@@ -16,14 +26,14 @@ from entrypoints.http.deps import ActorDep, FinancialsDep, PathId, Uow
 )
 async def customer_financials_handler(
     customer_id: PathId, actor: ActorDep, uow: Uow, financials_query: FinancialsDep
-) -> CustomerFinancials:
+) -> CustomerFinancialsOut:
     """All the customer's payments minus every related expense (direct or job-related, once)."""
-    return await customer_financials(actor, uow, financials_query, customer_id)
+    return to_wire(await customer_financials(actor, uow, financials_query, customer_id))
 
 
 @get("/jobs/{job_id:int}/financials", operation_id="getJobFinancials", tags=["financials"])
 async def job_financials_handler(
     job_id: PathId, actor: ActorDep, uow: Uow, financials_query: FinancialsDep
-) -> JobFinancials:
+) -> JobFinancialsOut:
     """The job's payments minus the job's expenses."""
-    return await job_financials(actor, uow, financials_query, job_id)
+    return to_wire(await job_financials(actor, uow, financials_query, job_id))

@@ -1,14 +1,25 @@
-"""The LLM endpoints (all POST): answers grounded in the customer's own records."""
+"""The LLM endpoints (all POST, 200): answers grounded in the customer's own records.
+
+Every route is one row of `ROUTES` (path, operation id, request, response, use case); one
+function turns a row into a Litestar handler, and one router puts the rate limit on them all.
+"""
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, cast
 
 import msgspec
-from litestar import Controller, post
+from litestar import Router, post
+from litestar.handlers import HTTPRouteHandler
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
+from application.access import Actor
+from application.insights.context import InsightContext
 from application.insights.followups import followup_suggestions
 from application.insights.greeting import GreetingOutcome, generate_greeting
 from application.insights.maintenance import (
@@ -18,83 +29,24 @@ from application.insights.maintenance import (
 from application.insights.profitability import ProfitabilityResult, profitability_analysis
 from application.insights.sentiment import analyze_sentiment
 from application.insights.survey import generate_survey
-from application.insights.technician_match import (
-    MatchRequest,
-    TechnicianMatch,
-    match_technician,
-)
+from application.insights.technician_match import MatchRequest, TechnicianMatch, match_technician
 from application.insights.timeline import timeline_summary
 from application.llm.answers import (
     FollowUpSuggestions,
-    Greeting,
     MaintenancePredictions,
     Sentiment,
     Survey,
     TimelineSummary,
 )
-from application.llm.gateway import Insight
-from domain.greeting import Occasion
+from entrypoints.http.controllers.insight_wire import (
+    GreetingOut,
+    greeting_out,
+    insight_out,
+    insight_type,
+)
 from entrypoints.http.deps import ActorDep, InsightsDep, PathId
 from entrypoints.http.rate_limits import llm_rate_limit
-from entrypoints.http.wire import Id, In, Out, Text
-
-T = TypeVar("T")
-
-
-class UsageOut(Out):
-    prompt_tokens: int
-    completion_tokens: int
-    latency_ms: float
-
-
-class InsightOut(Out, Generic[T]):
-    """`model` is "offline" for deterministic answers; `degraded` when the provider failed."""
-
-    model: str
-    cached: bool
-    degraded: bool
-    grounding_hash: str
-    usage: UsageOut | None
-    answer: T
-
-
-def insight_out(insight: Insight[T]) -> InsightOut[T]:
-    usage = insight.usage
-    return InsightOut(
-        model=insight.model,
-        cached=insight.cached,
-        degraded=insight.degraded,
-        grounding_hash=insight.grounding_hash,
-        usage=UsageOut(
-            prompt_tokens=usage.prompt_tokens,
-            completion_tokens=usage.completion_tokens,
-            latency_ms=round(usage.latency_ms, 1),
-        )
-        if usage is not None
-        else None,
-        answer=insight.answer,
-    )
-
-
-class GreetingOut(Out):
-    """`greeting` is null when no occasion applies (then no model is asked)."""
-
-    occasion: Occasion
-    reason: str
-    language: str
-    sources: list[str]
-    greeting: InsightOut[Greeting] | None
-
-
-def greeting_out(outcome: GreetingOutcome) -> GreetingOut:
-    return GreetingOut(
-        occasion=outcome.occasion,
-        reason=outcome.reason,
-        language=outcome.language,
-        sources=outcome.sources,
-        greeting=insight_out(outcome.greeting) if outcome.greeting is not None else None,
-    )
-
+from entrypoints.http.wire import Id, In, Text
 
 Instant = Annotated[datetime, msgspec.Meta(tz=True)]
 
@@ -121,114 +73,109 @@ class MatchTechnicianIn(In):
         )
 
 
-class CustomerInsightsController(Controller):
-    path = "/customers"
-    tags = ["insights"]
-    middleware = [llm_rate_limit().middleware]
+CUSTOMER, APPLIANCE, JOB = (("customer_id", PathId), ("appliance_id", PathId), ("job_id", PathId))
+MATCH_BODY = ("data", JSONBody[MatchTechnicianIn])
 
-    @post(
-        "/{customer_id:int}/timeline-summary",
-        operation_id="timelineSummary",
-        status_code=HTTP_200_OK,
+
+@dataclass(frozen=True, slots=True)
+class InsightRoute:
+    """One LLM endpoint: `ask(actor, insights, <request>)` answers, `answer` is its type."""
+
+    task: str  # the handler's name (the operation's summary)
+    path: str
+    operation_id: str
+    request: tuple[str, Any]  # the handler's parameter: a path id or the JSON body
+    answer: type[Any]  # an answer struct, or GreetingOutcome (answered as GreetingOut)
+    ask: Callable[..., Awaitable[Any]]
+    doc: str | None = None
+
+    @property
+    def response(self) -> Any:
+        if self.answer is GreetingOutcome:
+            return GreetingOut
+        return insight_type(cast("type[msgspec.Struct]", self.answer))
+
+    def out(self, answer: Any) -> Any:
+        return greeting_out(answer) if self.answer is GreetingOutcome else insight_out(answer)
+
+
+async def _match(actor: Actor, insights: InsightContext, data: MatchTechnicianIn) -> Any:
+    return await match_technician(actor, insights, data.request())
+
+
+C = "/customers/{customer_id:int}"
+ROUTES = (
+    InsightRoute(
+        "timeline", f"{C}/timeline-summary", "timelineSummary",
+        CUSTOMER, TimelineSummary, timeline_summary,
+    ),
+    InsightRoute(
+        "followups", f"{C}/followup-suggestions", "followupSuggestions",
+        CUSTOMER, FollowUpSuggestions, followup_suggestions,
+        "Next actions, on the customer's preferred channel at an allowed contact time.",
+    ),
+    InsightRoute(
+        "greeting", f"{C}/generate-greeting", "generateGreeting",
+        CUSTOMER, GreetingOutcome, generate_greeting,
+        "The occasion is decided from the records; the model only writes the text.",
+    ),
+    InsightRoute(
+        "sentiment", f"{C}/analyze-sentiment", "analyzeSentiment",
+        CUSTOMER, Sentiment, analyze_sentiment,
+        "Overall and per-item sentiment of reviews, ratings and follow-up feedback.",
+    ),
+    InsightRoute(
+        "profitability", f"{C}/profitability-analysis", "profitabilityAnalysis",
+        CUSTOMER, ProfitabilityResult, profitability_analysis,
+        "The SQL financials, explained; stated figures are checked and corrected.",
+    ),
+    InsightRoute(
+        "maintenance", f"{C}/predict-maintenance", "predictCustomerMaintenance",
+        CUSTOMER, MaintenancePredictions, predict_customer_maintenance,
+        "The next maintenance of each of the customer's appliances.",
+    ),
+    InsightRoute(
+        "maintenance", "/appliances/{appliance_id:int}/predict-maintenance",
+        "predictApplianceMaintenance",
+        APPLIANCE, MaintenancePredictions, predict_appliance_maintenance,
+        "The next maintenance of one appliance, from its age and service history.",
+    ),
+    InsightRoute(
+        "match", "/jobs/match-technician", "matchTechnician",
+        MATCH_BODY, TechnicianMatch, _match,
+        "Candidates computed from skills, preference, ratings and workload; ranked by the\n"
+        "model, which can never add anyone.",
+    ),
+    InsightRoute(
+        "survey", "/jobs/{job_id:int}/generate-survey", "generateSurvey",
+        JOB, Survey, generate_survey,
+        "A short post-service survey for a completed job, in the customer's language.",
+    ),
+)  # fmt: skip
+
+
+def insight_handler(route: InsightRoute) -> HTTPRouteHandler:
+    """A POST handler for `route`, its signature (what Litestar parses) built from the row."""
+    name, annotation = route.request
+
+    async def handler(actor: Any, insights: Any, **request: Any) -> Any:
+        return route.out(await route.ask(actor, insights, request[name]))
+
+    kind = inspect.Parameter.KEYWORD_ONLY
+    parameters = {"actor": ActorDep, "insights": InsightsDep, name: annotation}
+    handler.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(n, kind, annotation=a) for n, a in parameters.items()],
+        return_annotation=route.response,
     )
-    async def timeline(
-        self, actor: ActorDep, customer_id: PathId, insights: InsightsDep
-    ) -> InsightOut[TimelineSummary]:
-        return insight_out(await timeline_summary(actor, insights, customer_id))
-
-    @post(
-        "/{customer_id:int}/followup-suggestions",
-        operation_id="followupSuggestions",
-        status_code=HTTP_200_OK,
-    )
-    async def followups(
-        self, actor: ActorDep, customer_id: PathId, insights: InsightsDep
-    ) -> InsightOut[FollowUpSuggestions]:
-        """Next actions, on the customer's preferred channel at an allowed contact time."""
-        return insight_out(await followup_suggestions(actor, insights, customer_id))
-
-    @post(
-        "/{customer_id:int}/generate-greeting",
-        operation_id="generateGreeting",
-        status_code=HTTP_200_OK,
-    )
-    async def greeting(
-        self, actor: ActorDep, customer_id: PathId, insights: InsightsDep
-    ) -> GreetingOut:
-        """The occasion is decided from the records; the model only writes the text."""
-        return greeting_out(await generate_greeting(actor, insights, customer_id))
-
-    @post(
-        "/{customer_id:int}/analyze-sentiment",
-        operation_id="analyzeSentiment",
-        status_code=HTTP_200_OK,
-    )
-    async def sentiment(
-        self, actor: ActorDep, customer_id: PathId, insights: InsightsDep
-    ) -> InsightOut[Sentiment]:
-        """Overall and per-item sentiment of reviews, ratings and follow-up feedback."""
-        return insight_out(await analyze_sentiment(actor, insights, customer_id))
-
-    @post(
-        "/{customer_id:int}/profitability-analysis",
-        operation_id="profitabilityAnalysis",
-        status_code=HTTP_200_OK,
-    )
-    async def profitability(
-        self, actor: ActorDep, customer_id: PathId, insights: InsightsDep
-    ) -> InsightOut[ProfitabilityResult]:
-        """The SQL financials, explained; stated figures are checked and corrected."""
-        return insight_out(await profitability_analysis(actor, insights, customer_id))
-
-    @post(
-        "/{customer_id:int}/predict-maintenance",
-        operation_id="predictCustomerMaintenance",
-        status_code=HTTP_200_OK,
-    )
-    async def maintenance(
-        self, actor: ActorDep, customer_id: PathId, insights: InsightsDep
-    ) -> InsightOut[MaintenancePredictions]:
-        """The next maintenance of each of the customer's appliances."""
-        return insight_out(await predict_customer_maintenance(actor, insights, customer_id))
+    handler.__annotations__ = {**parameters, "return": route.response}
+    handler.__name__ = handler.__qualname__ = route.task
+    handler.__doc__ = route.doc or None
+    return post(route.path, operation_id=route.operation_id, status_code=HTTP_200_OK)(handler)
 
 
-class ApplianceInsightsController(Controller):
-    path = "/appliances"
-    tags = ["insights"]
-    middleware = [llm_rate_limit().middleware]
-
-    @post(
-        "/{appliance_id:int}/predict-maintenance",
-        operation_id="predictApplianceMaintenance",
-        status_code=HTTP_200_OK,
-    )
-    async def maintenance(
-        self, actor: ActorDep, appliance_id: PathId, insights: InsightsDep
-    ) -> InsightOut[MaintenancePredictions]:
-        """The next maintenance of one appliance, from its age and service history."""
-        return insight_out(await predict_appliance_maintenance(actor, insights, appliance_id))
-
-
-class JobInsightsController(Controller):
-    path = "/jobs"
-    tags = ["insights"]
-    middleware = [llm_rate_limit().middleware]
-
-    @post("/match-technician", operation_id="matchTechnician", status_code=HTTP_200_OK)
-    async def match(
-        self, actor: ActorDep, data: MatchTechnicianIn, insights: InsightsDep
-    ) -> InsightOut[TechnicianMatch]:
-        """Candidates computed from skills, preference, ratings and workload; ranked by the
-        model, which can never add anyone."""
-        return insight_out(await match_technician(actor, insights, data.request()))
-
-    @post(
-        "/{job_id:int}/generate-survey",
-        operation_id="generateSurvey",
-        status_code=HTTP_200_OK,
-    )
-    async def survey(
-        self, actor: ActorDep, job_id: PathId, insights: InsightsDep
-    ) -> InsightOut[Survey]:
-        """A short post-service survey for a completed job, in the customer's language."""
-        return insight_out(await generate_survey(actor, insights, job_id))
+insights_router = Router(
+    path="/",
+    route_handlers=[insight_handler(route) for route in ROUTES],
+    tags=["insights"],
+    middleware=[llm_rate_limit().middleware],
+)

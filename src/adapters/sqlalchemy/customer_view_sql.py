@@ -1,0 +1,132 @@
+"""The one SELECT of the Customer View: the whole view as one JSON object, plus its counts.
+
+Each collection is a capped, newest-first scalar subquery aggregated to JSON in the database
+(a job's reviews and expenses nested in the job); the JSON keys are the read model's field
+names, so msgspec decodes the `view` column straight into `CustomerView`; the `fin_*`
+columns feed the financial summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, null, select
+
+from adapters.sqlalchemy import tables as t
+from adapters.sqlalchemy.financial_sums import customer_expense_filter
+from adapters.sqlalchemy.financials_query import customer_financial_columns
+from adapters.sqlalchemy.json_sql import JsonSql
+from adapters.sqlalchemy.struct_json import struct_json
+from application.read_models import customer_view as rm
+
+CUSTOMER = bindparam("customer_id", type_=t.customers.c.id.type)
+CAP = bindparam("cap", type_=t.customers.c.id.type)
+# The collections of the view: the read model's field and the name clients see it by.
+COLLECTION_NAMES = {
+    "payments": "payments",
+    "expenses": "expenses",
+    "appliances": "appliances",
+    "jobs": "jobs",
+    "reviews": "reviews",
+    "referrals": "referrals",
+    "customer_technician_ratings": "customerTechnicianRatings",
+    "follow_ups": "followUps",
+}
+
+
+def _newest(*columns: ColumnElement[Any]) -> list[ColumnElement[Any]]:
+    return [c.desc() for c in columns]
+
+
+def _collection_info(js: JsonSql, query: Select[Any]) -> Any:
+    """A `CollectionInfo` object: how many rows `query` has, how many the cap lets through."""
+    counted = select(func.count().label("n")).select_from(query.subquery()).subquery()
+    n = counted.c.n
+    info = js.obj(total=n, returned=case((n > CAP, CAP), else_=n), truncated=js.boolean(n > CAP))
+    return select(info).select_from(counted).scalar_subquery()
+
+
+def _ref(js: JsonSql, id_: ColumnElement[Any], name: ColumnElement[Any]) -> ColumnElement[Any]:
+    """A `Ref` object, or JSON null when there is no such record."""
+    return case((and_(id_.is_not(None), name.is_not(None)), js.obj(id=id_, name=name)))
+
+
+def customer_view_select(js: JsonSql) -> Select[Any]:
+    """The view's statement; parameters `customer_id` and `cap`."""
+    c, j, p, e = t.customers, t.jobs, t.payments, t.expenses
+    a, r, tr, f = t.appliances, t.reviews, t.customer_technician_ratings, t.service_follow_ups
+    technician = t.technicians
+    arrays: dict[str, Any] = {}
+    infos: dict[str, Any] = {}
+
+    def collection(
+        field: str,
+        base: Select[Any],
+        order: list[Any],
+        item: type[Any],
+        computed: Callable[[Any], dict[str, Any]] = lambda x: {},
+    ) -> None:
+        capped = base.order_by(*order).limit(CAP).subquery(f"{field}_page")
+        element = struct_json(js, item, capped.c, **computed(capped.c))
+        arrays[field] = js.nested_array(element, capped)
+        infos[COLLECTION_NAMES[field]] = _collection_info(js, base)
+
+    def money(x: Any) -> dict[str, Any]:
+        return {"amount": js.money(x.amount_minor, x.currency)}
+
+    def job_parts(x: Any) -> dict[str, Any]:
+        job_expense = struct_json(js, rm.ExpenseItem, e.c, **money(e.c))
+        return {
+            "technician": _ref(js, x.technician_id, x.technician_name),
+            "reviews": js.nested_array(struct_json(js, rm.ReviewItem, r.c), r, r.c.job_id == x.id),
+            "expenses": js.nested_array(job_expense, e, e.c.job_id == x.id),
+        }
+
+    jobs = (
+        select(j, technician.c.name.label("technician_name"))
+        .outerjoin(technician, technician.c.id == j.c.technician_id)
+        .where(j.c.customer_id == CUSTOMER)
+    )
+    collection("jobs", jobs, _newest(j.c.scheduled_for, j.c.id), rm.JobItem, job_parts)
+    payments = select(p).where(p.c.customer_id == CUSTOMER)
+    collection("payments", payments, _newest(p.c.paid_at, p.c.id), rm.PaymentItem, money)
+    expenses = select(e).where(customer_expense_filter(CUSTOMER))
+    collection("expenses", expenses, _newest(e.c.incurred_at, e.c.id), rm.ExpenseItem, money)
+    appliances = select(a).where(a.c.customer_id == CUSTOMER)
+    collection("appliances", appliances, _newest(a.c.created_at, a.c.id), rm.ApplianceItem)
+    reviews = select(r).where(r.c.customer_id == CUSTOMER)
+    collection("reviews", reviews, _newest(r.c.created_at, r.c.id), rm.ReviewItem)
+    referrals = select(c.c.id, c.c.name).where(c.c.referred_by_id == CUSTOMER)
+    collection("referrals", referrals, _newest(c.c.id), rm.Ref)
+    ratings = select(tr).where(tr.c.customer_id == CUSTOMER)
+    newest_rating = _newest(tr.c.created_at, tr.c.id)
+    collection("customer_technician_ratings", ratings, newest_rating, rm.TechnicianRatingItem)
+    follow_ups = select(f).where(f.c.customer_id == CUSTOMER)
+    collection("follow_ups", follow_ups, _newest(f.c.created_at, f.c.id), rm.FollowUpItem)
+
+    referrer, preferred = c.alias("referrer"), technician.alias("preferred")
+    view = struct_json(
+        js,
+        rm.CustomerView,
+        c.c,
+        financial_summary=null(),  # filled in from the `fin_*` columns
+        collections=js.obj(**infos),
+        preferred_contact_times=js.document(c.c.preferred_contact_times),
+        referred_by=_ref(js, c.c.referred_by_id, referrer.c.name),
+        preferred_technician=_ref(js, c.c.preferred_technician_id, preferred.c.name),
+        **arrays,
+    )
+    financials = customer_financial_columns(js, CUSTOMER)
+    return (
+        select(
+            js.text(view).label("view"),
+            *(column.label(name) for name, column in financials.items()),
+        )
+        .select_from(
+            c.outerjoin(referrer, referrer.c.id == c.c.referred_by_id).outerjoin(
+                preferred, preferred.c.id == c.c.preferred_technician_id
+            )
+        )
+        .where(c.c.id == CUSTOMER)
+    )

@@ -1,0 +1,71 @@
+"""camelCase twins of application structs: the HTTP shape of a read model, not restated.
+
+`wire_type(CustomerView)` is a struct class named `CustomerView` with the same fields (and
+constraints, defaults and docstring), based on `wire.Out`, so camelCase is decided in one
+place; a nested struct becomes its own twin. Twins are cached: one class per application type,
+so each appears once in the OpenAPI document, under its plain name.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import types
+import typing
+from typing import Annotated, Any, TypeVar, cast
+
+import msgspec
+
+from entrypoints.http.wire import Out
+
+S = TypeVar("S", bound=msgspec.Struct)
+
+
+def _twin_annotation(annotation: Any) -> Any:
+    """`annotation` with every struct type in it replaced by its twin."""
+    if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
+        return wire_type(annotation)
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is None or not args:
+        return annotation
+    if origin is Annotated:
+        return Annotated[(_twin_annotation(args[0]), *annotation.__metadata__)]
+    if origin in (typing.Union, types.UnionType):
+        return functools.reduce(operator.or_, map(_twin_annotation, args))
+    if origin is typing.Literal:
+        return annotation
+    return origin[tuple(map(_twin_annotation, args))]
+
+
+def _field(field: msgspec.structs.FieldInfo, annotation: Any) -> tuple[Any, ...]:
+    if field.default is not msgspec.NODEFAULT:
+        return (field.name, annotation, field.default)
+    if field.default_factory is not msgspec.NODEFAULT:
+        return (field.name, annotation, msgspec.field(default_factory=field.default_factory))
+    return (field.name, annotation)
+
+
+@functools.cache
+def wire_type(app_type: type[msgspec.Struct]) -> type[Out]:
+    """The camelCase twin of `app_type` (same name and fields, nested structs twinned)."""
+    hints = typing.get_type_hints(app_type, include_extras=True)
+    fields = [
+        _field(field, _twin_annotation(hints[field.name]))
+        for field in msgspec.structs.fields(app_type)
+    ]
+    name = app_type.__name__
+    twin = msgspec.defstruct(
+        name,
+        fields,
+        bases=(Out,),
+        module=__name__,
+        kw_only=True,
+        namespace={"__doc__": app_type.__doc__, "__schema_name__": name},
+    )
+    return cast("type[Out]", twin)
+
+
+def to_wire(value: S) -> S:
+    """`value` as an instance of its type's camelCase twin (typed as the application type,
+    whose fields it has)."""
+    return msgspec.convert(value, wire_type(type(value)), from_attributes=True)  # type: ignore[return-value]
