@@ -33,7 +33,8 @@ class Crud(Generic[E, D]):
     def _repo(self, uow: UnitOfWork) -> Repository[E]:
         return self.spec.repository(uow)
 
-    async def _visible(self, uow: UnitOfWork, actor: Actor, entity_id: int) -> E:
+    async def find(self, uow: UnitOfWork, actor: Actor, entity_id: int) -> E:
+        """Inside an open unit of work: the record, or NotFound (also when not visible)."""
         entity = await require(self._repo(uow), self.spec.name, entity_id)
         if self.spec.visible is not None:
             await self.spec.visible(uow, actor, entity)
@@ -67,7 +68,7 @@ class Crud(Generic[E, D]):
         """One record, or NotFound (also when the actor may not see it)."""
         self.spec.access.authorize_read(actor)
         async with uow:
-            return await self._visible(uow, actor, entity_id)
+            return await self.find(uow, actor, entity_id)
 
     async def update(
         self,
@@ -83,7 +84,7 @@ class Crud(Generic[E, D]):
         assert spec.revise is not None
         self._authorize_up_front(actor)
         async with uow:
-            entity = await self._visible(uow, actor, entity_id)
+            entity = await self.find(uow, actor, entity_id)
             if spec.before_update is not None:
                 await spec.before_update(uow, actor, entity, details)
             else:
@@ -120,7 +121,7 @@ class Crud(Generic[E, D]):
         """Delete a record (NotFound when missing; Conflict when something references it)."""
         self._authorize_up_front(actor)
         async with uow:
-            entity = await self._visible(uow, actor, entity_id)
+            entity = await self.find(uow, actor, entity_id)
             self.spec.access.authorize_write(actor)
             before = self._snapshot(entity)
             await remove(self._repo(uow), self.spec.name, entity_id)
