@@ -6,7 +6,7 @@ The generic use cases (`Crud`) read everything they do from a spec; a resource's
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
@@ -24,7 +24,7 @@ class HasId(Protocol):
 
 E = TypeVar("E", bound=HasId)
 D = TypeVar("D")
-Snapshot = Mapping[str, Value]
+Snapshot = dict[str, Value]
 Hook = Callable[[UnitOfWork, Actor, E], Awaitable[None]]
 
 
