@@ -118,9 +118,7 @@ async def update_customer(
     referral_code: str | None = None,
 ) -> Customer:
     """Replace a customer's editable details; a referral code records who referred them."""
-    return await customers.update(
-        actor, uow, clock, customer_id, details, _referral(referral_code)
-    )
+    return await customers.update(actor, uow, clock, customer_id, details, _referral(referral_code))
 
 
 async def list_referrals(

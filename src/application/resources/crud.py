@@ -107,8 +107,10 @@ class Crud(Generic[E, D]):
         if unknown:
             raise ValidationFailed.single(unknown[0], f"{spec.name}s cannot be filtered by it")
         spec.access.authorize_list(actor)
-        narrowed = query if spec.access.list_scope is None else scoped(
-            actor, query, by=spec.access.list_scope
+        narrowed = (
+            query
+            if spec.access.list_scope is None
+            else scoped(actor, query, by=spec.access.list_scope)
         )
         if narrowed is None:
             return Page([], 0, query.limit, query.offset)
