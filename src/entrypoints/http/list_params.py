@@ -12,10 +12,10 @@ import enum
 import inspect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Annotated, Any, TypeAlias
 
 from litestar.di import NamedDependency, Provide
-from litestar.params import SkipValidation
+from litestar.params import QueryParameter, SkipValidation
 
 from application.pagination import ListQuery
 from entrypoints.http.wire import (
@@ -81,3 +81,8 @@ def list_dependencies(filters: Sequence[QueryFilter]) -> dict[str, Provide]:
 CUSTOMER_ID = QueryFilter("customer_id", CustomerIdFilter)
 JOB_ID = QueryFilter("job_id", JobIdFilter)
 TECHNICIAN_ID = QueryFilter("technician_id", TechnicianIdFilter)
+
+
+def status_filter(status: type[enum.Enum]) -> QueryFilter:
+    """`?status=`: one of the resource's statuses."""
+    return QueryFilter("status", Annotated[status | None, QueryParameter(name="status")])

@@ -175,8 +175,11 @@ _USE_CASES = {
 }
 
 
-def resource_controller(r: HttpResource[Any]) -> type[Controller]:
-    """A Controller class with the routes of every use case `r` gives."""
+def resource_controller(
+    r: HttpResource[Any], extra: type[Controller] = Controller
+) -> type[Controller]:
+    """A Controller class with the routes of every use case `r` gives, and the hand-written
+    routes of `extra` (a Controller subclass without a path)."""
     handlers = {
         name: build(r)
         for name, build in _BUILDERS.items()
@@ -184,4 +187,4 @@ def resource_controller(r: HttpResource[Any]) -> type[Controller]:
     }
     dependencies: dict[str, Provide] = list_dependencies(r.filters)
     attrs = {"path": r.path, "tags": [r.tag], "dependencies": dependencies, **handlers}
-    return type(f"{r.singular}Routes", (Controller,), attrs)
+    return type(f"{r.singular}Controller", (extra,), attrs)
