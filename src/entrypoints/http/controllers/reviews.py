@@ -4,25 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from litestar import Controller, get, post
+from litestar import Controller, post
 from litestar.params import JSONBody
 
 from application import reviews as uc
 from domain.review import Review
 from entrypoints.http.deps import ActorDep, ClockDep, Uow
+from entrypoints.http.list_params import CUSTOMER_ID, JOB_ID, TECHNICIAN_ID
+from entrypoints.http.resource_controller import HttpResource, resource_controller
 from entrypoints.http.wire import (
-    CustomerIdFilter,
     Id,
     In,
-    JobIdFilter,
-    Limit,
     LongText,
-    Offset,
     Out,
-    PageOut,
-    TechnicianIdFilter,
-    list_query,
-    page_out,
 )
 
 
@@ -58,10 +52,7 @@ def review_out(r: Review) -> ReviewOut:
     )
 
 
-class ReviewController(Controller):
-    path = "/reviews"
-    tags = ["reviews"]
-
+class ReviewCreate(Controller):
     @post("/", operation_id="createReview")
     async def create(
         self, actor: ActorDep, data: JSONBody[ReviewIn], uow: Uow, clock: ClockDep
@@ -78,18 +69,16 @@ class ReviewController(Controller):
         )
         return review_out(review)
 
-    @get("/", operation_id="listReviews")
-    async def list_(
-        self,
-        actor: ActorDep,
-        uow: Uow,
-        limit: Limit = 50,
-        offset: Offset = 0,
-        job_id: JobIdFilter = None,
-        customer_id: CustomerIdFilter = None,
-        technician_id: TechnicianIdFilter = None,
-    ) -> PageOut[ReviewOut]:
-        query = list_query(
-            limit, offset, job_id=job_id, customer_id=customer_id, technician_id=technician_id
-        )
-        return page_out(await uc.list_reviews(actor, uow, query), review_out)
+
+REVIEWS: HttpResource[Review] = HttpResource(
+    path="/reviews",
+    tag="reviews",
+    singular="Review",
+    plural="Reviews",
+    id_name="review_id",
+    out=ReviewOut,
+    to_out=review_out,
+    filters=(JOB_ID, CUSTOMER_ID, TECHNICIAN_ID),
+    list=uc.list_reviews,
+)
+ReviewController = resource_controller(REVIEWS, ReviewCreate)
