@@ -39,6 +39,11 @@ def paging(limit: Limit = PAGE_DEFAULT, offset: Offset = 0) -> ListQuery:
     return ListQuery(limit, offset)
 
 
+PAGING_PROVIDER = Provide(paging, sync_to_thread=False)
+PAGING_ONLY = {PAGING: PAGING_PROVIDER}
+"""The dependencies of a controller whose lists take no filters."""
+
+
 @dataclass(frozen=True, slots=True)
 class QueryFilter:
     """One list filter: its Python name and annotated type (carrying the camelCase query
@@ -75,7 +80,7 @@ def _plain(value: object) -> object:
 
 def list_dependencies(filters: Sequence[QueryFilter]) -> dict[str, Provide]:
     """The dependencies a generated list route takes: paging, and the resource's filters."""
-    return {PAGING: Provide(paging, sync_to_thread=False), FILTERS: filters_provider(filters)}
+    return {PAGING: PAGING_PROVIDER, FILTERS: filters_provider(filters)}
 
 
 CUSTOMER_ID = QueryFilter("customer_id", CustomerIdFilter)

@@ -159,6 +159,29 @@ def _delete(r: HttpResource[Any]) -> HTTPRouteHandler:
     return handler(_route(remove, params, None))
 
 
+def nested_list(
+    path: str,
+    operation_id: str,
+    parent_id: str,
+    out: type[Out],
+    to_out: Callable[[Any], Out],
+    use_case: Callable[[Actor, UnitOfWork, int, ListQuery], Awaitable[Page[Any]]],
+    name: str = "list_",
+) -> HTTPRouteHandler:
+    """A paged list under one parent record (`/customers/{customer_id}/referrals`), for a
+    hand-written controller: its page type is `<out without "Out">Page`; `name` names the
+    handler (the OpenAPI summary). The controller provides `paging` (see `PAGING_ONLY`)."""
+    page = page_type(out, out.__name__.removesuffix("Out") + "Page")
+
+    async def list_(self: Controller, **kw: Any) -> Any:
+        found = await use_case(kw["actor"], kw["uow"], kw[parent_id], kw[PAGING])
+        return page_of(page, found, to_out)
+
+    params = {"actor": ActorDep, parent_id: PathId, "uow": Uow, PAGING: PagingDep}
+    list_.__name__ = list_.__qualname__ = name
+    return get(path, operation_id=operation_id)(_route(list_, params, page))
+
+
 _BUILDERS: dict[str, Callable[[HttpResource[Any]], HTTPRouteHandler]] = {
     "list_": _list,
     "get_one": _get,
