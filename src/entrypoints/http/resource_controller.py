@@ -9,6 +9,7 @@ delete, each only when its use case is given. Extra routes go in a subclass.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Generic, Protocol, TypeVar
@@ -45,13 +46,10 @@ class Body(Protocol):
 @dataclass(frozen=True, kw_only=True)
 class HttpResource(Generic[E]):
     """The HTTP face of one resource. Operation ids are `list<plural>`, `get<singular>`,
-    `create<singular>`, `update<singular>`, `delete<singular>`."""
+    `create<singular>`, `update<singular>`, `delete<singular>`; the page type is
+    `<singular>Page`."""
 
-    path: str
-    tag: str
     singular: str
-    plural: str
-    id_name: str
     out: type[Out]
     to_out: Callable[[E], Out]
     filters: Sequence[QueryFilter] = ()
@@ -62,14 +60,36 @@ class HttpResource(Generic[E]):
     create: Callable[[Actor, UnitOfWork, Clock, Any], Awaitable[E]] | None = None
     update: Callable[[Actor, UnitOfWork, Clock, int, Any], Awaitable[E]] | None = None
     delete: Callable[[Actor, UnitOfWork, Clock, int], Awaitable[None]] | None = None
+    plural: str = ""
+    path: str = ""
+    tag: str = ""
+    id_name: str = ""
     page: type[Out] = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "page", page_type(self.out, f"{self.singular}Page"))
+        """Default names: plural `<singular>s`, path `/<plural in kebab-case>`, tag the
+        path's name, path parameter `<singular in snake_case>_id`."""
+        words = _words(self.singular)
+        plural = self.plural or f"{self.singular}s"
+        path = self.path or "/" + "-".join(_words(plural))
+        defaults = {
+            "plural": plural,
+            "path": path,
+            "tag": self.tag or path.removeprefix("/"),
+            "id_name": self.id_name or "_".join(words) + "_id",
+            "page": page_type(self.out, f"{self.singular}Page"),
+        }
+        for name, value in defaults.items():
+            object.__setattr__(self, name, value)
 
     @property
     def item_path(self) -> str:
         return f"/{{{self.id_name}:int}}"
+
+
+def _words(name: str) -> list[str]:
+    """ "FollowUps" -> ["follow", "ups"]."""
+    return [word.lower() for word in re.findall(r"[A-Z][a-z]*", name)]
 
 
 def json_body(body: type[In]) -> Any:

@@ -68,11 +68,7 @@ def appliance_out(a: Appliance) -> ApplianceOut:
 
 
 APPLIANCES: HttpResource[Appliance] = HttpResource(
-    path="/appliances",
-    tag="appliances",
     singular="Appliance",
-    plural="Appliances",
-    id_name="appliance_id",
     out=ApplianceOut,
     to_out=appliance_out,
     filters=(CUSTOMER_ID,),

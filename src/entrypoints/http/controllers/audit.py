@@ -54,11 +54,9 @@ def audit_entry_out(e: AuditEntry) -> AuditEntryOut:
 # changed field to [old, new]; phone numbers and emails are masked and customer notes
 # recorded by length only.
 AUDIT_ENTRIES: HttpResource[AuditEntry] = HttpResource(
-    path="/audit-entries",
-    tag="audit",
     singular="AuditEntry",
     plural="AuditEntries",
-    id_name="audit_entry_id",
+    tag="audit",
     out=AuditEntryOut,
     to_out=audit_entry_out,
     filters=(

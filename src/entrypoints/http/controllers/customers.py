@@ -209,11 +209,7 @@ class CustomerRoutes(Controller):
 
 
 CUSTOMERS: HttpResource[Customer] = HttpResource(
-    path="/customers",
-    tag="customers",
     singular="Customer",
-    plural="Customers",
-    id_name="customer_id",
     out=CustomerOut,
     to_out=customer_out,
     list=uc.list_customers,

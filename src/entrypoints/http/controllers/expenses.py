@@ -72,11 +72,7 @@ def expense_out(e: Expense) -> ExpenseOut:
 
 
 EXPENSES: HttpResource[Expense] = HttpResource(
-    path="/expenses",
-    tag="expenses",
     singular="Expense",
-    plural="Expenses",
-    id_name="expense_id",
     out=ExpenseOut,
     to_out=expense_out,
     filters=(CUSTOMER_ID, JOB_ID),

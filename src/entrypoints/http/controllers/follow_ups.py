@@ -110,11 +110,7 @@ class FollowUpCreate(Controller):
 
 
 FOLLOW_UPS: HttpResource[FollowUp] = HttpResource(
-    path="/follow-ups",
-    tag="follow-ups",
     singular="FollowUp",
-    plural="FollowUps",
-    id_name="follow_up_id",
     out=FollowUpOut,
     to_out=follow_up_out,
     filters=(CUSTOMER_ID, status_filter(FollowUpStatus), JOB_ID),

@@ -96,11 +96,7 @@ class JobLifecycle(Controller):
 
 
 JOBS: HttpResource[Job] = HttpResource(
-    path="/jobs",
-    tag="jobs",
     singular="Job",
-    plural="Jobs",
-    id_name="job_id",
     out=JobOut,
     to_out=job_out,
     filters=(CUSTOMER_ID, TECHNICIAN_ID, status_filter(JobStatus)),

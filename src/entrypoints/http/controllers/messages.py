@@ -75,11 +75,7 @@ class MessageCancel(Controller):
 
 
 MESSAGES: HttpResource[Message] = HttpResource(
-    path="/messages",
-    tag="messages",
     singular="Message",
-    plural="Messages",
-    id_name="message_id",
     out=MessageOut,
     to_out=message_out,
     filters=(CUSTOMER_ID, status_filter(MessageStatus)),

@@ -61,11 +61,7 @@ def payment_out(p: Payment) -> PaymentOut:
 
 
 PAYMENTS: HttpResource[Payment] = HttpResource(
-    path="/payments",
-    tag="payments",
     singular="Payment",
-    plural="Payments",
-    id_name="payment_id",
     out=PaymentOut,
     to_out=payment_out,
     filters=(CUSTOMER_ID, JOB_ID),

@@ -71,11 +71,7 @@ class ReviewCreate(Controller):
 
 
 REVIEWS: HttpResource[Review] = HttpResource(
-    path="/reviews",
-    tag="reviews",
     singular="Review",
-    plural="Reviews",
-    id_name="review_id",
     out=ReviewOut,
     to_out=review_out,
     filters=(JOB_ID, CUSTOMER_ID, TECHNICIAN_ID),

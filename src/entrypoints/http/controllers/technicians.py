@@ -65,11 +65,7 @@ def technician_out(x: Technician) -> TechnicianOut:
 
 
 TECHNICIANS: HttpResource[Technician] = HttpResource(
-    path="/technicians",
-    tag="technicians",
     singular="Technician",
-    plural="Technicians",
-    id_name="technician_id",
     out=TechnicianOut,
     to_out=technician_out,
     filters=(QueryFilter("active", Annotated[bool | None, QueryParameter(name="active")]),),

@@ -93,11 +93,7 @@ class UserWrites(Controller):
 
 
 USERS: HttpResource[User] = HttpResource(
-    path="/users",
-    tag="users",
     singular="User",
-    plural="Users",
-    id_name="user_id",
     out=UserOut,
     to_out=user_out,
     list=uc.list_users,
