@@ -62,6 +62,19 @@ def page_out(page: Page[U], convert: Callable[[U], T]) -> PageOut[T]:
     )
 
 
+OutT = TypeVar("OutT", bound=Out)
+
+
+def attributes_to(out: type[OutT]) -> Callable[[object], OutT]:
+    """The conversion of a domain object whose attributes carry every field of `out`
+    (same names, same types) into `out`."""
+
+    def convert(entity: object) -> OutT:
+        return msgspec.convert(entity, out, from_attributes=True)
+
+    return convert
+
+
 def page_type(item: type[Out], name: str) -> type[Out]:
     """A concrete page of `item`s named `name`, so the OpenAPI schema has a plain name
     (`PaymentPage`, not `PageOut[PaymentOut]` with a module path)."""

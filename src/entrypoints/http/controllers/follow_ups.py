@@ -21,6 +21,7 @@ from entrypoints.http.wire import (
     LongText,
     MessageBody,
     Out,
+    attributes_to,
 )
 
 
@@ -85,19 +86,7 @@ class FollowUpOut(Out):
     created_at: datetime
 
 
-def follow_up_out(f: FollowUp) -> FollowUpOut:
-    assert f.id is not None
-    return FollowUpOut(
-        id=f.id,
-        job_id=f.job_id,
-        customer_id=f.customer_id,
-        status=f.status,
-        follow_up_date=f.follow_up_date,
-        satisfaction_rating=f.satisfaction_rating,
-        feedback=f.feedback,
-        suggestion=f.suggestion,
-        created_at=f.created_at,
-    )
+follow_up_out = attributes_to(FollowUpOut)
 
 
 class FollowUpCreate(Controller):

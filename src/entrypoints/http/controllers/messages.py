@@ -15,6 +15,7 @@ from entrypoints.http.list_params import CUSTOMER_ID, status_filter
 from entrypoints.http.resource_controller import HttpResource, resource_controller
 from entrypoints.http.wire import (
     Out,
+    attributes_to,
 )
 
 
@@ -38,27 +39,7 @@ class MessageOut(Out):
     updated_at: datetime
 
 
-def message_out(m: Message) -> MessageOut:
-    assert m.id is not None
-    return MessageOut(
-        id=m.id,
-        customer_id=m.customer_id,
-        follow_up_id=m.follow_up_id,
-        job_id=m.job_id,
-        purpose=m.purpose,
-        channel=m.channel,
-        recipient=m.recipient,
-        body=m.body,
-        language=m.language,
-        scheduled_for=m.scheduled_for,
-        status=m.status,
-        provider_message_id=m.provider_message_id,
-        attempts=m.attempts,
-        last_error=m.last_error,
-        sent_at=m.sent_at,
-        created_at=m.created_at,
-        updated_at=m.updated_at,
-    )
+message_out = attributes_to(MessageOut)
 
 
 class MessageCancel(Controller):

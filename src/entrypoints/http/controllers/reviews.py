@@ -17,6 +17,7 @@ from entrypoints.http.wire import (
     In,
     LongText,
     Out,
+    attributes_to,
 )
 
 
@@ -39,17 +40,7 @@ class ReviewOut(Out):
     created_at: datetime
 
 
-def review_out(r: Review) -> ReviewOut:
-    assert r.id is not None
-    return ReviewOut(
-        id=r.id,
-        job_id=r.job_id,
-        customer_id=r.customer_id,
-        technician_id=r.technician_id,
-        rating=r.rating,
-        comment=r.comment,
-        created_at=r.created_at,
-    )
+review_out = attributes_to(ReviewOut)
 
 
 class ReviewCreate(Controller):

@@ -8,11 +8,10 @@ from litestar import Controller, post
 from litestar.params import JSONBody
 
 from application import technician_ratings as uc
-from domain.review import TechnicianRating
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.list_params import PAGING_ONLY
 from entrypoints.http.resource_controller import nested_list
-from entrypoints.http.wire import Id, In, Out
+from entrypoints.http.wire import Id, In, Out, attributes_to
 
 
 class TechnicianRatingIn(In):
@@ -31,16 +30,7 @@ class TechnicianRatingOut(Out):
     created_at: datetime
 
 
-def technician_rating_out(x: TechnicianRating) -> TechnicianRatingOut:
-    assert x.id is not None
-    return TechnicianRatingOut(
-        id=x.id,
-        customer_id=x.customer_id,
-        technician_id=x.technician_id,
-        job_id=x.job_id,
-        rating=x.rating,
-        created_at=x.created_at,
-    )
+technician_rating_out = attributes_to(TechnicianRatingOut)
 
 
 class TechnicianRatingController(Controller):

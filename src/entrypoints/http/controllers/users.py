@@ -14,7 +14,7 @@ from application import users as uc
 from domain.user import Role, User
 from entrypoints.http.deps import ActiveUsersDep, ActorDep, ClockDep, HasherDep, PathId, Uow
 from entrypoints.http.resource_controller import HttpResource, resource_controller
-from entrypoints.http.wire import Id, In, Out
+from entrypoints.http.wire import Id, In, Out, attributes_to
 
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
 
@@ -42,16 +42,7 @@ class UserOut(Out):
     created_at: datetime
 
 
-def user_out(u: User) -> UserOut:
-    assert u.id is not None
-    return UserOut(
-        id=u.id,
-        username=u.username,
-        role=u.role,
-        active=u.active,
-        technician_id=u.technician_id,
-        created_at=u.created_at,
-    )
+user_out = attributes_to(UserOut)
 
 
 class UserWrites(Controller):
