@@ -8,18 +8,13 @@ is written to the audit trail in its own transaction.
 from __future__ import annotations
 
 from application import audit
-from application.access import (
-    Actor,
-    Permission,
-    authorize,
-    authorize_read,
-    require_customer_visible,
-    scoped,
-)
-from application.lookups import remove, require
+from application.access import Actor, Permission, authorize, require_customer_visible
+from application.lookups import require
 from application.pagination import SERVED_BY_TECHNICIAN, ListQuery, Page
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
+from application.resources import Access, AuditTrail, Crud, ResourceSpec
+from application.resources.crud import Adjust
 from domain.audit import AuditAction, AuditedEntity
 from domain.audit_fields import customer_changes, customer_fields
 from domain.contact_preferences import ContactPreferences
@@ -62,6 +57,47 @@ async def _save(
     await uow.commit()
 
 
+async def _visible(uow: UnitOfWork, actor: Actor, customer: Customer) -> None:
+    assert customer.id is not None
+    await require_customer_visible(uow, actor, customer.id)
+
+
+async def _customer_of(uow: UnitOfWork, customer: Customer) -> int | None:
+    return customer.id
+
+
+CUSTOMERS: ResourceSpec[Customer, CustomerDetails] = ResourceSpec(
+    name=ENTITY,
+    repository=lambda uow: uow.customers,
+    access=Access(
+        read=Permission.READ_BUSINESS,
+        own_read=Permission.READ_OWN_WORK,
+        list_scope=SERVED_BY_TECHNICIAN,
+    ),
+    filters=frozenset({"referred_by_id", "phone", SERVED_BY_TECHNICIAN}),
+    new=Customer.register,
+    revise=lambda customer, details, _: customer.revise(details),
+    visible=_visible,
+    audit=AuditTrail(ENTITY, customer_fields, _customer_of, customer_changes),
+)
+customers = Crud(CUSTOMERS)
+
+get_customer = customers.get
+list_customers = customers.list
+delete_customer = customers.delete
+
+
+def _referral(code: str | None) -> Adjust[Customer] | None:
+    """The step that records who referred a customer, when a referral code is given."""
+    if code is None:
+        return None
+
+    async def apply(uow: UnitOfWork, customer: Customer) -> None:
+        await _apply_referral(uow, customer, code)
+
+    return apply
+
+
 async def create_customer(
     actor: Actor,
     uow: UnitOfWork,
@@ -70,27 +106,7 @@ async def create_customer(
     referral_code: str | None = None,
 ) -> Customer:
     """Register a new customer, optionally referred by the owner of `referral_code`."""
-    authorize(actor, Permission.WRITE_BUSINESS)
-    now = clock.now()
-    customer = Customer.register(details, now)
-    async with uow:
-        if referral_code is not None:
-            await _apply_referral(uow, customer, referral_code)
-        customer = await uow.customers.add(customer)
-        assert customer.id is not None
-        changes = customer_changes(None, customer_fields(customer))
-        await audit.record(
-            uow, actor, now, AuditAction.CREATE, ENTITY, customer.id, customer.id, changes
-        )
-        await uow.commit()
-    return customer
-
-
-async def get_customer(actor: Actor, uow: UnitOfWork, customer_id: int) -> Customer:
-    """One customer, or NotFound (also for a technician none of whose jobs is for them)."""
-    async with uow:
-        await require_customer_visible(uow, actor, customer_id)
-        return await require(uow.customers, ENTITY, customer_id)
+    return await customers.create(actor, uow, clock, details, _referral(referral_code))
 
 
 async def update_customer(
@@ -102,24 +118,7 @@ async def update_customer(
     referral_code: str | None = None,
 ) -> Customer:
     """Replace a customer's editable details; a referral code records who referred them."""
-    async with uow:
-        customer = await _editable(uow, actor, customer_id)
-        before = customer_fields(customer)
-        customer.revise(details)
-        if referral_code is not None:
-            await _apply_referral(uow, customer, referral_code)
-        await _save(uow, actor, clock, AuditAction.UPDATE, customer, before)
-    return customer
-
-
-async def list_customers(actor: Actor, uow: UnitOfWork, query: ListQuery) -> Page[Customer]:
-    """A page of customers, newest first (a technician's: those they have a job at)."""
-    authorize_read(actor)
-    narrowed = scoped(actor, query, by=SERVED_BY_TECHNICIAN)
-    if narrowed is None:
-        return Page([], 0, query.limit, query.offset)
-    async with uow:
-        return await uow.customers.list(narrowed)
+    return await customers.update(actor, uow, clock, customer_id, details, _referral(referral_code))
 
 
 async def list_referrals(
@@ -131,18 +130,6 @@ async def list_referrals(
         authorize(actor, Permission.READ_BUSINESS)
         await require(uow.customers, ENTITY, customer_id)
         return await uow.customers.list(query.with_filters(referred_by_id=customer_id))
-
-
-async def delete_customer(actor: Actor, uow: UnitOfWork, clock: Clock, customer_id: int) -> None:
-    """Delete a customer that nothing else references (Conflict otherwise)."""
-    async with uow:
-        customer = await _editable(uow, actor, customer_id)
-        await remove(uow.customers, ENTITY, customer_id)
-        changes = customer_changes(customer_fields(customer), None)
-        await audit.record(
-            uow, actor, clock.now(), AuditAction.DELETE, ENTITY, customer_id, customer_id, changes
-        )
-        await uow.commit()
 
 
 async def set_preferred_technician(

@@ -8,36 +8,18 @@ to the audit trail in its own transaction.
 
 from __future__ import annotations
 
-from application import audit
-from application.access import (
-    Actor,
-    Permission,
-    authorize,
-    limited_to_own_work,
-    owns_job,
-    scoped,
-)
-from application.lookups import remove, require
-from application.pagination import ASSIGNED_TO_TECHNICIAN, ListQuery, Page
-from application.ports.clock import Clock
+from application.access import Actor, Permission, limited_to_own_work, owns_job
+from application.lookups import require
+from application.pagination import ASSIGNED_TO_TECHNICIAN
 from application.ports.unit_of_work import UnitOfWork
-from domain.audit import AuditAction, AuditedEntity, Changes, diff
+from application.resources import Access, AuditTrail, Crud, ResourceSpec
+from domain.audit import AuditedEntity
 from domain.audit_fields import expense_fields
 from domain.errors import NotFound, PermissionDenied
 from domain.expense import Expense, ExpenseDetails
 
 ENTITY = AuditedEntity.EXPENSE
 OWN_JOBS_ONLY = "technicians record expenses against their own jobs: give the job_id"
-
-
-def _authorize_read(actor: Actor) -> None:
-    own = limited_to_own_work(actor)
-    authorize(actor, Permission.READ_OWN_WORK if own else Permission.READ_MONEY)
-
-
-def _authorize_write(actor: Actor) -> None:
-    own = limited_to_own_work(actor)
-    authorize(actor, Permission.WRITE_OWN_EXPENSES if own else Permission.WRITE_BUSINESS)
 
 
 async def _on_own_job(uow: UnitOfWork, actor: Actor, job_id: int | None) -> bool:
@@ -47,15 +29,15 @@ async def _on_own_job(uow: UnitOfWork, actor: Actor, job_id: int | None) -> bool
     return job is not None and owns_job(actor, job)
 
 
-async def _visible(uow: UnitOfWork, actor: Actor, expense_id: int) -> Expense:
-    """The expense, or NotFound (also when a technician's job is not the expense's job)."""
-    expense = await require(uow.expenses, ENTITY, expense_id)
+async def _visible(uow: UnitOfWork, actor: Actor, expense: Expense) -> None:
+    """NotFound when a technician's job is not the expense's job."""
     if limited_to_own_work(actor) and not await _on_own_job(uow, actor, expense.details.job_id):
-        raise NotFound(ENTITY, expense_id)
-    return expense
+        assert expense.id is not None
+        raise NotFound(ENTITY, expense.id)
 
 
-async def _check_references(uow: UnitOfWork, actor: Actor, details: ExpenseDetails) -> None:
+async def _check_references(uow: UnitOfWork, actor: Actor, expense: Expense) -> None:
+    details = expense.details
     if limited_to_own_work(actor):
         if details.job_id is None:
             raise PermissionDenied(OWN_JOBS_ONLY)
@@ -68,78 +50,35 @@ async def _check_references(uow: UnitOfWork, actor: Actor, details: ExpenseDetai
         details.check_job_owner(job.details.customer_id)
 
 
-async def _record(
-    uow: UnitOfWork,
-    actor: Actor,
-    clock: Clock,
-    action: AuditAction,
-    expense: Expense,
-    changes: Changes,
-) -> None:
-    assert expense.id is not None
+async def _customer_of(uow: UnitOfWork, expense: Expense) -> int | None:
+    """The expense's customer, else its job's."""
     customer_id = expense.details.customer_id
     if customer_id is None and expense.details.job_id is not None:
         job = await uow.jobs.get(expense.details.job_id)
         customer_id = None if job is None else job.details.customer_id
-    await audit.record(uow, actor, clock.now(), action, ENTITY, expense.id, customer_id, changes)
+    return customer_id
 
 
-async def create_expense(
-    actor: Actor, uow: UnitOfWork, clock: Clock, details: ExpenseDetails
-) -> Expense:
-    """Record an expense, optionally for a customer and/or one of that customer's jobs
-    (a technician: for one of their own jobs)."""
-    _authorize_write(actor)
-    expense = Expense.record(details, clock.now())
-    async with uow:
-        await _check_references(uow, actor, expense.details)
-        expense = await uow.expenses.add(expense)
-        changes = diff(None, expense_fields(expense))
-        await _record(uow, actor, clock, AuditAction.CREATE, expense, changes)
-        await uow.commit()
-    return expense
+EXPENSES: ResourceSpec[Expense, ExpenseDetails] = ResourceSpec(
+    name=ENTITY,
+    repository=lambda uow: uow.expenses,
+    access=Access(
+        read=Permission.READ_MONEY,
+        own_read=Permission.READ_OWN_WORK,
+        own_write=Permission.WRITE_OWN_EXPENSES,
+        list_scope=ASSIGNED_TO_TECHNICIAN,
+    ),
+    filters=frozenset({"customer_id", "job_id", ASSIGNED_TO_TECHNICIAN}),
+    new=Expense.record,
+    revise=lambda expense, details, _: expense.revise(details),
+    visible=_visible,
+    check=_check_references,
+    audit=AuditTrail(ENTITY, expense_fields, _customer_of),
+)
+expenses = Crud(EXPENSES)
 
-
-async def get_expense(actor: Actor, uow: UnitOfWork, expense_id: int) -> Expense:
-    """One expense, or NotFound."""
-    _authorize_read(actor)
-    async with uow:
-        return await _visible(uow, actor, expense_id)
-
-
-async def update_expense(
-    actor: Actor, uow: UnitOfWork, clock: Clock, expense_id: int, details: ExpenseDetails
-) -> Expense:
-    """Correct a recorded expense."""
-    _authorize_write(actor)
-    async with uow:
-        expense = await _visible(uow, actor, expense_id)
-        before = expense_fields(expense)
-        expense.revise(details)
-        await _check_references(uow, actor, expense.details)
-        await uow.expenses.update(expense)
-        changes = diff(before, expense_fields(expense))
-        await _record(uow, actor, clock, AuditAction.UPDATE, expense, changes)
-        await uow.commit()
-    return expense
-
-
-async def list_expenses(actor: Actor, uow: UnitOfWork, query: ListQuery) -> Page[Expense]:
-    """A page of expenses, filterable by customer and job (a technician's: of their jobs)."""
-    _authorize_read(actor)
-    narrowed = scoped(actor, query, by=ASSIGNED_TO_TECHNICIAN)
-    if narrowed is None:
-        return Page([], 0, query.limit, query.offset)
-    async with uow:
-        return await uow.expenses.list(narrowed)
-
-
-async def delete_expense(actor: Actor, uow: UnitOfWork, clock: Clock, expense_id: int) -> None:
-    """Delete an expense recorded in error."""
-    _authorize_write(actor)
-    async with uow:
-        expense = await _visible(uow, actor, expense_id)
-        await remove(uow.expenses, ENTITY, expense_id)
-        changes = diff(expense_fields(expense), None)
-        await _record(uow, actor, clock, AuditAction.DELETE, expense, changes)
-        await uow.commit()
+create_expense = expenses.create
+get_expense = expenses.get
+update_expense = expenses.update
+list_expenses = expenses.list
+delete_expense = expenses.delete

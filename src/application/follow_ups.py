@@ -9,15 +9,14 @@ from application.access import (
     Actor,
     Permission,
     authorize,
-    authorize_read,
     require_record_of_own_job,
-    scoped,
 )
 from application.lookups import require
 from application.outbox.enqueue import enqueue
-from application.pagination import ASSIGNED_TO_TECHNICIAN, ListQuery, Page
+from application.pagination import ASSIGNED_TO_TECHNICIAN
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
+from application.resources import Access, Crud, ResourceSpec
 from domain import validation as v
 from domain.contact_preferences import ContactMethod
 from domain.errors import ValidationFailed
@@ -121,46 +120,44 @@ async def _queue_message(
     return await enqueue(uow.messages, message)
 
 
-async def update_follow_up(
-    actor: Actor, uow: UnitOfWork, follow_up_id: int, changes: FollowUpChanges
-) -> FollowUp:
-    """Reschedule, record feedback and move the status, in that order, all or nothing.
+def _apply(follow_up: FollowUp, changes: FollowUpChanges, now: datetime | None) -> None:
+    """Reschedule, record feedback and move the status, in that order.
 
     Rescheduling first lets one request set a date and move on (e.g. to SENT); an
     illegal move raises InvalidTransition (a Conflict) and nothing is stored.
     """
-    async with uow:
-        follow_up = await _visible(actor, uow, follow_up_id)
-        authorize(actor, Permission.WRITE_BUSINESS)
-        if changes.follow_up_date is not None:
-            follow_up.reschedule(changes.follow_up_date)
-        follow_up.record_feedback(changes.satisfaction_rating, changes.feedback)
-        if changes.status is not None:
-            follow_up.move_to(changes.status)
-        await uow.follow_ups.update(follow_up)
-        await uow.commit()
-    return follow_up
+    if changes.follow_up_date is not None:
+        follow_up.reschedule(changes.follow_up_date)
+    follow_up.record_feedback(changes.satisfaction_rating, changes.feedback)
+    if changes.status is not None:
+        follow_up.move_to(changes.status)
 
 
-async def _visible(actor: Actor, uow: UnitOfWork, follow_up_id: int) -> FollowUp:
-    follow_up = await require(uow.follow_ups, "follow-up", follow_up_id)
-    await require_record_of_own_job(uow, actor, follow_up.job_id, "follow-up", follow_up_id)
-    return follow_up
+async def _visible(uow: UnitOfWork, actor: Actor, follow_up: FollowUp) -> None:
+    assert follow_up.id is not None
+    await require_record_of_own_job(uow, actor, follow_up.job_id, "follow-up", follow_up.id)
 
 
-async def get_follow_up(actor: Actor, uow: UnitOfWork, follow_up_id: int) -> FollowUp:
-    """One follow-up, or NotFound (a technician: only of jobs assigned to them)."""
-    authorize_read(actor)
-    async with uow:
-        return await _visible(actor, uow, follow_up_id)
+FOLLOW_UPS: ResourceSpec[FollowUp, FollowUpChanges] = ResourceSpec(
+    name="follow-up",
+    repository=lambda uow: uow.follow_ups,
+    access=Access(
+        read=Permission.READ_BUSINESS,
+        own_read=Permission.READ_OWN_WORK,
+        list_scope=ASSIGNED_TO_TECHNICIAN,
+    ),
+    filters=frozenset({"customer_id", "status", "job_id", ASSIGNED_TO_TECHNICIAN}),
+    revise=_apply,
+    visible=_visible,
+)
+follow_ups = Crud(FOLLOW_UPS)
+
+get_follow_up = follow_ups.get
+list_follow_ups = follow_ups.list
 
 
-async def list_follow_ups(actor: Actor, uow: UnitOfWork, query: ListQuery) -> Page[FollowUp]:
-    """A page of follow-ups, newest first, filterable by customer, status and job (a
-    technician: only of jobs assigned to them)."""
-    authorize_read(actor)
-    visible = scoped(actor, query, by=ASSIGNED_TO_TECHNICIAN)
-    if visible is None:
-        return Page([], 0, query.limit, query.offset)
-    async with uow:
-        return await uow.follow_ups.list(visible)
+async def update_follow_up(
+    actor: Actor, uow: UnitOfWork, follow_up_id: int, changes: FollowUpChanges
+) -> FollowUp:
+    """Reschedule, record feedback and move the status, all or nothing."""
+    return await follow_ups.update(actor, uow, None, follow_up_id, changes)

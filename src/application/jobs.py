@@ -10,27 +10,30 @@ from application.access import (
     Actor,
     Permission,
     authorize,
-    authorize_read,
     limited_to_own_work,
     require_job_visible,
-    scoped,
 )
-from application.lookups import remove, require
-from application.pagination import ListQuery, Page
+from application.lookups import require
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
+from application.resources import Access, Crud, ResourceSpec
 from domain.errors import PermissionDenied, ValidationFailed
 from domain.job import Job, JobDetails
 
+INACTIVE = "technician is not active"
 
-async def _check_references(uow: UnitOfWork, details: JobDetails, assigning: bool) -> None:
+
+async def _check_references(uow: UnitOfWork, actor: Actor, job: Job) -> None:
+    """The customer exists; the technician exists (and is active when a new job names
+    them); the appliance exists and is the customer's."""
+    details = job.details
     await require(uow.customers, "customer", details.customer_id, "customer_id")
     if details.technician_id is not None:
         technician = await require(
             uow.technicians, "technician", details.technician_id, "technician_id"
         )
-        if assigning and not technician.details.active:
-            raise ValidationFailed.single("technician_id", "technician is not active")
+        if job.id is None and not technician.details.active:
+            raise ValidationFailed.single("technician_id", INACTIVE)
     if details.appliance_id is not None:
         appliance = await require(uow.appliances, "appliance", details.appliance_id, "appliance_id")
         if appliance.details.customer_id != details.customer_id:
@@ -39,32 +42,21 @@ async def _check_references(uow: UnitOfWork, details: JobDetails, assigning: boo
             )
 
 
-async def create_job(actor: Actor, uow: UnitOfWork, clock: Clock, details: JobDetails) -> Job:
-    """Schedule a job for an existing customer, optionally assigned to an active technician."""
-    authorize(actor, Permission.WRITE_BUSINESS)
-    job = Job.schedule(details, clock.now())
-    async with uow:
-        await _check_references(uow, job.details, assigning=True)
-        job = await uow.jobs.add(job)
-        await uow.commit()
-    return job
-
-
-async def _visible(actor: Actor, uow: UnitOfWork, job_id: int) -> Job:
-    job = await require(uow.jobs, "job", job_id)
+async def _visible(uow: UnitOfWork, actor: Actor, job: Job) -> None:
     require_job_visible(actor, job)
-    return job
 
 
-async def get_job(actor: Actor, uow: UnitOfWork, job_id: int) -> Job:
-    """One job, or NotFound (a technician sees only the jobs assigned to them)."""
-    authorize_read(actor)
-    async with uow:
-        return await _visible(actor, uow, job_id)
+async def _before_update(uow: UnitOfWork, actor: Actor, job: Job, details: JobDetails) -> None:
+    """Staff edit everything; a technician only the notes of their own job. A technician
+    newly assigned must be active."""
+    _authorize_edit(actor, job, details)
+    if details.technician_id is not None and details.technician_id != job.details.technician_id:
+        technician = await uow.technicians.get(details.technician_id)
+        if technician is not None and not technician.details.active:
+            raise ValidationFailed.single("technician_id", INACTIVE)
 
 
 def _authorize_edit(actor: Actor, job: Job, details: JobDetails) -> None:
-    """Staff edit everything; a technician only the notes of their own job."""
     if not limited_to_own_work(actor):
         authorize(actor, Permission.WRITE_BUSINESS)
         return
@@ -81,40 +73,37 @@ def _authorize_edit(actor: Actor, job: Job, details: JobDetails) -> None:
         )
 
 
+JOBS: ResourceSpec[Job, JobDetails] = ResourceSpec(
+    name="job",
+    repository=lambda uow: uow.jobs,
+    access=Access(
+        read=Permission.READ_BUSINESS, own_read=Permission.READ_OWN_WORK, list_scope="technician_id"
+    ),
+    filters=frozenset({"customer_id", "technician_id", "status", "appliance_id"}),
+    new=Job.schedule,
+    revise=lambda job, details, _: job.revise(details),
+    visible=_visible,
+    check=_check_references,
+    before_update=_before_update,
+)
+jobs = Crud(JOBS)
+
+create_job = jobs.create
+get_job = jobs.get
+list_jobs = jobs.list
+
+
 async def update_job(actor: Actor, uow: UnitOfWork, job_id: int, details: JobDetails) -> Job:
     """Edit an open job's details; its status moves only through start/complete/cancel.
 
     A technician may edit only the notes of a job assigned to them.
     """
-    async with uow:
-        job = await _visible(actor, uow, job_id)
-        _authorize_edit(actor, job, details)
-        reassigning = details.technician_id != job.details.technician_id
-        job.revise(details)
-        await _check_references(uow, job.details, assigning=reassigning)
-        await uow.jobs.update(job)
-        await uow.commit()
-    return job
-
-
-async def list_jobs(actor: Actor, uow: UnitOfWork, query: ListQuery) -> Page[Job]:
-    """A page of jobs, filterable by customer, technician and status (a technician: only
-    the jobs assigned to them)."""
-    authorize_read(actor)
-    visible = scoped(actor, query, by="technician_id")
-    if visible is None:
-        return Page([], 0, query.limit, query.offset)
-    async with uow:
-        return await uow.jobs.list(visible)
+    return await jobs.update(actor, uow, None, job_id, details)
 
 
 async def delete_job(actor: Actor, uow: UnitOfWork, job_id: int) -> None:
     """Delete a job nothing references (Conflict when payments or expenses point at it)."""
-    async with uow:
-        await _visible(actor, uow, job_id)
-        authorize(actor, Permission.WRITE_BUSINESS)
-        await remove(uow.jobs, "job", job_id)
-        await uow.commit()
+    await jobs.delete(actor, uow, None, job_id)
 
 
 async def _move(
@@ -125,7 +114,7 @@ async def _move(
     step: Callable[[Job, datetime], None],
 ) -> Job:
     async with uow:
-        job = await _visible(actor, uow, job_id)
+        job = await jobs.find(uow, actor, job_id)
         authorize(actor, Permission.WORK_JOBS)
         step(job, clock.now())
         await uow.jobs.update(job)
@@ -145,7 +134,7 @@ async def complete_job(actor: Actor, uow: UnitOfWork, clock: Clock, job_id: int)
     (its lastServiceDate only ever moves forward).
     """
     async with uow:
-        job = await _visible(actor, uow, job_id)
+        job = await jobs.find(uow, actor, job_id)
         authorize(actor, Permission.WORK_JOBS)
         now = clock.now()
         job.complete(now)

@@ -6,21 +6,19 @@ Every change is written to the audit trail in its own transaction.
 
 from __future__ import annotations
 
-from application import audit
-from application.access import Actor, Permission, authorize
-from application.lookups import remove, require
-from application.pagination import ListQuery, Page
-from application.ports.clock import Clock
+from application.access import Actor, Permission
+from application.lookups import require
 from application.ports.unit_of_work import UnitOfWork
-from domain.audit import AuditAction, AuditedEntity, diff
+from application.resources import Access, AuditTrail, Crud, ResourceSpec
+from domain.audit import AuditedEntity
 from domain.audit_fields import payment_fields
 from domain.errors import ValidationFailed
 from domain.payment import Payment, PaymentDetails
 
-ENTITY = AuditedEntity.PAYMENT
 
-
-async def _check_references(uow: UnitOfWork, details: PaymentDetails) -> None:
+async def _check_references(uow: UnitOfWork, actor: Actor, payment: Payment) -> None:
+    """The customer exists; the job, when given, exists and is that customer's."""
+    details = payment.details
     await require(uow.customers, "customer", details.customer_id, "customer_id")
     if details.job_id is not None:
         job = await require(uow.jobs, "job", details.job_id, "job_id")
@@ -28,87 +26,25 @@ async def _check_references(uow: UnitOfWork, details: PaymentDetails) -> None:
             raise ValidationFailed.single("job_id", "the job belongs to another customer")
 
 
-async def create_payment(
-    actor: Actor, uow: UnitOfWork, clock: Clock, details: PaymentDetails
-) -> Payment:
-    """Record a payment from a customer, optionally for one of their jobs."""
-    authorize(actor, Permission.WRITE_BUSINESS)
-    now = clock.now()
-    payment = Payment.record(details, now)
-    async with uow:
-        await _check_references(uow, payment.details)
-        payment = await uow.payments.add(payment)
-        assert payment.id is not None
-        changes = diff(None, payment_fields(payment))
-        await audit.record(
-            uow,
-            actor,
-            now,
-            AuditAction.CREATE,
-            ENTITY,
-            payment.id,
-            payment.details.customer_id,
-            changes,
-        )
-        await uow.commit()
-    return payment
+async def _customer_of(uow: UnitOfWork, payment: Payment) -> int:
+    return payment.details.customer_id
 
 
-async def get_payment(actor: Actor, uow: UnitOfWork, payment_id: int) -> Payment:
-    """One payment, or NotFound."""
-    authorize(actor, Permission.READ_MONEY)
-    async with uow:
-        return await require(uow.payments, ENTITY, payment_id)
+PAYMENTS: ResourceSpec[Payment, PaymentDetails] = ResourceSpec(
+    name=AuditedEntity.PAYMENT,
+    repository=lambda uow: uow.payments,
+    access=Access(read=Permission.READ_MONEY),
+    filters=frozenset({"customer_id", "job_id"}),
+    new=Payment.record,
+    revise=lambda payment, details, _: payment.revise(details),
+    check=_check_references,
+    audit=AuditTrail(AuditedEntity.PAYMENT, payment_fields, _customer_of),
+)
+payments = Crud(PAYMENTS)
 
-
-async def update_payment(
-    actor: Actor, uow: UnitOfWork, clock: Clock, payment_id: int, details: PaymentDetails
-) -> Payment:
-    """Correct a recorded payment."""
-    authorize(actor, Permission.WRITE_BUSINESS)
-    async with uow:
-        payment = await require(uow.payments, ENTITY, payment_id)
-        before = payment_fields(payment)
-        payment.revise(details)
-        await _check_references(uow, payment.details)
-        await uow.payments.update(payment)
-        changes = diff(before, payment_fields(payment))
-        await audit.record(
-            uow,
-            actor,
-            clock.now(),
-            AuditAction.UPDATE,
-            ENTITY,
-            payment_id,
-            payment.details.customer_id,
-            changes,
-        )
-        await uow.commit()
-    return payment
-
-
-async def list_payments(actor: Actor, uow: UnitOfWork, query: ListQuery) -> Page[Payment]:
-    """A page of payments, filterable by customer and job."""
-    authorize(actor, Permission.READ_MONEY)
-    async with uow:
-        return await uow.payments.list(query)
-
-
-async def delete_payment(actor: Actor, uow: UnitOfWork, clock: Clock, payment_id: int) -> None:
-    """Delete a payment recorded in error."""
-    authorize(actor, Permission.WRITE_BUSINESS)
-    async with uow:
-        payment = await require(uow.payments, ENTITY, payment_id)
-        await remove(uow.payments, ENTITY, payment_id)
-        changes = diff(payment_fields(payment), None)
-        await audit.record(
-            uow,
-            actor,
-            clock.now(),
-            AuditAction.DELETE,
-            ENTITY,
-            payment_id,
-            payment.details.customer_id,
-            changes,
-        )
-        await uow.commit()
+create_payment = payments.create
+"""Record a payment from a customer, optionally for one of their jobs."""
+get_payment = payments.get
+update_payment = payments.update
+list_payments = payments.list
+delete_payment = payments.delete

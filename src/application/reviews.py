@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from application.access import Actor, Permission, authorize
 from application.lookups import refuse_if_any, require
-from application.pagination import ListQuery, Page
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
+from application.resources import Access, Crud, ResourceSpec
 from domain.review import Review
 
 
@@ -34,8 +34,10 @@ async def create_review(
     return review
 
 
-async def list_reviews(actor: Actor, uow: UnitOfWork, query: ListQuery) -> Page[Review]:
-    """A page of reviews, newest first, filterable by job, customer and technician."""
-    authorize(actor, Permission.READ_BUSINESS)
-    async with uow:
-        return await uow.reviews.list(query)
+REVIEWS: ResourceSpec[Review, None] = ResourceSpec(
+    name="review",
+    repository=lambda uow: uow.reviews,
+    access=Access(read=Permission.READ_BUSINESS),
+    filters=frozenset({"job_id", "customer_id", "technician_id"}),
+)
+list_reviews = Crud(REVIEWS).list

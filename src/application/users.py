@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from application.access import Actor, Permission, authorize
 from application.lookups import remove, require
-from application.pagination import ListQuery, Page
+from application.pagination import ListQuery
 from application.ports.clock import Clock
 from application.ports.password_hasher import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
+from application.resources import Access, Crud, ResourceSpec
 from domain.errors import Conflict, ValidationFailed
 from domain.user import Role, User, check_password_policy, check_username
 
@@ -105,18 +106,16 @@ async def count_users(uow: UnitOfWork) -> int:
         return await uow.users.count()
 
 
-async def get_user(actor: Actor, uow: UnitOfWork, user_id: int) -> User:
-    """One user, or NotFound (admin only)."""
-    authorize(actor, Permission.MANAGE_USERS)
-    async with uow:
-        return await require(uow.users, "user", user_id)
+USERS: ResourceSpec[User, None] = ResourceSpec(
+    name="user",
+    repository=lambda uow: uow.users,
+    access=Access(read=Permission.MANAGE_USERS),
+    filters=frozenset({"role", "active"}),
+)
+users = Crud(USERS)
 
-
-async def list_users(actor: Actor, uow: UnitOfWork, query: ListQuery) -> Page[User]:
-    """A page of users (admin only)."""
-    authorize(actor, Permission.MANAGE_USERS)
-    async with uow:
-        return await uow.users.list(query)
+get_user = users.get
+list_users = users.list
 
 
 def _refuse_self_lockout(actor: Actor, user_id: int, changes: UserChanges | None) -> None:

@@ -109,14 +109,11 @@ def _enum_fields(
 
 async def test_no_schema_name_is_a_module_path(document: Schema) -> None:
     names = list(document["components"]["schemas"])
-    # The generic pages (PageOut[...]) become concrete page types in the CRUD rewrite (H2);
-    # the lead removes this exclusion after merging it.
-    pathlike = [
-        name
-        for name in names
-        if not name.startswith("PageOut") and ("." in name or MODULE_PATH.search(name))
-    ]
+    pathlike = [name for name in names if "." in name or MODULE_PATH.search(name)]
     assert names and pathlike == []
+    # Pages are concrete types named after their items (JobPage), not PageOut[...].
+    assert not [name for name in names if name.startswith("PageOut")]
+    assert {"JobPage", "CustomerPage", "PaymentPage"} <= set(names)
 
 
 async def test_every_enum_typed_field_is_an_enum_in_the_schema(

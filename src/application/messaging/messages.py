@@ -4,25 +4,22 @@ from __future__ import annotations
 
 from application.access import Actor, Permission, authorize
 from application.lookups import require
-from application.pagination import ListQuery, Page
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
+from application.resources import Access, Crud, ResourceSpec
 from domain.errors import Conflict
 from domain.messaging.message import Message, MessageStatus
 
+MESSAGES: ResourceSpec[Message, None] = ResourceSpec(
+    name="message",
+    repository=lambda uow: uow.messages,
+    access=Access(read=Permission.MANAGE_MESSAGES),
+    filters=frozenset({"customer_id", "status"}),
+)
+messages = Crud(MESSAGES)
 
-async def list_messages(actor: Actor, uow: UnitOfWork, query: ListQuery) -> Page[Message]:
-    """A page of messages, newest first, filterable by customer and status (staff only)."""
-    authorize(actor, Permission.MANAGE_MESSAGES)
-    async with uow:
-        return await uow.messages.list(query)
-
-
-async def get_message(actor: Actor, uow: UnitOfWork, message_id: int) -> Message:
-    """One message, or NotFound (staff only)."""
-    authorize(actor, Permission.MANAGE_MESSAGES)
-    async with uow:
-        return await require(uow.messages, "message", message_id)
+list_messages = messages.list
+get_message = messages.get
 
 
 async def cancel_message(actor: Actor, uow: UnitOfWork, clock: Clock, message_id: int) -> Message:

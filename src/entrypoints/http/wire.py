@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, cast
 
 import msgspec
 from litestar.params import QueryParameter
@@ -60,6 +60,32 @@ def page_out(page: Page[U], convert: Callable[[U], T]) -> PageOut[T]:
         limit=page.limit,
         offset=page.offset,
     )
+
+
+OutT = TypeVar("OutT", bound=Out)
+
+
+def attributes_to(out: type[OutT]) -> Callable[[object], OutT]:
+    """The conversion of a domain object whose attributes carry every field of `out`
+    (same names, same types) into `out`."""
+
+    def convert(entity: object) -> OutT:
+        return msgspec.convert(entity, out, from_attributes=True)
+
+    return convert
+
+
+def page_type(item: type[Out], name: str) -> type[Out]:
+    """A concrete page of `item`s named `name`, so the OpenAPI schema has a plain name
+    (`PaymentPage`, not `PageOut[PaymentOut]` with a module path)."""
+    fields = [("items", list[item]), ("total", int), ("limit", int), ("offset", int)]  # type: ignore[valid-type]
+    return cast(type[Out], msgspec.defstruct(name, fields, bases=(Out,), module=item.__module__))
+
+
+def page_of(page_cls: type[Out], page: Page[U], convert: Callable[[U], Any]) -> Any:
+    """`page` as an instance of a `page_type`, each item converted."""
+    items = [convert(item) for item in page.items]
+    return page_cls(items=items, total=page.total, limit=page.limit, offset=page.offset)
 
 
 def list_query(limit: int, offset: int, **filters: Any) -> ListQuery:

@@ -4,24 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from litestar import Controller, delete, get, post, put
-from litestar.params import JSONBody
-from litestar.status_codes import HTTP_204_NO_CONTENT
-
 from application import appliances as uc
 from domain.appliance import Appliance, ApplianceDetails
-from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
+from entrypoints.http.list_params import CUSTOMER_ID
+from entrypoints.http.resource_controller import HttpResource, resource_controller
 from entrypoints.http.wire import (
-    CustomerIdFilter,
     Id,
     In,
-    Limit,
-    Offset,
     Out,
-    PageOut,
     ShortText,
-    list_query,
-    page_out,
 )
 
 
@@ -76,45 +67,16 @@ def appliance_out(a: Appliance) -> ApplianceOut:
     )
 
 
-class ApplianceController(Controller):
-    path = "/appliances"
-    tags = ["appliances"]
-
-    @post("/", operation_id="createAppliance")
-    async def create(
-        self, actor: ActorDep, data: JSONBody[ApplianceIn], uow: Uow, clock: ClockDep
-    ) -> ApplianceOut:
-        return appliance_out(await uc.create_appliance(actor, uow, clock, data.details()))
-
-    @get("/", operation_id="listAppliances")
-    async def list_(
-        self,
-        actor: ActorDep,
-        uow: Uow,
-        limit: Limit = 50,
-        offset: Offset = 0,
-        customer_id: CustomerIdFilter = None,
-    ) -> PageOut[ApplianceOut]:
-        query = list_query(limit, offset, customer_id=customer_id)
-        return page_out(await uc.list_appliances(actor, uow, query), appliance_out)
-
-    @get("/{appliance_id:int}", operation_id="getAppliance")
-    async def get_one(self, actor: ActorDep, appliance_id: PathId, uow: Uow) -> ApplianceOut:
-        return appliance_out(await uc.get_appliance(actor, uow, appliance_id))
-
-    @put("/{appliance_id:int}", operation_id="updateAppliance")
-    async def update(
-        self,
-        actor: ActorDep,
-        appliance_id: PathId,
-        data: JSONBody[ApplianceIn],
-        uow: Uow,
-        clock: ClockDep,
-    ) -> ApplianceOut:
-        return appliance_out(
-            await uc.update_appliance(actor, uow, clock, appliance_id, data.details())
-        )
-
-    @delete("/{appliance_id:int}", operation_id="deleteAppliance", status_code=HTTP_204_NO_CONTENT)
-    async def remove(self, actor: ActorDep, appliance_id: PathId, uow: Uow) -> None:
-        await uc.delete_appliance(actor, uow, appliance_id)
+APPLIANCES: HttpResource[Appliance] = HttpResource(
+    singular="Appliance",
+    out=ApplianceOut,
+    to_out=appliance_out,
+    filters=(CUSTOMER_ID,),
+    body=ApplianceIn,
+    list=uc.list_appliances,
+    get=uc.get_appliance,
+    create=uc.create_appliance,
+    update=uc.update_appliance,
+    delete=uc.appliances.delete,
+)
+ApplianceController = resource_controller(APPLIANCES)

@@ -5,21 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from litestar import Controller, get
 from litestar.params import QueryParameter
 
 from application import audit as uc
 from domain.audit import AuditAction, AuditedEntity, AuditEntry
-from entrypoints.http.deps import ActorDep, Uow
+from entrypoints.http.list_params import CUSTOMER_ID, QueryFilter
 from entrypoints.http.problems import camel
+from entrypoints.http.resource_controller import HttpResource, resource_controller
 from entrypoints.http.wire import (
-    CustomerIdFilter,
-    Limit,
-    Offset,
     Out,
-    PageOut,
-    list_query,
-    page_out,
 )
 
 EntityFilter = Annotated[AuditedEntity | None, QueryParameter(name="entity")]
@@ -56,32 +50,21 @@ def audit_entry_out(e: AuditEntry) -> AuditEntryOut:
     )
 
 
-class AuditController(Controller):
-    path = "/audit-entries"
-    tags = ["audit"]
-
-    @get("/", operation_id="listAuditEntries")
-    async def list_(
-        self,
-        actor: ActorDep,
-        uow: Uow,
-        limit: Limit = 50,
-        offset: Offset = 0,
-        customer_id: CustomerIdFilter = None,
-        entity: EntityFilter = None,
-        entity_id: EntityIdFilter = None,
-        user_id: UserIdFilter = None,
-    ) -> PageOut[AuditEntryOut]:
-        """Who changed which record and when, newest first (admins only).
-
-        `changes` maps each changed field to [old, new]; phone numbers and emails are
-        masked and customer notes recorded by length only."""
-        query = list_query(
-            limit,
-            offset,
-            customer_id=customer_id,
-            entity=entity.value if entity is not None else None,
-            entity_id=entity_id,
-            actor_user_id=user_id,
-        )
-        return page_out(await uc.list_audit_entries(actor, uow, query), audit_entry_out)
+# Who changed which record and when, newest first (admins only). `changes` maps each
+# changed field to [old, new]; phone numbers and emails are masked and customer notes
+# recorded by length only.
+AUDIT_ENTRIES: HttpResource[AuditEntry] = HttpResource(
+    singular="AuditEntry",
+    plural="AuditEntries",
+    tag="audit",
+    out=AuditEntryOut,
+    to_out=audit_entry_out,
+    filters=(
+        CUSTOMER_ID,
+        QueryFilter("entity", EntityFilter),
+        QueryFilter("entity_id", EntityIdFilter),
+        QueryFilter("user_id", UserIdFilter, field="actor_user_id"),
+    ),
+    list=uc.list_audit_entries,
+)
+AuditController = resource_controller(AUDIT_ENTRIES)

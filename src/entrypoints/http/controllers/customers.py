@@ -6,9 +6,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import msgspec
-from litestar import Controller, delete, get, post, put
+from litestar import Controller, get, post, put
 from litestar.params import JSONBody
-from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application import customers as uc
 from application.customer_view import view_customer
@@ -16,20 +15,16 @@ from application.read_models.customer_view import CustomerView
 from domain.contact_preferences import ContactMethod, ContactPreferences, ContactTimes, Frequency
 from domain.customer import Customer, CustomerDetails
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, SettingsDep, Uow, ViewQueryDep
+from entrypoints.http.resource_controller import HttpResource, nested_list, resource_controller
 from entrypoints.http.wire import (
     Email,
     Id,
     In,
-    Limit,
     LongText,
     Name,
-    Offset,
     Out,
-    PageOut,
     Phone,
     ShortText,
-    list_query,
-    page_out,
 )
 from entrypoints.http.wire_twins import to_wire, wire_type
 
@@ -137,9 +132,9 @@ def referral_out(c: Customer) -> ReferralOut:
     return ReferralOut(id=c.id, name=c.details.name, created_at=c.created_at)
 
 
-class CustomerController(Controller):
-    path = "/customers"
-    tags = ["customers"]
+class CustomerRoutes(Controller):
+    """Create and update (with a referral code), the Customer View, referrals and
+    preferences, next to the generated list and delete."""
 
     @post("/", operation_id="createCustomer")
     async def create(
@@ -147,13 +142,6 @@ class CustomerController(Controller):
     ) -> CustomerOut:
         customer = await uc.create_customer(actor, uow, clock, data.details(), data.referral_code)
         return customer_out(customer)
-
-    @get("/", operation_id="listCustomers")
-    async def list_(
-        self, actor: ActorDep, uow: Uow, limit: Limit = 50, offset: Offset = 0
-    ) -> PageOut[CustomerOut]:
-        page = await uc.list_customers(actor, uow, list_query(limit, offset))
-        return page_out(page, customer_out)
 
     @get("/{customer_id:int}", operation_id="getCustomerView")
     async def get_one(
@@ -184,21 +172,15 @@ class CustomerController(Controller):
         )
         return customer_out(customer)
 
-    @delete("/{customer_id:int}", operation_id="deleteCustomer", status_code=HTTP_204_NO_CONTENT)
-    async def remove(self, actor: ActorDep, customer_id: PathId, uow: Uow, clock: ClockDep) -> None:
-        await uc.delete_customer(actor, uow, clock, customer_id)
-
-    @get("/{customer_id:int}/referrals", operation_id="listCustomerReferrals")
-    async def referrals(
-        self,
-        actor: ActorDep,
-        customer_id: PathId,
-        uow: Uow,
-        limit: Limit = 50,
-        offset: Offset = 0,
-    ) -> PageOut[ReferralOut]:
-        page = await uc.list_referrals(actor, uow, customer_id, list_query(limit, offset))
-        return page_out(page, referral_out)
+    referrals = nested_list(
+        "/{customer_id:int}/referrals",
+        "listCustomerReferrals",
+        "customer_id",
+        ReferralOut,
+        referral_out,
+        uc.list_referrals,
+        name="referrals",
+    )
 
     @put("/{customer_id:int}/preferred-technician", operation_id="setPreferredTechnician")
     async def preferred_technician(
@@ -230,3 +212,13 @@ class CustomerController(Controller):
             actor, uow, clock, customer_id, data.preferences(), data.marketing_consent
         )
         return customer_out(customer)
+
+
+CUSTOMERS: HttpResource[Customer] = HttpResource(
+    singular="Customer",
+    out=CustomerOut,
+    to_out=customer_out,
+    list=uc.list_customers,
+    delete=uc.delete_customer,
+)
+CustomerController = resource_controller(CUSTOMERS, CustomerRoutes)

@@ -6,29 +6,20 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, delete, get, post, put
-from litestar.params import JSONBody
-from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application import expenses as uc
 from domain.expense import Expense, ExpenseDetails
 from domain.money import Money
-from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
+from entrypoints.http.list_params import CUSTOMER_ID, JOB_ID
+from entrypoints.http.resource_controller import HttpResource, resource_controller
 from entrypoints.http.wire import (
     Amount,
     Currency,
-    CustomerIdFilter,
     Id,
     In,
-    JobIdFilter,
-    Limit,
-    Offset,
     Out,
-    PageOut,
     Text,
-    list_query,
     money_text,
-    page_out,
 )
 
 
@@ -80,44 +71,16 @@ def expense_out(e: Expense) -> ExpenseOut:
     )
 
 
-class ExpenseController(Controller):
-    path = "/expenses"
-    tags = ["expenses"]
-
-    @post("/", operation_id="createExpense")
-    async def create(
-        self, actor: ActorDep, data: JSONBody[ExpenseIn], uow: Uow, clock: ClockDep
-    ) -> ExpenseOut:
-        return expense_out(await uc.create_expense(actor, uow, clock, data.details()))
-
-    @get("/", operation_id="listExpenses")
-    async def list_(
-        self,
-        actor: ActorDep,
-        uow: Uow,
-        limit: Limit = 50,
-        offset: Offset = 0,
-        customer_id: CustomerIdFilter = None,
-        job_id: JobIdFilter = None,
-    ) -> PageOut[ExpenseOut]:
-        query = list_query(limit, offset, customer_id=customer_id, job_id=job_id)
-        return page_out(await uc.list_expenses(actor, uow, query), expense_out)
-
-    @get("/{expense_id:int}", operation_id="getExpense")
-    async def get_one(self, actor: ActorDep, expense_id: PathId, uow: Uow) -> ExpenseOut:
-        return expense_out(await uc.get_expense(actor, uow, expense_id))
-
-    @put("/{expense_id:int}", operation_id="updateExpense")
-    async def update(
-        self,
-        actor: ActorDep,
-        expense_id: PathId,
-        data: JSONBody[ExpenseIn],
-        uow: Uow,
-        clock: ClockDep,
-    ) -> ExpenseOut:
-        return expense_out(await uc.update_expense(actor, uow, clock, expense_id, data.details()))
-
-    @delete("/{expense_id:int}", operation_id="deleteExpense", status_code=HTTP_204_NO_CONTENT)
-    async def remove(self, actor: ActorDep, expense_id: PathId, uow: Uow, clock: ClockDep) -> None:
-        await uc.delete_expense(actor, uow, clock, expense_id)
+EXPENSES: HttpResource[Expense] = HttpResource(
+    singular="Expense",
+    out=ExpenseOut,
+    to_out=expense_out,
+    filters=(CUSTOMER_ID, JOB_ID),
+    body=ExpenseIn,
+    list=uc.list_expenses,
+    get=uc.get_expense,
+    create=uc.create_expense,
+    update=uc.update_expense,
+    delete=uc.delete_expense,
+)
+ExpenseController = resource_controller(EXPENSES)

@@ -3,30 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
-from litestar import Controller, get, post, put
-from litestar.params import JSONBody, QueryParameter
+from litestar import Controller, post
+from litestar.params import JSONBody
 
 from application import follow_ups as uc
 from domain.contact_preferences import ContactMethod
 from domain.follow_up import FollowUp, FollowUpStatus
 from domain.messaging.message import Purpose
-from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
+from entrypoints.http.deps import ActorDep, ClockDep, Uow
+from entrypoints.http.list_params import CUSTOMER_ID, JOB_ID, status_filter
 from entrypoints.http.rate_limits import message_rate_limit
+from entrypoints.http.resource_controller import HttpResource, resource_controller
 from entrypoints.http.wire import (
-    CustomerIdFilter,
     Id,
     In,
-    JobIdFilter,
-    Limit,
     LongText,
     MessageBody,
-    Offset,
     Out,
-    PageOut,
-    list_query,
-    page_out,
+    attributes_to,
 )
 
 
@@ -70,7 +65,7 @@ class FollowUpUpdateIn(In):
     satisfaction_rating: int | None = None
     feedback: LongText | None = None
 
-    def changes(self) -> uc.FollowUpChanges:
+    def details(self) -> uc.FollowUpChanges:
         return uc.FollowUpChanges(
             status=self.status,
             follow_up_date=self.follow_up_date,
@@ -91,25 +86,10 @@ class FollowUpOut(Out):
     created_at: datetime
 
 
-def follow_up_out(f: FollowUp) -> FollowUpOut:
-    assert f.id is not None
-    return FollowUpOut(
-        id=f.id,
-        job_id=f.job_id,
-        customer_id=f.customer_id,
-        status=f.status,
-        follow_up_date=f.follow_up_date,
-        satisfaction_rating=f.satisfaction_rating,
-        feedback=f.feedback,
-        suggestion=f.suggestion,
-        created_at=f.created_at,
-    )
+follow_up_out = attributes_to(FollowUpOut)
 
 
-class FollowUpController(Controller):
-    path = "/follow-ups"
-    tags = ["follow-ups"]
-
+class FollowUpCreate(Controller):
     # A follow-up may queue a message to the customer: a per-user budget bounds the sends.
     @post("/", operation_id="createFollowUp", middleware=[message_rate_limit().middleware])
     async def create(
@@ -117,32 +97,15 @@ class FollowUpController(Controller):
     ) -> FollowUpOut:
         return follow_up_out(await uc.create_follow_up(actor, uow, clock, data.new()))
 
-    @get("/", operation_id="listFollowUps")
-    async def list_(
-        self,
-        actor: ActorDep,
-        uow: Uow,
-        limit: Limit = 50,
-        offset: Offset = 0,
-        customer_id: CustomerIdFilter = None,
-        status: Annotated[FollowUpStatus | None, QueryParameter(name="status")] = None,
-        job_id: JobIdFilter = None,
-    ) -> PageOut[FollowUpOut]:
-        query = list_query(
-            limit,
-            offset,
-            customer_id=customer_id,
-            status=status.value if status else None,
-            job_id=job_id,
-        )
-        return page_out(await uc.list_follow_ups(actor, uow, query), follow_up_out)
 
-    @get("/{follow_up_id:int}", operation_id="getFollowUp")
-    async def get_one(self, actor: ActorDep, follow_up_id: PathId, uow: Uow) -> FollowUpOut:
-        return follow_up_out(await uc.get_follow_up(actor, uow, follow_up_id))
-
-    @put("/{follow_up_id:int}", operation_id="updateFollowUp")
-    async def update(
-        self, actor: ActorDep, follow_up_id: PathId, data: JSONBody[FollowUpUpdateIn], uow: Uow
-    ) -> FollowUpOut:
-        return follow_up_out(await uc.update_follow_up(actor, uow, follow_up_id, data.changes()))
+FOLLOW_UPS: HttpResource[FollowUp] = HttpResource(
+    singular="FollowUp",
+    out=FollowUpOut,
+    to_out=follow_up_out,
+    filters=(CUSTOMER_ID, status_filter(FollowUpStatus), JOB_ID),
+    update_body=FollowUpUpdateIn,
+    list=uc.list_follow_ups,
+    get=uc.get_follow_up,
+    update=uc.follow_ups.update,
+)
+FollowUpController = resource_controller(FOLLOW_UPS, FollowUpCreate)

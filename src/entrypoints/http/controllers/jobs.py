@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
-from litestar import Controller, delete, get, post, put
-from litestar.params import JSONBody, QueryParameter
-from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+from litestar import Controller, post
+from litestar.status_codes import HTTP_200_OK
 
 from application import jobs as uc
 from domain.job import Job, JobDetails, JobStatus
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
+from entrypoints.http.list_params import CUSTOMER_ID, TECHNICIAN_ID, status_filter
+from entrypoints.http.resource_controller import HttpResource, resource_controller
 from entrypoints.http.wire import (
-    CustomerIdFilter,
     Id,
     In,
-    Limit,
     LongText,
-    Offset,
     Out,
-    PageOut,
     ShortText,
-    TechnicianIdFilter,
     Text,
-    list_query,
-    page_out,
 )
 
 
@@ -86,49 +79,8 @@ def job_out(j: Job) -> JobOut:
     )
 
 
-class JobController(Controller):
-    path = "/jobs"
-    tags = ["jobs"]
-
-    @post("/", operation_id="createJob")
-    async def create(
-        self, actor: ActorDep, data: JSONBody[JobIn], uow: Uow, clock: ClockDep
-    ) -> JobOut:
-        return job_out(await uc.create_job(actor, uow, clock, data.details()))
-
-    @get("/", operation_id="listJobs")
-    async def list_(
-        self,
-        actor: ActorDep,
-        uow: Uow,
-        limit: Limit = 50,
-        offset: Offset = 0,
-        customer_id: CustomerIdFilter = None,
-        technician_id: TechnicianIdFilter = None,
-        status: Annotated[JobStatus | None, QueryParameter(name="status")] = None,
-    ) -> PageOut[JobOut]:
-        query = list_query(
-            limit,
-            offset,
-            customer_id=customer_id,
-            technician_id=technician_id,
-            status=status.value if status else None,
-        )
-        return page_out(await uc.list_jobs(actor, uow, query), job_out)
-
-    @get("/{job_id:int}", operation_id="getJob")
-    async def get_one(self, actor: ActorDep, job_id: PathId, uow: Uow) -> JobOut:
-        return job_out(await uc.get_job(actor, uow, job_id))
-
-    @put("/{job_id:int}", operation_id="updateJob")
-    async def update(
-        self, actor: ActorDep, job_id: PathId, data: JSONBody[JobIn], uow: Uow
-    ) -> JobOut:
-        return job_out(await uc.update_job(actor, uow, job_id, data.details()))
-
-    @delete("/{job_id:int}", operation_id="deleteJob", status_code=HTTP_204_NO_CONTENT)
-    async def remove(self, actor: ActorDep, job_id: PathId, uow: Uow) -> None:
-        await uc.delete_job(actor, uow, job_id)
+class JobLifecycle(Controller):
+    """The lifecycle moves, next to the generated CRUD routes."""
 
     @post("/{job_id:int}/start", operation_id="startJob", status_code=HTTP_200_OK)
     async def start(self, actor: ActorDep, job_id: PathId, uow: Uow, clock: ClockDep) -> JobOut:
@@ -141,3 +93,18 @@ class JobController(Controller):
     @post("/{job_id:int}/cancel", operation_id="cancelJob", status_code=HTTP_200_OK)
     async def cancel(self, actor: ActorDep, job_id: PathId, uow: Uow, clock: ClockDep) -> JobOut:
         return job_out(await uc.cancel_job(actor, uow, clock, job_id))
+
+
+JOBS: HttpResource[Job] = HttpResource(
+    singular="Job",
+    out=JobOut,
+    to_out=job_out,
+    filters=(CUSTOMER_ID, TECHNICIAN_ID, status_filter(JobStatus)),
+    body=JobIn,
+    list=uc.list_jobs,
+    get=uc.get_job,
+    create=uc.create_job,
+    update=uc.jobs.update,
+    delete=uc.jobs.delete,
+)
+JobController = resource_controller(JOBS, JobLifecycle)

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
-from litestar import Controller, get, post
-from litestar.params import QueryParameter
+from litestar import Controller, post
 from litestar.status_codes import HTTP_200_OK
 
 from application.messaging import messages as uc
 from domain.contact_preferences import ContactMethod
 from domain.messaging.message import Message, MessageStatus, Purpose
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
+from entrypoints.http.list_params import CUSTOMER_ID, status_filter
+from entrypoints.http.resource_controller import HttpResource, resource_controller
 from entrypoints.http.wire import (
-    CustomerIdFilter,
-    Limit,
-    Offset,
     Out,
-    PageOut,
-    list_query,
-    page_out,
+    attributes_to,
 )
 
 
@@ -44,52 +39,10 @@ class MessageOut(Out):
     updated_at: datetime
 
 
-def message_out(m: Message) -> MessageOut:
-    assert m.id is not None
-    return MessageOut(
-        id=m.id,
-        customer_id=m.customer_id,
-        follow_up_id=m.follow_up_id,
-        job_id=m.job_id,
-        purpose=m.purpose,
-        channel=m.channel,
-        recipient=m.recipient,
-        body=m.body,
-        language=m.language,
-        scheduled_for=m.scheduled_for,
-        status=m.status,
-        provider_message_id=m.provider_message_id,
-        attempts=m.attempts,
-        last_error=m.last_error,
-        sent_at=m.sent_at,
-        created_at=m.created_at,
-        updated_at=m.updated_at,
-    )
+message_out = attributes_to(MessageOut)
 
 
-class MessageController(Controller):
-    path = "/messages"
-    tags = ["messages"]
-
-    @get("/", operation_id="listMessages")
-    async def list_(
-        self,
-        actor: ActorDep,
-        uow: Uow,
-        limit: Limit = 50,
-        offset: Offset = 0,
-        customer_id: CustomerIdFilter = None,
-        status: Annotated[MessageStatus | None, QueryParameter(name="status")] = None,
-    ) -> PageOut[MessageOut]:
-        query = list_query(
-            limit, offset, customer_id=customer_id, status=status.value if status else None
-        )
-        return page_out(await uc.list_messages(actor, uow, query), message_out)
-
-    @get("/{message_id:int}", operation_id="getMessage")
-    async def get_one(self, actor: ActorDep, message_id: PathId, uow: Uow) -> MessageOut:
-        return message_out(await uc.get_message(actor, uow, message_id))
-
+class MessageCancel(Controller):
     @post(
         "/{message_id:int}/cancel",
         operation_id="cancelMessage",
@@ -100,3 +53,14 @@ class MessageController(Controller):
     ) -> MessageOut:
         """Cancel a SCHEDULED message (409 once it is being sent or was sent)."""
         return message_out(await uc.cancel_message(actor, uow, clock, message_id))
+
+
+MESSAGES: HttpResource[Message] = HttpResource(
+    singular="Message",
+    out=MessageOut,
+    to_out=message_out,
+    filters=(CUSTOMER_ID, status_filter(MessageStatus)),
+    list=uc.list_messages,
+    get=uc.get_message,
+)
+MessageController = resource_controller(MESSAGES, MessageCancel)

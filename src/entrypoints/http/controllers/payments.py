@@ -4,30 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from litestar import Controller, delete, get, post, put
-from litestar.params import JSONBody
-from litestar.status_codes import HTTP_204_NO_CONTENT
-
 from application import payments as uc
 from domain.money import Money
 from domain.payment import Payment, PaymentDetails, PaymentMethod
-from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
-from entrypoints.http.wire import (
-    Amount,
-    Currency,
-    CustomerIdFilter,
-    Id,
-    In,
-    JobIdFilter,
-    Limit,
-    Offset,
-    Out,
-    PageOut,
-    ShortText,
-    list_query,
-    money_text,
-    page_out,
-)
+from entrypoints.http.list_params import CUSTOMER_ID, JOB_ID
+from entrypoints.http.resource_controller import HttpResource, resource_controller
+from entrypoints.http.wire import Amount, Currency, Id, In, Out, ShortText, money_text
 
 
 class PaymentIn(In, kw_only=True):
@@ -78,44 +60,16 @@ def payment_out(p: Payment) -> PaymentOut:
     )
 
 
-class PaymentController(Controller):
-    path = "/payments"
-    tags = ["payments"]
-
-    @post("/", operation_id="createPayment")
-    async def create(
-        self, actor: ActorDep, data: JSONBody[PaymentIn], uow: Uow, clock: ClockDep
-    ) -> PaymentOut:
-        return payment_out(await uc.create_payment(actor, uow, clock, data.details()))
-
-    @get("/", operation_id="listPayments")
-    async def list_(
-        self,
-        actor: ActorDep,
-        uow: Uow,
-        limit: Limit = 50,
-        offset: Offset = 0,
-        customer_id: CustomerIdFilter = None,
-        job_id: JobIdFilter = None,
-    ) -> PageOut[PaymentOut]:
-        query = list_query(limit, offset, customer_id=customer_id, job_id=job_id)
-        return page_out(await uc.list_payments(actor, uow, query), payment_out)
-
-    @get("/{payment_id:int}", operation_id="getPayment")
-    async def get_one(self, actor: ActorDep, payment_id: PathId, uow: Uow) -> PaymentOut:
-        return payment_out(await uc.get_payment(actor, uow, payment_id))
-
-    @put("/{payment_id:int}", operation_id="updatePayment")
-    async def update(
-        self,
-        actor: ActorDep,
-        payment_id: PathId,
-        data: JSONBody[PaymentIn],
-        uow: Uow,
-        clock: ClockDep,
-    ) -> PaymentOut:
-        return payment_out(await uc.update_payment(actor, uow, clock, payment_id, data.details()))
-
-    @delete("/{payment_id:int}", operation_id="deletePayment", status_code=HTTP_204_NO_CONTENT)
-    async def remove(self, actor: ActorDep, payment_id: PathId, uow: Uow, clock: ClockDep) -> None:
-        await uc.delete_payment(actor, uow, clock, payment_id)
+PAYMENTS: HttpResource[Payment] = HttpResource(
+    singular="Payment",
+    out=PaymentOut,
+    to_out=payment_out,
+    filters=(CUSTOMER_ID, JOB_ID),
+    body=PaymentIn,
+    list=uc.list_payments,
+    get=uc.get_payment,
+    create=uc.create_payment,
+    update=uc.update_payment,
+    delete=uc.delete_payment,
+)
+PaymentController = resource_controller(PAYMENTS)

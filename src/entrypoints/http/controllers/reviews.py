@@ -4,25 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from litestar import Controller, get, post
+from litestar import Controller, post
 from litestar.params import JSONBody
 
 from application import reviews as uc
 from domain.review import Review
 from entrypoints.http.deps import ActorDep, ClockDep, Uow
+from entrypoints.http.list_params import CUSTOMER_ID, JOB_ID, TECHNICIAN_ID
+from entrypoints.http.resource_controller import HttpResource, resource_controller
 from entrypoints.http.wire import (
-    CustomerIdFilter,
     Id,
     In,
-    JobIdFilter,
-    Limit,
     LongText,
-    Offset,
     Out,
-    PageOut,
-    TechnicianIdFilter,
-    list_query,
-    page_out,
+    attributes_to,
 )
 
 
@@ -45,23 +40,10 @@ class ReviewOut(Out):
     created_at: datetime
 
 
-def review_out(r: Review) -> ReviewOut:
-    assert r.id is not None
-    return ReviewOut(
-        id=r.id,
-        job_id=r.job_id,
-        customer_id=r.customer_id,
-        technician_id=r.technician_id,
-        rating=r.rating,
-        comment=r.comment,
-        created_at=r.created_at,
-    )
+review_out = attributes_to(ReviewOut)
 
 
-class ReviewController(Controller):
-    path = "/reviews"
-    tags = ["reviews"]
-
+class ReviewCreate(Controller):
     @post("/", operation_id="createReview")
     async def create(
         self, actor: ActorDep, data: JSONBody[ReviewIn], uow: Uow, clock: ClockDep
@@ -78,18 +60,12 @@ class ReviewController(Controller):
         )
         return review_out(review)
 
-    @get("/", operation_id="listReviews")
-    async def list_(
-        self,
-        actor: ActorDep,
-        uow: Uow,
-        limit: Limit = 50,
-        offset: Offset = 0,
-        job_id: JobIdFilter = None,
-        customer_id: CustomerIdFilter = None,
-        technician_id: TechnicianIdFilter = None,
-    ) -> PageOut[ReviewOut]:
-        query = list_query(
-            limit, offset, job_id=job_id, customer_id=customer_id, technician_id=technician_id
-        )
-        return page_out(await uc.list_reviews(actor, uow, query), review_out)
+
+REVIEWS: HttpResource[Review] = HttpResource(
+    singular="Review",
+    out=ReviewOut,
+    to_out=review_out,
+    filters=(JOB_ID, CUSTOMER_ID, TECHNICIAN_ID),
+    list=uc.list_reviews,
+)
+ReviewController = resource_controller(REVIEWS, ReviewCreate)

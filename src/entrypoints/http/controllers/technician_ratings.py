@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from litestar import Controller, get, post
+from litestar import Controller, post
 from litestar.params import JSONBody
 
 from application import technician_ratings as uc
-from domain.review import TechnicianRating
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
-from entrypoints.http.wire import Id, In, Limit, Offset, Out, PageOut, list_query, page_out
+from entrypoints.http.list_params import PAGING_ONLY
+from entrypoints.http.resource_controller import nested_list
+from entrypoints.http.wire import Id, In, Out, attributes_to
 
 
 class TechnicianRatingIn(In):
@@ -29,16 +30,7 @@ class TechnicianRatingOut(Out):
     created_at: datetime
 
 
-def technician_rating_out(x: TechnicianRating) -> TechnicianRatingOut:
-    assert x.id is not None
-    return TechnicianRatingOut(
-        id=x.id,
-        customer_id=x.customer_id,
-        technician_id=x.technician_id,
-        job_id=x.job_id,
-        rating=x.rating,
-        created_at=x.created_at,
-    )
+technician_rating_out = attributes_to(TechnicianRatingOut)
 
 
 class TechnicianRatingController(Controller):
@@ -46,13 +38,16 @@ class TechnicianRatingController(Controller):
 
     path = "/customers"
     tags = ["customers"]
+    dependencies = PAGING_ONLY
 
-    @get("/{customer_id:int}/technician-ratings", operation_id="listCustomerTechnicianRatings")
-    async def list_(
-        self, actor: ActorDep, customer_id: PathId, uow: Uow, limit: Limit = 50, offset: Offset = 0
-    ) -> PageOut[TechnicianRatingOut]:
-        page = await uc.list_technician_ratings(actor, uow, customer_id, list_query(limit, offset))
-        return page_out(page, technician_rating_out)
+    list_ = nested_list(
+        "/{customer_id:int}/technician-ratings",
+        "listCustomerTechnicianRatings",
+        "customer_id",
+        TechnicianRatingOut,
+        technician_rating_out,
+        uc.list_technician_ratings,
+    )
 
     @post("/{customer_id:int}/technician-rating", operation_id="rateCustomerTechnician")
     async def rate(

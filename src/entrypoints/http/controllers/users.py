@@ -6,14 +6,15 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, delete, get, post, put
+from litestar import Controller, delete, post, put
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application import users as uc
 from domain.user import Role, User
 from entrypoints.http.deps import ActiveUsersDep, ActorDep, ClockDep, HasherDep, PathId, Uow
-from entrypoints.http.wire import Id, In, Limit, Offset, Out, PageOut, list_query, page_out
+from entrypoints.http.resource_controller import HttpResource, resource_controller
+from entrypoints.http.wire import Id, In, Out, attributes_to
 
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
 
@@ -41,21 +42,11 @@ class UserOut(Out):
     created_at: datetime
 
 
-def user_out(u: User) -> UserOut:
-    assert u.id is not None
-    return UserOut(
-        id=u.id,
-        username=u.username,
-        role=u.role,
-        active=u.active,
-        technician_id=u.technician_id,
-        created_at=u.created_at,
-    )
+user_out = attributes_to(UserOut)
 
 
-class UserController(Controller):
-    path = "/users"
-    tags = ["users"]
+class UserWrites(Controller):
+    """Writes need the password hasher and drop the user from the active-user cache."""
 
     @post("/", operation_id="createUser")
     async def create(
@@ -68,16 +59,6 @@ class UserController(Controller):
     ) -> UserOut:
         new = uc.NewUser(data.username, data.password, data.role, data.technician_id)
         return user_out(await uc.create_user(actor, uow, clock, password_hasher, new))
-
-    @get("/", operation_id="listUsers")
-    async def list_(
-        self, actor: ActorDep, uow: Uow, limit: Limit = 50, offset: Offset = 0
-    ) -> PageOut[UserOut]:
-        return page_out(await uc.list_users(actor, uow, list_query(limit, offset)), user_out)
-
-    @get("/{user_id:int}", operation_id="getUser")
-    async def get_one(self, actor: ActorDep, user_id: PathId, uow: Uow) -> UserOut:
-        return user_out(await uc.get_user(actor, uow, user_id))
 
     @put("/{user_id:int}", operation_id="updateUser")
     async def update(
@@ -100,3 +81,13 @@ class UserController(Controller):
     ) -> None:
         await uc.delete_user(actor, uow, user_id)
         active_users.forget(user_id)
+
+
+USERS: HttpResource[User] = HttpResource(
+    singular="User",
+    out=UserOut,
+    to_out=user_out,
+    list=uc.list_users,
+    get=uc.get_user,
+)
+UserController = resource_controller(USERS, UserWrites)
