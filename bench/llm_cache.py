@@ -31,10 +31,10 @@ from adapters.cache.memory import MemoryCache
 from adapters.llm.offline_client import OfflineLlmClient
 from application import users as user_cases
 from application.access import SYSTEM
-from application.customer_view import load_customer_view
-from application.insights.grounding import GROUNDING_CAP, customer_facts
+from application.customer_reads import load_customer_view
+from application.insights.customer_grounding import GROUNDING_CAP, customer_facts
 from application.insights.timeline import SPEC, timeline_summary
-from application.llm.grounding import blocks, fingerprint
+from application.llm.grounding_blocks import blocks, fingerprint
 from application.llm.templates import load_template
 from application.ports.llm import GenerationOptions, Prompt
 from bench.customer_view import _VERSION_SQL, JWT_SECRET, PASSWORD, USERNAME, Timing, _timed

@@ -31,7 +31,7 @@ from bench.databases import int_env, on_each_database
 from domain.attention import AttentionCriteria
 from domain.follow_up import FollowUpStatus
 from domain.job import JobStatus
-from domain.survey import SurveyWindow, survey_key
+from domain.survey_window import SurveyWindow, survey_key
 from entrypoints.container import build_container
 from entrypoints.settings import Settings
 

@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 import msgspec
 
 from adapters.cache.memory import MemoryCache
-from application.engagement.context import EngagementContext
-from application.insights.context import InsightContext
+from application.engagement.engagement_context import EngagementContext
+from application.insights.insight_context import InsightContext
 from application.llm.gateway import LlmGateway
 from application.ports.llm import AnswerSpec, GenerationOptions, LlmReply, Prompt, Usage
 from tests.fakes import FakeClock, FakeDatabase

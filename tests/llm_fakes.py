@@ -15,7 +15,7 @@ import msgspec
 
 from adapters.cache.memory import MemoryCache
 from adapters.llm.offline_client import OfflineLlmClient
-from application.insights.context import InsightContext
+from application.insights.insight_context import InsightContext
 from application.llm.gateway import LlmGateway
 from application.ports.llm import AnswerSpec, GenerationOptions, LlmClient, LlmReply, Prompt, Usage
 from domain.contact_preferences import QuietHours

@@ -21,8 +21,8 @@ from adapters.sqlalchemy.engine import EngineProbe, build_engine
 from adapters.sqlalchemy.financials_query import SqlFinancialsQuery
 from adapters.sqlalchemy.period_claims import SqlPeriodClaims
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
-from application.engagement.context import EngagementContext
-from application.insights.context import InsightContext
+from application.engagement.engagement_context import EngagementContext
+from application.insights.insight_context import InsightContext
 from application.llm.gateway import LlmGateway, Prices
 from application.outbox.send_at_once import SendAtOnce
 from entrypoints import adapter_factories as build

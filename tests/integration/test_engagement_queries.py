@@ -24,7 +24,7 @@ from application.pagination import ListQuery
 from domain.attention import AttentionCriteria, needing_attention
 from domain.follow_up import FollowUp, suggestion_key
 from domain.maintenance_alert import AlertStatus, MaintenanceAlert, Prediction, reminder_key
-from domain.survey import SurveyWindow, survey_key
+from domain.survey_window import SurveyWindow, survey_key
 from entrypoints.container import Container
 from tests.engagement_fakes import ScriptedLlm
 from tests.engagement_scenarios import Shop, attention_history

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from application import customers, expenses, jobs, payments
 from application.access import SYSTEM
-from application.customer_view import customer_financials, job_financials, view_customer
+from application.customer_reads import customer_financials, job_financials, view_customer
 from domain.customer import CustomerDetails
 from domain.expense import ExpenseDetails
 from domain.job import JobDetails

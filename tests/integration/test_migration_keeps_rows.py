@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from adapters.sqlalchemy.engine import build_engine
-from application.customer_view import load_customer_view
+from application.customer_reads import load_customer_view
 from domain.referral import ALPHABET, CODE_LENGTH
 from entrypoints import migrate
 from entrypoints.settings import Settings

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy import tables as t
 from application.access import SYSTEM, Actor
-from application.customer_view import customer_financials, view_customer
+from application.customer_reads import customer_financials, view_customer
 from domain.user import Role
 from tests.integration.test_customer_view_statements import seed_customer
 

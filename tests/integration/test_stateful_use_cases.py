@@ -42,8 +42,8 @@ from hypothesis.stateful import (
 from adapters.messaging.twilio.status_map import map_provider_status
 from application import customers, expenses, follow_ups, jobs, payments, reviews, technicians
 from application.access import SYSTEM
-from application.customer_view import customer_financials, job_financials
-from application.engagement.surveys import queue_post_service_surveys
+from application.customer_reads import customer_financials, job_financials
+from application.engagement.post_service_surveys import queue_post_service_surveys
 from application.follow_ups import FollowUpChanges, FollowUpMessage, NewFollowUp
 from application.messaging.messages import cancel_message, list_messages
 from application.outbox.callbacks import apply_status_callback

@@ -11,7 +11,7 @@ from domain.attention import AttentionCriteria, AttentionReason, AttentionSignal
 from domain.errors import InvalidTransition, ValidationFailed
 from domain.follow_up import FollowUp, FollowUpStatus, suggestion_key
 from domain.maintenance_alert import AlertStatus, MaintenanceAlert, Prediction, reminder_key
-from domain.survey import LATE_WINDOW, SurveyWindow, survey_key
+from domain.survey_window import LATE_WINDOW, SurveyWindow, survey_key
 
 NOW = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 R = AttentionReason

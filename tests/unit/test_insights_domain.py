@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 
 from domain.appliance import appliance_kind
 from domain.contact_preferences import ContactMethod, ContactPreferences
-from domain.greeting import (
+from domain.greeting_occasion import (
     SEASONAL_MONTHS,
     CompletedService,
     Occasion,
     decide_occasion,
 )
-from domain.maintenance import estimate_due, service_interval_days
+from domain.maintenance_interval import estimate_due, service_interval_days
 from domain.technician_matching import TechnicianProfile, match_candidates
 
 NOW = datetime(2024, 6, 15, 12, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from application.access import SYSTEM
-from application.insights.followups import followup_suggestions
+from application.insights.follow_up_suggestions import followup_suggestions
 from domain.contact_preferences import (
     ContactMethod,
     ContactPreferences,

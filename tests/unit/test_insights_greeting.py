@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from application.access import SYSTEM
-from application.insights.greeting import generate_greeting
+from application.insights.greeting_writer import generate_greeting
 from application.llm.errors import LlmInvalidReply
-from domain.greeting import Occasion
+from domain.greeting_occasion import Occasion
 from tests.fakes import FakeClock, FakeDatabase
 from tests.llm_fakes import ScriptedLlmClient, insight_context
 from tests.unit.builders import a_completed_job, a_customer, a_technician

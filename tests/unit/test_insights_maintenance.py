@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from application.access import SYSTEM
-from application.insights.maintenance import (
+from application.insights.maintenance_prediction import (
     predict_appliance_maintenance,
     predict_customer_maintenance,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from application.access import SYSTEM
-from application.insights.survey import generate_survey
+from application.insights.survey_questions import generate_survey
 from domain.errors import Conflict, NotFound
 from tests.fakes import FakeClock, FakeDatabase
 from tests.llm_fakes import ScriptedLlmClient, insight_context

@@ -23,7 +23,7 @@ from application.llm.errors import (
     TemplateError,
 )
 from application.llm.gateway import LlmGateway, Prices
-from application.llm.grounding import blocks, data_block
+from application.llm.grounding_blocks import blocks, data_block
 from application.llm.specs import spec_for
 from application.llm.templates import PromptTemplate, load_template
 from application.ports.llm import AnswerSpec, GenerationOptions, LlmReply, Prompt, Usage
@@ -77,7 +77,7 @@ class FakeMonotonic:
 
 
 def facts(**changes: Any) -> dict[str, Any]:
-    """Grounding data shaped like application.insights.grounding.customer_facts."""
+    """Grounding data shaped like application.insights.customer_grounding.customer_facts."""
     base: dict[str, Any] = {
         "customer": {"id": 1, "name": "Ada Lovelace", "notes": None, "language": "en"},
         "jobs": [{"id": 10, "status": "COMPLETED", "description": "Fridge not cooling"}],

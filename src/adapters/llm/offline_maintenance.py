@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from adapters.llm.offline_wording import shorten
-from domain.maintenance import estimate_due
+from domain.maintenance_interval import estimate_due
 
 
 def maintenance(g: Mapping[str, Any]) -> dict[str, Any]:

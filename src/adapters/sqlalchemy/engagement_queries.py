@@ -32,7 +32,7 @@ from application.ports.engagement import MaintenanceCandidate, SurveyCandidate
 from domain.attention import AttentionCriteria, AttentionReason, AttentionSignal
 from domain.job import JobStatus
 from domain.maintenance_alert import REMINDER_KEY_PREFIX, AlertStatus
-from domain.survey import SURVEY_KEY_PREFIX
+from domain.survey_window import SURVEY_KEY_PREFIX
 
 COMPLETED = JobStatus.COMPLETED.value
 

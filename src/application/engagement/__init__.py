@@ -7,10 +7,10 @@ work, with any outbox message in that same unit of work. Each is idempotent: run
 twice, or twice at once, stores and queues nothing more than running it once.
 """
 
-from application.engagement.context import EngagementContext
-from application.engagement.maintenance import refresh_maintenance_alerts
+from application.engagement.engagement_context import EngagementContext
+from application.engagement.maintenance_reminders import refresh_maintenance_alerts
+from application.engagement.post_service_surveys import queue_post_service_surveys
 from application.engagement.suggestions import daily_follow_up_suggestions
-from application.engagement.surveys import queue_post_service_surveys
 
 __all__ = [
     "EngagementContext",

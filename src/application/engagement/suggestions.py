@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from application.access import SYSTEM
-from application.engagement.context import EngagementContext, log
-from application.insights.followups import followup_suggestions
+from application.engagement.engagement_context import EngagementContext, log
+from application.insights.follow_up_suggestions import followup_suggestions
 from application.llm.answers import Suggestion
 from application.llm.errors import LlmInvalidReply
 from domain.attention import AttentionCriteria, AttentionReason, NeedsAttention, needing_attention

@@ -15,12 +15,17 @@ from typing import Any
 import msgspec
 
 from application.access import Actor, Permission
-from application.customer_view import load_customer_view
-from application.insights.context import InsightContext, authorize_insight, inline, with_answer
-from application.insights.grounding import GROUNDING_CAP, customer_facts, source_ids
+from application.customer_reads import load_customer_view
+from application.insights.customer_grounding import GROUNDING_CAP, customer_facts, source_ids
+from application.insights.insight_context import (
+    InsightContext,
+    authorize_insight,
+    inline,
+    with_answer,
+)
 from application.llm.answers import Profitability, StatedFigures
 from application.llm.gateway import Insight
-from application.llm.grounding import blocks, record
+from application.llm.grounding_blocks import blocks, record
 from application.llm.specs import spec_for
 from application.read_models.customer_view import CustomerView
 from application.read_models.financials import CustomerFinancials

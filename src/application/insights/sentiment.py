@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from application.access import Actor, Permission
-from application.customer_view import load_customer_view
-from application.insights.context import InsightContext, authorize_insight, inline
-from application.insights.grounding import GROUNDING_CAP
+from application.customer_reads import load_customer_view
+from application.insights.customer_grounding import GROUNDING_CAP
+from application.insights.insight_context import InsightContext, authorize_insight, inline
 from application.llm.answers import Sentiment
 from application.llm.gateway import Insight
-from application.llm.grounding import blocks
+from application.llm.grounding_blocks import blocks
 from application.llm.specs import spec_for
 from application.read_models.customer_view import CustomerView
 

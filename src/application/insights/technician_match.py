@@ -17,10 +17,10 @@ from typing import Any
 import msgspec
 
 from application.access import Actor, Permission, authorize
-from application.insights.context import InsightContext, inline, with_answer
+from application.insights.insight_context import InsightContext, inline, with_answer
 from application.llm.answers import RankedTechnician, TechnicianRanking
 from application.llm.gateway import Insight
-from application.llm.grounding import blocks, record
+from application.llm.grounding_blocks import blocks, record
 from application.llm.specs import spec_for
 from application.lookups import require
 from application.pagination import MAX_PAGE_SIZE, ListQuery

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from application.access import Actor, Permission
-from application.customer_view import load_customer_view
-from application.insights.context import InsightContext, authorize_insight, inline
-from application.insights.grounding import GROUNDING_CAP, customer_facts, source_ids
+from application.customer_reads import load_customer_view
+from application.insights.customer_grounding import GROUNDING_CAP, customer_facts, source_ids
+from application.insights.insight_context import InsightContext, authorize_insight, inline
 from application.llm.answers import TimelineSummary
 from application.llm.gateway import Insight
-from application.llm.grounding import blocks
+from application.llm.grounding_blocks import blocks
 from application.llm.specs import spec_for
 
 SPEC = spec_for(TimelineSummary)

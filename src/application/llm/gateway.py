@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar, cast
 import msgspec
 
 from application.llm.errors import LlmInvalidReply, LlmRateLimited, LlmUnavailable
-from application.llm.grounding import fingerprint
+from application.llm.grounding_blocks import fingerprint
 from application.llm.templates import load_template
 from application.ports.cache import Cache
 from application.ports.llm import AnswerSpec, GenerationOptions, LlmClient, Prompt, Usage

@@ -10,7 +10,7 @@ from litestar.params import PathParameter, SkipValidation
 from litestar.security.jwt import JWTAuth
 
 from application.access import Actor
-from application.insights.context import InsightContext
+from application.insights.insight_context import InsightContext
 from application.ports.clock import Clock
 from application.ports.password_hasher import PasswordHasher
 from application.ports.read_queries import CustomerViewQuery, FinancialsQuery

@@ -10,7 +10,7 @@ from litestar import Controller, get, post, put
 from litestar.params import JSONBody
 
 from application import customers as uc
-from application.customer_view import view_customer
+from application.customer_reads import view_customer
 from application.read_models.customer_view import CustomerView
 from domain.contact_preferences import ContactMethod, ContactPreferences, ContactTimes, Frequency
 from domain.customer import Customer, CustomerDetails

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from litestar import get
 
-from application.customer_view import customer_financials, job_financials
+from application.customer_reads import customer_financials, job_financials
 from application.read_models.financials import CustomerFinancials, JobFinancials
 from entrypoints.http.deps import ActorDep, FinancialsDep, PathId, Uow
 from entrypoints.http.wire_twins import to_wire, wire_type

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 
-from application.insights.greeting import GreetingOutcome
+from application.insights.greeting_writer import GreetingOutcome
 from application.llm.answers import Greeting
 from application.llm.gateway import Insight
-from domain.greeting import Occasion
+from domain.greeting_occasion import Occasion
 from entrypoints.http.wire import Out
 from entrypoints.http.wire_twins import to_wire, wire_type
 

@@ -19,16 +19,16 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from application.access import Actor
-from application.insights.context import InsightContext
-from application.insights.followups import followup_suggestions
-from application.insights.greeting import GreetingOutcome, generate_greeting
-from application.insights.maintenance import (
+from application.insights.follow_up_suggestions import followup_suggestions
+from application.insights.greeting_writer import GreetingOutcome, generate_greeting
+from application.insights.insight_context import InsightContext
+from application.insights.maintenance_prediction import (
     predict_appliance_maintenance,
     predict_customer_maintenance,
 )
 from application.insights.profitability import ProfitabilityResult, profitability_analysis
 from application.insights.sentiment import analyze_sentiment
-from application.insights.survey import generate_survey
+from application.insights.survey_questions import generate_survey
 from application.insights.technician_match import MatchRequest, TechnicianMatch, match_technician
 from application.insights.timeline import timeline_summary
 from application.llm.answers import (

@@ -15,18 +15,18 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from application.access import Actor, Permission
-from application.customer_view import load_customer_view
-from application.insights.context import (
+from application.customer_reads import load_customer_view
+from application.insights.customer_grounding import GROUNDING_CAP, customer_facts, source_ids
+from application.insights.insight_context import (
     InsightContext,
     authorize_insight,
     inline,
     local_today,
     with_answer,
 )
-from application.insights.grounding import GROUNDING_CAP, customer_facts, source_ids
 from application.llm.answers import FollowUpSuggestions, Suggestion
 from application.llm.gateway import Insight
-from application.llm.grounding import blocks
+from application.llm.grounding_blocks import blocks
 from application.llm.specs import spec_for
 from application.read_models.customer_view import CustomerView
 from domain.contact_preferences import (

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from itertools import groupby
 
 from application.access import SYSTEM
-from application.engagement.context import EngagementContext, log
-from application.insights.maintenance import predict_customer_maintenance
+from application.engagement.engagement_context import EngagementContext, log
+from application.insights.maintenance_prediction import predict_customer_maintenance
 from application.llm.answers import MaintenancePredictions
 from application.llm.errors import LlmInvalidReply
 from application.outbox.enqueue import enqueue
@@ -18,8 +18,8 @@ from application.ports.unit_of_work import UnitOfWork
 from domain.appliance import Appliance
 from domain.customer import Customer
 from domain.errors import Conflict, NotFound, ValidationFailed
-from domain.maintenance import estimate_due
 from domain.maintenance_alert import MaintenanceAlert, Prediction
+from domain.maintenance_interval import estimate_due
 from domain.messaging.message import Purpose, compose
 
 

@@ -1,7 +1,7 @@
 """POST /customers/{id}/generate-greeting: the domain picks the occasion, the model writes.
 
 The occasion (welcome, thank-you, anniversary, seasonal reminder or none) is decided by
-`domain.greeting.decide_occasion` from the clock and the records; with none, the model is
+`domain.greeting_occasion.decide_occasion` from the clock and the records; with none, the model is
 not asked at all. The text is written in the customer's `languagePreference`.
 """
 
@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from application.access import Actor, Permission
-from application.customer_view import MAX_COLLECTION_CAP, load_customer_view
-from application.insights.context import (
+from application.customer_reads import MAX_COLLECTION_CAP, load_customer_view
+from application.insights.insight_context import (
     InsightContext,
     authorize_insight,
     base_language,
@@ -23,10 +23,10 @@ from application.insights.context import (
 from application.llm.answers import Greeting
 from application.llm.errors import LlmInvalidReply
 from application.llm.gateway import Insight
-from application.llm.grounding import blocks
+from application.llm.grounding_blocks import blocks
 from application.llm.specs import spec_for
 from application.read_models.customer_view import CustomerView, JobItem
-from domain.greeting import CompletedService, GreetingDecision, Occasion, decide_occasion
+from domain.greeting_occasion import CompletedService, GreetingDecision, Occasion, decide_occasion
 
 SPEC = spec_for(Greeting)
 TASK = "greeting.v1"

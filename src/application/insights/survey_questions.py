@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from application.access import Actor, Permission, authorize, require_job_visible
-from application.insights.context import InsightContext, inline
+from application.insights.insight_context import InsightContext, inline
 from application.llm.answers import Survey, SurveyQuestion
 from application.llm.gateway import Insight
-from application.llm.grounding import blocks
+from application.llm.grounding_blocks import blocks
 from application.llm.specs import spec_for
 from application.lookups import require
 from domain.errors import Conflict

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from application.access import SYSTEM
-from application.engagement.context import EngagementContext, log
-from application.insights.survey import generate_survey
+from application.engagement.engagement_context import EngagementContext, log
+from application.insights.survey_questions import generate_survey
 from application.llm.answers import Survey
 from application.llm.errors import LlmInvalidReply
 from application.outbox.enqueue import enqueue
 from application.ports.engagement import SurveyCandidate
 from domain.errors import Conflict, DomainError, NotFound
 from domain.messaging.message import MAX_BODY, Purpose, compose
-from domain.survey import SurveyWindow, survey_key
+from domain.survey_window import SurveyWindow, survey_key
 
 BATCH = 500  # jobs per pass; a longer backlog is worked off by the next passes
 
@@ -28,7 +28,7 @@ def survey_text(survey: Survey) -> str:
 
 async def queue_post_service_surveys(ctx: EngagementContext) -> int:
     """Queue a survey (TRANSACTIONAL) for each job completed `survey_delay` ago (see
-    `domain.survey`), written by the survey use case in the customer's language.
+    `domain.survey_window`), written by the survey use case in the customer's language.
 
     At most one survey per job, ever: the message's idempotency key `survey:job:{id}` is
     unique in the outbox, so a second run, or two racing ones, queue it once. Returns how

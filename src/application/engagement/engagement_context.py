@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from application.insights.context import InsightContext
+from application.insights.insight_context import InsightContext
 from application.ports.clock import Clock
 from application.ports.engagement import EngagementQueries
 from application.ports.unit_of_work import UnitOfWork

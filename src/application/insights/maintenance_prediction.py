@@ -2,7 +2,7 @@
 
 Each appliance is grounded on its age (installedOn), its last service date and the jobs
 that name it (applianceId), with a baseline from the domain's service interval per kind
-(`domain.maintenance`). The model's dates are sanity-checked against that baseline: an
+(`domain.maintenance_interval`). The model's dates are sanity-checked against that baseline: an
 unparseable or implausible date is replaced by it; predictions for appliances that are not
 in the grounding are dropped; confidence stays within 0..1.
 """
@@ -16,17 +16,22 @@ from typing import Any
 import msgspec
 
 from application.access import Actor, Permission
-from application.customer_view import load_customer_view
-from application.insights.context import InsightContext, authorize_insight, inline, local_today
-from application.insights.grounding import GROUNDING_CAP
+from application.customer_reads import load_customer_view
+from application.insights.customer_grounding import GROUNDING_CAP
+from application.insights.insight_context import (
+    InsightContext,
+    authorize_insight,
+    inline,
+    local_today,
+)
 from application.llm.answers import MaintenancePrediction, MaintenancePredictions
 from application.llm.gateway import Insight
-from application.llm.grounding import blocks
+from application.llm.grounding_blocks import blocks
 from application.llm.specs import spec_for
 from application.lookups import require
 from application.read_models.customer_view import CustomerView, JobItem
 from domain.errors import NotFound
-from domain.maintenance import DueEstimate, age_in_years, estimate_due
+from domain.maintenance_interval import DueEstimate, age_in_years, estimate_due
 
 SPEC = spec_for(MaintenancePredictions)
 TASK = "maintenance.v1"
