@@ -9,6 +9,7 @@ from datetime import date, datetime
 from domain import validation as v
 from domain.errors import InvalidTransition, ValidationFailed
 from domain.ratings import check_rating
+from domain.state_machine import check_move
 
 
 class FollowUpStatus(enum.StrEnum):
@@ -89,8 +90,7 @@ class FollowUp:
     def move_to(self, target: FollowUpStatus) -> None:
         if target is self.status:
             return
-        if target not in FOLLOW_UP_TRANSITIONS[self.status]:
-            raise InvalidTransition("follow-up", self.status.value, target.value)
+        check_move("follow-up", FOLLOW_UP_TRANSITIONS, self.status, target)
         self.status = target
 
     def reschedule(self, follow_up_date: datetime) -> None:

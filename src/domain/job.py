@@ -8,6 +8,7 @@ from datetime import datetime
 
 from domain import validation as v
 from domain.errors import InvalidTransition, ValidationFailed
+from domain.state_machine import check_move
 
 
 class JobStatus(enum.StrEnum):
@@ -69,8 +70,7 @@ class Job:
         self.details = details.validated()
 
     def _move(self, target: JobStatus) -> None:
-        if target not in ALLOWED_TRANSITIONS[self.status]:
-            raise InvalidTransition("job", self.status.value, target.value)
+        check_move("job", ALLOWED_TRANSITIONS, self.status, target)
         self.status = target
 
     def start(self, now: datetime) -> None:

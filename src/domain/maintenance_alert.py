@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from domain import validation as v
-from domain.errors import InvalidTransition
+from domain.state_machine import check_move
 
 MAX_REASON = 500
 
@@ -83,8 +83,7 @@ class MaintenanceAlert:
     def move_to(self, target: AlertStatus, now: datetime) -> None:
         if target is self.status:
             return
-        if target not in ALERT_TRANSITIONS[self.status]:
-            raise InvalidTransition("maintenance alert", self.status.value, target.value)
+        check_move("maintenance alert", ALERT_TRANSITIONS, self.status, target)
         self.status = target
         self.updated_at = now
 

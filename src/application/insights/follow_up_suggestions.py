@@ -14,19 +14,17 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from application.access import Actor, Permission
-from application.customer_reads import load_customer_view
-from application.insights.customer_grounding import GROUNDING_CAP, customer_facts, source_ids
+from application.access import Actor
+from application.insights.customer_grounding import customer_facts, source_ids
 from application.insights.insight_context import (
     InsightContext,
-    authorize_insight,
-    inline,
+    insight_view,
     local_today,
+    prompt_values,
     with_answer,
 )
 from application.llm.answers import FollowUpSuggestions, Suggestion
 from application.llm.gateway import Insight
-from application.llm.grounding_blocks import blocks
 from application.llm.specs import spec_for
 from application.read_models.customer_view import CustomerView
 from domain.contact_preferences import (
@@ -152,8 +150,7 @@ async def followup_suggestions(
     The contact policy is applied to the model's answer before it is cached, and again to
     every answer served (a cached time that has passed moves to the next allowed one).
     """
-    await authorize_insight(ctx, actor, customer_id, Permission.USE_INSIGHTS)
-    view = await load_customer_view(ctx.views, customer_id, GROUNDING_CAP)
+    view = await insight_view(ctx, actor, customer_id)
     facts = customer_facts(view)
     policy = ContactPolicy(view, ctx.quiet_hours, source_ids(facts))
     today = local_today(ctx.clock.now(), view.time_zone)
@@ -162,12 +159,6 @@ async def followup_suggestions(
     def check(answer: FollowUpSuggestions) -> FollowUpSuggestions:
         return policy.apply(answer, ctx.clock.now())
 
-    values = {
-        "shopName": inline(ctx.shop_name),
-        "customerName": inline(view.name),
-        "language": view.language_preference,
-        "today": today.isoformat(),
-        "dataBlocks": blocks(grounding),
-    }
+    values = prompt_values(ctx, view, grounding, today=today.isoformat())
     insight = await ctx.llm.ask(TASK, values, grounding, SPEC, check)
     return with_answer(insight, policy.apply(insight.answer, ctx.clock.now()))

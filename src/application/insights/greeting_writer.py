@@ -12,18 +12,17 @@ from datetime import datetime
 from typing import Any
 
 from application.access import Actor, Permission
-from application.customer_reads import MAX_COLLECTION_CAP, load_customer_view
+from application.customer_reads import MAX_COLLECTION_CAP
 from application.insights.insight_context import (
     InsightContext,
-    authorize_insight,
     base_language,
-    inline,
+    insight_view,
     local_today,
+    prompt_values,
 )
 from application.llm.answers import Greeting
 from application.llm.errors import LlmInvalidReply
 from application.llm.gateway import Insight
-from application.llm.grounding_blocks import blocks
 from application.llm.specs import spec_for
 from application.read_models.customer_view import CustomerView, JobItem
 from domain.greeting_occasion import CompletedService, GreetingDecision, Occasion, decide_occasion
@@ -94,9 +93,10 @@ def _check(answer: Greeting) -> Greeting:
 
 async def generate_greeting(actor: Actor, ctx: InsightContext, customer_id: int) -> GreetingOutcome:
     """The occasion of today's greeting and its text (no model call when there is none)."""
-    await authorize_insight(ctx, actor, customer_id, Permission.USE_FIELD_INSIGHTS)
     # The whole history: the anniversary counts from the first completed job.
-    view = await load_customer_view(ctx.views, customer_id, MAX_COLLECTION_CAP)
+    view = await insight_view(
+        ctx, actor, customer_id, Permission.USE_FIELD_INSIGHTS, MAX_COLLECTION_CAP
+    )
     now = ctx.clock.now()
     decision = decide(view, now)
     sources = [f"customer:{view.id}"]
@@ -107,14 +107,13 @@ async def generate_greeting(actor: Actor, ctx: InsightContext, customer_id: int)
         return outcome
     today = local_today(now, view.time_zone).isoformat()
     grounding = _grounding(view, decision, ctx.shop_name, today)
-    values = {
-        "shopName": inline(ctx.shop_name),
-        "customerName": inline(view.name),
-        "occasion": decision.occasion.value,
-        "language": view.language_preference,
-        "baseLanguage": base_language(view.language_preference),
-        "dataBlocks": blocks({"records": grounding}),
-    }
+    values = prompt_values(
+        ctx,
+        view,
+        {"records": grounding},
+        occasion=decision.occasion.value,
+        baseLanguage=base_language(view.language_preference),
+    )
     insight = await ctx.llm.ask(TASK, values, grounding, SPEC, _check)
     return GreetingOutcome(
         decision.occasion, decision.reason, view.language_preference, sources, insight

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from application.access import (
@@ -15,10 +15,14 @@ from application.access import (
     limited_to_own_work,
     require_customer_visible,
 )
+from application.customer_reads import load_customer_view
+from application.insights.customer_grounding import GROUNDING_CAP
 from application.llm.gateway import Insight, LlmGateway
+from application.llm.grounding_blocks import blocks
 from application.ports.clock import Clock
 from application.ports.read_queries import CustomerViewQuery
 from application.ports.unit_of_work import UnitOfWork
+from application.read_models.customer_view import CustomerView
 from domain.contact_preferences import QuietHours
 
 
@@ -41,6 +45,49 @@ async def authorize_insight(
         async with ctx.uow() as uow:
             await require_customer_visible(uow, actor, customer_id)
     authorize(actor, permission)
+
+
+async def insight_view(
+    ctx: InsightContext,
+    actor: Actor,
+    customer_id: int,
+    permission: Permission = Permission.USE_INSIGHTS,
+    cap: int = GROUNDING_CAP,
+) -> CustomerView:
+    """The Customer View an insight is grounded on, once the actor may ask for it."""
+    await authorize_insight(ctx, actor, customer_id, permission)
+    return await load_customer_view(ctx.views, customer_id, cap)
+
+
+def prompt_values(
+    ctx: InsightContext, view: CustomerView, data: Mapping[str, Any], **more: str
+) -> dict[str, str]:
+    """The placeholders every customer prompt fills (shop, customer, language and the data
+    blocks of `data`), plus the task's own `more`."""
+    return {
+        "shopName": inline(ctx.shop_name),
+        "customerName": inline(view.name),
+        "language": view.language_preference,
+        **more,
+        "dataBlocks": blocks(data),
+    }
+
+
+class _Cites(Protocol):
+    sources: list[str]
+
+
+C = TypeVar("C", bound=_Cites)
+
+
+def cited_from(allowed: Set[str]) -> Callable[[C], C]:
+    """The answer check keeping only the sources the grounding offered."""
+
+    def check(answer: C) -> C:
+        answer.sources = [s for s in answer.sources if s in allowed]
+        return answer
+
+    return check
 
 
 def inline(text: str, max_len: int = 200) -> str:

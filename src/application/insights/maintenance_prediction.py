@@ -21,12 +21,12 @@ from application.insights.customer_grounding import GROUNDING_CAP
 from application.insights.insight_context import (
     InsightContext,
     authorize_insight,
-    inline,
+    insight_view,
     local_today,
+    prompt_values,
 )
 from application.llm.answers import MaintenancePrediction, MaintenancePredictions
 from application.llm.gateway import Insight
-from application.llm.grounding_blocks import blocks
 from application.llm.specs import spec_for
 from application.lookups import require
 from application.read_models.customer_view import CustomerView, JobItem
@@ -147,14 +147,9 @@ async def _predict(
         "customer": {"id": view.id, "name": view.name},
         "appliances": [_grounding_item(f, estimates[f.id], today) for f in facts],
     }
-    values = {
-        "shopName": inline(ctx.shop_name),
-        "customerName": inline(view.name),
-        "language": view.language_preference,
-        "today": today.isoformat(),
-        "applianceCount": str(len(facts)),
-        "dataBlocks": blocks(grounding),
-    }
+    values = prompt_values(
+        ctx, view, grounding, today=today.isoformat(), applianceCount=str(len(facts))
+    )
     return await ctx.llm.ask(TASK, values, grounding, SPEC, DateSanity(facts, estimates))
 
 
@@ -162,8 +157,7 @@ async def predict_customer_maintenance(
     actor: Actor, ctx: InsightContext, customer_id: int
 ) -> Insight[MaintenancePredictions]:
     """A prediction for each of the customer's appliances (the newest 50)."""
-    await authorize_insight(ctx, actor, customer_id, Permission.USE_FIELD_INSIGHTS)
-    view = await load_customer_view(ctx.views, customer_id, GROUNDING_CAP)
+    view = await insight_view(ctx, actor, customer_id, Permission.USE_FIELD_INSIGHTS)
     facts = []
     for a in view.appliances[:GROUNDING_CAP]:
         jobs = _service_jobs(view, a.id)

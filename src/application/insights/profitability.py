@@ -14,18 +14,18 @@ from typing import Any
 
 import msgspec
 
-from application.access import Actor, Permission
-from application.customer_reads import load_customer_view
+from application.access import Actor
 from application.insights.customer_grounding import GROUNDING_CAP, customer_facts, source_ids
 from application.insights.insight_context import (
     InsightContext,
-    authorize_insight,
-    inline,
+    cited_from,
+    insight_view,
+    prompt_values,
     with_answer,
 )
 from application.llm.answers import Profitability, StatedFigures
 from application.llm.gateway import Insight
-from application.llm.grounding_blocks import blocks, record
+from application.llm.grounding_blocks import record
 from application.llm.specs import spec_for
 from application.read_models.customer_view import CustomerView
 from application.read_models.financials import CustomerFinancials
@@ -173,24 +173,13 @@ async def profitability_analysis(
     actor: Actor, ctx: InsightContext, customer_id: int
 ) -> Insight[ProfitabilityResult]:
     """Revenue, expenses and net from SQL, with the model's explanation and recommendations."""
-    await authorize_insight(ctx, actor, customer_id, Permission.USE_INSIGHTS)
-    view = await load_customer_view(ctx.views, customer_id, GROUNDING_CAP)
+    view = await insight_view(ctx, actor, customer_id)
     grounding = _grounding(view)
     allowed = source_ids(customer_facts(view)) | {
         f"expense:{e['id']}" for e in grounding["expenses"]
     }
-
-    def check(answer: Profitability) -> Profitability:
-        answer.sources = [s for s in answer.sources if s in allowed]
-        return answer
-
-    values = {
-        "shopName": inline(ctx.shop_name),
-        "customerName": inline(view.name),
-        "language": view.language_preference,
-        "dataBlocks": blocks(grounding),
-    }
-    insight = await ctx.llm.ask(TASK, values, grounding, SPEC, check)
+    values = prompt_values(ctx, view, grounding)
+    insight = await ctx.llm.ask(TASK, values, grounding, SPEC, cited_from(allowed))
     # Reconciled on every answer served (cached or not): the cache keeps what the model said.
     analysis, corrections = reconcile(insight.answer, view)
     result = ProfitabilityResult(

@@ -7,15 +7,14 @@ data blocks. The answer may cite only those items, each at most once.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from application.access import Actor, Permission
-from application.customer_reads import load_customer_view
+from application.access import Actor
 from application.insights.customer_grounding import GROUNDING_CAP
-from application.insights.insight_context import InsightContext, authorize_insight, inline
+from application.insights.insight_context import InsightContext, insight_view, prompt_values
 from application.llm.answers import Sentiment
 from application.llm.gateway import Insight
-from application.llm.grounding_blocks import blocks
 from application.llm.specs import spec_for
 from application.read_models.customer_view import CustomerView
 
@@ -23,40 +22,39 @@ SPEC = spec_for(Sentiment)
 TASK = "sentiment.v1"
 
 
+def _item(
+    item_id: str, kind: str, job_id: int, rating: int | None, text: str | None, at: datetime
+) -> dict[str, Any]:
+    return {
+        "itemId": item_id,
+        "kind": kind,
+        "jobId": job_id,
+        "rating": rating,
+        "text": text,
+        "date": at.date().isoformat(),
+    }
+
+
 def feedback_items(view: CustomerView) -> list[dict[str, Any]]:
     """Every review, technician rating and follow-up with a rating or feedback, newest first
     within each kind."""
-    items: list[dict[str, Any]] = [
-        {
-            "itemId": f"review:{r.id}",
-            "kind": "review",
-            "jobId": r.job_id,
-            "rating": r.rating,
-            "text": r.comment,
-            "date": r.created_at.date().isoformat(),
-        }
+    items = [
+        _item(f"review:{r.id}", "review", r.job_id, r.rating, r.comment, r.created_at)
         for r in view.reviews[:GROUNDING_CAP]
     ]
     items += [
-        {
-            "itemId": f"rating:{r.id}",
-            "kind": "technician_rating",
-            "jobId": r.job_id,
-            "rating": r.rating,
-            "text": None,
-            "date": r.created_at.date().isoformat(),
-        }
+        _item(f"rating:{r.id}", "technician_rating", r.job_id, r.rating, None, r.created_at)
         for r in view.customer_technician_ratings[:GROUNDING_CAP]
     ]
     items += [
-        {
-            "itemId": f"follow_up:{f.id}",
-            "kind": "follow_up",
-            "jobId": f.job_id,
-            "rating": f.satisfaction_rating,
-            "text": f.feedback,
-            "date": (f.follow_up_date or f.created_at).date().isoformat(),
-        }
+        _item(
+            f"follow_up:{f.id}",
+            "follow_up",
+            f.job_id,
+            f.satisfaction_rating,
+            f.feedback,
+            f.follow_up_date or f.created_at,
+        )
         for f in view.follow_ups[:GROUNDING_CAP]
         if f.satisfaction_rating is not None or f.feedback
     ]
@@ -67,8 +65,7 @@ async def analyze_sentiment(
     actor: Actor, ctx: InsightContext, customer_id: int
 ) -> Insight[Sentiment]:
     """Overall label and score, and one cited result per feedback item."""
-    await authorize_insight(ctx, actor, customer_id, Permission.USE_INSIGHTS)
-    view = await load_customer_view(ctx.views, customer_id, GROUNDING_CAP)
+    view = await insight_view(ctx, actor, customer_id)
     items = feedback_items(view)
     allowed = {item["itemId"] for item in items}
     grounding = {
@@ -86,11 +83,5 @@ async def analyze_sentiment(
         answer.items = kept
         return answer
 
-    values = {
-        "shopName": inline(ctx.shop_name),
-        "customerName": inline(view.name),
-        "language": view.language_preference,
-        "itemCount": str(len(items)),
-        "dataBlocks": blocks({"feedback": grounding}),
-    }
+    values = prompt_values(ctx, view, {"feedback": grounding}, itemCount=str(len(items)))
     return await ctx.llm.ask(TASK, values, grounding, SPEC, check)
