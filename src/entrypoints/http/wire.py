@@ -75,6 +75,26 @@ def attributes_to(out: type[OutT]) -> Callable[[object], OutT]:
     return convert
 
 
+def record_out(out: type[OutT], record: Any, **computed: Any) -> OutT:
+    """`out` filled by name from a domain record: each field from `computed` if given, else
+    from `record.details` if that has it, else from `record` itself (a stored record, whose
+    `id` is set)."""
+    details = getattr(record, "details", None)
+    values = {
+        name: computed[name]
+        if name in computed
+        else getattr(details if hasattr(details, name) else record, name)
+        for name in out.__struct_fields__
+    }
+    assert values.get("id", 0) is not None
+    return out(**values)
+
+
+def money_fields(money: Money) -> dict[str, str]:
+    """The `amount` (decimal text) and `currency` fields of a money record's output."""
+    return {"amount": money_text(money), "currency": money.currency}
+
+
 def page_type(item: type[Out], name: str) -> type[Out]:
     """A concrete page of `item`s named `name`, so the OpenAPI schema has a plain name
     (`PaymentPage`, not `PageOut[PaymentOut]` with a module path)."""

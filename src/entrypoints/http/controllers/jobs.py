@@ -19,6 +19,7 @@ from entrypoints.http.wire import (
     Out,
     ShortText,
     Text,
+    record_out,
 )
 
 
@@ -60,23 +61,7 @@ class JobOut(Out):
 
 
 def job_out(j: Job) -> JobOut:
-    d = j.details
-    assert j.id is not None
-    return JobOut(
-        id=j.id,
-        customer_id=d.customer_id,
-        technician_id=d.technician_id,
-        description=d.description,
-        appliance=d.appliance,
-        appliance_id=d.appliance_id,
-        notes=d.notes,
-        scheduled_for=d.scheduled_for,
-        status=j.status,
-        started_at=j.started_at,
-        completion_date=j.completion_date,
-        cancelled_at=j.cancelled_at,
-        created_at=j.created_at,
-    )
+    return record_out(JobOut, j)
 
 
 class JobLifecycle(Controller):
