@@ -41,6 +41,11 @@ class In(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=Tru
     """Base of request bodies: camelCase, unknown fields rejected (a NUL character in any
     string was refused before decoding: see nul_guard.py)."""
 
+    def fields_into(self, target: Callable[..., T], **computed: Any) -> T:
+        """`target` called with every field of this body by name (`computed` adds or
+        replaces some): for a body whose fields are those of the use case's input."""
+        return target(**{**msgspec.structs.asdict(self), **computed})
+
 
 class Out(msgspec.Struct, rename="camel", kw_only=True):
     """Base of response bodies: camelCase."""

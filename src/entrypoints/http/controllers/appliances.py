@@ -26,14 +26,7 @@ class ApplianceIn(In):
     installed_on: date | None = None
 
     def details(self) -> ApplianceDetails:
-        return ApplianceDetails(
-            customer_id=self.customer_id,
-            type=self.type,
-            brand=self.brand,
-            model_number=self.model_number,
-            serial_number=self.serial_number,
-            installed_on=self.installed_on,
-        )
+        return self.fields_into(ApplianceDetails)
 
 
 class ApplianceOut(Out):

@@ -33,15 +33,7 @@ class JobIn(In):
     appliance_id: Id | None = None
 
     def details(self) -> JobDetails:
-        return JobDetails(
-            self.customer_id,
-            self.description,
-            self.scheduled_for,
-            self.technician_id,
-            self.appliance,
-            self.notes,
-            self.appliance_id,
-        )
+        return self.fields_into(JobDetails)
 
 
 class JobOut(Out):
