@@ -41,6 +41,11 @@ class In(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=Tru
     """Base of request bodies: camelCase, unknown fields rejected (a NUL character in any
     string was refused before decoding: see nul_guard.py)."""
 
+    def fields_into(self, target: Callable[..., T], **computed: Any) -> T:
+        """`target` called with every field of this body by name (`computed` adds or
+        replaces some): for a body whose fields are those of the use case's input."""
+        return target(**{**msgspec.structs.asdict(self), **computed})
+
 
 class Out(msgspec.Struct, rename="camel", kw_only=True):
     """Base of response bodies: camelCase."""
@@ -73,6 +78,26 @@ def attributes_to(out: type[OutT]) -> Callable[[object], OutT]:
         return msgspec.convert(entity, out, from_attributes=True)
 
     return convert
+
+
+def record_out(out: type[OutT], record: Any, **computed: Any) -> OutT:
+    """`out` filled by name from a domain record: each field from `computed` if given, else
+    from `record.details` if that has it, else from `record` itself (a stored record, whose
+    `id` is set)."""
+    details = getattr(record, "details", None)
+    values = {
+        name: computed[name]
+        if name in computed
+        else getattr(details if hasattr(details, name) else record, name)
+        for name in out.__struct_fields__
+    }
+    assert values.get("id", 0) is not None
+    return out(**values)
+
+
+def money_fields(money: Money) -> dict[str, str]:
+    """The `amount` (decimal text) and `currency` fields of a money record's output."""
+    return {"amount": money_text(money), "currency": money.currency}
 
 
 def page_type(item: type[Out], name: str) -> type[Out]:

@@ -13,6 +13,7 @@ from entrypoints.http.wire import (
     In,
     Out,
     ShortText,
+    record_out,
 )
 
 
@@ -25,14 +26,7 @@ class ApplianceIn(In):
     installed_on: date | None = None
 
     def details(self) -> ApplianceDetails:
-        return ApplianceDetails(
-            customer_id=self.customer_id,
-            type=self.type,
-            brand=self.brand,
-            model_number=self.model_number,
-            serial_number=self.serial_number,
-            installed_on=self.installed_on,
-        )
+        return self.fields_into(ApplianceDetails)
 
 
 class ApplianceOut(Out):
@@ -50,21 +44,7 @@ class ApplianceOut(Out):
 
 
 def appliance_out(a: Appliance) -> ApplianceOut:
-    d = a.details
-    assert a.id is not None
-    return ApplianceOut(
-        id=a.id,
-        customer_id=d.customer_id,
-        type=d.type,
-        brand=d.brand,
-        model_number=d.model_number,
-        serial_number=d.serial_number,
-        installed_on=d.installed_on,
-        last_service_date=a.last_service_date,
-        job_id=a.job_id,
-        created_at=a.created_at,
-        updated_at=a.updated_at,
-    )
+    return record_out(ApplianceOut, a)
 
 
 APPLIANCES: HttpResource[Appliance] = HttpResource(

@@ -14,6 +14,7 @@ from entrypoints.http.problems import camel
 from entrypoints.http.resource_controller import HttpResource, resource_controller
 from entrypoints.http.wire import (
     Out,
+    record_out,
 )
 
 EntityFilter = Annotated[AuditedEntity | None, QueryParameter(name="entity")]
@@ -35,19 +36,8 @@ class AuditEntryOut(Out):
 
 
 def audit_entry_out(e: AuditEntry) -> AuditEntryOut:
-    assert e.id is not None
-    return AuditEntryOut(
-        id=e.id,
-        occurred_at=e.occurred_at,
-        actor_user_id=e.actor_user_id,
-        actor_role=e.actor_role,
-        action=e.action,
-        entity=AuditedEntity(e.entity),
-        entity_id=e.entity_id,
-        customer_id=e.customer_id,
-        changes={camel(name): list(values) for name, values in e.changes.items()},
-        source=e.source,
-    )
+    changes = {camel(name): list(values) for name, values in e.changes.items()}
+    return record_out(AuditEntryOut, e, entity=AuditedEntity(e.entity), changes=changes)
 
 
 # Who changed which record and when, newest first (admins only). `changes` maps each

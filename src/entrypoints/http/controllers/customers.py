@@ -25,6 +25,7 @@ from entrypoints.http.wire import (
     Out,
     Phone,
     ShortText,
+    record_out,
 )
 from entrypoints.http.wire_twins import to_wire, wire_type
 
@@ -105,31 +106,19 @@ class CommunicationPreferencesIn(In):
 
 
 def customer_out(c: Customer) -> CustomerOut:
-    d, p = c.details, c.preferences
-    assert c.id is not None
-    return CustomerOut(
-        id=c.id,
-        name=d.name,
-        phone=d.phone,
-        email=d.email,
-        address=d.address,
-        time_zone=d.time_zone,
-        notes=d.notes,
-        created_at=c.created_at,
-        referral_code=c.referral_code,
-        referred_by_id=c.referred_by_id,
-        preferred_technician_id=c.preferred_technician_id,
+    p = c.preferences
+    return record_out(
+        CustomerOut,
+        c,
         preferred_contact_method=p.method,
         preferred_contact_times=p.times.to_document() if p.times else None,
         communication_frequency_preference=p.frequency,
         language_preference=p.language,
-        marketing_consent=c.marketing_consent,
     )
 
 
 def referral_out(c: Customer) -> ReferralOut:
-    assert c.id is not None
-    return ReferralOut(id=c.id, name=c.details.name, created_at=c.created_at)
+    return record_out(ReferralOut, c)
 
 
 class CustomerRoutes(Controller):

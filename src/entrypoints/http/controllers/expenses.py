@@ -19,7 +19,8 @@ from entrypoints.http.wire import (
     In,
     Out,
     Text,
-    money_text,
+    money_fields,
+    record_out,
 )
 
 
@@ -56,19 +57,7 @@ class ExpenseOut(Out):
 
 
 def expense_out(e: Expense) -> ExpenseOut:
-    d = e.details
-    assert e.id is not None
-    return ExpenseOut(
-        id=e.id,
-        amount=money_text(d.amount),
-        currency=d.amount.currency,
-        category=d.category,
-        description=d.description,
-        incurred_at=d.incurred_at,
-        customer_id=d.customer_id,
-        job_id=d.job_id,
-        created_at=e.created_at,
-    )
+    return record_out(ExpenseOut, e, **money_fields(e.details.amount))
 
 
 EXPENSES: HttpResource[Expense] = HttpResource(

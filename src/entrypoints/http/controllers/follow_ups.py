@@ -66,12 +66,7 @@ class FollowUpUpdateIn(In):
     feedback: LongText | None = None
 
     def details(self) -> uc.FollowUpChanges:
-        return uc.FollowUpChanges(
-            status=self.status,
-            follow_up_date=self.follow_up_date,
-            satisfaction_rating=self.satisfaction_rating,
-            feedback=self.feedback,
-        )
+        return self.fields_into(uc.FollowUpChanges)
 
 
 class FollowUpOut(Out):

@@ -19,6 +19,7 @@ from entrypoints.http.wire import (
     Out,
     ShortText,
     Text,
+    record_out,
 )
 
 
@@ -32,15 +33,7 @@ class JobIn(In):
     appliance_id: Id | None = None
 
     def details(self) -> JobDetails:
-        return JobDetails(
-            self.customer_id,
-            self.description,
-            self.scheduled_for,
-            self.technician_id,
-            self.appliance,
-            self.notes,
-            self.appliance_id,
-        )
+        return self.fields_into(JobDetails)
 
 
 class JobOut(Out):
@@ -60,23 +53,7 @@ class JobOut(Out):
 
 
 def job_out(j: Job) -> JobOut:
-    d = j.details
-    assert j.id is not None
-    return JobOut(
-        id=j.id,
-        customer_id=d.customer_id,
-        technician_id=d.technician_id,
-        description=d.description,
-        appliance=d.appliance,
-        appliance_id=d.appliance_id,
-        notes=d.notes,
-        scheduled_for=d.scheduled_for,
-        status=j.status,
-        started_at=j.started_at,
-        completion_date=j.completion_date,
-        cancelled_at=j.cancelled_at,
-        created_at=j.created_at,
-    )
+    return record_out(JobOut, j)
 
 
 class JobLifecycle(Controller):

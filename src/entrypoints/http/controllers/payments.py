@@ -9,7 +9,7 @@ from domain.money import Money
 from domain.payment import Payment, PaymentDetails, PaymentMethod
 from entrypoints.http.list_params import CUSTOMER_ID, JOB_ID
 from entrypoints.http.resource_controller import HttpResource, resource_controller
-from entrypoints.http.wire import Amount, Currency, Id, In, Out, ShortText, money_text
+from entrypoints.http.wire import Amount, Currency, Id, In, Out, ShortText, money_fields, record_out
 
 
 class PaymentIn(In, kw_only=True):
@@ -45,19 +45,7 @@ class PaymentOut(Out):
 
 
 def payment_out(p: Payment) -> PaymentOut:
-    d = p.details
-    assert p.id is not None
-    return PaymentOut(
-        id=p.id,
-        customer_id=d.customer_id,
-        job_id=d.job_id,
-        amount=money_text(d.amount),
-        currency=d.amount.currency,
-        payment_method=d.payment_method,
-        reference=d.reference,
-        paid_at=d.paid_at,
-        created_at=p.created_at,
-    )
+    return record_out(PaymentOut, p, **money_fields(p.details.amount))
 
 
 PAYMENTS: HttpResource[Payment] = HttpResource(

@@ -18,6 +18,7 @@ from entrypoints.http.wire import (
     Name,
     Out,
     Phone,
+    record_out,
 )
 
 # KwargDefinition repeats the bounds for the OpenAPI document (which reads no msgspec.Meta
@@ -51,17 +52,7 @@ class TechnicianOut(Out):
 
 
 def technician_out(x: Technician) -> TechnicianOut:
-    d = x.details
-    assert x.id is not None
-    return TechnicianOut(
-        id=x.id,
-        name=d.name,
-        phone=d.phone,
-        email=d.email,
-        skills=list(d.skills),
-        active=d.active,
-        created_at=x.created_at,
-    )
+    return record_out(TechnicianOut, x, skills=list(x.details.skills))
 
 
 TECHNICIANS: HttpResource[Technician] = HttpResource(
