@@ -17,8 +17,17 @@ async def read_connection(
 ) -> AsyncIterator[AsyncConnection]:
     """`uow`'s connection when it is an open SQL unit of work (the read sees what it sees);
     otherwise a connection checked out for this one read."""
-    if isinstance(uow, SqlUnitOfWork):
-        yield uow.connection
+    sql_uow = _sql_unit_of_work(uow)
+    if sql_uow is not None:
+        yield sql_uow.connection
         return
     async with engine.connect() as conn:
         yield conn
+
+
+def _sql_unit_of_work(uow: object) -> SqlUnitOfWork | None:
+    """The SQL unit of work `uow` is, or wraps (a wrapper such as the outbox's SendAtOnce
+    names the unit of work it wraps `wrapped`)."""
+    while uow is not None and not isinstance(uow, SqlUnitOfWork):
+        uow = getattr(uow, "wrapped", None)
+    return uow

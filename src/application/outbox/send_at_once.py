@@ -47,6 +47,11 @@ class SendAtOnce:
         return getattr(self._uow, name)
 
     @property
+    def wrapped(self) -> UnitOfWork:
+        """The unit of work this one wraps (read queries run on its connection)."""
+        return self._uow
+
+    @property
     def messages(self) -> MessageRepository:
         return _NotingMessages(self._uow.messages, self._clock, self._due)
 
