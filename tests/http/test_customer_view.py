@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -14,9 +13,6 @@ from domain.appliance import Appliance, ApplianceDetails
 from domain.follow_up import FollowUp, FollowUpStatus
 from domain.review import Review, TechnicianRating
 from entrypoints.container import Container
-from entrypoints.http.app import create_app
-from entrypoints.settings import Settings
-from tests.conftest import TEST_JWT_SECRET
 from tests.http.conftest import assert_problem
 from tests.http.helpers import (
     assert_camel_keys,
@@ -28,7 +24,6 @@ from tests.http.helpers import (
     create_technician,
     move_job,
 )
-from tests.overrides import container_for_tests
 
 COLLECTIONS = (
     "payments", "expenses", "appliances", "jobs", "reviews", "referrals",
@@ -40,6 +35,7 @@ VIEW_KEYS = {
     "communicationFrequencyPreference", "languagePreference", "marketingConsent", "referredBy",
     "preferredTechnician", "collections", "financialSummary", *COLLECTIONS,
 }  # fmt: skip
+SUGGESTION = "Call Ada by email this week: ask how the fridge runs (recent completion)."
 EUR_TEN = {"currency": "EUR", "revenue": "10.00", "expenses": "0.00", "net": "10.00"}
 
 
@@ -183,7 +179,8 @@ async def build_world(client: httpx.AsyncClient, h: dict[str, str], container: C
     ratings = await add_rows(container, TechnicianRating(cid, grace["id"], job["first"], 4, at(10)))
     follow_ups = await add_rows(
         container,
-        FollowUp(job["first"], cid, at(10)),
+        FollowUp.suggest(job["first"], cid, SUGGESTION, "suggestion:view", at(10)),
+        FollowUp(job["unassigned"], cid, at(11)),
         FollowUp(job["last"], cid, at(12), FollowUpStatus.SCHEDULED, follow_up_date=at(20)),
     )
     return World(
@@ -210,7 +207,7 @@ async def test_view_has_every_collection_camel_case_and_complete(client, office,
     assert view["preferredTechnician"] == {"id": world.grace["id"], "name": "Grace"}
     expected_totals = {
         "payments": 4, "expenses": 3, "appliances": 2, "jobs": 3, "reviews": 2,
-        "referrals": 1, "customerTechnicianRatings": 1, "followUps": 2,
+        "referrals": 1, "customerTechnicianRatings": 1, "followUps": 3,
     }  # fmt: skip
     assert view["collections"] == {
         name: {"total": n, "returned": n, "truncated": False} for name, n in expected_totals.items()
@@ -274,8 +271,8 @@ async def test_jobs_carry_technician_reviews_and_expenses(client, office, world)
     assert [(r["id"], r["rating"], r["comment"]) for r in first["reviews"]] == [
         (world.reviews[0], 5, "spotless")
     ]
-    assert [(r["id"], r["technicianId"]) for r in last["reviews"]] == [
-        (world.reviews[1], world.linus["id"])
+    assert [(r["id"], r["technicianId"], r["technician"]) for r in last["reviews"]] == [
+        (world.reviews[1], world.linus["id"], {"id": world.linus["id"], "name": "Linus"})
     ]
 
 
@@ -292,15 +289,34 @@ async def test_reviews_appliances_ratings_follow_ups_newest_first(client, office
     assert appliances[1]["installedOn"] == "2029-05-01" and appliances[1]["brand"] == "Frigidaire"
     assert appliances[0]["lastServiceDate"] is None
     [rating] = view["customerTechnicianRatings"]
+    grace, linus = (
+        {"id": world.grace["id"], "name": "Grace"},
+        {"id": world.linus["id"], "name": "Linus"},
+    )
     assert rating == {
-        "id": world.ratings[0], "technicianId": world.grace["id"],
+        "id": world.ratings[0], "technicianId": world.grace["id"], "technician": grace,
         "jobId": world.jobs["first"]["id"], "rating": 4, "createdAt": rating["createdAt"],
     }  # fmt: skip
+    assert [r["technician"] for r in view["reviews"]] == [linus, grace]
     assert ids(view["followUps"]) == world.follow_ups[::-1]
-    newest, oldest = view["followUps"]
+    newest, _, oldest = view["followUps"]
     assert (newest["status"], oldest["status"]) == ("SCHEDULED", "PENDING")
     assert datetime.fromisoformat(newest["followUpDate"]) == at(20)
     assert oldest["followUpDate"] is None and oldest["satisfactionRating"] is None
+
+
+async def test_follow_ups_name_their_jobs_technician_and_carry_the_suggestion(
+    client, office, world
+):
+    view = await get_ok(client, f"/customers/{world.customer['id']}", office)
+    shown = [(f["jobId"], f["technician"], f["suggestion"]) for f in view["followUps"]]
+    job = {name: j["id"] for name, j in world.jobs.items()}
+    assert shown == [
+        (job["last"], {"id": world.linus["id"], "name": "Linus"}, None),
+        (job["unassigned"], None, None),
+        (job["first"], {"id": world.grace["id"], "name": "Grace"}, SUGGESTION),
+    ]
+    assert "technicianId" not in view["followUps"][0]  # a follow-up has no technician of its own
 
 
 async def test_financials_of_customer_and_jobs(client, office, world):
@@ -354,59 +370,3 @@ async def test_financials_of_customer_and_jobs(client, office, world):
 async def test_unknown_ids_are_404_problems(client, office, path):
     problem = assert_problem(await client.get(path, headers=office), 404)
     assert "999999" in problem["detail"]
-
-
-# --- truncation: a container whose view cap is 3 -----------------------------------------
-
-
-@pytest.fixture
-async def capped_client(
-    database_url: str, container: Container
-) -> AsyncIterator[httpx.AsyncClient]:
-    """The real app over the same (clean) database, with customer_view_cap=3."""
-    settings = Settings(
-        database_url=database_url,
-        jwt_secret=TEST_JWT_SECRET,
-        environment="test",
-        customer_view_cap=3,
-    )
-    capped = container_for_tests(settings)
-    transport = httpx.ASGITransport(app=create_app(capped))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield client
-    await capped.engine().dispose()
-
-
-async def test_view_truncates_to_the_newest_and_lists_page_through_the_rest(
-    client, capped_client, office
-):
-    cid = (await create_customer(client, office))["id"]
-    paid = [
-        (await create_payment(client, office, cid, amount=f"{n}.00", paidAt=iso(1 + n)))["id"]
-        for n in range(1, 6)
-    ]
-    jobs = [(await create_job(client, office, cid, scheduledFor=iso(n)))["id"] for n in range(1, 5)]
-    for job_id in jobs:
-        await create_expense(client, office, jobId=job_id, incurredAt=iso(10))
-    view = await get_ok(capped_client, f"/customers/{cid}", office)
-    assert ids(view["payments"]) == paid[:1:-1]
-    assert view["collections"]["payments"] == {"total": 5, "returned": 3, "truncated": True}
-    assert ids(view["jobs"]) == jobs[:0:-1]
-    assert view["collections"]["jobs"] == {"total": 4, "returned": 3, "truncated": True}
-    assert view["collections"]["expenses"] == {"total": 4, "returned": 3, "truncated": True}
-    assert all(len(job["expenses"]) == 1 for job in view["jobs"])
-    assert view["collections"]["reviews"] == {"total": 0, "returned": 0, "truncated": False}
-    # The sums still cover every row, not just the ones shown.
-    assert view["financialSummary"]["revenue"] == "15.00"
-    assert view["financialSummary"]["expenses"] == "168.00"
-
-    listed: list[int] = []
-    for offset in (0, 2, 4):
-        page = await get_ok(
-            capped_client, f"/payments?customerId={cid}&limit=2&offset={offset}", office
-        )
-        assert page["total"] == 5
-        listed += ids(page["items"])
-    assert sorted(listed) == sorted(paid) and len(listed) == 5
-    uncapped = await get_ok(client, f"/customers/{cid}", office)
-    assert uncapped["collections"]["payments"] == {"total": 5, "returned": 5, "truncated": False}

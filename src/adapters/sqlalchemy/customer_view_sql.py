@@ -52,6 +52,14 @@ def _ref(js: JsonSql, id_: ColumnElement[Any], name: ColumnElement[Any]) -> Colu
     return case((and_(id_.is_not(None), name.is_not(None)), js.obj(id=id_, name=name)))
 
 
+def _with_technician(table: Any, alias: str, technician_id: Any) -> Select[Any]:
+    """`table`'s rows with a `technician_name` column: the name of `technician_id`'s
+    technician (NULL when there is none)."""
+    who = t.technicians.alias(alias)
+    named = select(table, who.c.name.label("technician_name"))
+    return named.outerjoin(who, who.c.id == technician_id)
+
+
 def customer_view_select(js: JsonSql) -> Select[Any]:
     """The view's statement; parameters `customer_id` and `cap`."""
     c, j, p, e = t.customers, t.jobs, t.payments, t.expenses
@@ -75,19 +83,24 @@ def customer_view_select(js: JsonSql) -> Select[Any]:
     def money(x: Any) -> dict[str, Any]:
         return {"amount": js.money(x.amount_minor, x.currency)}
 
+    def named(x: Any) -> dict[str, Any]:
+        return {"technician": _ref(js, x.technician_id, x.technician_name)}
+
     def job_parts(x: Any) -> dict[str, Any]:
         job_expense = struct_json(js, rm.ExpenseItem, e.c, **money(e.c))
+        reviewer = technician.alias("job_review_technician")
+        review = struct_json(
+            js, rm.ReviewItem, r.c, technician=_ref(js, r.c.technician_id, reviewer.c.name)
+        )
+        reviews = r.outerjoin(reviewer, reviewer.c.id == r.c.technician_id)
         return {
-            "technician": _ref(js, x.technician_id, x.technician_name),
-            "reviews": js.nested_array(struct_json(js, rm.ReviewItem, r.c), r, r.c.job_id == x.id),
+            **named(x),
+            "reviews": js.nested_array(review, reviews, r.c.job_id == x.id),
             "expenses": js.nested_array(job_expense, e, e.c.job_id == x.id),
         }
 
-    jobs = (
-        select(j, technician.c.name.label("technician_name"))
-        .outerjoin(technician, technician.c.id == j.c.technician_id)
-        .where(j.c.customer_id == CUSTOMER)
-    )
+    jobs = _with_technician(j, "job_technician", j.c.technician_id)
+    jobs = jobs.where(j.c.customer_id == CUSTOMER)
     collection("jobs", jobs, _newest(j.c.scheduled_for, j.c.id), rm.JobItem, job_parts)
     payments = select(p).where(p.c.customer_id == CUSTOMER)
     collection("payments", payments, _newest(p.c.paid_at, p.c.id), rm.PaymentItem, money)
@@ -95,15 +108,24 @@ def customer_view_select(js: JsonSql) -> Select[Any]:
     collection("expenses", expenses, _newest(e.c.incurred_at, e.c.id), rm.ExpenseItem, money)
     appliances = select(a).where(a.c.customer_id == CUSTOMER)
     collection("appliances", appliances, _newest(a.c.created_at, a.c.id), rm.ApplianceItem)
-    reviews = select(r).where(r.c.customer_id == CUSTOMER)
-    collection("reviews", reviews, _newest(r.c.created_at, r.c.id), rm.ReviewItem)
+    reviews = _with_technician(r, "review_technician", r.c.technician_id)
+    reviews = reviews.where(r.c.customer_id == CUSTOMER)
+    collection("reviews", reviews, _newest(r.c.created_at, r.c.id), rm.ReviewItem, named)
     referrals = select(c.c.id, c.c.name).where(c.c.referred_by_id == CUSTOMER)
     collection("referrals", referrals, _newest(c.c.id), rm.Ref)
-    ratings = select(tr).where(tr.c.customer_id == CUSTOMER)
+    ratings = _with_technician(tr, "rated_technician", tr.c.technician_id)
+    ratings = ratings.where(tr.c.customer_id == CUSTOMER)
     newest_rating = _newest(tr.c.created_at, tr.c.id)
-    collection("customer_technician_ratings", ratings, newest_rating, rm.TechnicianRatingItem)
-    follow_ups = select(f).where(f.c.customer_id == CUSTOMER)
-    collection("follow_ups", follow_ups, _newest(f.c.created_at, f.c.id), rm.FollowUpItem)
+    rating_item = rm.TechnicianRatingItem
+    collection("customer_technician_ratings", ratings, newest_rating, rating_item, named)
+    fj, ft = j.alias("follow_up_job"), technician.alias("follow_up_technician")
+    follow_ups = (
+        select(f, fj.c.technician_id, ft.c.name.label("technician_name"))
+        .join(fj, fj.c.id == f.c.job_id)
+        .outerjoin(ft, ft.c.id == fj.c.technician_id)
+        .where(f.c.customer_id == CUSTOMER)
+    )
+    collection("follow_ups", follow_ups, _newest(f.c.created_at, f.c.id), rm.FollowUpItem, named)
 
     referrer, preferred = c.alias("referrer"), technician.alias("preferred")
     view = struct_json(

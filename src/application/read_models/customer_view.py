@@ -66,6 +66,7 @@ class ReviewItem(msgspec.Struct, kw_only=True):
     id: int
     job_id: int
     technician_id: int
+    technician: Ref | None
     rating: int
     comment: str | None
     created_at: datetime
@@ -92,17 +93,23 @@ class JobItem(msgspec.Struct, kw_only=True):
 class TechnicianRatingItem(msgspec.Struct, kw_only=True):
     id: int
     technician_id: int
+    technician: Ref | None
     job_id: int
     rating: int
     created_at: datetime
 
 
 class FollowUpItem(msgspec.Struct, kw_only=True):
+    """`technician` is the technician of the follow-up's job; `suggestion` the suggested next
+    action of a PENDING suggestion (decision 0003), None for one the office opened."""
+
     id: int
     job_id: int
+    technician: Ref | None
     status: FollowUpStatus
     satisfaction_rating: int | None
     feedback: str | None
+    suggestion: str | None
     follow_up_date: datetime | None
     created_at: datetime
 
