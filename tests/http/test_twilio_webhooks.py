@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from dependency_injector import providers
 from twilio.request_validator import RequestValidator
 
+from application.engagement import queue_post_service_surveys
 from application.outbox.dispatch import dispatch_due
 from application.outbox.outcome import DispatchReport
 from domain.contact_preferences import QuietHours
@@ -233,3 +234,32 @@ async def test_whatsapp_stop_is_recorded_for_whatsapp(client, office, container)
 async def test_a_message_from_an_unknown_number_is_ignored(client, office) -> None:
     twiml = await inbound(client, "STOP", sender="+447700900123")
     assert "<Message>" not in twiml
+
+
+async def test_a_survey_reply_4_stars_sets_the_rating(client, office, container, clock) -> None:
+    job = await create_completed_job(client, office)
+    clock.advance(container.engagement_context().survey_delay + timedelta(minutes=1))
+    assert await queue_post_service_surveys(container.engagement_context()) == 1
+    [survey] = (await client.get("/messages", headers=office)).json()["items"]
+    clock.set(max(clock.now(), datetime.fromisoformat(survey["scheduledFor"])))
+    assert await dispatch_due(container.uow, clock, FakeSender(clock), QuietHours()) == (
+        DispatchReport(sent=1)
+    )
+    path = f"/follow-ups/{survey['followUpId']}"
+    follow_up = (await client.get(path, headers=office)).json()
+    assert (follow_up["jobId"], follow_up["status"]) == (job["id"], "SENT")
+
+    twiml = await inbound(client, "4 stars - fixed in no time", sid="SMs1")
+    assert "<Message>" not in twiml
+    answered = (await client.get(path, headers=office)).json()
+    assert (answered["status"], answered["satisfactionRating"], answered["feedback"]) == (
+        "COMPLETED", 4, "fixed in no time",
+    )  # fmt: skip
+    customer_id = job["customerId"]
+    rated = await client.get(f"/customers/{customer_id}/technician-ratings", headers=office)
+    assert [(r["jobId"], r["technicianId"], r["rating"]) for r in rated.json()["items"]] == [
+        (job["id"], job["technicianId"], 4)
+    ]
+    view = (await client.get(f"/customers/{customer_id}", headers=office)).json()
+    [shown] = view["followUps"]
+    assert (shown["satisfactionRating"], shown["technician"]["id"]) == (4, job["technicianId"])

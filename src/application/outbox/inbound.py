@@ -11,27 +11,22 @@ from application import audit
 from application.access import SYSTEM
 from application.outbox.callbacks import receipt_token
 from application.outbox.claim import UowFactory
-from application.pagination import MAX_PAGE_SIZE, ListQuery
+from application.outbox.replies import take_reply
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from domain.audit import AuditAction, AuditedEntity
 from domain.audit_fields import opt_out_changes
 from domain.contact_preferences import ContactMethod
-from domain.follow_up import FOLLOW_UP_TRANSITIONS, FollowUp, FollowUpStatus
 from domain.messaging.consent import Consent, ConsentChange, Keyword, keyword_of
 from domain.validation import mask_phone
 
 log = logging.getLogger(__name__)
 
 INBOUND = "inbound"  # the consent source when the provider names none
-MAX_FEEDBACK = 5000
 HELP_REPLY = (
     "{shop}: this number sends service updates about your appointments. "
     "Reply STOP to opt out, START to opt back in. Msg&data rates may apply."
 )
-OPEN_FOLLOW_UP = frozenset(s for s, nxt in FOLLOW_UP_TRANSITIONS.items() if nxt)
-# A reply most likely answers a follow-up we contacted the customer about.
-CONTACTED = frozenset({FollowUpStatus.SENT, FollowUpStatus.NO_RESPONSE})
 
 
 async def handle_inbound(
@@ -47,8 +42,9 @@ async def handle_inbound(
     """Act on a message a customer sent us; returns the reply to send back, if any.
 
     STOP words opt the number out of `channel` (recorded with time and source), START
-    words opt it back in, HELP gets the help text; anything else is stored as feedback
-    on the customer's latest open follow-up. A number no customer has is ignored.
+    words opt it back in, HELP gets the help text; anything else is a reply: a rating
+    answers the customer's latest survey, other text is feedback (see `outbox.replies`).
+    A number no customer has is ignored.
     """
     keyword = keyword_of(body)
     reply = HELP_REPLY.format(shop=shop_name) if keyword is Keyword.HELP else None
@@ -70,7 +66,7 @@ async def handle_inbound(
                 await _change_consent(uow, customer.id, change, keyword)
             log.info("%s %s by %s", mask_phone(phone), keyword, channel)
         elif keyword is Keyword.NONE:
-            await _store_feedback(uow, [c.id for c in customers if c.id is not None], body, phone)
+            await take_reply(uow, [c.id for c in customers if c.id is not None], body, phone, now)
         await uow.commit()
     return reply
 
@@ -95,35 +91,3 @@ async def _change_consent(
         changes,
         source,
     )
-
-
-async def _store_feedback(uow: UnitOfWork, customer_ids: list[int], body: str, phone: str) -> None:
-    text = body.replace("\x00", "").strip()
-    if not text:
-        return
-    candidates = [f for cid in customer_ids if (f := await _open_follow_up(uow, cid)) is not None]
-    if not candidates:
-        log.info("reply from %s has no open follow-up to attach to; ignored", mask_phone(phone))
-        return
-    follow_up = max(candidates, key=lambda f: (f.status in CONTACTED, f.id or 0))
-    combined = f"{follow_up.feedback}\n{text}" if follow_up.feedback else text
-    follow_up.record_feedback(None, combined[-MAX_FEEDBACK:])
-    await uow.follow_ups.update(follow_up)
-
-
-async def _open_follow_up(uow: UnitOfWork, customer_id: int) -> FollowUp | None:
-    """The customer's latest follow-up we contacted them about (SENT, NO_RESPONSE), else
-    their latest open one."""
-    latest_open: FollowUp | None = None
-    offset = 0
-    while True:
-        query = ListQuery(MAX_PAGE_SIZE, offset, {"customer_id": customer_id})
-        page = await uow.follow_ups.list(query)
-        for follow_up in page.items:  # newest first
-            if follow_up.status in CONTACTED:
-                return follow_up
-            if latest_open is None and follow_up.status in OPEN_FOLLOW_UP:
-                latest_open = follow_up
-        offset += MAX_PAGE_SIZE
-        if offset >= page.total:
-            return latest_open
