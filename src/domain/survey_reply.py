@@ -43,7 +43,7 @@ LANGUAGES = tuple(NUMBER_WORDS)
 FILLED_STARS = "★⭐"
 EMPTY_STAR = "☆"
 _IGNORED = "\ufe0f"  # the emoji variation selector after ⭐
-_SEPARATOR = re.compile(r"\s*(?:[-–—,;:.!]+(?:\s+|$))?")
+_SEPARATOR = re.compile(r"\s*(?:[-\u2013\u2014,;:.!]+(?:\s+|$))?")  # dashes, en/em dashes
 
 
 @dataclass(frozen=True, slots=True)
