@@ -68,6 +68,7 @@ from domain.messaging.message import RANK, TRANSITIONS, Message, MessageStatus, 
 from domain.money import Money
 from domain.payment import Payment, PaymentDetails, PaymentMethod
 from domain.review import Review
+from domain.survey_window import SURVEY_KEY_PREFIX
 from domain.technician import TechnicianDetails
 from entrypoints.container import Container
 from entrypoints.settings import Settings
@@ -722,6 +723,15 @@ class UseCaseMachine(RuleBasedStateMachine):
         self.steps += 1
         self.clock.advance(timedelta(days=days))
         self.use.work(queue_post_service_surveys, self.container.engagement_context())
+        stored = self.runner.run(_read_stored(self.uow()))
+        follow_ups = {f.id: f for f in stored.follow_ups}
+        for message in stored.messages:  # each survey comes with a follow-up of its job
+            if not message.idempotency_key.startswith(SURVEY_KEY_PREFIX):
+                continue
+            survey = follow_ups[message.follow_up_id]
+            assert survey.job_id == message.job_id
+            if survey.id not in self.follow_up_ids:
+                self.follow_up_ids.append(survey.id)
 
     # --- invariants ---------------------------------------------------------------------------
 
