@@ -17,6 +17,7 @@ from adapters.sqlalchemy.engagement_queries import SqlEngagementQueries
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from application.pagination import MAX_PAGE_SIZE, ListQuery
+from application.read_models.customer_view import CustomerView, Ref
 from domain.attention import AttentionCriteria
 from tests.conftest import BACKENDS, migrated_database, truncate_all
 from tests.contract.histories import History, histories, write
@@ -91,6 +92,26 @@ async def _same_views(db: FakeDatabase, sql: SqlCustomerViewQuery, customers: in
         for cap in (2,):
             expected = await sql.customer_view(customer_id, cap)
             assert await fake.customer_view(customer_id, cap) == expected, (customer_id, cap)
+            if expected is not None:
+                _named_as_stored(db, expected)
+
+
+def _named_as_stored(db: FakeDatabase, view: CustomerView) -> None:
+    """Every technician the view names is the stored one, by id and name; a follow-up
+    names its job's technician and shows its stored suggestion."""
+    names = {t.id: t.details.name for t in db.rows("technicians")}
+    jobs = {j.id: j for j in db.rows("jobs")}
+    follow_ups = {f.id: f for f in db.rows("follow_ups")}
+
+    def ref(technician_id: int | None) -> Ref | None:
+        return None if technician_id is None else Ref(id=technician_id, name=names[technician_id])
+
+    reviews = [*view.reviews, *(r for job in view.jobs for r in job.reviews)]
+    for item in [*view.jobs, *reviews, *view.customer_technician_ratings]:
+        assert item.technician == ref(item.technician_id), item
+    for f in view.follow_ups:
+        assert f.technician == ref(jobs[f.job_id].details.technician_id), f
+        assert f.suggestion == follow_ups[f.id].suggestion, f
 
 
 async def _same_selections(db: FakeDatabase, sql: SqlEngagementQueries) -> None:
