@@ -31,6 +31,7 @@ from domain.messaging.message import Message, MessageStatus, Purpose
 from domain.payment import Payment
 from domain.review import Review, TechnicianRating
 from domain.technician import Technician
+from domain.time_window import ANY_TIME, TimeWindow
 from domain.user import User
 from tests.fake_schema import FILTERABLE, REFERENCED_BY, REFERENCES, TABLES, UNIQUE
 
@@ -278,10 +279,7 @@ class FakeJobRepository(FakeRepository[Job]):
     """Jobs, also counted per technician for workload."""
 
     async def open_job_counts(
-        self,
-        technician_ids: Sequence[int],
-        start: datetime | None = None,
-        end: datetime | None = None,
+        self, technician_ids: Sequence[int], window: TimeWindow = ANY_TIME
     ) -> dict[int, int]:
         wanted = set(technician_ids)
         counts: dict[int, int] = {}
@@ -289,8 +287,7 @@ class FakeJobRepository(FakeRepository[Job]):
             tech = job.details.technician_id
             if tech not in wanted or job.status.value not in ("SCHEDULED", "IN_PROGRESS"):
                 continue
-            when = job.details.scheduled_for
-            if (start is not None and when < start) or (end is not None and when >= end):
+            if not window.contains(job.details.scheduled_for):
                 continue
             counts[tech] = counts.get(tech, 0) + 1
         return counts

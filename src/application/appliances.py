@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from application.access import Actor, Permission, require_customer_visible
+from application.access import Actor, require_customer_visible
 from application.lookups import require
 from application.pagination import SERVED_BY_TECHNICIAN
 from application.ports.unit_of_work import UnitOfWork
@@ -39,11 +39,7 @@ def _revise(appliance: Appliance, details: ApplianceDetails, now: datetime | Non
 APPLIANCES: ResourceSpec[Appliance, ApplianceDetails] = ResourceSpec(
     name="appliance",
     repository=lambda uow: uow.appliances,
-    access=Access(
-        read=Permission.READ_BUSINESS,
-        own_read=Permission.READ_OWN_WORK,
-        list_scope=SERVED_BY_TECHNICIAN,
-    ),
+    access=Access.own_work(SERVED_BY_TECHNICIAN),
     filters=frozenset({"customer_id", SERVED_BY_TECHNICIAN}),
     new=Appliance.register,
     revise=_revise,

@@ -69,11 +69,7 @@ async def _customer_of(uow: UnitOfWork, customer: Customer) -> int | None:
 CUSTOMERS: ResourceSpec[Customer, CustomerDetails] = ResourceSpec(
     name=ENTITY,
     repository=lambda uow: uow.customers,
-    access=Access(
-        read=Permission.READ_BUSINESS,
-        own_read=Permission.READ_OWN_WORK,
-        list_scope=SERVED_BY_TECHNICIAN,
-    ),
+    access=Access.own_work(SERVED_BY_TECHNICIAN),
     filters=frozenset({"referred_by_id", "phone", SERVED_BY_TECHNICIAN}),
     new=Customer.register,
     revise=lambda customer, details, _: customer.revise(details),

@@ -141,11 +141,7 @@ async def _visible(uow: UnitOfWork, actor: Actor, follow_up: FollowUp) -> None:
 FOLLOW_UPS: ResourceSpec[FollowUp, FollowUpChanges] = ResourceSpec(
     name="follow-up",
     repository=lambda uow: uow.follow_ups,
-    access=Access(
-        read=Permission.READ_BUSINESS,
-        own_read=Permission.READ_OWN_WORK,
-        list_scope=ASSIGNED_TO_TECHNICIAN,
-    ),
+    access=Access.own_work(ASSIGNED_TO_TECHNICIAN),
     filters=frozenset({"customer_id", "status", "job_id", ASSIGNED_TO_TECHNICIAN}),
     revise=_apply,
     visible=_visible,

@@ -76,9 +76,7 @@ def _authorize_edit(actor: Actor, job: Job, details: JobDetails) -> None:
 JOBS: ResourceSpec[Job, JobDetails] = ResourceSpec(
     name="job",
     repository=lambda uow: uow.jobs,
-    access=Access(
-        read=Permission.READ_BUSINESS, own_read=Permission.READ_OWN_WORK, list_scope="technician_id"
-    ),
+    access=Access.own_work("technician_id"),
     filters=frozenset({"customer_id", "technician_id", "status", "appliance_id"}),
     new=Job.schedule,
     revise=lambda job, details, _: job.revise(details),

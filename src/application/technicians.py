@@ -5,7 +5,7 @@ A technician reads only their own record (any other is NotFound) and changes non
 
 from __future__ import annotations
 
-from application.access import Actor, Permission, limited_to_own_work
+from application.access import Actor, limited_to_own_work
 from application.ports.unit_of_work import UnitOfWork
 from application.resources import Access, Crud, ResourceSpec
 from domain.errors import NotFound
@@ -22,7 +22,7 @@ async def _visible(uow: UnitOfWork, actor: Actor, technician: Technician) -> Non
 TECHNICIANS: ResourceSpec[Technician, TechnicianDetails] = ResourceSpec(
     name="technician",
     repository=lambda uow: uow.technicians,
-    access=Access(read=Permission.READ_BUSINESS, own_read=Permission.READ_OWN_WORK),
+    access=Access.own_work(),
     filters=frozenset({"active"}),
     new=Technician.hire,
     revise=lambda technician, details, _: technician.revise(details),

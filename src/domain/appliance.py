@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from domain import validation as v
 from domain.errors import ValidationFailed
+from domain.recorded import Recorded
 
 # Canonical appliance kinds, and the other names people use for them.
 APPLIANCE_KINDS = (
@@ -78,26 +79,27 @@ def _kind_name(errors: dict[str, str], field: str, value: str) -> str:
     return v.required_text(errors, field, value, 100).lower()
 
 
-@dataclass(slots=True)
-class Appliance:
-    details: ApplianceDetails
-    created_at: datetime
+@dataclass(slots=True, kw_only=True)
+class Appliance(Recorded[ApplianceDetails]):
+    """A customer's appliance: registered, revised as a whole (never moved to another
+    customer), serviced by completed jobs."""
+
     updated_at: datetime
     last_service_date: datetime | None = None
     job_id: int | None = None
-    id: int | None = None
 
     @classmethod
     def register(cls, details: ApplianceDetails, now: datetime) -> Appliance:
         return cls(details=details.validated(), created_at=now, updated_at=now)
 
-    def revise(self, details: ApplianceDetails, now: datetime) -> None:
+    def revise(self, details: ApplianceDetails, now: datetime | None = None) -> None:
         if details.customer_id != self.details.customer_id:
             raise ValidationFailed.single(
                 "customer_id", "an appliance cannot move to another customer"
             )
-        self.details = details.validated()
-        self.updated_at = now
+        Recorded.revise(self, details)
+        if now is not None:
+            self.updated_at = now
 
     def record_service(self, job_id: int, serviced_at: datetime, now: datetime) -> bool:
         """A completed job serviced this appliance: move lastServiceDate forward, never back.

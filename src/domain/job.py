@@ -8,6 +8,7 @@ from datetime import datetime
 
 from domain import validation as v
 from domain.errors import InvalidTransition, ValidationFailed
+from domain.recorded import Recorded
 from domain.state_machine import check_move
 
 
@@ -48,26 +49,26 @@ class JobDetails:
         )
 
 
-@dataclass(slots=True)
-class Job:
-    details: JobDetails
-    created_at: datetime
+@dataclass(slots=True, kw_only=True)
+class Job(Recorded[JobDetails]):
+    """A job: scheduled, revised as a whole while open (never moved to another customer),
+    moved along its lifecycle."""
+
     status: JobStatus = JobStatus.SCHEDULED
     started_at: datetime | None = None
     completion_date: datetime | None = None
     cancelled_at: datetime | None = None
-    id: int | None = None
 
     @classmethod
     def schedule(cls, details: JobDetails, now: datetime) -> Job:
-        return cls(details=details.validated(), created_at=now)
+        return cls.record(details, now)
 
     def revise(self, details: JobDetails) -> None:
         if self.status in (JobStatus.COMPLETED, JobStatus.CANCELLED):
             raise InvalidTransition("job", self.status.value, "edited")
         if details.customer_id != self.details.customer_id:
             raise ValidationFailed.single("customer_id", "a job cannot move to another customer")
-        self.details = details.validated()
+        Recorded.revise(self, details)
 
     def _move(self, target: JobStatus) -> None:
         check_move("job", ALLOWED_TRANSITIONS, self.status, target)

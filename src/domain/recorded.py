@@ -20,7 +20,8 @@ D = TypeVar("D", bound=Details)
 @dataclass(slots=True)
 class Recorded(Generic[D]):
     """An aggregate built around one value of client-writable details (customers,
-    technicians, payments, expenses): recorded with them validated, revised as a whole."""
+    technicians, payments, expenses, jobs, appliances): recorded with them validated,
+    revised as a whole."""
 
     details: D
     created_at: datetime

@@ -51,7 +51,7 @@ BUILDERS: dict[str, Callable[[int], Any]] = {
     "payments": lambda n: Payment(PaymentDetails(0, _usd(n), _at(n), PaymentMethod.CARD), _at(n)),
     "expenses": lambda n: Expense(ExpenseDetails(_usd(n), "parts", _at(n)), _at(n)),
     "users": lambda n: User(f"user{n}", "hash", Role.OFFICE, _at(n)),
-    "appliances": lambda n: Appliance(ApplianceDetails(0, "fridge"), _at(n), _at(n)),
+    "appliances": lambda n: Appliance(ApplianceDetails(0, "fridge"), _at(n), updated_at=_at(n)),
     "reviews": lambda n: Review(0, 0, 0, 4, _at(n), "fine"),
     "technician_ratings": lambda n: TechnicianRating(0, 0, 0, 5, _at(n)),
     "follow_ups": lambda n: FollowUp(0, 0, _at(n), suggestion_key=f"suggest:{n}"),

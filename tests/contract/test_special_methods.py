@@ -10,6 +10,7 @@ from domain.contact_preferences import ContactMethod
 from domain.job import JobStatus
 from domain.messaging.consent import ConsentChange
 from domain.messaging.message import MessageStatus, Purpose
+from domain.time_window import TimeWindow
 from tests.contract.conftest import Store
 from tests.contract.rows import T0, Seed
 
@@ -70,9 +71,10 @@ async def test_open_job_counts_per_technician_in_a_window(store: Store) -> None:
         assert await jobs.open_job_counts([busy, idle]) == {busy: 2}
         assert await jobs.open_job_counts([other]) == {other: 1}
         assert await jobs.open_job_counts([]) == {}
-        window = (T0 + timedelta(hours=1), T0 + timedelta(hours=25))
-        assert await jobs.open_job_counts([busy, other], *window) == {busy: 1}
-        assert await jobs.open_job_counts([busy], end=T0 + timedelta(hours=24)) == {busy: 1}
+        window = TimeWindow(T0 + timedelta(hours=1), T0 + timedelta(hours=25))
+        assert await jobs.open_job_counts([busy, other], window) == {busy: 1}
+        until = TimeWindow(end=T0 + timedelta(hours=24))
+        assert await jobs.open_job_counts([busy], until) == {busy: 1}
 
     await store.run(counts, commit=False)
 

@@ -58,7 +58,10 @@ def a_message() -> Message:
         (CUSTOMER_FIELDS, a_customer()),
         (PAYMENT_FIELDS, a_payment()),
         (MESSAGE_FIELDS, a_message()),
-        (JOB_FIELDS, Job(JobDetails(1, "fix", NOW), NOW, JobStatus.IN_PROGRESS, NOW, id=3)),
+        (
+            JOB_FIELDS,
+            Job(JobDetails(1, "fix", NOW), NOW, id=3, status=JobStatus.IN_PROGRESS, started_at=NOW),
+        ),
     ],
 )
 def test_an_aggregate_survives_its_row(fields: FieldMap[object], entity: object) -> None:

@@ -10,6 +10,7 @@ from application import customers
 from application.access import SYSTEM
 from application.insights.technician_match import MatchRequest, match_technician
 from domain.errors import NotFound, ValidationFailed
+from domain.time_window import TimeWindow
 from tests.fakes import FakeClock, FakeDatabase
 from tests.llm_fakes import ScriptedLlmClient, insight_context
 from tests.unit.builders import a_customer, a_job, a_technician
@@ -89,8 +90,7 @@ async def test_workload_counts_only_the_preferred_window(
     request = MatchRequest(
         "refrigerator",
         "Noisy",
-        window_start=soon - timedelta(days=1),
-        window_end=soon + timedelta(days=1),
+        window=TimeWindow(soon - timedelta(days=1), soon + timedelta(days=1)),
     )
     result = (await match_technician(SYSTEM, insight_context(db, clock), request)).answer
     workload = {c.technician_id: c.open_jobs for c in result.candidates}
@@ -116,7 +116,9 @@ async def test_unknown_customer_and_bad_window_are_refused(
     assert missing.value.field == "customer_id"
     start = datetime(2024, 3, 4, tzinfo=UTC)
     with pytest.raises(ValidationFailed) as bad:
-        await match_technician(SYSTEM, ctx, MatchRequest("hvac", "Cold", None, start, start))
+        await match_technician(
+            SYSTEM, ctx, MatchRequest("hvac", "Cold", None, TimeWindow(start, start))
+        )
     assert "preferred_window.end" in bad.value.errors
     with pytest.raises(ValidationFailed):
         await match_technician(SYSTEM, ctx, MatchRequest("  ", "Cold"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, literal, select
 
@@ -13,6 +12,7 @@ from domain import aggregate_fields as f
 from domain.customer import Customer
 from domain.job import Job, JobStatus
 from domain.maintenance_alert import MaintenanceAlert
+from domain.time_window import ANY_TIME, TimeWindow
 from domain.user import User
 
 MAX_REFERRAL_DEPTH = 10_000  # bounds the walk even if the data were ever corrupted into a loop
@@ -54,10 +54,7 @@ class JobRepository(TableRepository[Job]):
     filterable = ("customer_id", "technician_id", "status")
 
     async def open_job_counts(
-        self,
-        technician_ids: Sequence[int],
-        start: datetime | None = None,
-        end: datetime | None = None,
+        self, technician_ids: Sequence[int], window: TimeWindow = ANY_TIME
     ) -> dict[int, int]:
         if not technician_ids:
             return {}
@@ -66,10 +63,10 @@ class JobRepository(TableRepository[Job]):
             j.c.technician_id.in_(list(technician_ids)),
             j.c.status.in_([JobStatus.SCHEDULED.value, JobStatus.IN_PROGRESS.value]),
         ]
-        if start is not None:
-            conditions.append(j.c.scheduled_for >= start)
-        if end is not None:
-            conditions.append(j.c.scheduled_for < end)
+        if window.start is not None:
+            conditions.append(j.c.scheduled_for >= window.start)
+        if window.end is not None:
+            conditions.append(j.c.scheduled_for < window.end)
         query = (
             select(j.c.technician_id, func.count().label("open_jobs"))
             .where(*conditions)

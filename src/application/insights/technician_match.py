@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -27,6 +26,7 @@ from application.pagination import MAX_PAGE_SIZE, ListQuery
 from application.ports.unit_of_work import UnitOfWork
 from domain import validation as v
 from domain.technician_matching import Candidate, TechnicianProfile, match_candidates
+from domain.time_window import ANY_TIME, TimeWindow
 
 SPEC = spec_for(TechnicianRanking)
 TASK = "technician_match.v1"
@@ -39,24 +39,33 @@ class MatchRequest:
     appliance_type: str
     problem: str
     customer_id: int | None = None
-    window_start: datetime | None = None
-    window_end: datetime | None = None
+    window: TimeWindow | None = None
 
     def validated(self) -> MatchRequest:
         errors: dict[str, str] = {}
         appliance_type = v.required_text(errors, "appliance_type", self.appliance_type, 100)
         problem = v.required_text(errors, "problem", self.problem, 2000)
-        start, end = self.window_start, self.window_end
-        if start is not None:
-            start = v.instant(errors, "preferred_window.start", start)
-        if end is not None:
-            end = v.instant(errors, "preferred_window.end", end)
-        if (start is None) != (end is None):
-            errors["preferred_window"] = "needs both start and end"
-        elif start is not None and end is not None and not errors and end <= start:
-            errors["preferred_window.end"] = "must be after start"
+        window = None if self.window is None else _checked_window(errors, self.window)
         v.raise_if(errors)
-        return MatchRequest(appliance_type, problem, self.customer_id, start, end)
+        return MatchRequest(appliance_type, problem, self.customer_id, window)
+
+
+def _checked_window(errors: dict[str, str], window: TimeWindow) -> TimeWindow:
+    """The preferred window: both ends given, the end after the start."""
+    if window.start is None or window.end is None:
+        errors["preferred_window"] = "needs both start and end"
+        return window
+    start = v.instant(errors, "preferred_window.start", window.start)
+    end = v.instant(errors, "preferred_window.end", window.end)
+    if not errors and end <= start:
+        errors["preferred_window.end"] = "must be after start"
+    return TimeWindow(start, end)
+
+
+def _window_facts(window: TimeWindow | None) -> dict[str, str] | None:
+    if window is None or window.start is None or window.end is None:
+        return None
+    return {"start": window.start.isoformat(), "end": window.end.isoformat()}
 
 
 class CandidateOut(msgspec.Struct, kw_only=True):
@@ -170,7 +179,7 @@ async def match_technician(
             ratings = await _customer_ratings(uow, request.customer_id)
         technicians = await _active_technicians(uow)
         workload = await uow.jobs.open_job_counts(
-            [t.id for t in technicians], request.window_start, request.window_end
+            [t.id for t in technicians], request.window or ANY_TIME
         )
     candidates = match_candidates(
         technicians, request.appliance_type, preferred_id, ratings, workload
@@ -181,12 +190,7 @@ async def match_technician(
         "job": {
             "applianceType": request.appliance_type,
             "problem": request.problem,
-            "preferredWindow": {
-                "start": request.window_start.isoformat(),
-                "end": request.window_end.isoformat(),
-            }
-            if request.window_start and request.window_end
-            else None,
+            "preferredWindow": _window_facts(request.window),
         },
         "customer": customer,
         "candidates": [

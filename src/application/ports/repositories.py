@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Protocol, TypeVar
 
 from application.pagination import ListQuery, Page
 from domain.audit import AuditEntry
 from domain.customer import Customer
 from domain.job import Job
+from domain.time_window import ANY_TIME, TimeWindow
 from domain.user import User
 
 T = TypeVar("T")
@@ -59,13 +59,10 @@ class JobRepository(Repository[Job], Protocol):
     """Jobs, also counted per technician for workload."""
 
     async def open_job_counts(
-        self,
-        technician_ids: Sequence[int],
-        start: datetime | None = None,
-        end: datetime | None = None,
+        self, technician_ids: Sequence[int], window: TimeWindow = ANY_TIME
     ) -> dict[int, int]:
-        """SCHEDULED and IN_PROGRESS jobs per technician (scheduled in [start, end) when
-        given); technicians without any are left out."""
+        """SCHEDULED and IN_PROGRESS jobs per technician (scheduled in `window`);
+        technicians without any are left out."""
         ...
 
 

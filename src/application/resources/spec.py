@@ -43,6 +43,14 @@ class Access:
     own_write: Permission | None = None
     list_scope: str | None = None
 
+    @classmethod
+    def own_work(cls, list_scope: str | None = None) -> Access:
+        """The office's business records: staff read and write them; a technician reads
+        only those of their own work (listing them when `list_scope` says how)."""
+        return cls(
+            read=Permission.READ_BUSINESS, own_read=Permission.READ_OWN_WORK, list_scope=list_scope
+        )
+
     def authorize_read(self, actor: Actor) -> None:
         self._authorize(actor, self.read, self.own_read)
 

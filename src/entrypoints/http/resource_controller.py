@@ -1,9 +1,10 @@
 """The controller factory: a Litestar `Controller` with the CRUD routes of one resource.
 
 `HttpResource` names the routes (path, tag, operation ids, path parameter), the wire types
-(body with `details()`, output struct and its conversion) and the use cases; the generated
-routes are list (paging + the resource's filters as dependencies), get, create, update and
-delete, each only when its use case is given. Extra routes go in a subclass.
+(body with `details()`, output struct and its conversion) and the use cases (a `Crud`'s,
+or each given apart); the generated routes are list (paging + the resource's filters as
+dependencies), get, create, update and delete, each only when its use case is given. Extra
+routes go in a subclass.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from application.access import Actor
 from application.pagination import ListQuery, Page
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
+from application.resources import Crud
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.list_params import (
     FILTERS,
@@ -47,7 +49,8 @@ class Body(Protocol):
 class HttpResource(Generic[E]):
     """The HTTP face of one resource. Operation ids are `list<plural>`, `get<singular>`,
     `create<singular>`, `update<singular>`, `delete<singular>`; the page type is
-    `<singular>Page`."""
+    `<singular>Page`. With `crud`, each use case named in `routes` and not given apart is
+    that `Crud`'s."""
 
     singular: str
     out: type[Out]
@@ -60,6 +63,8 @@ class HttpResource(Generic[E]):
     create: Callable[[Actor, UnitOfWork, Clock, Any], Awaitable[E]] | None = None
     update: Callable[[Actor, UnitOfWork, Clock, int, Any], Awaitable[E]] | None = None
     delete: Callable[[Actor, UnitOfWork, Clock, int], Awaitable[None]] | None = None
+    crud: Crud[Any, Any] | None = None
+    routes: str = "list get create update delete"
     plural: str = ""
     path: str = ""
     tag: str = ""
@@ -81,6 +86,9 @@ class HttpResource(Generic[E]):
         }
         for name, value in defaults.items():
             object.__setattr__(self, name, value)
+        for use_case in self.routes.split() if self.crud is not None else ():
+            if getattr(self, use_case) is None:
+                object.__setattr__(self, use_case, getattr(self.crud, use_case))
 
     @property
     def item_path(self) -> str:

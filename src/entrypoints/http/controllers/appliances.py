@@ -53,10 +53,6 @@ APPLIANCES: HttpResource[Appliance] = HttpResource(
     to_out=appliance_out,
     filters=(CUSTOMER_ID,),
     body=ApplianceIn,
-    list=uc.list_appliances,
-    get=uc.get_appliance,
-    create=uc.create_appliance,
-    update=uc.update_appliance,
-    delete=uc.appliances.delete,
+    crud=uc.appliances,
 )
 ApplianceController = resource_controller(APPLIANCES)

@@ -66,10 +66,6 @@ EXPENSES: HttpResource[Expense] = HttpResource(
     to_out=expense_out,
     filters=(CUSTOMER_ID, JOB_ID),
     body=ExpenseIn,
-    list=uc.list_expenses,
-    get=uc.get_expense,
-    create=uc.create_expense,
-    update=uc.update_expense,
-    delete=uc.delete_expense,
+    crud=uc.expenses,
 )
 ExpenseController = resource_controller(EXPENSES)

@@ -38,6 +38,7 @@ from application.llm.answers import (
     Survey,
     TimelineSummary,
 )
+from domain.time_window import TimeWindow
 from entrypoints.http.controllers.insight_wire import (
     GreetingOut,
     greeting_out,
@@ -68,8 +69,7 @@ class MatchTechnicianIn(In):
             appliance_type=self.appliance_type,
             problem=self.problem,
             customer_id=self.customer_id,
-            window_start=window.start if window else None,
-            window_end=window.end if window else None,
+            window=TimeWindow(window.start, window.end) if window else None,
         )
 
 

@@ -78,10 +78,6 @@ JOBS: HttpResource[Job] = HttpResource(
     to_out=job_out,
     filters=(CUSTOMER_ID, TECHNICIAN_ID, status_filter(JobStatus)),
     body=JobIn,
-    list=uc.list_jobs,
-    get=uc.get_job,
-    create=uc.create_job,
-    update=uc.jobs.update,
-    delete=uc.jobs.delete,
+    crud=uc.jobs,
 )
 JobController = resource_controller(JOBS, JobLifecycle)

@@ -54,10 +54,6 @@ PAYMENTS: HttpResource[Payment] = HttpResource(
     to_out=payment_out,
     filters=(CUSTOMER_ID, JOB_ID),
     body=PaymentIn,
-    list=uc.list_payments,
-    get=uc.get_payment,
-    create=uc.create_payment,
-    update=uc.update_payment,
-    delete=uc.delete_payment,
+    crud=uc.payments,
 )
 PaymentController = resource_controller(PAYMENTS)

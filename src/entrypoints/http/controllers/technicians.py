@@ -61,10 +61,6 @@ TECHNICIANS: HttpResource[Technician] = HttpResource(
     to_out=technician_out,
     filters=(QueryFilter("active", Annotated[bool | None, QueryParameter(name="active")]),),
     body=TechnicianIn,
-    list=uc.list_technicians,
-    get=uc.get_technician,
-    create=uc.create_technician,
-    update=uc.technicians.update,
-    delete=uc.technicians.delete,
+    crud=uc.technicians,
 )
 TechnicianController = resource_controller(TECHNICIANS)

@@ -87,7 +87,7 @@ USERS: HttpResource[User] = HttpResource(
     singular="User",
     out=UserOut,
     to_out=user_out,
-    list=uc.list_users,
-    get=uc.get_user,
+    crud=uc.users,
+    routes="list get",
 )
 UserController = resource_controller(USERS, UserWrites)
