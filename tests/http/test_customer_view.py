@@ -37,7 +37,8 @@ COLLECTIONS = (
 VIEW_KEYS = {
     "id", "name", "phone", "email", "address", "timeZone", "notes", "createdAt",
     "referralCode", "preferredContactMethod", "preferredContactTimes",
-    "communicationFrequencyPreference", "languagePreference", "marketingConsent", "referredBy",
+    "communicationFrequencyPreference", "languagePreference", "marketingConsent", "consent",
+    "referredBy",
     "preferredTechnician", "collections", "financialSummary", *COLLECTIONS,
 }  # fmt: skip
 EUR_TEN = {"currency": "EUR", "revenue": "10.00", "expenses": "0.00", "net": "10.00"}
