@@ -12,6 +12,7 @@ from typing import Any
 from application import appliances, customers, follow_ups, jobs, reviews, technicians
 from application import technician_ratings as ratings
 from application.access import SYSTEM
+from application.consent import record_marketing_flag
 from application.ports.unit_of_work import UnitOfWork
 from domain.appliance import ApplianceDetails
 from domain.attention import AttentionReason
@@ -70,7 +71,7 @@ class Shop:
         async with self.uow() as uow:
             customer = await uow.customers.get(customer_id)
             assert customer is not None
-            customer.marketing_consent = True
+            await record_marketing_flag(uow, SYSTEM, self.clock, customer, True, "web form")
             await uow.customers.update(customer)
             await uow.commit()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
 import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from domain.follow_up import FollowUp
 from domain.job import Job
 from domain.maintenance_alert import MaintenanceAlert
 from domain.messaging.call_task import CallTask
-from domain.messaging.consent import ConsentChange
+from domain.messaging.consent import Consent, ConsentEntry
 from domain.messaging.message import Message, MessageStatus, Purpose
 from domain.payment import Payment
 from domain.review import Review, TechnicianRating
@@ -334,7 +335,7 @@ class FakeUnitOfWork:
         self.follow_ups = FakeRepository[FollowUp](self.db, "follow_ups")
         self.maintenance_alerts = FakeMaintenanceAlertRepository(self.db, "maintenance_alerts")
         self.messages = FakeMessageRepository(self.db, "messages")
-        self.consents = FakeConsentRepository(self.db, "consent_changes")
+        self.consents = FakeConsentRepository(self.db, "consent_ledger")
         self.call_tasks = FakeRepository[CallTask](self.db, "call_tasks")
         self.webhook_events = FakeWebhookEventRepository(self.db)
         self.audit_entries = FakeAuditEntryRepository(self.db, "audit_entries")
@@ -451,20 +452,34 @@ class FakeMessageRepository(FakeRepository[Message]):
 @dataclass(slots=True)
 class ConsentRow:
     customer_id: int
-    change: ConsentChange
+    entry: ConsentEntry
     id: int | None = None
 
 
 class FakeConsentRepository:
+    """The ledger: append and read only, ordered like the SQL (time, then id)."""
+
     def __init__(self, db: FakeDatabase, table: str) -> None:
         self._rows = FakeRepository[ConsentRow](db, table)
 
-    async def changes(self, customer_id: int) -> list[ConsentChange]:
+    def _entries(self, customer_id: int) -> list[ConsentEntry]:
         rows = [r for r in self._rows._rows.values() if r.customer_id == customer_id]
-        return [r.change for r in sorted(rows, key=lambda r: (r.change.at, r.id or 0))]
+        rows.sort(key=lambda r: (r.entry.at, r.id or 0))
+        return [dataclasses.replace(r.entry, id=r.id) for r in rows]
 
-    async def record(self, customer_id: int, change: ConsentChange) -> None:
-        await self._rows.add(ConsentRow(customer_id, change))
+    async def append(self, customer_id: int, entry: ConsentEntry) -> ConsentEntry:
+        row = await self._rows.add(ConsentRow(customer_id, dataclasses.replace(entry, id=None)))
+        return dataclasses.replace(entry, id=row.id)
+
+    async def latest(self, customer_id: int) -> list[ConsentEntry]:
+        latest = Consent.from_entries(self._entries(customer_id)).latest.values()
+        return sorted(latest, key=lambda e: (e.at, e.id or 0))
+
+    async def history(
+        self, customer_id: int, limit: int, offset: int
+    ) -> tuple[list[ConsentEntry], int]:
+        entries = self._entries(customer_id)[::-1]
+        return entries[offset : offset + limit], len(entries)
 
 
 class FakeWebhookEventRepository:

@@ -34,7 +34,7 @@ from tests.fakes import FakeDatabase
 T = TypeVar("T")
 
 # Fake tables whose repository on the unit of work has another name.
-_REPOSITORY = {"consent_changes": "consents"}
+_REPOSITORY = {"consent_ledger": "consents"}
 
 
 class _Mirror:
@@ -107,9 +107,9 @@ async def _copy(uow: SqlUnitOfWork, name: str, rows: dict[Any, Any]) -> None:
         for token, at in rows.items():
             await uow.webhook_events.remember(token, at)
         return
-    if name == "consent_changes":
+    if name == "consent_ledger":
         for row in rows.values():
-            await uow.consents.record(row.customer_id, row.change)
+            await uow.consents.append(row.customer_id, row.entry)
         return
     repository = getattr(uow, _REPOSITORY.get(name, name))
     table = sql_table(name)

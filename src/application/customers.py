@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from application import audit
 from application.access import Actor, Permission, authorize, require_customer_visible
+from application.consent import record_marketing_flag
 from application.lookups import require
 from application.pagination import SERVED_BY_TECHNICIAN, ListQuery, Page
 from application.ports.clock import Clock
@@ -20,6 +21,7 @@ from domain.audit_fields import customer_changes, customer_fields
 from domain.contact_preferences import ContactPreferences
 from domain.customer import Customer, CustomerDetails
 from domain.errors import ValidationFailed
+from domain.messaging.consent import CUSTOMER_RECORD
 from domain.referral import normalize_referral_code
 
 ENTITY = AuditedEntity.CUSTOMER
@@ -154,12 +156,15 @@ async def set_communication_preferences(
     marketing_consent: bool | None = None,
 ) -> Customer:
     """Replace how and when the customer wants to be contacted; `marketing_consent` (when
-    given) records whether they agreed to messages they did not ask for (reminders)."""
+    given) records in the consent ledger whether they agreed to messages they did not ask
+    for (reminders) on every channel they have not opted out of."""
     async with uow:
         customer = await _editable(uow, actor, customer_id)
         before = customer_fields(customer)
         customer.set_preferences(preferences)
-        if marketing_consent is not None:
-            customer.marketing_consent = marketing_consent
+        if marketing_consent is not None:  # a view of the consent ledger: recorded there
+            await record_marketing_flag(
+                uow, actor, clock, customer, marketing_consent, CUSTOMER_RECORD
+            )
         await _save(uow, actor, clock, AuditAction.SET_PREFERENCES, customer, before)
     return customer

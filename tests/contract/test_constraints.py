@@ -4,14 +4,11 @@ UNIQUE columns), so a new constraint is covered the day it is declared."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from domain.contact_preferences import ContactMethod
 from domain.errors import Conflict
-from domain.messaging.consent import ConsentChange
 from tests.contract.conftest import Store
 from tests.contract.rows import BUILDERS, Seed, repository
 from tests.fake_schema import REFERENCES, UNIQUE, Reference
@@ -144,13 +141,3 @@ async def test_a_duplicate_of_a_unique_column_is_a_conflict_on_add_and_update(
 def _parents_of(row: Any) -> dict[str, Any]:
     table = next(name for name, build in BUILDERS.items() if type(build(0)) is type(row))
     return {r.column: field_value(row, r.column) for r in REFERENCES[table] if not r.nullable}
-
-
-async def test_a_consent_change_of_a_missing_customer_is_a_conflict(store: Store) -> None:
-    change = ConsentChange(ContactMethod.SMS, True, datetime(2024, 5, 1, tzinfo=UTC), "test")
-
-    async def record(uow: Any) -> None:
-        with pytest.raises(Conflict):
-            await uow.consents.record(999, change)
-
-    await store.run(record, commit=False)

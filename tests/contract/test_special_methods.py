@@ -6,9 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from application.pagination import ListQuery
-from domain.contact_preferences import ContactMethod
 from domain.job import JobStatus
-from domain.messaging.consent import ConsentChange
 from domain.messaging.message import MessageStatus, Purpose
 from domain.time_window import TimeWindow
 from tests.contract.conftest import Store
@@ -116,16 +114,8 @@ async def test_the_audit_trail_lists_newest_first_by_time_then_id(store: Store) 
     assert await store.run(listed, commit=False) == [ids[2], ids[0], ids[3], ids[1]]
 
 
-async def test_consent_changes_in_time_order_and_webhook_receipts_once(store: Store) -> None:
+async def test_webhook_receipts_once(store: Store) -> None:
     async def history(uow: Any) -> None:
-        seed = Seed(uow)
-        customer, other = await seed.add("customers"), await seed.add("customers")
-        later = ConsentChange(ContactMethod.SMS, False, T0 + timedelta(hours=2), "keyword")
-        earlier = ConsentChange(ContactMethod.SMS, True, T0, "keyword")
-        await uow.consents.record(customer.id, later)
-        await uow.consents.record(customer.id, earlier)
-        assert await uow.consents.changes(customer.id) == [earlier, later]
-        assert await uow.consents.changes(other.id) == []
         assert await uow.webhook_events.remember("token-1", T0) is True
         assert await uow.webhook_events.remember("token-1", T0) is False
         assert await uow.webhook_events.remember("token-2", T0) is True

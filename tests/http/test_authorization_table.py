@@ -131,6 +131,13 @@ TABLE: dict[str, Row] = {
         "401 200 200 403 404",
         body=lambda ids: {"preferredContactMethod": "SMS"},
     ),
+    "getCustomerConsent": row("GET", "/customers/{customer}/consent", "401 200 200 200 404"),
+    "setCustomerConsent": row(
+        "PUT",
+        "/customers/{customer}/consent",
+        "401 200 200 403 404",
+        body=lambda ids: {"channel": "SMS", "purpose": "MARKETING", "allowed": False},
+    ),
     "getCustomerFinancials": row("GET", "/customers/{customer}/financials", "401 200 200 403 404"),
     "listCustomerTechnicianRatings": row(
         "GET", "/customers/{customer}/technician-ratings", "401 200 200 403 404"

@@ -32,7 +32,8 @@ COLLECTIONS = (
 VIEW_KEYS = {
     "id", "name", "phone", "email", "address", "timeZone", "notes", "createdAt",
     "referralCode", "preferredContactMethod", "preferredContactTimes",
-    "communicationFrequencyPreference", "languagePreference", "marketingConsent", "referredBy",
+    "communicationFrequencyPreference", "languagePreference", "marketingConsent", "consent",
+    "referredBy",
     "preferredTechnician", "collections", "financialSummary", *COLLECTIONS,
 }  # fmt: skip
 SUGGESTION = "Call Ada by email this week: ask how the fridge runs (recent completion)."

@@ -223,12 +223,11 @@ async def test_whatsapp_stop_is_recorded_for_whatsapp(client, office, container)
     async with container.uow() as uow:
         [customer] = await uow.customers.find_by_phone(CUSTOMER)
         assert customer.id is not None
-        [change] = await uow.consents.changes(customer.id)
-    assert (change.channel.value, change.opted_out, change.source) == (
-        "WHATSAPP",
-        True,
-        "twilio-inbound",
-    )
+        entries = await uow.consents.latest(customer.id)
+    assert [(e.channel.value, e.purpose.value, e.allowed, e.source, e.note) for e in entries] == [
+        ("WHATSAPP", "TRANSACTIONAL", False, "whatsapp STOP", "via twilio-inbound"),
+        ("WHATSAPP", "MARKETING", False, "whatsapp STOP", "via twilio-inbound"),
+    ]
 
 
 async def test_a_message_from_an_unknown_number_is_ignored(client, office) -> None:

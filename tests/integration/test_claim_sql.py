@@ -16,11 +16,13 @@ from domain.contact_preferences import ContactMethod, QuietHours
 from domain.customer import Customer
 from domain.errors import Conflict
 from domain.messaging.call_task import CallTask
-from domain.messaging.consent import ConsentChange
+from domain.messaging.consent import ConsentEntry
 from domain.messaging.message import Message, MessageStatus, Purpose, compose
 from entrypoints.container import Container
 from tests.fakes import FakeClock, FakeSender
 from tests.unit.builders import customer_details
+
+SMS, TRANSACTIONAL = ContactMethod.SMS, Purpose.TRANSACTIONAL
 
 NOW = datetime(2024, 3, 4, 18, 0, tzinfo=UTC)  # 10:00 in Los Angeles
 M = MessageStatus
@@ -166,20 +168,20 @@ async def test_webhook_tokens_are_remembered_once(container) -> None:
     assert results == [True, False]
 
 
-async def test_consent_changes_and_customers_by_phone(container) -> None:
+async def test_consent_ledger_and_customers_by_phone(container) -> None:
     ada = await a_customer(container)
     twin = await a_customer(container)
     await a_customer(container, phone="+14155550999")
     assert ada.id is not None
     async with container.uow() as uow:
-        later = ConsentChange(ContactMethod.SMS, False, NOW + timedelta(minutes=1), "office")
-        await uow.consents.record(ada.id, later)
-        first = ConsentChange(ContactMethod.SMS, True, NOW, "twilio-inbound")
-        await uow.consents.record(ada.id, first)
+        later = ConsentEntry(SMS, TRANSACTIONAL, True, NOW + timedelta(minutes=1), "staff:1", 1)
+        later = await uow.consents.append(ada.id, later)
+        first = await uow.consents.append(ada.id, ConsentEntry(SMS, TRANSACTIONAL, False, NOW, "x"))
         await uow.commit()
     async with container.uow() as uow:
-        assert await uow.consents.changes(ada.id) == [first, later]
-        assert await uow.consents.changes(twin.id or 0) == []
+        assert await uow.consents.latest(ada.id) == [later]
+        assert await uow.consents.history(ada.id, 10, 0) == ([later, first], 2)
+        assert await uow.consents.latest(twin.id or 0) == []
         assert [c.id for c in await uow.customers.find_by_phone("+14155550123")] == [
             twin.id,
             ada.id,

@@ -11,6 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from application.access import SYSTEM
+from application.consent import record_marketing_flag
 from application.outbox.dispatch import dispatch_due, send_one
 from application.outbox.enqueue import enqueue
 from application.outbox.outcome import DispatchReport, Outcome
@@ -270,7 +272,7 @@ async def test_the_frequency_cap_defers_marketing(db, clock, sender) -> None:
     async with db.uow() as uow:
         customer = await uow.customers.get(customer_id)
         assert customer is not None
-        customer.marketing_consent = True
+        await record_marketing_flag(uow, SYSTEM, clock, customer, True, "web form")
         customer.set_preferences(ContactPreferences(frequency=Frequency.MINIMAL))
         await uow.customers.update(customer)
         await uow.commit()

@@ -18,7 +18,7 @@ from application.outbox.inbound import handle_inbound
 from application.outbox.outcome import DispatchReport
 from domain.contact_preferences import ContactMethod, QuietHours
 from domain.follow_up import FollowUp, FollowUpStatus
-from domain.messaging.message import RANK, TERMINAL, MessageStatus
+from domain.messaging.message import RANK, TERMINAL, MessageStatus, Purpose
 from tests.fakes import FakeClock, FakeDatabase, FakeSender
 from tests.unit.builders import a_customer, a_job
 from tests.unit.test_dispatch import DAYTIME, queue, stored
@@ -168,14 +168,15 @@ async def test_stop_then_a_scheduled_send_is_suppressed(db, clock) -> None:
     customer_id = await a_customer(db, clock)
     message_id = await queue(db, clock, customer_id, when=clock.now() + timedelta(hours=1))
     assert await inbound(db, clock, " stop ") is None
-    [row] = db.rows("consent_changes")
-    change = row.change
-    assert (row.customer_id, change.channel, change.opted_out) == (
-        customer_id,
-        ContactMethod.SMS,
-        True,
-    )
-    assert (change.at, change.source) == (clock.now(), CONSENT_SOURCE)
+    rows = db.rows("consent_ledger")
+    assert [(r.customer_id, r.entry.channel, r.entry.purpose, r.entry.allowed) for r in rows] == [
+        (customer_id, ContactMethod.SMS, Purpose.TRANSACTIONAL, False),
+        (customer_id, ContactMethod.SMS, Purpose.MARKETING, False),
+    ]
+    assert {(r.entry.at, r.entry.source, r.entry.actor_user_id) for r in rows} == {
+        (clock.now(), "sms STOP", None)
+    }
+    assert rows[0].entry.note == f"via {CONSENT_SOURCE}"
     clock.advance(hours=1)
     sender = FakeSender(clock)
     assert await dispatch_due(db.uow, clock, sender, QuietHours()) == DispatchReport(suppressed=1)
@@ -192,7 +193,12 @@ async def test_start_opts_back_in(db, clock) -> None:
     await queue(db, clock, customer_id)
     report = await dispatch_due(db.uow, clock, FakeSender(clock), QuietHours())
     assert report == DispatchReport(sent=1)
-    assert [r.change.opted_out for r in db.rows("consent_changes")] == [True, False]
+    entries = [r.entry for r in db.rows("consent_ledger")]
+    assert [(e.purpose, e.allowed, e.source) for e in entries] == [
+        (Purpose.TRANSACTIONAL, False, "sms STOP"),
+        (Purpose.MARKETING, False, "sms STOP"),
+        (Purpose.TRANSACTIONAL, True, "sms START"),
+    ]
 
 
 async def test_stop_on_whatsapp_leaves_sms_alone(db, clock) -> None:
@@ -210,7 +216,8 @@ async def test_stop_opts_out_every_customer_with_that_number(db, clock) -> None:
     first = await a_customer(db, clock)
     second = await a_customer(db, clock, name="Ada's husband")
     await inbound(db, clock, "STOPALL")
-    assert sorted(r.customer_id for r in db.rows("consent_changes")) == [first, second]
+    owners = sorted({r.customer_id for r in db.rows("consent_ledger")})
+    assert owners == [first, second]
 
 
 async def test_help_answers_with_the_help_text_and_changes_nothing(db, clock) -> None:

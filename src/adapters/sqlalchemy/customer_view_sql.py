@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, null, select
 
 from adapters.sqlalchemy import tables as t
+from adapters.sqlalchemy.consent_state_sql import consent_state
 from adapters.sqlalchemy.financial_sums import customer_expense_filter
 from adapters.sqlalchemy.financials_query import customer_financial_columns
 from adapters.sqlalchemy.json_sql import JsonSql
@@ -135,6 +136,7 @@ def customer_view_select(js: JsonSql) -> Select[Any]:
         financial_summary=null(),  # filled in from the `fin_*` columns
         collections=js.obj(**infos),
         preferred_contact_times=js.document(c.c.preferred_contact_times),
+        consent=consent_state(js, CUSTOMER),
         referred_by=_ref(js, c.c.referred_by_id, referrer.c.name),
         preferred_technician=_ref(js, c.c.preferred_technician_id, preferred.c.name),
         **arrays,

@@ -1,11 +1,13 @@
-"""The outbox tables: messages (with the atomic claim), consent changes, call tasks and
+"""The outbox tables: messages (with the atomic claim), the consent ledger, call tasks and
 webhook receipts."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -15,12 +17,12 @@ from adapters.sqlalchemy.table_repository import TableRepository
 from domain.contact_preferences import ContactMethod
 from domain.errors import Conflict
 from domain.messaging.call_task import CallTask
-from domain.messaging.consent import ConsentChange
+from domain.messaging.consent import ConsentEntry
 from domain.messaging.message import Message, MessageStatus, Purpose
 from domain.messaging.message_fields import CALL_TASK_FIELDS, MESSAGE_FIELDS
 
 m = t.messages
-c = t.consent_changes
+c = t.consent_ledger
 
 # The statements a dispatch runs for every message, built once: constructing a statement
 # and computing its cache key costs more Python time than executing it (SQLAlchemy memoizes
@@ -50,8 +52,19 @@ _RECENT_SENDS = select(m.c.sent_at).where(
     m.c.sent_at.is_not(None),
     m.c.sent_at >= bindparam("b_since"),
 )
-_CONSENT_CHANGES = (
-    select(c).where(c.c.customer_id == bindparam("b_customer_id")).order_by(c.c.at, c.c.id)
+_newer = c.alias("newer")
+_CONSENT_LATEST = (
+    select(c)
+    .where(
+        c.c.customer_id == bindparam("b_customer_id"),
+        ~exists().where(
+            _newer.c.customer_id == c.c.customer_id,
+            _newer.c.channel == c.c.channel,
+            _newer.c.purpose == c.c.purpose,
+            or_(_newer.c.at > c.c.at, and_(_newer.c.at == c.c.at, _newer.c.id > c.c.id)),
+        ),
+    )
+    .order_by(c.c.at, c.c.id)
 )
 
 
@@ -105,27 +118,56 @@ class MessageRepository(TableRepository[Message]):
         return list((await self._conn.execute(_RECENT_SENDS, params)).scalars())
 
 
+def _entry(row: Any) -> ConsentEntry:
+    return ConsentEntry(
+        ContactMethod(row.channel),
+        Purpose(row.purpose),
+        row.allowed,
+        row.at,
+        row.source,
+        row.actor_user_id,
+        row.note,
+        row.id,
+    )
+
+
 class ConsentRepository:
+    """The consent ledger: INSERT and SELECT only."""
+
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
-    async def changes(self, customer_id: int) -> list[ConsentChange]:
-        rows = await self._conn.execute(_CONSENT_CHANGES, {"b_customer_id": customer_id})
-        return [ConsentChange(ContactMethod(r.channel), r.opted_out, r.at, r.source) for r in rows]
-
-    async def record(self, customer_id: int, change: ConsentChange) -> None:
+    async def append(self, customer_id: int, entry: ConsentEntry) -> ConsentEntry:
+        values = {
+            "customer_id": customer_id,
+            "channel": entry.channel.value,
+            "purpose": entry.purpose.value,
+            "allowed": entry.allowed,
+            "at": entry.at,
+            "source": entry.source,
+            "actor_user_id": entry.actor_user_id,
+            "note": entry.note,
+        }
         try:
-            await self._conn.execute(
-                insert(t.consent_changes).values(
-                    customer_id=customer_id,
-                    channel=change.channel.value,
-                    opted_out=change.opted_out,
-                    at=change.at,
-                    source=change.source,
-                )
-            )
+            result = await self._conn.execute(insert(c).values(values).returning(c.c.id))
         except IntegrityError as exc:  # no such customer: a Conflict, as in every repository
             raise Conflict(f"customer {customer_id} does not exist") from exc
+        return replace(entry, id=result.scalar_one())
+
+    async def latest(self, customer_id: int) -> list[ConsentEntry]:
+        rows = await self._conn.execute(_CONSENT_LATEST, {"b_customer_id": customer_id})
+        return [_entry(row) for row in rows]
+
+    async def history(
+        self, customer_id: int, limit: int, offset: int
+    ) -> tuple[list[ConsentEntry], int]:
+        mine = c.c.customer_id == customer_id
+        total = (
+            await self._conn.execute(select(func.count()).select_from(c).where(mine))
+        ).scalar_one()
+        query = select(c).where(mine).order_by(c.c.at.desc(), c.c.id.desc())
+        rows = await self._conn.execute(query.limit(limit).offset(offset))
+        return [_entry(row) for row in rows], total
 
 
 class CallTaskRepository(TableRepository[CallTask]):

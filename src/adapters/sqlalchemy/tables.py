@@ -272,16 +272,22 @@ messages = Table(
     Index(None, "provider_message_id"),
 )
 
-consent_changes = Table(
-    "consent_changes",
+# The consent ledger: append-only, one row per change of one channel x purpose. The
+# actor is kept by id without a foreign key (like the audit trail, it outlives the user);
+# a customer's ledger goes with the customer.
+consent_ledger = Table(
+    "consent_ledger",
     metadata,
     _id(),
-    _fk("customers.id", nullable=False),
+    _fk("customers.id", nullable=False, ondelete="CASCADE"),
     Column("channel", String(10), nullable=False),
-    Column("opted_out", Boolean, nullable=False),
+    Column("purpose", String(20), nullable=False),
+    Column("allowed", Boolean, nullable=False),
     Column("at", UtcDateTime, nullable=False),
     Column("source", String(100), nullable=False),
-    Index(None, "customer_id"),
+    Column("actor_user_id", Integer),
+    Column("note", String(500)),
+    Index(None, "customer_id", "channel", "purpose", "at"),
 )
 
 maintenance_alerts = Table(

@@ -27,17 +27,16 @@ class Claimed:
 
 async def claim(uow_factory: UowFactory, now: datetime, message_id: int) -> Claimed | None:
     """Claim the message in one short transaction; None when it is not due or another
-    worker claimed it first. Customer, consent and recent sends are read in it too."""
+    worker claimed it first. Customer, consent (the latest ledger entry per channel x
+    purpose) and recent sends are read in it too."""
     async with uow_factory() as uow:
         message = await uow.messages.claim(message_id, now)
         if message is None:
             return None
         customer = await uow.customers.get(message.customer_id)
-        changes = await uow.consents.changes(message.customer_id)
+        latest = await uow.consents.latest(message.customer_id)
         recent: list[datetime] = []
         if message.purpose is not Purpose.TRANSACTIONAL:  # the only ones the cap counts
             recent = await uow.messages.recent_sends(message.customer_id, now - CAP_WINDOW)
         await uow.commit()
-    marketing = customer.marketing_consent if customer is not None else False
-    consent = Consent.from_changes(changes, marketing_allowed=marketing)
-    return Claimed(message, customer, consent, list(recent))
+    return Claimed(message, customer, Consent.from_entries(latest), list(recent))

@@ -1,14 +1,17 @@
 """A message a customer sent us: STOP, START, HELP or a reply to a follow-up.
 
-The provider adapter hands over a plain phone number, the channel and the consent source
-to record (its own name, e.g. "twilio-inbound"). Idempotent by the webhook's token."""
+The provider adapter hands over a plain phone number, the channel and its own name (e.g.
+"twilio-inbound", kept as the consent entry's note; the entry's source is `sms STOP` etc.).
+Idempotent by the webhook's token."""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from application import audit
 from application.access import SYSTEM
+from application.consent import append_entries, current_consent
 from application.outbox.callbacks import receipt_token
 from application.outbox.claim import UowFactory
 from application.outbox.replies import take_reply
@@ -17,7 +20,8 @@ from application.ports.unit_of_work import UnitOfWork
 from domain.audit import AuditAction, AuditedEntity
 from domain.audit_fields import opt_out_changes
 from domain.contact_preferences import ContactMethod
-from domain.messaging.consent import Consent, ConsentChange, Keyword, keyword_of
+from domain.customer import Customer
+from domain.messaging.consent import Keyword, keyword_entries, keyword_of, keyword_source
 from domain.validation import mask_phone
 
 log = logging.getLogger(__name__)
@@ -60,10 +64,8 @@ async def handle_inbound(
             )
             return reply
         if keyword in (Keyword.STOP, Keyword.START):
-            change = ConsentChange(channel, keyword is Keyword.STOP, now, source)
             for customer in customers:  # the number opts out, whoever it is recorded for
-                assert customer.id is not None
-                await _change_consent(uow, customer.id, change, keyword)
+                await _change_consent(uow, customer, channel, keyword, now, f"via {source}")
             log.info("%s %s by %s", mask_phone(phone), keyword, channel)
         elif keyword is Keyword.NONE:
             await take_reply(uow, [c.id for c in customers if c.id is not None], body, phone, now)
@@ -72,22 +74,30 @@ async def handle_inbound(
 
 
 async def _change_consent(
-    uow: UnitOfWork, customer_id: int, change: ConsentChange, keyword: Keyword
+    uow: UnitOfWork,
+    customer: Customer,
+    channel: ContactMethod,
+    keyword: Keyword,
+    now: datetime,
+    note: str,
 ) -> None:
-    """Record the opt-out (or opt-in) and its audit entry; the system acts, no user."""
-    before = Consent.from_changes(await uow.consents.changes(customer_id))
-    await uow.consents.record(customer_id, change)
-    action = AuditAction.OPT_OUT if change.opted_out else AuditAction.OPT_IN
-    changes = opt_out_changes(before, change.channel, change.opted_out)
-    source = f"{change.channel.value.lower()} {keyword.value}"
+    """Append the STOP (both purposes) or START (transactional) entries and an audit entry;
+    the system acts, no user."""
+    assert customer.id is not None
+    before = await current_consent(uow, customer.id)
+    if await append_entries(uow, customer, keyword_entries(channel, keyword, now, note)):
+        await uow.customers.update(customer)
+    opted_out = keyword is Keyword.STOP
+    action = AuditAction.OPT_OUT if opted_out else AuditAction.OPT_IN
+    changes = opt_out_changes(before, channel, opted_out)
     await audit.record(
         uow,
         SYSTEM,
-        change.at,
+        now,
         action,
         AuditedEntity.CONSENT,
-        customer_id,
-        customer_id,
+        customer.id,
+        customer.id,
         changes,
-        source,
+        keyword_source(channel, keyword),
     )

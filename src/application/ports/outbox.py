@@ -9,7 +9,7 @@ from typing import Protocol
 
 from application.ports.repositories import Repository
 from domain.messaging.call_task import CallTask
-from domain.messaging.consent import ConsentChange
+from domain.messaging.consent import ConsentEntry
 from domain.messaging.message import Message, MessageStatus
 
 
@@ -44,11 +44,22 @@ class MessageRepository(Repository[Message], Protocol):
 
 
 class ConsentRepository(Protocol):
-    """Opt-outs and opt-ins per channel, each with its time and source."""
+    """The consent ledger: append-only, so there is no update or delete."""
 
-    async def changes(self, customer_id: int) -> list[ConsentChange]: ...
+    async def append(self, customer_id: int, entry: ConsentEntry) -> ConsentEntry:
+        """Record `entry` (Conflict when there is no such customer); returns it with its id."""
+        ...
 
-    async def record(self, customer_id: int, change: ConsentChange) -> None: ...
+    async def latest(self, customer_id: int) -> list[ConsentEntry]:
+        """The latest entry (by time, then by order of recording) of each channel x purpose
+        that has one: all the current state needs."""
+        ...
+
+    async def history(
+        self, customer_id: int, limit: int, offset: int
+    ) -> tuple[list[ConsentEntry], int]:
+        """A page of the customer's entries, newest first, and how many there are."""
+        ...
 
 
 class CallTaskRepository(Repository[CallTask], Protocol):

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 import msgspec
 
+from application.read_models.consent import ConsentStateItem
 from application.read_models.financials import CustomerFinancials
 from domain.contact_preferences import ContactMethod, Frequency
 from domain.follow_up import FollowUpStatus
@@ -139,6 +140,7 @@ class CustomerView(msgspec.Struct, kw_only=True):
     communication_frequency_preference: Frequency | None
     language_preference: str
     marketing_consent: bool
+    consent: list[ConsentStateItem]  # every channel x purpose, from the consent ledger
     referred_by: Ref | None
     preferred_technician: Ref | None
     payments: list[PaymentItem]

@@ -29,6 +29,7 @@ from entrypoints.http.container_dependencies import dependencies_from
 from entrypoints.http.controllers.appliances import ApplianceController
 from entrypoints.http.controllers.audit import AuditController
 from entrypoints.http.controllers.auth import AuthController
+from entrypoints.http.controllers.consent import ConsentController
 from entrypoints.http.controllers.customers import CustomerController
 from entrypoints.http.controllers.expenses import ExpenseController
 from entrypoints.http.controllers.financials import (
@@ -121,6 +122,7 @@ def create_app(container: Container) -> Litestar:
             AuthController,
             UserController,
             CustomerController,
+            ConsentController,
             insights_router,
             customer_financials_handler,
             job_financials_handler,
