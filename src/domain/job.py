@@ -56,6 +56,7 @@ class Job:
     started_at: datetime | None = None
     completion_date: datetime | None = None
     cancelled_at: datetime | None = None
+    maintenance_alert_id: int | None = None  # the alert it was booked for (set at creation)
     id: int | None = None
 
     @classmethod
