@@ -22,7 +22,6 @@ import pytest
 from domain.user import Role
 from entrypoints.settings import Settings
 from tests.http.conftest import PASSWORD, Headers
-from tests.http.office_work import add_call_task, raise_alert
 from tests.http.helpers import (
     appliance_body,
     customer_body,
@@ -31,6 +30,7 @@ from tests.http.helpers import (
     payment_body,
     technician_body,
 )
+from tests.http.office_work import add_call_task, raise_alert
 
 CALLERS = ("anon", "admin", "office", "tech_own", "tech_other")
 PUBLIC = {"health", "ready", "login", "twilioInboundMessage", "twilioStatusCallback"}

@@ -23,7 +23,7 @@ from tests.unit.builders import a_completed_job, a_customer
 # Monday 2024-03-04 10:00 in Los Angeles (the builders' customer): contact is allowed.
 DAYTIME = datetime(2024, 3, 4, 18, 0, tzinfo=UTC)
 OFFICE = Actor(user_id=5, role=Role.OFFICE)
-O, M, F = CallOutcome, MessageStatus, FollowUpStatus
+C, M, F = CallOutcome, MessageStatus, FollowUpStatus
 
 
 @pytest.fixture
@@ -48,10 +48,10 @@ async def _phoned(db: FakeDatabase, clock: FakeClock) -> tuple[int, int, int]:
 @pytest.mark.parametrize(
     ("outcome", "message_status", "follow_up_status", "last_error"),
     [
-        (O.REACHED, M.DELIVERED, F.SENT, None),
-        (O.LEFT_VOICEMAIL, M.DELIVERED, F.SENT, None),
-        (O.NO_ANSWER, M.FAILED, F.FAILED, "call outcome NO_ANSWER"),
-        (O.WRONG_NUMBER, M.FAILED, F.FAILED, "call outcome WRONG_NUMBER"),
+        (C.REACHED, M.DELIVERED, F.SENT, None),
+        (C.LEFT_VOICEMAIL, M.DELIVERED, F.SENT, None),
+        (C.NO_ANSWER, M.FAILED, F.FAILED, "call outcome NO_ANSWER"),
+        (C.WRONG_NUMBER, M.FAILED, F.FAILED, "call outcome WRONG_NUMBER"),
     ],
 )
 async def test_the_outcome_settles_the_message_and_its_follow_up(
@@ -83,10 +83,10 @@ async def test_completing_twice_is_a_conflict_and_changes_nothing(
     db: FakeDatabase, clock: FakeClock
 ) -> None:
     task_id, _, _ = await _phoned(db, clock)
-    await uc.complete_call_task(OFFICE, db.uow(), clock, task_id, O.REACHED, None)
+    await uc.complete_call_task(OFFICE, db.uow(), clock, task_id, C.REACHED, None)
     before = db.snapshot()
     with pytest.raises(Conflict):
-        await uc.complete_call_task(OFFICE, db.uow(), clock, task_id, O.NO_ANSWER, None)
+        await uc.complete_call_task(OFFICE, db.uow(), clock, task_id, C.NO_ANSWER, None)
     assert db.snapshot() == before
 
 
@@ -98,8 +98,8 @@ async def test_a_task_whose_message_is_gone_still_completes(
         task = await uow.call_tasks.add(CallTask(customer, "Call back", clock.now()))
         await uow.commit()
     assert task.id is not None
-    done = await uc.complete_call_task(OFFICE, db.uow(), clock, task.id, O.WRONG_NUMBER, None)
-    assert (done.status, done.outcome) == (CallTaskStatus.DONE, O.WRONG_NUMBER)
+    done = await uc.complete_call_task(OFFICE, db.uow(), clock, task.id, C.WRONG_NUMBER, None)
+    assert (done.status, done.outcome) == (CallTaskStatus.DONE, C.WRONG_NUMBER)
 
 
 async def test_a_long_note_is_refused_and_technicians_may_not_see_the_list(
@@ -107,13 +107,13 @@ async def test_a_long_note_is_refused_and_technicians_may_not_see_the_list(
 ) -> None:
     task_id, _, _ = await _phoned(db, clock)
     with pytest.raises(ValidationFailed) as refused:
-        await uc.complete_call_task(OFFICE, db.uow(), clock, task_id, O.REACHED, "x" * 2001)
+        await uc.complete_call_task(OFFICE, db.uow(), clock, task_id, C.REACHED, "x" * 2001)
     assert list(refused.value.errors) == ["note"]
     tech = Actor(user_id=9, role=Role.TECHNICIAN, technician_id=1)
     with pytest.raises(PermissionDenied):
         await uc.list_call_tasks(tech, db.uow(), ListQuery())
     with pytest.raises(PermissionDenied):
-        await uc.complete_call_task(tech, db.uow(), clock, task_id, O.REACHED, None)
+        await uc.complete_call_task(tech, db.uow(), clock, task_id, C.REACHED, None)
 
 
 async def test_the_call_list_is_oldest_first(db: FakeDatabase, clock: FakeClock) -> None:
