@@ -16,7 +16,13 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, cast
 
-from application.pagination import ASSIGNED_TO_TECHNICIAN, SERVED_BY_TECHNICIAN, ListQuery, Page
+from application.pagination import (
+    ASSIGNED_TO_TECHNICIAN,
+    DUE_BEFORE,
+    SERVED_BY_TECHNICIAN,
+    ListQuery,
+    Page,
+)
 from application.ports.outbox import SendResult
 from domain.appliance import Appliance
 from domain.audit import AuditEntry
@@ -295,12 +301,25 @@ class FakeJobRepository(FakeRepository[Job]):
 
 
 class FakeMaintenanceAlertRepository(FakeRepository[MaintenanceAlert]):
-    """Alerts, one per appliance."""
+    """Alerts, one per appliance; lists also take `due_before` (due on or before), as in SQL."""
+
+    def _filtered(self, query: ListQuery) -> list[MaintenanceAlert]:
+        due_before = query.filters.get(DUE_BEFORE)
+        rest = {k: v for k, v in query.filters.items() if k != DUE_BEFORE}
+        rows = super()._filtered(ListQuery(query.limit, query.offset, rest))
+        return [a for a in rows if due_before is None or a.due_date <= due_before]
 
     async def for_appliances(self, appliance_ids: Sequence[int]) -> dict[int, MaintenanceAlert]:
         wanted = set(appliance_ids)
         rows = self._rows.values()
         return {a.appliance_id: copy.deepcopy(a) for a in rows if a.appliance_id in wanted}
+
+
+class FakeCallTaskRepository(FakeRepository[CallTask]):
+    """The office's call list, listed oldest first (by creation time, then id), as in SQL."""
+
+    def _filtered(self, query: ListQuery) -> list[CallTask]:
+        return sorted(super()._filtered(query), key=lambda c: (c.created_at, c.id or 0))
 
 
 class FakeAuditEntryRepository(FakeRepository[AuditEntry]):
@@ -336,7 +355,7 @@ class FakeUnitOfWork:
         self.maintenance_alerts = FakeMaintenanceAlertRepository(self.db, "maintenance_alerts")
         self.messages = FakeMessageRepository(self.db, "messages")
         self.consents = FakeConsentRepository(self.db, "consent_ledger")
-        self.call_tasks = FakeRepository[CallTask](self.db, "call_tasks")
+        self.call_tasks = FakeCallTaskRepository(self.db, "call_tasks")
         self.webhook_events = FakeWebhookEventRepository(self.db)
         self.audit_entries = FakeAuditEntryRepository(self.db, "audit_entries")
 

@@ -55,8 +55,9 @@ async def load_customer_view(
 
 def technician_slice(view: CustomerView, technician_id: int | None) -> CustomerView:
     """What a technician sees of a customer: who and where they are, how to reach them,
-    their appliances, and the technician's own jobs with those jobs' follow-ups and
-    expenses — no payments, financials, reviews, ratings or referrals."""
+    their appliances and those appliances' open maintenance alerts, and the technician's
+    own jobs with those jobs' follow-ups and expenses — no payments, financials, reviews,
+    ratings, referrals or the office's call list."""
     jobs = [job for job in view.jobs if job.technician_id == technician_id]
     own = {job.id for job in jobs}
     follow_ups = [item for item in view.follow_ups if item.job_id in own]
@@ -70,7 +71,8 @@ def technician_slice(view: CustomerView, technician_id: int | None) -> CustomerV
 
     kept = {"jobs": len(jobs), "followUps": len(follow_ups), "expenses": len(expenses)}
     collections = {name: info(name, kept.get(name, 0)) for name in view.collections}
-    collections["appliances"] = view.collections["appliances"]
+    for shared in ("appliances", "maintenanceAlerts"):
+        collections[shared] = view.collections[shared]
     return structs.replace(
         view,
         jobs=jobs,
@@ -80,6 +82,7 @@ def technician_slice(view: CustomerView, technician_id: int | None) -> CustomerV
         reviews=[],
         referrals=[],
         customer_technician_ratings=[],
+        call_tasks=[],
         referred_by=None,
         financial_summary=None,
         collections=collections,

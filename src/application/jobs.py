@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from application.access import (
@@ -14,6 +14,7 @@ from application.access import (
     require_job_visible,
 )
 from application.lookups import require
+from application.maintenance_alerts import close_alert_of, link_alert
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from application.resources import Access, Crud, ResourceSpec
@@ -86,9 +87,32 @@ JOBS: ResourceSpec[Job, JobDetails] = ResourceSpec(
 )
 jobs = Crud(JOBS)
 
-create_job = jobs.create
 get_job = jobs.get
 list_jobs = jobs.list
+
+
+@dataclass(frozen=True, slots=True)
+class NewJob:
+    """What creating a job takes: its details and, optionally, the maintenance alert it is
+    booked for (DONE when the job completes)."""
+
+    details: JobDetails
+    maintenance_alert_id: int | None = None
+
+
+async def create_job(actor: Actor, uow: UnitOfWork, clock: Clock, new: JobDetails | NewJob) -> Job:
+    """Schedule a job; one booked for a maintenance alert must name an open alert of the
+    job's customer (422 naming `maintenance_alert_id` otherwise)."""
+    if isinstance(new, JobDetails):
+        new = NewJob(new)
+    alert_id = new.maintenance_alert_id
+    if alert_id is None:
+        return await jobs.create(actor, uow, clock, new.details)
+
+    async def link(uow: UnitOfWork, job: Job) -> None:
+        await link_alert(uow, job, alert_id)
+
+    return await jobs.create(actor, uow, clock, new.details, link)
 
 
 async def update_job(actor: Actor, uow: UnitOfWork, job_id: int, details: JobDetails) -> Job:
@@ -129,7 +153,8 @@ async def complete_job(actor: Actor, uow: UnitOfWork, clock: Clock, job_id: int)
     """IN_PROGRESS → COMPLETED, stamping the completion date.
 
     A job that names an appliance records the service on it in the same transaction
-    (its lastServiceDate only ever moves forward).
+    (its lastServiceDate only ever moves forward); a job booked for a maintenance alert
+    closes it (DONE).
     """
     async with uow:
         job = await jobs.find(uow, actor, job_id)
@@ -138,6 +163,7 @@ async def complete_job(actor: Actor, uow: UnitOfWork, clock: Clock, job_id: int)
         job.complete(now)
         await uow.jobs.update(job)
         await _record_service(uow, job, now)
+        await close_alert_of(uow, actor, clock, job)
         await uow.commit()
     return job
 

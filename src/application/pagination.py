@@ -15,6 +15,8 @@ SERVED_BY_TECHNICIAN = "served_by_technician_id"
 """A filter every customer-owned list accepts: rows of customers this technician has a job at."""
 ASSIGNED_TO_TECHNICIAN = "assigned_to_technician_id"
 """A filter every job-owned list accepts: rows of jobs assigned to this technician."""
+DUE_BEFORE = "due_before"
+"""The maintenance alerts' range filter: due on or before this date."""
 
 
 @dataclass(frozen=True, slots=True)

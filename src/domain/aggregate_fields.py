@@ -62,6 +62,7 @@ JOB_FIELDS = FieldMap(
         Field("status", codec=enum_of(JobStatus)),
         *Field.many("started_at completion_date cancelled_at created_at", codec=INSTANT),
         Field("appliance_id", "details.appliance_id"),
+        Field("maintenance_alert_id"),
     ),
     parts={"details": JobDetails},
 )
@@ -142,6 +143,9 @@ MAINTENANCE_ALERT_FIELDS = FieldMap(
         Field("status", codec=enum_of(AlertStatus)),
         CREATED_AT,
         UPDATED_AT,
+        Field("dismiss_reason"),
+        Field("dismissed_at", codec=INSTANT),
+        Field("dismissed_by"),
     ),
 )
 

@@ -24,6 +24,8 @@ class AuditedEntity(enum.StrEnum):
     PAYMENT = "payment"
     EXPENSE = "expense"
     CONSENT = "consent"  # a customer's opt-out or opt-in of one channel (entity id: customer)
+    MAINTENANCE_ALERT = "maintenance-alert"
+    CALL_TASK = "call-task"
 
 
 class AuditAction(enum.StrEnum):

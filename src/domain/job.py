@@ -58,6 +58,7 @@ class Job(Recorded[JobDetails]):
     started_at: datetime | None = None
     completion_date: datetime | None = None
     cancelled_at: datetime | None = None
+    maintenance_alert_id: int | None = None  # the alert it was booked for (set at creation)
 
     @classmethod
     def schedule(cls, details: JobDetails, now: datetime) -> Job:

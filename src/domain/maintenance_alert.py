@@ -1,8 +1,9 @@
 """MaintenanceAlert: when an appliance is expected to need service, and what the office did.
 
 One alert per appliance. The scheduler's prediction pass raises it (OPEN) and revises it;
-the office acknowledges it (ACKNOWLEDGED) and closes it (DONE). A revised prediction with
-a different due date is news the office has not seen: it reopens the alert.
+the office acknowledges it (ACKNOWLEDGED), dismisses it with a reason (DISMISSED), or a job
+booked for it closes it when the job completes (DONE). A revised prediction with a
+different due date is news the office has not seen: it reopens the alert.
 """
 
 from __future__ import annotations
@@ -21,14 +22,19 @@ class AlertStatus(enum.StrEnum):
     OPEN = "OPEN"
     ACKNOWLEDGED = "ACKNOWLEDGED"
     DONE = "DONE"
+    DISMISSED = "DISMISSED"
 
 
 A = AlertStatus
 ALERT_TRANSITIONS: dict[AlertStatus, frozenset[AlertStatus]] = {
-    A.OPEN: frozenset({A.ACKNOWLEDGED, A.DONE}),
-    A.ACKNOWLEDGED: frozenset({A.DONE}),
-    A.DONE: frozenset(),  # only a new prediction (`revise` with another date) reopens it
+    A.OPEN: frozenset({A.ACKNOWLEDGED, A.DONE, A.DISMISSED}),
+    A.ACKNOWLEDGED: frozenset({A.DONE, A.DISMISSED}),
+    # Closed: only a new prediction (`revise` with another date) reopens them.
+    A.DONE: frozenset(),
+    A.DISMISSED: frozenset(),
 }
+CLOSED = frozenset({A.DONE, A.DISMISSED})
+"""The states in which the customer is not reminded and the office has nothing to do."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +65,9 @@ class MaintenanceAlert:
     created_at: datetime
     updated_at: datetime
     status: AlertStatus = AlertStatus.OPEN
+    dismiss_reason: str | None = None
+    dismissed_at: datetime | None = None
+    dismissed_by: int | None = None
     id: int | None = None
 
     @classmethod
@@ -87,10 +96,32 @@ class MaintenanceAlert:
         self.status = target
         self.updated_at = now
 
+    def acknowledge(self, now: datetime) -> None:
+        """OPEN → ACKNOWLEDGED: the office has seen it (InvalidTransition from any other)."""
+        self.move_to_checked(A.ACKNOWLEDGED, now)
+
+    def dismiss(self, reason: str, by: int | None, now: datetime) -> None:
+        """OPEN or ACKNOWLEDGED → DISMISSED, recording why, who and when."""
+        errors: dict[str, str] = {}
+        reason = v.text(MAX_REASON)(errors, "reason", reason)
+        v.raise_if(errors)
+        self.move_to_checked(A.DISMISSED, now)
+        self.dismiss_reason, self.dismissed_at, self.dismissed_by = reason, now, by
+
+    def close(self, now: datetime) -> None:
+        """The job booked for it completed: DONE, unless it is closed already."""
+        if self.status not in CLOSED:
+            self.move_to(A.DONE, now)
+
+    def move_to_checked(self, target: AlertStatus, now: datetime) -> None:
+        """Like `move_to`, but staying put is refused too (a repeated dismiss is a 409)."""
+        check_move("maintenance alert", ALERT_TRANSITIONS, self.status, target)
+        self.move_to(target, now)
+
     def wants_reminder(self, horizon_end: date) -> bool:
-        """Should the customer hear about it: not done yet, and due by `horizon_end`
-        (an overdue appliance nobody was told about counts)."""
-        return self.status is not AlertStatus.DONE and self.due_date <= horizon_end
+        """Should the customer hear about it: not done or dismissed, and due by
+        `horizon_end` (an overdue appliance nobody was told about counts)."""
+        return self.status not in CLOSED and self.due_date <= horizon_end
 
     def reminder_key(self) -> str:
         """The outbox idempotency key: one reminder per appliance and due date, ever."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from application.pagination import ListQuery
+from application.pagination import DUE_BEFORE, ListQuery
 from domain.job import JobStatus
+from domain.messaging.call_task import CallTask
 from domain.messaging.message import MessageStatus, Purpose
 from domain.time_window import TimeWindow
 from tests.contract.conftest import Store
@@ -94,6 +95,44 @@ async def test_maintenance_alerts_for_appliances(store: Store) -> None:
         assert await alerts.for_appliances([]) == {}
 
     await store.run(look_up, commit=False)
+
+
+async def test_maintenance_alerts_due_before_keeps_those_due_by_that_day(store: Store) -> None:
+    async def history(uow: Any) -> dict[int, date]:
+        seed = Seed(uow)
+        alerts = [await seed.add("maintenance_alerts") for _ in range(3)]
+        return {alert.id: alert.due_date for alert in alerts}
+
+    due = await store.run(history)
+    middle = sorted(due.values())[1]
+
+    async def listed(uow: Any) -> tuple[list[int], int, bool]:
+        query = ListQuery(filters={DUE_BEFORE: middle})
+        page = await uow.maintenance_alerts.list(query)
+        later = ListQuery(filters={DUE_BEFORE: middle - timedelta(days=400)})
+        return [a.id for a in page.items], page.total, await uow.maintenance_alerts.exists(later)
+
+    wanted = sorted((i for i, d in due.items() if d <= middle), reverse=True)
+    assert await store.run(listed, commit=False) == (wanted, 2, False)
+
+
+async def test_call_tasks_list_oldest_first_by_creation_time_then_id(store: Store) -> None:
+    async def history(uow: Any) -> list[int]:
+        seed = Seed(uow)
+        customer = await seed.add("customers")
+        ids = []
+        for hours in (5, 1, 5, 3):
+            task = CallTask(customer.id, "Call", T0 + timedelta(hours=hours))
+            ids.append((await uow.call_tasks.add(task)).id)
+        return ids
+
+    ids = await store.run(history)
+
+    async def listed(uow: Any) -> list[int]:
+        page = await uow.call_tasks.list(ListQuery(limit=10))
+        return [task.id for task in page.items]
+
+    assert await store.run(listed, commit=False) == [ids[1], ids[3], ids[0], ids[2]]
 
 
 async def test_the_audit_trail_lists_newest_first_by_time_then_id(store: Store) -> None:

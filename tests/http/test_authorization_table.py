@@ -30,6 +30,7 @@ from tests.http.helpers import (
     payment_body,
     technician_body,
 )
+from tests.http.office_work import add_call_task, raise_alert
 
 CALLERS = ("anon", "admin", "office", "tech_own", "tech_other")
 PUBLIC = {"health", "ready", "login", "twilioInboundMessage", "twilioStatusCallback"}
@@ -272,6 +273,27 @@ TABLE: dict[str, Row] = {
     "listMessages": row("GET", "/messages", "401 200 200 403 403"),
     "getMessage": row("GET", "/messages/{message}", "401 200 200 403 403"),
     "cancelMessage": row("POST", "/messages/{message}/cancel", "401 200 200 403 403"),
+    # Call tasks: the office's call list, staff only like the outbox it comes from.
+    "listCallTasks": row("GET", "/call-tasks", "401 200 200 403 403"),
+    "getCallTask": row("GET", "/call-tasks/{callTask}", "401 200 200 403 403"),
+    "completeCallTask": row(
+        "POST",
+        "/call-tasks/{callTask}/complete",
+        "401 200 200 403 403",
+        body=lambda ids: {"outcome": "REACHED", "note": "booked a visit"},
+    ),
+    # Maintenance alerts: technicians read those of their customers; staff act on them.
+    "listMaintenanceAlerts": row("GET", "/maintenance-alerts", "401 200 200 200 200"),
+    "getMaintenanceAlert": row("GET", "/maintenance-alerts/{alert}", "401 200 200 200 404"),
+    "acknowledgeMaintenanceAlert": row(
+        "POST", "/maintenance-alerts/{alert}/acknowledge", "401 200 200 403 404"
+    ),
+    "dismissMaintenanceAlert": row(
+        "POST",
+        "/maintenance-alerts/{alert}/dismiss",
+        "401 200 200 403 404",
+        body=lambda ids: {"reason": "customer replaced it"},
+    ),
 }
 
 
@@ -307,11 +329,17 @@ async def _post(client: httpx.AsyncClient, headers: Headers, path: str, body: An
 
 
 async def _set(
-    client: httpx.AsyncClient, admin: Headers, technician_id: int, n: int, with_user: bool
+    client: httpx.AsyncClient,
+    admin: Headers,
+    technician_id: int,
+    n: int,
+    with_user: bool,
+    container: Any,
 ) -> Ids:
     """A customer with jobs of `technician_id` (in progress, scheduled, completed, bare) and
-    an appliance, expense, payment, follow-up with a queued message; records nothing
-    references (bare customer, job, technician); a spare office user when `with_user`."""
+    an appliance (with a maintenance alert), expense, payment, follow-up with a queued
+    message, a call task; records nothing references (bare customer, job, technician); a
+    spare office user when `with_user`."""
     customer = (await _post(client, admin, "/customers", customer_body(name=f"C{n}")))["id"]
     post = lambda path, body: _post(client, admin, path, body)  # noqa: E731
     job = (await post("/jobs", job_body(customer, technicianId=technician_id)))["id"]
@@ -339,6 +367,8 @@ async def _set(
     ids["followUp"] = follow_up["id"]
     messages = await client.get("/messages", params={"customerId": customer}, headers=admin)
     ids["message"] = messages.json()["items"][0]["id"]
+    ids["alert"] = await raise_alert(container, customer, ids["appliance"])
+    ids["callTask"] = await add_call_task(container, customer)
     if with_user:
         user = await post(
             "/users", {"username": f"spare-{n}", "password": PASSWORD, "role": "office"}
@@ -348,7 +378,7 @@ async def _set(
 
 
 async def test_each_caller_gets_what_the_table_says(
-    client: httpx.AsyncClient, make_user: Callable[..., Any]
+    client: httpx.AsyncClient, make_user: Callable[..., Any], container: Any
 ) -> None:
     admin = await make_user(Role.ADMIN)
     office = await make_user(Role.OFFICE)
@@ -359,10 +389,10 @@ async def test_each_caller_gets_what_the_table_says(
 
     mismatches: list[str] = []
     shared = {
-        "own": await _set(client, admin, mine["id"], 1, False),
-        "other": await _set(client, admin, theirs["id"], 2, False),
-        "office": await _set(client, admin, theirs["id"], 3, False),
-        "admin": await _set(client, admin, theirs["id"], 4, True),
+        "own": await _set(client, admin, mine["id"], 1, False, container),
+        "other": await _set(client, admin, theirs["id"], 2, False, container),
+        "office": await _set(client, admin, theirs["id"], 3, False, container),
+        "admin": await _set(client, admin, theirs["id"], 4, True, container),
     }
     fresh_sets = 0
     for name, spec in sorted(TABLE.items()):
@@ -373,7 +403,8 @@ async def test_each_caller_gets_what_the_table_says(
                 fresh_sets += 1  # gets records of its own, so it changes no one else's
                 n = 10 + fresh_sets
                 technician = mine if scope == "own" else theirs
-                world = {scope: await _set(client, admin, technician["id"], n, scope == "admin")}
+                fresh = await _set(client, admin, technician["id"], n, scope == "admin", container)
+                world = {scope: fresh}
             ids = dict(world[scope])
             if caller.startswith("tech"):  # a technician deletes the set's main records
                 ids |= {"bareCustomer": ids["customer"], "bareJob": ids["job"]}
@@ -398,14 +429,14 @@ async def test_each_caller_gets_what_the_table_says(
 
 
 async def test_a_technician_lists_only_their_own_work(
-    client: httpx.AsyncClient, make_user: Callable[..., Any]
+    client: httpx.AsyncClient, make_user: Callable[..., Any], container: Any
 ) -> None:
     admin = await make_user(Role.ADMIN)
     mine = await _post(client, admin, "/technicians", technician_body(name="Mine"))
     theirs = await _post(client, admin, "/technicians", technician_body(name="Theirs"))
     tech = await make_user(Role.TECHNICIAN, technician_id=mine["id"])
-    own = await _set(client, admin, mine["id"], 1, False)
-    other = await _set(client, admin, theirs["id"], 2, False)
+    own = await _set(client, admin, mine["id"], 1, False, container)
+    other = await _set(client, admin, theirs["id"], 2, False, container)
 
     async def ids_of(path: str, headers: Headers, **params: Any) -> set[int]:
         response = await client.get(path, params={"limit": 200, **params}, headers=headers)
@@ -419,6 +450,8 @@ async def test_a_technician_lists_only_their_own_work(
     assert await ids_of("/appliances", tech) == {own["appliance"]}
     assert await ids_of("/follow-ups", tech) == {own["followUp"]}
     assert await ids_of("/expenses", tech) == {own["expense"]}
+    assert await ids_of("/maintenance-alerts", tech) == {own["alert"]}
+    assert await ids_of("/maintenance-alerts", tech, customerId=other["customer"]) == set()
     assert await ids_of("/jobs", admin) >= own_jobs | {other["job"]}
 
     view = (await client.get(f"/customers/{own['customer']}", headers=tech)).json()
@@ -426,17 +459,20 @@ async def test_a_technician_lists_only_their_own_work(
     assert view["payments"] == [] and view["financialSummary"] is None
     assert view["reviews"] == [] and view["referrals"] == []
     assert view["collections"]["payments"]["total"] == 0
+    assert [alert["id"] for alert in view["maintenanceAlerts"]] == [own["alert"]]
+    assert view["callTasks"] == [] and view["collections"]["callTasks"]["total"] == 0
     staff_view = (await client.get(f"/customers/{own['customer']}", headers=admin)).json()
     assert len(staff_view["payments"]) == 1 and staff_view["financialSummary"] is not None
+    assert [task["id"] for task in staff_view["callTasks"]] == [own["callTask"]]
 
 
 async def test_a_technician_changes_only_the_notes_of_their_job(
-    client: httpx.AsyncClient, make_user: Callable[..., Any]
+    client: httpx.AsyncClient, make_user: Callable[..., Any], container: Any
 ) -> None:
     admin = await make_user(Role.ADMIN)
     mine = await _post(client, admin, "/technicians", technician_body(name="Mine"))
     tech = await make_user(Role.TECHNICIAN, technician_id=mine["id"])
-    own = await _set(client, admin, mine["id"], 1, False)
+    own = await _set(client, admin, mine["id"], 1, False, container)
     before = (await client.get(f"/jobs/{own['job']}", headers=admin)).json()
     moved = notes_only(own) | {"description": "Replace the whole fridge"}
     response = await client.put(f"/jobs/{own['job']}", json=moved, headers=tech)

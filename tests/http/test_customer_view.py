@@ -27,7 +27,7 @@ from tests.http.helpers import (
 
 COLLECTIONS = (
     "payments", "expenses", "appliances", "jobs", "reviews", "referrals",
-    "customerTechnicianRatings", "followUps",
+    "customerTechnicianRatings", "followUps", "maintenanceAlerts", "callTasks",
 )  # fmt: skip
 VIEW_KEYS = {
     "id", "name", "phone", "email", "address", "timeZone", "notes", "createdAt",
@@ -209,6 +209,7 @@ async def test_view_has_every_collection_camel_case_and_complete(client, office,
     expected_totals = {
         "payments": 4, "expenses": 3, "appliances": 2, "jobs": 3, "reviews": 2,
         "referrals": 1, "customerTechnicianRatings": 1, "followUps": 3,
+        "maintenanceAlerts": 0, "callTasks": 0,
     }  # fmt: skip
     assert view["collections"] == {
         name: {"total": n, "returned": n, "truncated": False} for name, n in expected_totals.items()

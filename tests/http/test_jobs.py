@@ -30,6 +30,7 @@ KEYS = {
     "description",
     "appliance",
     "applianceId",
+    "maintenanceAlertId",
     "notes",
     "scheduledFor",
     "status",

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from application.engagement import refresh_maintenance_alerts
 from application.llm.errors import LlmInvalidReply
 from domain.contact_preferences import ContactMethod
@@ -129,8 +131,9 @@ async def test_servicing_the_appliance_re_predicts_and_reopens_the_alert(
     assert len(db.rows("messages")) == 1
 
 
-async def test_done_alerts_and_customers_without_consent_get_no_reminder(
-    db: FakeDatabase, clock: FakeClock
+@pytest.mark.parametrize("closed", [AlertStatus.DONE, AlertStatus.DISMISSED])
+async def test_closed_alerts_and_customers_without_consent_get_no_reminder(
+    db: FakeDatabase, clock: FakeClock, closed: AlertStatus
 ) -> None:
     shop = Shop(db.uow, clock)
     no_consent = await shop.customer()
@@ -144,7 +147,7 @@ async def test_done_alerts_and_customers_without_consent_get_no_reminder(
     assert await refresh_maintenance_alerts(ctx) == 2  # two alerts, nothing in the horizon
     async with db.uow() as uow:
         alert = (await uow.maintenance_alerts.for_appliances([a2]))[a2]
-        alert.move_to(AlertStatus.DONE, clock.now())
+        alert.move_to(closed, clock.now())
         await uow.maintenance_alerts.update(alert)
         await uow.commit()
 

@@ -23,7 +23,8 @@ VIEW = msgspec.json.Decoder(CustomerView)
 
 
 def _newest_first(view: CustomerView) -> None:
-    """Order every collection newest first (JSON aggregation keeps no guaranteed order)."""
+    """Order every collection newest first, the to-do lists most pressing first (JSON
+    aggregation keeps no guaranteed order)."""
     view.payments.sort(key=lambda x: (x.paid_at, x.id), reverse=True)
     view.expenses.sort(key=lambda x: (x.incurred_at, x.id), reverse=True)
     view.jobs.sort(key=lambda x: (x.scheduled_for, x.id), reverse=True)
@@ -34,6 +35,9 @@ def _newest_first(view: CustomerView) -> None:
         items.sort(key=lambda x: (x.created_at, x.id), reverse=True)
     view.follow_ups.sort(key=lambda x: (x.created_at, x.id), reverse=True)
     view.referrals.sort(key=lambda x: x.id, reverse=True)
+    # The two to-do lists: the most pressing first (soonest due; longest waiting).
+    view.maintenance_alerts.sort(key=lambda x: (x.due_date, x.id))
+    view.call_tasks.sort(key=lambda x: (x.created_at, x.id))
 
 
 class SqlCustomerViewQuery:

@@ -20,7 +20,11 @@ from adapters.sqlalchemy.financials_query import customer_financial_columns
 from adapters.sqlalchemy.json_sql import JsonSql
 from adapters.sqlalchemy.struct_json import struct_json
 from application.read_models import customer_view as rm
+from domain.maintenance_alert import AlertStatus
+from domain.messaging.call_task import CallTaskStatus
 
+_ACTIONABLE = [AlertStatus.OPEN.value, AlertStatus.ACKNOWLEDGED.value]
+_OPEN_CALL = CallTaskStatus.OPEN.value
 CUSTOMER = bindparam("customer_id", type_=t.customers.c.id.type)
 CAP = bindparam("cap", type_=t.customers.c.id.type)
 # The collections of the view: the read model's field and the name clients see it by.
@@ -33,6 +37,8 @@ COLLECTION_NAMES = {
     "referrals": "referrals",
     "customer_technician_ratings": "customerTechnicianRatings",
     "follow_ups": "followUps",
+    "maintenance_alerts": "maintenanceAlerts",
+    "call_tasks": "callTasks",
 }
 
 
@@ -127,6 +133,13 @@ def customer_view_select(js: JsonSql) -> Select[Any]:
         .where(f.c.customer_id == CUSTOMER)
     )
     collection("follow_ups", follow_ups, _newest(f.c.created_at, f.c.id), rm.FollowUpItem, named)
+    ma, ct = t.maintenance_alerts, t.call_tasks
+    alerts = select(ma).where(ma.c.customer_id == CUSTOMER, ma.c.status.in_(_ACTIONABLE))
+    # The most pressing first: soonest due.
+    collection("maintenance_alerts", alerts, [ma.c.due_date, ma.c.id], rm.MaintenanceAlertItem)
+    calls = select(ct).where(ct.c.customer_id == CUSTOMER, ct.c.status == _OPEN_CALL)
+    # The call list's order: the longest waiting first.
+    collection("call_tasks", calls, [ct.c.created_at, ct.c.id], rm.CallTaskItem)
 
     referrer, preferred = c.alias("referrer"), technician.alias("preferred")
     view = struct_json(

@@ -31,7 +31,7 @@ from adapters.sqlalchemy.types import UtcDateTime
 from application.ports.engagement import MaintenanceCandidate, SurveyCandidate
 from domain.attention import AttentionCriteria, AttentionReason, AttentionSignal
 from domain.job import JobStatus
-from domain.maintenance_alert import REMINDER_KEY_PREFIX, AlertStatus
+from domain.maintenance_alert import CLOSED, REMINDER_KEY_PREFIX
 from domain.survey_window import SURVEY_KEY_PREFIX
 
 COMPLETED = JobStatus.COMPLETED.value
@@ -165,7 +165,7 @@ def maintenance_statement(horizon_end: date) -> Any:
     )
     remind = and_(
         ma.c.id.is_not(None),
-        ma.c.status != AlertStatus.DONE.value,
+        ma.c.status.not_in([status.value for status in CLOSED]),
         ma.c.due_date <= horizon_end,
         c.c.marketing_consent.is_(True),
         ~_message_with_key(key),

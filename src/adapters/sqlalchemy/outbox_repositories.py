@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy import UnaryExpression, and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -171,10 +171,16 @@ class ConsentRepository:
 
 
 class CallTaskRepository(TableRepository[CallTask]):
+    """The office's call list: listed OLDEST first (the longest-waiting call on top)."""
+
     table = t.call_tasks
     fields = CALL_TASK_FIELDS
     entity = "call task"
     filterable = ("customer_id", "status", "message_id")
+
+    @property
+    def _order(self) -> list[UnaryExpression[Any]]:
+        return [t.call_tasks.c.created_at.asc(), t.call_tasks.c.id.asc()]
 
 
 class WebhookEventRepository:

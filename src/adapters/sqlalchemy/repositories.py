@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, func, literal, select
 
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.table_repository import TableRepository, repository
+from application.pagination import DUE_BEFORE, ListQuery
 from domain import aggregate_fields as f
 from domain.customer import Customer
 from domain.job import Job, JobStatus
@@ -94,6 +95,15 @@ class MaintenanceAlertRepository(TableRepository[MaintenanceAlert]):
     fields = f.MAINTENANCE_ALERT_FIELDS
     entity = "maintenance alert"
     filterable = ("customer_id", "status")
+
+    def _conditions(self, query: ListQuery) -> list[ColumnElement[bool]]:
+        """The equality filters, and `due_before`: due on or before that date."""
+        due_before = query.filters.get(DUE_BEFORE)
+        rest = {k: v for k, v in query.filters.items() if k != DUE_BEFORE}
+        conditions = super()._conditions(ListQuery(query.limit, query.offset, rest))
+        if due_before is not None:
+            conditions.append(t.maintenance_alerts.c.due_date <= due_before)
+        return conditions
 
     async def for_appliances(self, appliance_ids: Sequence[int]) -> dict[int, MaintenanceAlert]:
         if not appliance_ids:

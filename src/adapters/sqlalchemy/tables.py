@@ -152,10 +152,13 @@ jobs = Table(
     _created_at(),
     # jobs ⇄ appliances reference each other; this side is added after both tables exist.
     _fk("appliances.id", nullable=True, ondelete="SET NULL", use_alter=True),
+    # The maintenance alert the job was booked for: DONE when the job completes.
+    _fk("maintenance_alerts.id", nullable=True, ondelete="SET NULL", use_alter=True),
     Index(None, "customer_id"),
     Index(None, "technician_id"),
     Index(None, "status"),
     Index(None, "appliance_id"),
+    Index(None, "maintenance_alert_id"),
     Index(None, "status", "completion_date"),  # the survey and suggestion passes
 )
 
@@ -302,6 +305,9 @@ maintenance_alerts = Table(
     Column("status", String(20), nullable=False),
     _created_at(),
     _updated_at(),
+    Column("dismiss_reason", String(500)),
+    Column("dismissed_at", UtcDateTime),
+    Column("dismissed_by", Integer),  # a user id; no foreign key, like the audit trail's
     UniqueConstraint("appliance_id"),
     Index(None, "customer_id"),
     Index(None, "status", "due_date"),
@@ -316,8 +322,13 @@ call_tasks = Table(
     Column("body", Text, nullable=False),
     Column("status", String(20), nullable=False),
     _created_at(),
+    Column("outcome", String(20)),
+    Column("note", String(2000)),
+    Column("completed_at", UtcDateTime),
+    Column("completed_by", Integer),  # a user id; no foreign key, like the audit trail's
     Index(None, "customer_id"),
     Index(None, "message_id"),
+    Index(None, "status", "created_at"),  # the office's call list, oldest first
 )
 
 scheduler_runs = Table(

@@ -11,13 +11,12 @@ import hashlib
 import logging
 
 from application.outbox.claim import UowFactory
-from application.outbox.state import advance, store
+from application.outbox.state import apply_reported
 from application.ports.clock import Clock
 from domain.messaging.message import MessageStatus
 
 log = logging.getLogger(__name__)
 
-M = MessageStatus
 MAX_TOKEN = 200
 CAS_ATTEMPTS = 3
 
@@ -63,13 +62,12 @@ async def apply_status_callback(
             if reported is None:
                 await uow.commit()
                 return CallbackOutcome.UNKNOWN_STATUS
-            previous = message.status
-            if not advance(message, reported, now):
+            error = f"provider error {error_code[:20]}" if error_code else None
+            applied = await apply_reported(uow, message, reported, now, error)
+            if applied is None:
                 await uow.commit()
                 return CallbackOutcome.UNCHANGED
-            if error_code and message.status in (M.FAILED, M.UNDELIVERED):
-                message.last_error = f"provider error {error_code[:20]}"
-            if await store(uow, message, previous):
+            if applied:
                 await uow.commit()
                 return CallbackOutcome.APPLIED
         # Another writer moved the message meanwhile: roll back (token too), read again.

@@ -67,3 +67,22 @@ async def store(uow: UnitOfWork, message: Message, expected: MessageStatus) -> b
         return False
     await sync_follow_up(uow, message)
     return True
+
+
+async def apply_reported(
+    uow: UnitOfWork,
+    message: Message,
+    reported: MessageStatus,
+    now: datetime,
+    error: str | None = None,
+) -> bool | None:
+    """Apply a reported outcome (a provider's status, a call's outcome) forward and store
+    it with its follow-up: None when it moves nothing, False when someone else moved the
+    message first (nothing stored), True when stored. `error` becomes the last error of a
+    message that ends FAILED or UNDELIVERED."""
+    previous = message.status
+    if not advance(message, reported, now):
+        return None
+    if error and message.status in (M.FAILED, M.UNDELIVERED):
+        message.last_error = error
+    return await store(uow, message, previous)

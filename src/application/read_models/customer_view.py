@@ -15,6 +15,8 @@ from application.read_models.financials import CustomerFinancials
 from domain.contact_preferences import ContactMethod, Frequency
 from domain.follow_up import FollowUpStatus
 from domain.job import JobStatus
+from domain.maintenance_alert import AlertStatus
+from domain.messaging.call_task import CallTaskStatus
 from domain.payment import PaymentMethod
 
 DEFAULT_COLLECTION_CAP = 100
@@ -115,6 +117,29 @@ class FollowUpItem(msgspec.Struct, kw_only=True):
     created_at: datetime
 
 
+class MaintenanceAlertItem(msgspec.Struct, kw_only=True):
+    """An alert the office still has to act on (OPEN or ACKNOWLEDGED)."""
+
+    id: int
+    appliance_id: int
+    due_date: date
+    confidence: float
+    reason: str
+    status: AlertStatus
+    created_at: datetime
+    updated_at: datetime
+
+
+class CallTaskItem(msgspec.Struct, kw_only=True):
+    """A call the office still has to make (OPEN)."""
+
+    id: int
+    message_id: int | None
+    body: str
+    status: CallTaskStatus
+    created_at: datetime
+
+
 class CollectionInfo(msgspec.Struct, kw_only=True):
     """How much of a collection the view holds: newest first, at most `limit` items."""
 
@@ -151,6 +176,8 @@ class CustomerView(msgspec.Struct, kw_only=True):
     referrals: list[Ref]
     customer_technician_ratings: list[TechnicianRatingItem]
     follow_ups: list[FollowUpItem]
+    maintenance_alerts: list[MaintenanceAlertItem]
+    call_tasks: list[CallTaskItem]
     collections: dict[str, CollectionInfo]
     financial_summary: CustomerFinancials | None  # None for a technician (no money)
 

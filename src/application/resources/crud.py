@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Generic
 
 from application import audit
@@ -17,6 +18,7 @@ from domain.audit import AuditAction
 from domain.errors import ValidationFailed
 
 Adjust = Callable[[UnitOfWork, E], Awaitable[None]]
+Step = Callable[[UnitOfWork, E, datetime], Awaitable[None]]
 
 
 class Crud(Generic[E, D]):
@@ -99,6 +101,35 @@ class Crud(Generic[E, D]):
             await self._record(uow, actor, clock, AuditAction.UPDATE, before, entity)
             await uow.commit()
         return entity
+
+    async def change(
+        self,
+        actor: Actor,
+        uow: UnitOfWork,
+        clock: Clock,
+        entity_id: int,
+        step: Step[E],
+    ) -> E:
+        """A resource's own move (acknowledge, complete, ...): find the record (404),
+        authorize the write (403), `step(uow, entity, now)` changes it (its own errors:
+        409, 422), store it and its audit entry in the same transaction."""
+        self._authorize_up_front(actor)
+        async with uow:
+            entity = await self.find(uow, actor, entity_id)
+            self.spec.access.authorize_write(actor)
+            await self.apply(uow, actor, clock, entity, step)
+            await uow.commit()
+        return entity
+
+    async def apply(
+        self, uow: UnitOfWork, actor: Actor, clock: Clock, entity: E, step: Step[E]
+    ) -> None:
+        """Inside an open unit of work, access already decided: `step` changes the record;
+        store it and its audit entry."""
+        before = self._snapshot(entity)
+        await step(uow, entity, clock.now())
+        await self._repo(uow).update(entity)
+        await self._record(uow, actor, clock, AuditAction.UPDATE, before, entity)
 
     async def list(self, actor: Actor, uow: UnitOfWork, query: ListQuery) -> Page[E]:
         """A page of records, newest first; a technician's narrowed to their own work."""

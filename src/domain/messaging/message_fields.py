@@ -5,7 +5,7 @@ from __future__ import annotations
 from domain.contact_preferences import ContactMethod
 from domain.field_codecs import INSTANT, enum_of
 from domain.field_map import CREATED_AT, UPDATED_AT, Field, FieldMap
-from domain.messaging.call_task import CallTask, CallTaskStatus
+from domain.messaging.call_task import CallOutcome, CallTask, CallTaskStatus
 from domain.messaging.message import Message, MessageStatus, Purpose
 
 MESSAGE_FIELDS = FieldMap(
@@ -30,5 +30,9 @@ CALL_TASK_FIELDS = FieldMap(
         *Field.many("customer_id message_id body"),
         Field("status", codec=enum_of(CallTaskStatus)),
         CREATED_AT,
+        Field("outcome", codec=enum_of(CallOutcome)),
+        Field("note"),
+        Field("completed_at", codec=INSTANT),
+        Field("completed_by"),
     ),
 )

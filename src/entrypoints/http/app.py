@@ -29,6 +29,7 @@ from entrypoints.http.container_dependencies import dependencies_from
 from entrypoints.http.controllers.appliances import ApplianceController
 from entrypoints.http.controllers.audit import AuditController
 from entrypoints.http.controllers.auth import AuthController
+from entrypoints.http.controllers.call_tasks import CallTaskController
 from entrypoints.http.controllers.consent import ConsentController
 from entrypoints.http.controllers.customers import CustomerController
 from entrypoints.http.controllers.expenses import ExpenseController
@@ -40,6 +41,7 @@ from entrypoints.http.controllers.follow_ups import FollowUpController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.insights import insights_router
 from entrypoints.http.controllers.jobs import JobController
+from entrypoints.http.controllers.maintenance_alerts import MaintenanceAlertController
 from entrypoints.http.controllers.messages import MessageController
 from entrypoints.http.controllers.payments import PaymentController
 from entrypoints.http.controllers.reviews import ReviewController
@@ -135,6 +137,8 @@ def create_app(container: Container) -> Litestar:
             TechnicianRatingController,
             FollowUpController,
             MessageController,
+            CallTaskController,
+            MaintenanceAlertController,
             TwilioWebhookController,
             AuditController,
         ],

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import msgspec
 from litestar import Controller, post
 from litestar.status_codes import HTTP_200_OK
 
 from application import jobs as uc
+from application.jobs import NewJob
 from domain.job import Job, JobDetails, JobStatus
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.list_params import CUSTOMER_ID, TECHNICIAN_ID, status_filter
@@ -36,6 +38,18 @@ class JobIn(In):
         return self.fields_into(JobDetails)
 
 
+class JobCreateIn(JobIn):
+    """A new job; `maintenanceAlertId` books it for an open alert of the same customer,
+    which becomes DONE when the job completes."""
+
+    maintenance_alert_id: Id | None = None
+
+    def details(self) -> NewJob:  # type: ignore[override]
+        fields = msgspec.structs.asdict(self)
+        alert_id = fields.pop("maintenance_alert_id")
+        return NewJob(JobDetails(**fields), alert_id)
+
+
 class JobOut(Out):
     id: int
     customer_id: int
@@ -50,6 +64,7 @@ class JobOut(Out):
     completion_date: datetime | None
     cancelled_at: datetime | None
     created_at: datetime
+    maintenance_alert_id: int | None
 
 
 def job_out(j: Job) -> JobOut:
@@ -77,7 +92,9 @@ JOBS: HttpResource[Job] = HttpResource(
     out=JobOut,
     to_out=job_out,
     filters=(CUSTOMER_ID, TECHNICIAN_ID, status_filter(JobStatus)),
-    body=JobIn,
+    body=JobCreateIn,
+    update_body=JobIn,
     crud=uc.jobs,
+    create=uc.create_job,
 )
 JobController = resource_controller(JOBS, JobLifecycle)

@@ -1,0 +1,39 @@
+"""Records the workers write and no endpoint creates, for the HTTP tests: a maintenance
+alert (what the prediction pass raises) and a call task (what the PHONE channel hands over
+when no message is behind it)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from domain.maintenance_alert import MaintenanceAlert
+from domain.messaging.call_task import CallTask
+
+RAISED_AT = datetime(2030, 1, 1, 8, 0, tzinfo=UTC)
+
+
+async def raise_alert(
+    container: Any, customer_id: int, appliance_id: int, due: date = date(2030, 3, 1)
+) -> int:
+    """An OPEN alert for the appliance, as the maintenance pass writes it."""
+    alert = MaintenanceAlert(
+        appliance_id, customer_id, due, 0.8, "service interval", *[RAISED_AT] * 2
+    )
+    async with container.uow() as uow:
+        await uow.maintenance_alerts.add(alert)
+        await uow.commit()
+    assert alert.id is not None
+    return alert.id
+
+
+async def add_call_task(
+    container: Any, customer_id: int, at: datetime = RAISED_AT, message_id: int | None = None
+) -> int:
+    """An OPEN call task, as the PHONE channel writes it."""
+    task = CallTask(customer_id, "Call about the fridge", at, message_id=message_id)
+    async with container.uow() as uow:
+        await uow.call_tasks.add(task)
+        await uow.commit()
+    assert task.id is not None
+    return task.id
