@@ -24,6 +24,8 @@ class AuditedEntity(enum.StrEnum):
     PAYMENT = "payment"
     EXPENSE = "expense"
     CONSENT = "consent"  # a customer's opt-out or opt-in of one channel (entity id: customer)
+    MESSAGE = "message"  # a message staff queued themselves (POST /messages)
+    FOLLOW_UP = "follow-up"  # a suggested follow-up sent or dismissed
 
 
 class AuditAction(enum.StrEnum):
@@ -34,6 +36,8 @@ class AuditAction(enum.StrEnum):
     SET_PREFERRED_TECHNICIAN = "set-preferred-technician"
     OPT_OUT = "opt-out"
     OPT_IN = "opt-in"
+    SEND = "send"
+    DISMISS = "dismiss"
 
 
 @dataclass(slots=True)
