@@ -30,7 +30,7 @@ from entrypoints.http.wire import (
 IdempotencyKey = Annotated[
     str | None,
     HeaderParameter(
-        header="Idempotency-Key",
+        name="Idempotency-Key",
         min_length=1,
         max_length=100,
         pattern=r"^[A-Za-z0-9._:-]+$",
