@@ -39,7 +39,8 @@ async def job(client, office, clock) -> dict:
 async def a_suggested_follow_up(container, clock, job, text: str) -> int:
     """A PENDING follow-up as the daily suggestion pass stores it."""
     async with container.uow() as uow:
-        follow_up = FollowUp.suggest(job["id"], job["customerId"], text, f"t:{hash(text)}", clock.now())
+        key = f"test:{job['id']}:{len(text)}"
+        follow_up = FollowUp.suggest(job["id"], job["customerId"], text, key, clock.now())
         stored = await uow.follow_ups.add(follow_up)
         await uow.commit()
     return stored.id

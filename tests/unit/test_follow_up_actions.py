@@ -95,7 +95,7 @@ async def test_sending_uses_the_suggestion_and_schedules_the_follow_up(
     [stored] = db.rows("follow_ups")
     assert stored.status is FollowUpStatus.SCHEDULED
     assert stored.follow_up_date == message.scheduled_for
-    entry = [e for e in db.rows("audit_entries") if e.entity == "follow-up"][0]
+    entry = next(e for e in db.rows("audit_entries") if e.entity == "follow-up")
     assert entry.action == "send" and entry.changes["message_id"] == [None, message.id]
     with pytest.raises(Conflict, match="SCHEDULED"):
         await send_follow_up(OFFICE, db.uow(), clock, follow_up_id, SendEdits())
@@ -125,7 +125,7 @@ async def test_dismissing_cancels_a_pending_follow_up_with_the_reason_in_the_tra
         await dismiss_follow_up(Actor(3, Role.TECHNICIAN, 1), db.uow(), clock, follow_up_id, None)
     dismissed = await dismiss_follow_up(OFFICE, db.uow(), clock, follow_up_id, " handled ")
     assert dismissed.status is FollowUpStatus.CANCELLED
-    entry = [e for e in db.rows("audit_entries") if e.entity == "follow-up"][0]
+    entry = next(e for e in db.rows("audit_entries") if e.entity == "follow-up")
     assert entry.changes == {"status": ["PENDING", "CANCELLED"], "reason": [None, "handled"]}
     with pytest.raises(Conflict):
         await send_follow_up(OFFICE, db.uow(), clock, follow_up_id, SendEdits(body="hi"))
