@@ -26,6 +26,8 @@ class AuditedEntity(enum.StrEnum):
     CONSENT = "consent"  # a customer's opt-out or opt-in of one channel (entity id: customer)
     MAINTENANCE_ALERT = "maintenance-alert"
     CALL_TASK = "call-task"
+    MESSAGE = "message"  # a message staff queued themselves (POST /messages)
+    FOLLOW_UP = "follow-up"  # a suggested follow-up sent or dismissed
 
 
 class AuditAction(enum.StrEnum):
@@ -36,6 +38,8 @@ class AuditAction(enum.StrEnum):
     SET_PREFERRED_TECHNICIAN = "set-preferred-technician"
     OPT_OUT = "opt-out"
     OPT_IN = "opt-in"
+    SEND = "send"
+    DISMISS = "dismiss"
 
 
 @dataclass(slots=True)

@@ -67,6 +67,7 @@ BUILDERS: dict[str, Callable[[int], Any]] = {
         language="en",
         scheduled_for=_at(n),
         idempotency_key=f"key:{n}",
+        request_digest=f"{n:064x}",  # a client-keyed request's SHA-256 (hex)
         created_at=_at(n),
         updated_at=_at(n),
     ),

@@ -269,8 +269,21 @@ TABLE: dict[str, Row] = {
         "401 200 200 403 404",
         body=lambda ids: {"feedback": "all good"},
     ),
+    "sendFollowUp": row(
+        "POST",
+        "/follow-ups/{pendingFollowUp}/send",
+        "401 201 201 403 403",
+        body=lambda ids: {"body": "How did it go?"},
+    ),
+    "dismissFollowUp": row("POST", "/follow-ups/{pendingFollowUp}/dismiss", "401 200 200 403 403"),
     # Messages: staff only.
     "listMessages": row("GET", "/messages", "401 200 200 403 403"),
+    "createMessage": row(
+        "POST",
+        "/messages",
+        "401 201 201 403 403",
+        body=lambda ids: {"customerId": ids["customer"], "body": "Hi", "purpose": "TRANSACTIONAL"},
+    ),
     "getMessage": row("GET", "/messages/{message}", "401 200 200 403 403"),
     "cancelMessage": row("POST", "/messages/{message}/cancel", "401 200 200 403 403"),
     # Call tasks: the office's call list, staff only like the outbox it comes from.
@@ -365,6 +378,7 @@ async def _set(
     }
     follow_up = await post("/follow-ups", {"jobId": job, "message": {"body": "How did it go?"}})
     ids["followUp"] = follow_up["id"]
+    ids["pendingFollowUp"] = (await post("/follow-ups", {"jobId": done}))["id"]
     messages = await client.get("/messages", params={"customerId": customer}, headers=admin)
     ids["message"] = messages.json()["items"][0]["id"]
     ids["alert"] = await raise_alert(container, customer, ids["appliance"])
@@ -448,7 +462,7 @@ async def test_a_technician_lists_only_their_own_work(
     assert await ids_of("/jobs", tech, technicianId=theirs["id"]) == set()
     assert await ids_of("/customers", tech) == {own["customer"]}
     assert await ids_of("/appliances", tech) == {own["appliance"]}
-    assert await ids_of("/follow-ups", tech) == {own["followUp"]}
+    assert await ids_of("/follow-ups", tech) == {own["followUp"], own["pendingFollowUp"]}
     assert await ids_of("/expenses", tech) == {own["expense"]}
     assert await ids_of("/maintenance-alerts", tech) == {own["alert"]}
     assert await ids_of("/maintenance-alerts", tech, customerId=other["customer"]) == set()

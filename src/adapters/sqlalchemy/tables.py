@@ -266,6 +266,7 @@ messages = Table(
     Column("last_error", Text),
     Column("idempotency_key", String(200), nullable=False, unique=True),
     Column("sent_at", UtcDateTime),
+    Column("request_digest", String(64)),
     _created_at(),
     _updated_at(),
     Index(None, "status", "scheduled_for"),

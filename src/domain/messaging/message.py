@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from domain import validation as v
 from domain.contact_preferences import ContactMethod
@@ -12,6 +12,7 @@ from domain.customer import Customer
 from domain.errors import InvalidTransition
 
 MAX_BODY = 1600  # ten SMS segments; WhatsApp and email bodies are kept as short
+PAST_TOLERANCE = timedelta(minutes=5)  # a requested send time this far back means "now"
 
 
 class Purpose(enum.StrEnum):
@@ -78,6 +79,7 @@ class Message:
     attempts: int = 0
     last_error: str | None = None
     sent_at: datetime | None = None
+    request_digest: str | None = None  # a client-keyed request's body digest (client_requests)
     id: int | None = None
 
     def can_move_to(self, target: MessageStatus) -> bool:
@@ -142,3 +144,16 @@ def compose(
         follow_up_id=follow_up_id,
         job_id=job_id,
     )
+
+
+def send_time(field: str, requested: datetime | None, now: datetime) -> datetime:
+    """When a message staff ask for goes: `requested` (aware, not more than
+    PAST_TOLERANCE ago; a slightly past one means now), or now when not given."""
+    if requested is None:
+        return now
+    errors: dict[str, str] = {}
+    when = v.instant(errors, field, requested)
+    if not errors and when < now - PAST_TOLERANCE:
+        errors[field] = "must not be in the past"
+    v.raise_if(errors)
+    return max(when, now)

@@ -19,6 +19,7 @@ MESSAGE_FIELDS = FieldMap(
         Field("status", codec=enum_of(MessageStatus)),
         *Field.many("provider_message_id attempts last_error idempotency_key"),
         Field("sent_at", codec=INSTANT),
+        Field("request_digest"),
         CREATED_AT,
         UPDATED_AT,
     ),

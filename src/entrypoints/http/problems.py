@@ -64,6 +64,10 @@ def problem(
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+# Header parameters are reported under the header's own name.
+_HEADERS = {"idempotency_key": "Idempotency-Key"}
+
+
 def _field_of(item: dict[str, Any]) -> str:
     message = str(item.get("message", ""))
     for pattern in (_MISSING_FIELD, _UNKNOWN_FIELD, _FIELD_IN_MESSAGE):
@@ -71,7 +75,8 @@ def _field_of(item: dict[str, Any]) -> str:
         if match:
             return match.group(1)
     # Query and path parameters are reported under their Python name (customer_id).
-    return camel(str(item.get("key") or "body"))
+    key = str(item.get("key") or "body")
+    return _HEADERS.get(key) or camel(key)
 
 
 def on_validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:

@@ -7,11 +7,13 @@ from datetime import datetime
 from litestar import Controller, post
 from litestar.params import JSONBody
 
+from application import follow_up_actions as actions
 from application import follow_ups as uc
 from domain.contact_preferences import ContactMethod
 from domain.follow_up import FollowUp, FollowUpStatus
 from domain.messaging.message import Purpose
-from entrypoints.http.deps import ActorDep, ClockDep, Uow
+from entrypoints.http.controllers.messages import MessageOut, message_out
+from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.list_params import CUSTOMER_ID, JOB_ID, status_filter
 from entrypoints.http.rate_limits import message_rate_limit
 from entrypoints.http.resource_controller import HttpResource, resource_controller
@@ -21,6 +23,7 @@ from entrypoints.http.wire import (
     LongText,
     MessageBody,
     Out,
+    ShortText,
     attributes_to,
 )
 
@@ -84,6 +87,35 @@ class FollowUpOut(Out):
 follow_up_out = attributes_to(FollowUpOut)
 
 
+class FollowUpSendIn(In):
+    """Edits to the suggestion before it is sent; a missing field keeps the suggestion's."""
+
+    body: MessageBody | None = None  # default: the suggestion's action
+    channel: ContactMethod | None = None  # default: the suggestion's channel, else preferred
+    scheduled_for: datetime | None = None  # default: the suggestion's time, else now
+    purpose: Purpose = Purpose.TRANSACTIONAL
+
+    def edits(self) -> actions.SendEdits:
+        return self.fields_into(actions.SendEdits)
+
+
+class FollowUpSentOut(Out):
+    """The follow-up (now SCHEDULED) and the message queued for it."""
+
+    follow_up: FollowUpOut
+    message: MessageOut
+
+
+class FollowUpDismissIn(In):
+    reason: ShortText | None = None  # kept in the audit trail
+
+
+def sent_out(sent: actions.SentFollowUp) -> FollowUpSentOut:
+    return FollowUpSentOut(
+        follow_up=follow_up_out(sent.follow_up), message=message_out(sent.message)
+    )
+
+
 class FollowUpCreate(Controller):
     # A follow-up may queue a message to the customer: a per-user budget bounds the sends.
     @post("/", operation_id="createFollowUp", middleware=[message_rate_limit().middleware])
@@ -91,6 +123,38 @@ class FollowUpCreate(Controller):
         self, actor: ActorDep, data: JSONBody[FollowUpIn], uow: Uow, clock: ClockDep
     ) -> FollowUpOut:
         return follow_up_out(await uc.create_follow_up(actor, uow, clock, data.new()))
+
+    @post(
+        "/{follow_up_id:int}/send",
+        operation_id="sendFollowUp",
+        middleware=[message_rate_limit().middleware],
+    )
+    async def send(
+        self,
+        actor: ActorDep,
+        follow_up_id: PathId,
+        uow: Uow,
+        clock: ClockDep,
+        data: JSONBody[FollowUpSendIn | None] = None,
+    ) -> FollowUpSentOut:
+        """Send a PENDING (suggested) follow-up as a message (409 for any other status)."""
+        edits = data.edits() if data is not None else actions.SendEdits()
+        return sent_out(await actions.send_follow_up(actor, uow, clock, follow_up_id, edits))
+
+    @post("/{follow_up_id:int}/dismiss", operation_id="dismissFollowUp", status_code=200)
+    async def dismiss(
+        self,
+        actor: ActorDep,
+        follow_up_id: PathId,
+        uow: Uow,
+        clock: ClockDep,
+        data: JSONBody[FollowUpDismissIn | None] = None,
+    ) -> FollowUpOut:
+        """Close a PENDING follow-up unsent: it becomes CANCELLED (409 for any other status)."""
+        reason = data.reason if data is not None else None
+        return follow_up_out(
+            await actions.dismiss_follow_up(actor, uow, clock, follow_up_id, reason)
+        )
 
 
 FOLLOW_UPS: HttpResource[FollowUp] = HttpResource(

@@ -1,0 +1,85 @@
+"""Queueing a message staff wrote (POST /messages, POST /follow-ups/{id}/send).
+
+It is composed for the customer like any message and queued in the outbox inside the
+caller's transaction; the outbox applies the send policy when it sends (quiet hours,
+consent, frequency cap), and a message due now goes at commit (`SendAtOnce`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from application import audit
+from application.access import Actor
+from application.outbox.enqueue import enqueue
+from application.ports.unit_of_work import UnitOfWork
+from domain.audit import AuditAction, AuditedEntity
+from domain.contact_preferences import ContactMethod
+from domain.customer import Customer
+from domain.errors import ValidationFailed
+from domain.messaging.message import Message, Purpose, compose
+
+
+@dataclass(slots=True)
+class Draft:
+    """What staff want sent; `channel` None: the customer's preferred one."""
+
+    body: str
+    purpose: Purpose
+    when: datetime
+    channel: ContactMethod | None = None
+    follow_up_id: int | None = None
+    job_id: int | None = None
+
+
+def refuse_unwanted_channel(customer: Customer, channel: ContactMethod | None) -> None:
+    """A channel other than the customer's preferred one would be suppressed by the send
+    policy every time: refuse it now, naming `channel`."""
+    preferred = customer.preferences.method
+    if channel is not None and preferred is not None and channel is not preferred:
+        raise ValidationFailed.single("channel", f"the customer prefers {preferred}")
+
+
+async def queue_draft(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    customer: Customer,
+    draft: Draft,
+    key: str,
+    request_digest: str | None = None,
+) -> Message:
+    """Compose and queue the draft under `key`, with an audit entry (no personal data)."""
+    refuse_unwanted_channel(customer, draft.channel)
+    message = compose(
+        customer,
+        draft.purpose,
+        draft.body,
+        key,
+        draft.when,
+        now,
+        channel=draft.channel,
+        follow_up_id=draft.follow_up_id,
+        job_id=draft.job_id,
+    )
+    message.request_digest = request_digest
+    message = await enqueue(uow.messages, message)
+    assert message.id is not None
+    changes: dict[str, list[object]] = {
+        "channel": [None, message.channel.value],
+        "purpose": [None, message.purpose.value],
+        "scheduled_for": [None, message.scheduled_for.isoformat()],
+        "follow_up_id": [None, message.follow_up_id],
+    }
+    await audit.record(
+        uow,
+        actor,
+        now,
+        AuditAction.CREATE,
+        AuditedEntity.MESSAGE,
+        message.id,
+        customer.id,
+        changes,
+    )
+    return message
