@@ -18,7 +18,7 @@ from tests.integration.test_migration_keeps_rows import (  # noqa: F401 (fixture
 )
 from tests.integration.test_migrations import _diff
 
-BEFORE = "0007"  # the revision before 0009
+BEFORE = "0008"  # the revision before 0009
 OLD_ROWS = [
     "UPDATE customers SET marketing_consent = {true} WHERE id = 1",
     "INSERT INTO consent_changes (customer_id, channel, opted_out, at, source) VALUES "
