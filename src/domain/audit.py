@@ -24,6 +24,7 @@ class AuditedEntity(enum.StrEnum):
     PAYMENT = "payment"
     EXPENSE = "expense"
     CONSENT = "consent"  # a customer's opt-out or opt-in of one channel (entity id: customer)
+    JOB = "job"  # assignments of a technician (POST /jobs/{id}/assign)
 
 
 class AuditAction(enum.StrEnum):
@@ -34,6 +35,7 @@ class AuditAction(enum.StrEnum):
     SET_PREFERRED_TECHNICIAN = "set-preferred-technician"
     OPT_OUT = "opt-out"
     OPT_IN = "opt-in"
+    ASSIGN = "assign"
 
 
 @dataclass(slots=True)

@@ -68,6 +68,13 @@ class JobRepository(Repository[Job], Protocol):
         given); technicians without any are left out."""
         ...
 
+    async def booked_between(
+        self, technician_id: int, after: datetime, before: datetime, excluding_job_id: int
+    ) -> list[int]:
+        """Ids (ascending) of the technician's jobs that are not CANCELLED, scheduled
+        strictly between `after` and `before`, other than `excluding_job_id`."""
+        ...
+
 
 class AuditEntryRepository(Protocol):
     """The audit trail: entries are only ever added, and listed newest first.
