@@ -126,7 +126,7 @@ async def test_the_referrer_is_cleared_by_an_empty_code_or_an_explicit_null(
 
 
 async def test_the_referrer_is_set_by_id_and_refused_when_both_ways_are_given(client, office):
-    referrer_id, customer = await _referred(client, office)
+    _, customer = await _referred(client, office)
     other = await create_customer(client, office, name="Other")
     url = f"/customers/{customer['id']}"
     moved = await _ok(
