@@ -19,9 +19,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("payments", schema=None) as batch_op:
-        batch_op.alter_column(
-            "payment_method", existing_type=sa.String(length=20), nullable=True
-        )
+        batch_op.alter_column("payment_method", existing_type=sa.String(length=20), nullable=True)
     with op.batch_alter_table("jobs", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_jobs_technician_id_scheduled_for"),
@@ -35,6 +33,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_jobs_technician_id_scheduled_for"))
     op.execute("UPDATE payments SET payment_method = 'OTHER' WHERE payment_method IS NULL")
     with op.batch_alter_table("payments", schema=None) as batch_op:
-        batch_op.alter_column(
-            "payment_method", existing_type=sa.String(length=20), nullable=False
-        )
+        batch_op.alter_column("payment_method", existing_type=sa.String(length=20), nullable=False)

@@ -56,7 +56,6 @@ APPLIANCES: ResourceSpec[Appliance, ApplianceDetails] = ResourceSpec(
 appliances = Crud(APPLIANCES)
 
 
-
 @dataclass(frozen=True, slots=True)
 class NewAppliance:
     """A registration: the details, and when the machine was last serviced, if known."""
@@ -78,6 +77,7 @@ async def create_appliance(
             appliance.serviced_before(serviced)
 
     return await appliances.create(actor, uow, clock, new.details, stated_service)
+
 
 get_appliance = appliances.get
 update_appliance = appliances.update
