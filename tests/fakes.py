@@ -299,6 +299,18 @@ class FakeJobRepository(FakeRepository[Job]):
             counts[tech] = counts.get(tech, 0) + 1
         return counts
 
+    async def booked_between(
+        self, technician_id: int, after: datetime, before: datetime, excluding_job_id: int
+    ) -> list[int]:
+        return sorted(
+            job_id
+            for job_id, job in self._rows.items()
+            if job.details.technician_id == technician_id
+            and job.status.value != "CANCELLED"
+            and after < job.details.scheduled_for < before
+            and job_id != excluding_job_id
+        )
+
 
 class FakeMaintenanceAlertRepository(FakeRepository[MaintenanceAlert]):
     """Alerts, one per appliance; lists also take `due_before` (due on or before), as in SQL."""

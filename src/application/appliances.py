@@ -1,16 +1,19 @@
 """Appliance use cases: register, read, revise, list, delete.
 
-The service history (lastServiceDate and the last service job) is not written here:
-completing a job that names the appliance records it (see `jobs.complete_job`).
+The service history (lastServiceDate and the last service job) is written by completing a
+job that names the appliance (see `jobs.complete_job`); only at registration may the office
+state when an appliance already known to it was last serviced.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from application.access import Actor, require_customer_visible
 from application.lookups import require
 from application.pagination import SERVED_BY_TECHNICIAN
+from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from application.resources import Access, Crud, ResourceSpec
 from domain.appliance import Appliance, ApplianceDetails
@@ -48,7 +51,30 @@ APPLIANCES: ResourceSpec[Appliance, ApplianceDetails] = ResourceSpec(
 )
 appliances = Crud(APPLIANCES)
 
-create_appliance = appliances.create
+
+@dataclass(frozen=True, slots=True)
+class NewAppliance:
+    """A registration: the details, and when the machine was last serviced, if known."""
+
+    details: ApplianceDetails
+    last_service_date: datetime | None = None
+
+
+async def create_appliance(
+    actor: Actor, uow: UnitOfWork, clock: Clock, new: ApplianceDetails | NewAppliance
+) -> Appliance:
+    """Register a customer's appliance; a stated lastServiceDate may not be in the future."""
+    if isinstance(new, ApplianceDetails):
+        new = NewAppliance(new)
+    serviced = new.last_service_date
+
+    async def stated_service(uow: UnitOfWork, appliance: Appliance) -> None:
+        if serviced is not None:
+            appliance.serviced_before(serviced)
+
+    return await appliances.create(actor, uow, clock, new.details, stated_service)
+
+
 get_appliance = appliances.get
 update_appliance = appliances.update
 list_appliances = appliances.list

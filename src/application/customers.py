@@ -7,6 +7,8 @@ is written to the audit trail in its own transaction.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from application import audit
 from application.access import Actor, Permission, authorize, require_customer_visible
 from application.consent import record_marketing_flag
@@ -85,13 +87,36 @@ list_customers = customers.list
 delete_customer = customers.delete
 
 
+@dataclass(frozen=True, slots=True)
+class Referrer:
+    """Who referred the customer, as an update states it: the owner of `code`, the
+    customer `customer_id`, or (neither given) nobody: the referrer is cleared."""
+
+    code: str | None = None
+    customer_id: int | None = None
+
+
 def _referral(code: str | None) -> Adjust[Customer] | None:
     """The step that records who referred a customer, when a referral code is given."""
     if code is None:
         return None
+    return _referred_by(Referrer(code=code))
+
+
+def _referred_by(referrer: Referrer | None) -> Adjust[Customer] | None:
+    """The step that sets or clears the referrer (None: the referrer stays as it is)."""
+    if referrer is None:
+        return None
 
     async def apply(uow: UnitOfWork, customer: Customer) -> None:
-        await _apply_referral(uow, customer, code)
+        if referrer.code:
+            await _apply_referral(uow, customer, referrer.code)
+        elif referrer.customer_id is not None:
+            found = await require(uow.customers, ENTITY, referrer.customer_id, "referred_by_id")
+            assert found.id is not None
+            customer.referred_by(found, await uow.customers.referral_chain(found.id))
+        else:
+            customer.clear_referrer()
 
     return apply
 
@@ -113,10 +138,11 @@ async def update_customer(
     clock: Clock,
     customer_id: int,
     details: CustomerDetails,
-    referral_code: str | None = None,
+    referrer: Referrer | None = None,
 ) -> Customer:
-    """Replace a customer's editable details; a referral code records who referred them."""
-    return await customers.update(actor, uow, clock, customer_id, details, _referral(referral_code))
+    """Replace a customer's editable details; `referrer` sets or clears who referred them
+    (None: unchanged). Every change, a cleared referrer too, is audited."""
+    return await customers.update(actor, uow, clock, customer_id, details, _referred_by(referrer))
 
 
 async def list_referrals(

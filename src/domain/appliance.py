@@ -101,6 +101,16 @@ class Appliance(Recorded[ApplianceDetails]):
         if now is not None:
             self.updated_at = now
 
+    def serviced_before(self, last_service_date: datetime) -> None:
+        """At registration: the date the appliance was last serviced, before it was known
+        here (no job); never after the registration itself."""
+        errors: dict[str, str] = {}
+        checked = v.instant(errors, "last_service_date", last_service_date)
+        if not errors and checked > self.created_at:
+            errors["last_service_date"] = "must not be in the future"
+        v.raise_if(errors)
+        self.last_service_date = checked
+
     def record_service(self, job_id: int, serviced_at: datetime, now: datetime) -> bool:
         """A completed job serviced this appliance: move lastServiceDate forward, never back.
 

@@ -28,6 +28,7 @@ class AuditedEntity(enum.StrEnum):
     CALL_TASK = "call-task"
     MESSAGE = "message"  # a message staff queued themselves (POST /messages)
     FOLLOW_UP = "follow-up"  # a suggested follow-up sent or dismissed
+    JOB = "job"  # assignments of a technician (POST /jobs/{id}/assign)
 
 
 class AuditAction(enum.StrEnum):
@@ -40,6 +41,7 @@ class AuditAction(enum.StrEnum):
     OPT_IN = "opt-in"
     SEND = "send"
     DISMISS = "dismiss"
+    ASSIGN = "assign"
 
 
 @dataclass(slots=True)

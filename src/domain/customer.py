@@ -55,6 +55,10 @@ class Customer(Recorded[CustomerDetails]):
         check_referrer(self.id, referrer.id, referrer_chain)
         self.referred_by_id = referrer.id
 
+    def clear_referrer(self) -> None:
+        """Nobody referred this customer after all."""
+        self.referred_by_id = None
+
     def prefer_technician(self, technician: Technician | None) -> None:
         """Set (or clear, with None) the preferred technician; only an active one."""
         if technician is None:

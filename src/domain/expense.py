@@ -8,14 +8,14 @@ from datetime import datetime
 from domain import validation as v
 from domain.errors import ValidationFailed
 from domain.money import Money
-from domain.recorded import Recorded
+from domain.recorded import DatedRecorded
 
 
 @dataclass(slots=True)
 class ExpenseDetails:
     amount: Money
     category: str
-    incurred_at: datetime
+    incurred_at: datetime | None = None  # None: now, when recorded (see DatedRecorded)
     description: str | None = None
     customer_id: int | None = None
     job_id: int | None = None
@@ -38,5 +38,7 @@ class ExpenseDetails:
 
 
 @dataclass(slots=True)
-class Expense(Recorded[ExpenseDetails]):
-    """An expense: recorded, revised as a whole, deleted."""
+class Expense(DatedRecorded[ExpenseDetails]):
+    """An expense: recorded (incurred now unless told when), revised as a whole, deleted."""
+
+    when = "incurred_at"

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from domain import validation as v
 from domain.money import Money
-from domain.recorded import Recorded
+from domain.recorded import DatedRecorded
 
 
 class PaymentMethod(enum.StrEnum):
@@ -23,8 +23,8 @@ class PaymentMethod(enum.StrEnum):
 class PaymentDetails:
     customer_id: int
     amount: Money
-    paid_at: datetime
-    payment_method: PaymentMethod
+    paid_at: datetime | None = None  # None: now, when recorded (see DatedRecorded)
+    payment_method: PaymentMethod | None = None  # None: not stated
     job_id: int | None = None
     reference: str | None = None
 
@@ -33,5 +33,7 @@ class PaymentDetails:
 
 
 @dataclass(slots=True)
-class Payment(Recorded[PaymentDetails]):
-    """A payment: recorded, revised as a whole, deleted."""
+class Payment(DatedRecorded[PaymentDetails]):
+    """A payment: recorded (paid now unless told when), revised as a whole, deleted."""
+
+    when = "paid_at"

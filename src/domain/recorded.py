@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Generic, Protocol, Self, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 
 
 class Details(Protocol):
@@ -33,3 +33,23 @@ class Recorded(Generic[D]):
 
     def revise(self, details: D) -> None:
         self.details = details.validated()
+
+
+@dataclass(slots=True)
+class DatedRecorded(Recorded[D]):
+    """A record whose details say when it happened (the field named by `when`, e.g. a
+    payment's `paid_at`), like a till: left out (None), it is `now` when the record is
+    made, and stays as it was when the record is revised."""
+
+    when: ClassVar[str]
+
+    @classmethod
+    def record(cls, details: D, now: datetime) -> Self:
+        return cls(details=_dated(details, cls.when, now).validated(), created_at=now)
+
+    def revise(self, details: D) -> None:
+        self.details = _dated(details, self.when, getattr(self.details, self.when)).validated()
+
+
+def _dated(details: Any, when: str, default: datetime) -> Any:
+    return details if getattr(details, when) is not None else replace(details, **{when: default})

@@ -78,6 +78,39 @@ async def test_open_job_counts_per_technician_in_a_window(store: Store) -> None:
     await store.run(counts, commit=False)
 
 
+async def test_jobs_booked_between_two_instants(store: Store) -> None:
+    async def history(uow: Any) -> tuple[int, int, list[int]]:
+        seed = Seed(uow)
+        tech, other = [await seed.add("technicians") for _ in range(2)]
+        ids: list[int] = []
+        for hours, status in [
+            (0, "SCHEDULED"),
+            (1, "CANCELLED"),
+            (2, "COMPLETED"),
+            (3, "IN_PROGRESS"),
+        ]:
+            job = seed.entity("jobs", technician_id=tech.id, status=JobStatus(status))
+            job.details.customer_id = (await seed.add("customers")).id
+            job.details.scheduled_for = T0 + timedelta(hours=hours)
+            ids.append((await uow.jobs.add(job)).id)
+        await seed.add("jobs", technician_id=other.id, scheduled_for=T0 + timedelta(hours=1))
+        return tech.id, other.id, ids
+
+    tech, other, (at0, cancelled, at2, at3) = await store.run(history)
+
+    async def booked(uow: Any) -> None:
+        jobs = uow.jobs
+        end = T0 + timedelta(hours=3)
+        assert await jobs.booked_between(tech, T0 - timedelta(hours=1), end, 0) == [at0, at2]
+        assert await jobs.booked_between(tech, T0, end + timedelta(hours=1), 0) == [at2, at3]
+        assert await jobs.booked_between(tech, T0 - timedelta(hours=1), end, at0) == [at2]
+        assert cancelled not in await jobs.booked_between(tech, T0, T0 + timedelta(hours=2), 0)
+        assert await jobs.booked_between(other, T0, T0 + timedelta(hours=2), 0) != []
+        assert await jobs.booked_between(other + 100, T0, end, 0) == []
+
+    await store.run(booked, commit=False)
+
+
 async def test_maintenance_alerts_for_appliances(store: Store) -> None:
     async def history(uow: Any) -> tuple[Any, int]:
         seed = Seed(uow)

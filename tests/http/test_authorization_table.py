@@ -175,6 +175,9 @@ TABLE: dict[str, Row] = {
         "401 200 200 403 403",
         body=lambda ids: {"applianceType": "fridge", "problem": "not cooling"},
     ),
+    "matchTechnicianForJob": row(
+        "POST", "/jobs/{scheduledJob}/match-technician", "401 200 200 403 404"
+    ),
     "generateSurvey": row("POST", "/jobs/{doneJob}/generate-survey", "401 200 200 403 404"),
     # Technicians: staff manage them; a technician reads only their own record.
     "listTechnicians": row("GET", "/technicians", "401 200 200 403 403"),
@@ -201,6 +204,13 @@ TABLE: dict[str, Row] = {
     "completeJob": row("POST", "/jobs/{job}/complete", "401 200 200 200 404"),
     "cancelJob": row("POST", "/jobs/{job}/cancel", "401 200 200 200 404"),
     "getJobFinancials": row("GET", "/jobs/{job}/financials", "401 200 200 403 404"),
+    # Assigning: staff only; the set's bare technician is skilled (fridges) and free.
+    "assignJob": row(
+        "POST",
+        "/jobs/{scheduledJob}/assign",
+        "401 200 200 403 404",
+        body=lambda ids: {"technicianId": ids["bareTechnician"]},
+    ),
     # Payments: staff only.
     "listPayments": row("GET", "/payments", "401 200 200 403 403"),
     "createPayment": row(

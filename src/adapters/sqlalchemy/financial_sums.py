@@ -12,9 +12,13 @@ from sqlalchemy import ColumnElement, ScalarSelect, Select, func, select, union
 
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.json_sql import JsonSql
-from application.read_models.financials import JobTotals, MethodTotal, Totals
+from application.read_models.financials import (
+    JobTotals,
+    MethodTotal,
+    ReportedPaymentMethod,
+    Totals,
+)
 from domain.money import minor_digits
-from domain.payment import PaymentMethod
 
 
 class Sum(msgspec.Struct, frozen=True):
@@ -25,6 +29,11 @@ class Sum(msgspec.Struct, frozen=True):
 
 
 SUMS = msgspec.json.Decoder(list[Sum])
+
+
+def reported_method(method: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The payment method column as the totals report it: NULL (not stated) is UNKNOWN."""
+    return func.coalesce(method, ReportedPaymentMethod.UNKNOWN.value)
 
 
 def money_text(minor: int, currency: str) -> str:
@@ -115,7 +124,7 @@ def method_totals(rows: Iterable[Sum]) -> list[MethodTotal]:
     return sorted(
         (
             MethodTotal(
-                payment_method=PaymentMethod(str(r.key)),
+                payment_method=ReportedPaymentMethod(str(r.key)),
                 currency=r.currency,
                 amount=money_text(r.minor, r.currency),
                 count=r.count,

@@ -15,6 +15,7 @@ from adapters.sqlalchemy.financial_sums import (
     job_totals,
     main_and_others,
     method_totals,
+    reported_method,
     sums_by,
     sums_by_currency,
     totals,
@@ -33,7 +34,9 @@ def customer_financial_columns(js: JsonSql, customer_id: Any) -> dict[str, Scala
     return {
         "fin_revenue": sums_by_currency(js, p, p.c.customer_id == customer_id),
         "fin_expenses": sums_by_currency(js, e, expense_filter),
-        "fin_methods": sums_by(js, p, p.c.payment_method, p.c.customer_id == customer_id),
+        "fin_methods": sums_by(
+            js, p, reported_method(p.c.payment_method), p.c.customer_id == customer_id
+        ),
         "fin_job_revenue": sums_by(
             js, p, p.c.job_id, (p.c.customer_id == customer_id) & p.c.job_id.is_not(None)
         ),

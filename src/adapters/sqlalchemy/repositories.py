@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, literal, select
 
@@ -75,6 +76,23 @@ class JobRepository(TableRepository[Job]):
         )
         rows = await self._conn.execute(query)
         return {row.technician_id: row.open_jobs for row in rows}
+
+    async def booked_between(
+        self, technician_id: int, after: datetime, before: datetime, excluding_job_id: int
+    ) -> list[int]:
+        j = t.jobs
+        query = (
+            select(j.c.id)
+            .where(
+                j.c.technician_id == technician_id,
+                j.c.status != JobStatus.CANCELLED.value,
+                j.c.scheduled_for > after,
+                j.c.scheduled_for < before,
+                j.c.id != excluding_job_id,
+            )
+            .order_by(j.c.id)
+        )
+        return list((await self._conn.execute(query)).scalars())
 
 
 class UserRepository(TableRepository[User]):

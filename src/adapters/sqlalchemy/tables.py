@@ -160,11 +160,12 @@ jobs = Table(
     Index(None, "appliance_id"),
     Index(None, "maintenance_alert_id"),
     Index(None, "status", "completion_date"),  # the survey and suggestion passes
+    Index(None, "technician_id", "scheduled_for"),  # double-booking on assignment
 )
 
 payments = _money_movement(
     "payments",
-    Column("payment_method", String(20), nullable=False),
+    Column("payment_method", String(20)),  # None: not stated (UNKNOWN in the totals)
     Column("reference", String(200)),
     Column("paid_at", UtcDateTime, nullable=False),
     customer_required=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol, TypeVar
 
 from application.pagination import ListQuery, Page
@@ -63,6 +64,13 @@ class JobRepository(Repository[Job], Protocol):
     ) -> dict[int, int]:
         """SCHEDULED and IN_PROGRESS jobs per technician (scheduled in `window`);
         technicians without any are left out."""
+        ...
+
+    async def booked_between(
+        self, technician_id: int, after: datetime, before: datetime, excluding_job_id: int
+    ) -> list[int]:
+        """Ids (ascending) of the technician's jobs that are not CANCELLED, scheduled
+        strictly between `after` and `before`, other than `excluding_job_id`."""
         ...
 
 

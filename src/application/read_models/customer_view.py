@@ -34,7 +34,7 @@ class PaymentItem(msgspec.Struct, kw_only=True):
     job_id: int | None
     amount: str
     currency: str
-    payment_method: PaymentMethod
+    payment_method: PaymentMethod | None
     reference: str | None
     paid_at: datetime
     created_at: datetime

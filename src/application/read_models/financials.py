@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import enum
+
 import msgspec
 
-from domain.payment import PaymentMethod
+
+class ReportedPaymentMethod(enum.StrEnum):
+    """A payment method as the totals report it: UNKNOWN for payments that did not say."""
+
+    CASH = "CASH"
+    CARD = "CARD"
+    TRANSFER = "TRANSFER"
+    CHECK = "CHECK"
+    OTHER = "OTHER"
+    UNKNOWN = "UNKNOWN"
 
 
 class Totals(msgspec.Struct, kw_only=True):
@@ -17,9 +28,9 @@ class Totals(msgspec.Struct, kw_only=True):
 
 
 class MethodTotal(msgspec.Struct, kw_only=True):
-    """What was paid with one payment method, in one currency."""
+    """What was paid with one payment method (UNKNOWN: not stated), in one currency."""
 
-    payment_method: PaymentMethod
+    payment_method: ReportedPaymentMethod
     currency: str
     amount: str
     count: int

@@ -47,6 +47,11 @@ class In(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=Tru
         return target(**{**msgspec.structs.asdict(self), **computed})
 
 
+def given(value: T | msgspec.UnsetType) -> T | None:
+    """A body field that may be left out (`UNSET`): its value, or None when absent."""
+    return None if isinstance(value, msgspec.UnsetType) else value
+
+
 class Out(msgspec.Struct, rename="camel", kw_only=True):
     """Base of response bodies: camelCase."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from application import appliances as uc
+from application.appliances import NewAppliance
 from domain.appliance import Appliance, ApplianceDetails
 from entrypoints.http.list_params import CUSTOMER_ID
 from entrypoints.http.resource_controller import HttpResource, resource_controller
@@ -27,6 +28,23 @@ class ApplianceIn(In):
 
     def details(self) -> ApplianceDetails:
         return self.fields_into(ApplianceDetails)
+
+
+class ApplianceCreateIn(ApplianceIn):
+    last_service_date: datetime | None = None  # never after now; later moved by jobs only
+
+    def details(self) -> NewAppliance:  # type: ignore[override]
+        return NewAppliance(
+            ApplianceDetails(
+                self.customer_id,
+                self.type,
+                self.brand,
+                self.model_number,
+                self.serial_number,
+                self.installed_on,
+            ),
+            self.last_service_date,
+        )
 
 
 class ApplianceOut(Out):
@@ -52,7 +70,9 @@ APPLIANCES: HttpResource[Appliance] = HttpResource(
     out=ApplianceOut,
     to_out=appliance_out,
     filters=(CUSTOMER_ID,),
-    body=ApplianceIn,
+    body=ApplianceCreateIn,
+    update_body=ApplianceIn,
     crud=uc.appliances,
+    create=uc.create_appliance,
 )
 ApplianceController = resource_controller(APPLIANCES)

@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import msgspec
 from litestar import Controller, get, post, put
 from litestar.params import JSONBody
+from msgspec import UNSET, UnsetType
 
 from application import customers as uc
 from application.customer_reads import view_customer
+from application.customers import Referrer
 from application.read_models.customer_view import CustomerView
 from domain.contact_preferences import ContactMethod, ContactPreferences, ContactTimes, Frequency
 from domain.customer import Customer, CustomerDetails
+from domain.errors import ValidationFailed
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, SettingsDep, Uow, ViewQueryDep
 from entrypoints.http.resource_controller import HttpResource, nested_list, resource_controller
 from entrypoints.http.wire import (
@@ -35,6 +38,7 @@ else:
     CustomerViewOut = wire_type(CustomerView)
 
 ReferralCode = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
+ReferralCodeOrEmpty = Annotated[str, msgspec.Meta(max_length=20, description='"": no referrer')]
 ContactTimesDoc = Annotated[
     dict[
         Annotated[str, msgspec.Meta(max_length=20)],
@@ -44,19 +48,40 @@ ContactTimesDoc = Annotated[
 ]
 
 
-class CustomerIn(In):
+class CustomerFields(In):
+    """The customer's editable details, common to create and update."""
+
     name: Name
     phone: Phone | None = None
     email: Email | None = None
     address: Annotated[str, msgspec.Meta(max_length=500)] | None = None
     time_zone: ShortText = "UTC"
     notes: LongText | None = None
-    referral_code: ReferralCode | None = None
 
     def details(self) -> CustomerDetails:
         return CustomerDetails(
             self.name, self.phone, self.email, self.address, self.time_zone, self.notes
         )
+
+
+class CustomerIn(CustomerFields):
+    referral_code: ReferralCode | None = None
+
+
+class CustomerUpdateIn(CustomerFields):
+    """Left out, `referralCode` and `referredById` keep the referrer (so does a null
+    `referralCode`); `referralCode: ""` or `referredById: null` clears it."""
+
+    referral_code: ReferralCodeOrEmpty | UnsetType | None = UNSET
+    referred_by_id: Id | UnsetType | None = UNSET
+
+    def referrer(self) -> Referrer | None:
+        code, by_id = self.referral_code, self.referred_by_id
+        if code and by_id is not UNSET:
+            raise ValidationFailed.single("referred_by_id", "give referralCode or referredById")
+        if code is not None and code is not UNSET:
+            return Referrer(code=code)
+        return None if by_id is UNSET else Referrer(customer_id=by_id)
 
 
 class CustomerOut(Out):
@@ -152,12 +177,14 @@ class CustomerRoutes(Controller):
         self,
         actor: ActorDep,
         customer_id: PathId,
-        data: JSONBody[CustomerIn],
+        data: JSONBody[CustomerUpdateIn],
         uow: Uow,
         clock: ClockDep,
     ) -> CustomerOut:
+        """Replace the details; set the referrer (`referralCode` or `referredById`) or
+        clear it (`referralCode: ""` or `referredById: null`); left out, it stays."""
         customer = await uc.update_customer(
-            actor, uow, clock, customer_id, data.details(), data.referral_code
+            actor, uow, clock, customer_id, data.details(), data.referrer()
         )
         return customer_out(customer)
 

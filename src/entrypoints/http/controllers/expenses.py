@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
+from msgspec import UNSET, UnsetType
 
 from application import expenses as uc
 from domain.expense import Expense, ExpenseDetails
@@ -19,6 +20,7 @@ from entrypoints.http.wire import (
     In,
     Out,
     Text,
+    given,
     money_fields,
     record_out,
 )
@@ -28,7 +30,7 @@ class ExpenseIn(In, kw_only=True):
     amount: Amount
     currency: Currency = "USD"
     category: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-    incurred_at: datetime
+    incurred_at: datetime | UnsetType = UNSET  # left out: now
     description: Text | None = None
     customer_id: Id | None = None
     job_id: Id | None = None
@@ -37,7 +39,7 @@ class ExpenseIn(In, kw_only=True):
         return ExpenseDetails(
             amount=Money.of(self.amount, self.currency),
             category=self.category,
-            incurred_at=self.incurred_at,
+            incurred_at=given(self.incurred_at),
             description=self.description,
             customer_id=self.customer_id,
             job_id=self.job_id,

@@ -22,6 +22,7 @@ from application.access import Actor
 from application.insights.follow_up_suggestions import followup_suggestions
 from application.insights.greeting_writer import GreetingOutcome, generate_greeting
 from application.insights.insight_context import InsightContext
+from application.insights.job_technician_match import match_technician_for_job
 from application.insights.maintenance_prediction import (
     predict_appliance_maintenance,
     predict_customer_maintenance,
@@ -145,6 +146,11 @@ ROUTES = (
         MATCH_BODY, TechnicianMatch, _match,
         "Candidates computed from skills, preference, ratings and workload; ranked by the\n"
         "model, which can never add anyone.",
+    ),
+    InsightRoute(
+        "match_job", "/jobs/{job_id:int}/match-technician", "matchTechnicianForJob",
+        JOB, TechnicianMatch, match_technician_for_job,
+        "The match for one job: its appliance, description, customer and 2-hour slot.",
     ),
     InsightRoute(
         "survey", "/jobs/{job_id:int}/generate-survey", "generateSurvey",

@@ -6,9 +6,11 @@ from datetime import datetime
 
 import msgspec
 from litestar import Controller, post
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from application import jobs as uc
+from application.job_assignment import assign_technician
 from application.jobs import NewJob
 from domain.job import Job, JobDetails, JobStatus
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
@@ -71,6 +73,10 @@ def job_out(j: Job) -> JobOut:
     return record_out(JobOut, j)
 
 
+class AssignIn(In):
+    technician_id: Id
+
+
 class JobLifecycle(Controller):
     """The lifecycle moves, next to the generated CRUD routes."""
 
@@ -85,6 +91,15 @@ class JobLifecycle(Controller):
     @post("/{job_id:int}/cancel", operation_id="cancelJob", status_code=HTTP_200_OK)
     async def cancel(self, actor: ActorDep, job_id: PathId, uow: Uow, clock: ClockDep) -> JobOut:
         return job_out(await uc.cancel_job(actor, uow, clock, job_id))
+
+    @post("/{job_id:int}/assign", operation_id="assignJob", status_code=HTTP_200_OK)
+    async def assign(
+        self, actor: ActorDep, job_id: PathId, data: JSONBody[AssignIn], uow: Uow, clock: ClockDep
+    ) -> JobOut:
+        """Assign a technician (staff only). 409 names the rule broken: the job is not open,
+        the technician is not active, not skilled for the job's appliance, or double-booked
+        (another of their jobs, not cancelled, starts less than 2 hours before or after)."""
+        return job_out(await assign_technician(actor, uow, clock, job_id, data.technician_id))
 
 
 JOBS: HttpResource[Job] = HttpResource(
