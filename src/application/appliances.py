@@ -38,6 +38,7 @@ def _revise(appliance: Appliance, details: ApplianceDetails, now: datetime | Non
 
 APPLIANCES: ResourceSpec[Appliance, ApplianceDetails] = ResourceSpec(
     name="appliance",
+    sortable=("id", "created_at", "type", "brand", "installed_on", "last_service_date"),
     repository=lambda uow: uow.appliances,
     access=Access(
         read=Permission.READ_BUSINESS,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from application import audit
 from application.access import Actor, Permission, authorize, require_customer_visible
 from application.lookups import require
-from application.pagination import SERVED_BY_TECHNICIAN, ListQuery, Page
+from application.pagination import SEARCH, SERVED_BY_TECHNICIAN, ListQuery, Page
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from application.resources import Access, AuditTrail, Crud, ResourceSpec
@@ -74,7 +74,8 @@ CUSTOMERS: ResourceSpec[Customer, CustomerDetails] = ResourceSpec(
         own_read=Permission.READ_OWN_WORK,
         list_scope=SERVED_BY_TECHNICIAN,
     ),
-    filters=frozenset({"referred_by_id", "phone", SERVED_BY_TECHNICIAN}),
+    filters=frozenset({"referred_by_id", "phone", SEARCH, SERVED_BY_TECHNICIAN}),
+    sortable=("id", "name", "email", "created_at"),
     new=Customer.register,
     revise=lambda customer, details, _: customer.revise(details),
     visible=_visible,

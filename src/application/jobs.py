@@ -75,6 +75,7 @@ def _authorize_edit(actor: Actor, job: Job, details: JobDetails) -> None:
 
 JOBS: ResourceSpec[Job, JobDetails] = ResourceSpec(
     name="job",
+    sortable=("id", "created_at", "scheduled_for", "status", "completion_date"),
     repository=lambda uow: uow.jobs,
     access=Access(
         read=Permission.READ_BUSINESS, own_read=Permission.READ_OWN_WORK, list_scope="technician_id"

@@ -21,6 +21,7 @@ async def _visible(uow: UnitOfWork, actor: Actor, technician: Technician) -> Non
 
 TECHNICIANS: ResourceSpec[Technician, TechnicianDetails] = ResourceSpec(
     name="technician",
+    sortable=("id", "created_at", "name"),
     repository=lambda uow: uow.technicians,
     access=Access(read=Permission.READ_BUSINESS, own_read=Permission.READ_OWN_WORK),
     filters=frozenset({"active"}),

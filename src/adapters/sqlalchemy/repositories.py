@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, literal, select
 
 from adapters.sqlalchemy import tables as t
+from adapters.sqlalchemy.customer_search_sql import CustomerSearch
 from adapters.sqlalchemy.table_repository import TableRepository, repository
+from application.pagination import NEWEST_FIRST, SEARCH, ListQuery
 from domain import aggregate_fields as f
 from domain.customer import Customer
 from domain.job import Job, JobStatus
@@ -23,6 +26,23 @@ class CustomerRepository(TableRepository[Customer]):
     fields = f.CUSTOMER_FIELDS
     entity = "customer"
     filterable = ("referred_by_id",)
+
+    def _conditions(self, query: ListQuery) -> list[ColumnElement[bool]]:
+        q = query.filters.get(SEARCH)
+        if q is None:
+            return super()._conditions(query)
+        others = {name: value for name, value in query.filters.items() if name != SEARCH}
+        rest = ListQuery(query.limit, query.offset, others, query.sort)
+        search = CustomerSearch(str(q), self._conn.dialect.name)
+        return [*super()._conditions(rest), search.condition()]
+
+    def _order_for(self, query: ListQuery) -> list[ColumnElement[Any]]:
+        """Best match first when searching (unless sorted otherwise)."""
+        q = query.filters.get(SEARCH)
+        order = super()._order_for(query)
+        if q is None or (query.sort and list(query.sort) != [NEWEST_FIRST]):
+            return order
+        return [CustomerSearch(str(q), self._conn.dialect.name).rank(), *order]
 
     async def get_by_referral_code(self, code: str) -> Customer | None:
         return await self._newest(t.customers.c.referral_code == code)

@@ -15,6 +15,7 @@ from application.read_models.customer_view import CustomerView
 from domain.contact_preferences import ContactMethod, ContactPreferences, ContactTimes, Frequency
 from domain.customer import Customer, CustomerDetails
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, SettingsDep, Uow, ViewQueryDep
+from entrypoints.http.list_params import SEARCH_TEXT
 from entrypoints.http.resource_controller import HttpResource, nested_list, resource_controller
 from entrypoints.http.wire import (
     Email,
@@ -207,6 +208,7 @@ CUSTOMERS: HttpResource[Customer] = HttpResource(
     singular="Customer",
     out=CustomerOut,
     to_out=customer_out,
+    filters=(SEARCH_TEXT,),
     list=uc.list_customers,
     delete=uc.delete_customer,
 )
