@@ -6,7 +6,8 @@ and the phone's digits are expressions with pg_trgm GIN indexes (migration 0006)
 live in the FTS5 trigram table `customer_search` (rowid = customer id), kept by triggers that
 fold with `fc_fold`, the Python `fold` registered on every connection (engine.py); its LIKE
 is answered by the trigram index too (only without ESCAPE, so `instr` checks the match
-exactly; words shorter than a trigram by `instr` alone). The rank is one CASE over the matching rows.
+exactly; words shorter than a trigram by `instr` alone). The rank is one CASE over the
+matching rows.
 """
 
 from __future__ import annotations

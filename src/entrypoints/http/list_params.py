@@ -92,15 +92,19 @@ def sort_provider(keys: Sequence[str]) -> Provide:
     An unknown key is a 400 naming `sort` and listing the allowed keys."""
     wire = {camel(key): key for key in keys}
     allowed = [value for key in wire for value in (key, f"-{key}")]
-    items = Schema(type=OpenAPIType.STRING, enum=list(allowed))
+    item = Schema(type=OpenAPIType.STRING, enum=allowed)
+    array = Schema(type=OpenAPIType.ARRAY, items=item, max_items=len(wire))
     parameter = QueryParameter(
         name="sort",
         description="order: keys comma-separated or repeated, `-key` descending; ties newest first",
-        schema_extra={"items": items},
+        schema_extra={"one_of": [array, Schema(type=OpenAPIType.NULL)]},
     )
 
     def provide(sort: list[str] | None = None) -> tuple[SortKey, ...]:
         given = [part.strip() for value in sort or () for part in value.split(",")]
+        if len(given) > len(wire):
+            message = f"at most {len(wire)} keys"
+            raise ValidationException(message, extra=[{"key": "sort", "message": message}])
         for part in given:
             if part.removeprefix("-") not in wire:
                 message = f"unknown sort key {part!r}; allowed: {', '.join(allowed)}"
