@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, cast
 
+from application.jobs import SCHEDULED_FROM, SCHEDULED_TO
 from application.pagination import (
     ASSIGNED_TO_TECHNICIAN,
     NEWEST_FIRST,
@@ -96,6 +97,17 @@ def with_field(entity: T, name: str, value: object) -> T:
     changed: Any = copy.deepcopy(entity)
     setattr(changed if hasattr(changed, name) else changed.details, name, value)
     return cast(T, changed)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, list | tuple):
+        return [_plain(one) for one in value]
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def _matches(value: object, wanted: object) -> bool:
+    """Equal, or one of a list (SQL `IN`)."""
+    return value in wanted if isinstance(wanted, list) else value == wanted
 
 
 def sort_rows(rows: list[T], query: ListQuery) -> list[T]:
@@ -240,11 +252,11 @@ class FakeRepository(Generic[T]):
         for name in filters:
             if name not in FILTERABLE[self._table]:
                 raise ValidationFailed.single(name, "is not a filter of this list")
-        wanted = {k: v.value if isinstance(v, enum.Enum) else v for k, v in filters.items()}
+        wanted = {k: _plain(v) for k, v in filters.items()}
         matching = [
             row
             for _, row in sorted(self._rows.items(), reverse=True)
-            if all(field_value(row, k) == v for k, v in wanted.items())
+            if all(_matches(field_value(row, k), v) for k, v in wanted.items())
             and all(scope(row) for scope in scopes)
         ]
         return matching
@@ -315,7 +327,19 @@ class FakeCustomerRepository(FakeRepository[Customer]):
 
 
 class FakeJobRepository(FakeRepository[Job]):
-    """Jobs, also counted per technician for workload."""
+    """Jobs, also counted per technician for workload; listed in a scheduled-for window."""
+
+    def _filtered(self, query: ListQuery) -> list[Job]:
+        start = query.filters.get(SCHEDULED_FROM)
+        end = query.filters.get(SCHEDULED_TO)
+        window = (SCHEDULED_FROM, SCHEDULED_TO)
+        others = {k: v for k, v in query.filters.items() if k not in window}
+        return [
+            job
+            for job in super()._filtered(ListQuery(filters=others))
+            if (start is None or job.details.scheduled_for >= cast(datetime, start))
+            and (end is None or job.details.scheduled_for < cast(datetime, end))
+        ]
 
     async def open_job_counts(
         self,

@@ -73,6 +73,11 @@ def _authorize_edit(actor: Actor, job: Job, details: JobDetails) -> None:
         )
 
 
+SCHEDULED_FROM = "scheduled_from"
+"""Jobs scheduled at or after this time (a list filter)."""
+SCHEDULED_TO = "scheduled_to"
+"""Jobs scheduled before this time (a list filter)."""
+
 JOBS: ResourceSpec[Job, JobDetails] = ResourceSpec(
     name="job",
     sortable=("id", "created_at", "scheduled_for", "status", "completion_date"),
@@ -80,7 +85,9 @@ JOBS: ResourceSpec[Job, JobDetails] = ResourceSpec(
     access=Access(
         read=Permission.READ_BUSINESS, own_read=Permission.READ_OWN_WORK, list_scope="technician_id"
     ),
-    filters=frozenset({"customer_id", "technician_id", "status", "appliance_id"}),
+    filters=frozenset(
+        {"customer_id", "technician_id", "status", "appliance_id", SCHEDULED_FROM, SCHEDULED_TO}
+    ),
     new=Job.schedule,
     revise=lambda job, details, _: job.revise(details),
     visible=_visible,

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func, literal, select
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.customer_search_sql import CustomerSearch
 from adapters.sqlalchemy.table_repository import TableRepository, repository
+from application.jobs import SCHEDULED_FROM, SCHEDULED_TO
 from application.pagination import NEWEST_FIRST, SEARCH, ListQuery
 from domain import aggregate_fields as f
 from domain.customer import Customer
@@ -72,6 +73,24 @@ class JobRepository(TableRepository[Job]):
     fields = f.JOB_FIELDS
     entity = "job"
     filterable = ("customer_id", "technician_id", "status")
+
+    def _conditions(self, query: ListQuery) -> list[ColumnElement[bool]]:
+        """Also `scheduled_from` (inclusive) and `scheduled_to` (exclusive)."""
+        window = {SCHEDULED_FROM: None, SCHEDULED_TO: None}
+        others = {}
+        for name, value in query.filters.items():
+            if name in window:
+                window[name] = value
+            else:
+                others[name] = value
+        rest = ListQuery(query.limit, query.offset, others, query.sort)
+        conditions = super()._conditions(rest)
+        when = t.jobs.c.scheduled_for
+        if window[SCHEDULED_FROM] is not None:
+            conditions.append(when >= window[SCHEDULED_FROM])
+        if window[SCHEDULED_TO] is not None:
+            conditions.append(when < window[SCHEDULED_TO])
+        return conditions
 
     async def open_job_counts(
         self,

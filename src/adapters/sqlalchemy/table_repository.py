@@ -139,7 +139,9 @@ class TableRepository(Generic[T]):
                 continue
             if name not in self.filterable:
                 raise ValidationFailed.single(name, "is not a filter of this list")
-            conditions.append(self.table.c[name] == value)
+            column = self.table.c[name]
+            is_list = isinstance(value, list | tuple)
+            conditions.append(column.in_(list(value)) if is_list else column == value)
         return conditions
 
     def _served_by(self, technician_id: object) -> ColumnElement[bool]:

@@ -12,6 +12,7 @@ import enum
 import inspect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any, TypeAlias
 
 from litestar.di import NamedDependency, Provide
@@ -61,9 +62,14 @@ class QueryFilter:
 
 
 def filters_provider(filters: Sequence[QueryFilter]) -> Provide:
-    """A dependency returning the given filters (None when left out; enums by value)."""
+    """A dependency returning the given filters (None when left out; enums by value); a
+    timestamp without a UTC offset is refused (400 naming it)."""
 
     def provide(**values: Any) -> Mapping[str, object]:
+        for name, value in values.items():
+            if isinstance(value, datetime) and value.tzinfo is None:
+                message = "needs a UTC offset (e.g. 2030-01-02T09:00:00Z)"
+                raise ValidationException(message, extra=[{"key": name, "message": message}])
         return {
             f.field or f.name: _plain(values[f.name]) for f in filters if values[f.name] is not None
         }
@@ -81,6 +87,8 @@ def filters_provider(filters: Sequence[QueryFilter]) -> Provide:
 
 
 def _plain(value: object) -> object:
+    if isinstance(value, list):
+        return [_plain(one) for one in value]
     return value.value if isinstance(value, enum.Enum) else value
 
 
@@ -157,3 +165,16 @@ SEARCH_TEXT = QueryFilter(
 def status_filter(status: type[enum.Enum]) -> QueryFilter:
     """`?status=`: one of the resource's statuses."""
     return QueryFilter("status", Annotated[status | None, QueryParameter(name="status")])
+
+
+def statuses_filter(status: type[enum.Enum]) -> QueryFilter:
+    """`?status=A&status=B`: any of these statuses."""
+    limit = len(status)
+    described = QueryParameter(name="status", max_items=limit, description="any of these")
+    return QueryFilter("status", Annotated[list[status] | None, described])  # type: ignore[valid-type]
+
+
+def time_filter(name: str, query_name: str, description: str) -> QueryFilter:
+    """A timestamp bound (ISO 8601 with an offset)."""
+    parameter = QueryParameter(name=query_name, description=description)
+    return QueryFilter(name, Annotated[datetime | None, parameter])
