@@ -15,10 +15,11 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, cast
 
-from application.jobs import SCHEDULED_FROM, SCHEDULED_TO
 from application.pagination import (
     ASSIGNED_TO_TECHNICIAN,
     NEWEST_FIRST,
+    SCHEDULED_FROM,
+    SCHEDULED_TO,
     SEARCH,
     SERVED_BY_TECHNICIAN,
     ListQuery,

@@ -14,6 +14,7 @@ from application.access import (
     require_job_visible,
 )
 from application.lookups import require
+from application.pagination import SCHEDULED_FROM, SCHEDULED_TO
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from application.resources import Access, Crud, ResourceSpec
@@ -72,11 +73,6 @@ def _authorize_edit(actor: Actor, job: Job, details: JobDetails) -> None:
             "a technician may change only the notes of their job, not: " + ", ".join(changed)
         )
 
-
-SCHEDULED_FROM = "scheduled_from"
-"""Jobs scheduled at or after this time (a list filter)."""
-SCHEDULED_TO = "scheduled_to"
-"""Jobs scheduled before this time (a list filter)."""
 
 JOBS: ResourceSpec[Job, JobDetails] = ResourceSpec(
     name="job",

@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from application.jobs import SCHEDULED_FROM, SCHEDULED_TO
-from application.pagination import SEARCH, ListQuery, SortKey
+from application.pagination import SCHEDULED_FROM, SCHEDULED_TO, SEARCH, ListQuery, SortKey
 from domain.job import JobStatus
 from tests.contract.conftest import Store
 from tests.contract.rows import T0, Seed

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
+    ColumnClause,
     ColumnElement,
     and_,
     case,
@@ -39,15 +40,17 @@ from domain.customer_search import (
 
 FOLD_FUNCTION = "fc_fold"
 """The SQLite function (domain `fold`) the search triggers call."""
-PG_DOCUMENT = literal_column(
+PG_DOCUMENT: ColumnClause[Any] = literal_column(
     "fc_unaccent(lower(coalesce(customers.name, '') || ' ' || coalesce(customers.email, '')"
     " || ' ' || coalesce(customers.address, '')))"
 )
-PG_PHONE_DIGITS = literal_column("replace(coalesce(customers.phone, ''), '+', '')")
+PG_PHONE_DIGITS: ColumnClause[Any] = literal_column(
+    "replace(coalesce(customers.phone, ''), '+', '')"
+)
 _fts = table("customer_search", literal_column("rowid"), literal_column("doc"))
-FTS_ROWID = literal_column("customer_search.rowid")
-FTS_DOC = literal_column("customer_search.doc")
-FTS_PHONE = literal_column("customer_search.phone_digits")
+FTS_ROWID: ColumnClause[Any] = literal_column("customer_search.rowid")
+FTS_DOC: ColumnClause[Any] = literal_column("customer_search.doc")
+FTS_PHONE: ColumnClause[Any] = literal_column("customer_search.phone_digits")
 
 
 TRIGRAM = 3
@@ -74,7 +77,8 @@ class CustomerSearch:
     def _fold_column(self, column: ColumnElement[Any]) -> ColumnElement[str]:
         if self.postgres:
             return func.fc_unaccent(func.lower(column))
-        return getattr(func, FOLD_FUNCTION)(column)
+        folded: ColumnElement[str] = getattr(func, FOLD_FUNCTION)(column)
+        return folded
 
     def _position(self, haystack: ColumnElement[str], needle: ColumnElement[str]) -> Any:
         return func.strpos(haystack, needle) if self.postgres else func.instr(haystack, needle)

@@ -11,8 +11,7 @@ from sqlalchemy import ColumnElement, func, literal, select
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.customer_search_sql import CustomerSearch
 from adapters.sqlalchemy.table_repository import TableRepository, repository
-from application.jobs import SCHEDULED_FROM, SCHEDULED_TO
-from application.pagination import NEWEST_FIRST, SEARCH, ListQuery
+from application.pagination import NEWEST_FIRST, SCHEDULED_FROM, SCHEDULED_TO, SEARCH, ListQuery
 from domain import aggregate_fields as f
 from domain.customer import Customer
 from domain.job import Job, JobStatus
@@ -76,8 +75,8 @@ class JobRepository(TableRepository[Job]):
 
     def _conditions(self, query: ListQuery) -> list[ColumnElement[bool]]:
         """Also `scheduled_from` (inclusive) and `scheduled_to` (exclusive)."""
-        window = {SCHEDULED_FROM: None, SCHEDULED_TO: None}
-        others = {}
+        window: dict[str, object] = {SCHEDULED_FROM: None, SCHEDULED_TO: None}
+        others: dict[str, object] = {}
         for name, value in query.filters.items():
             if name in window:
                 window[name] = value

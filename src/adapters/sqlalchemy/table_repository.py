@@ -140,8 +140,10 @@ class TableRepository(Generic[T]):
             if name not in self.filterable:
                 raise ValidationFailed.single(name, "is not a filter of this list")
             column = self.table.c[name]
-            is_list = isinstance(value, list | tuple)
-            conditions.append(column.in_(list(value)) if is_list else column == value)
+            if isinstance(value, list | tuple):
+                conditions.append(column.in_(list(value)))
+            else:
+                conditions.append(column == value)
         return conditions
 
     def _served_by(self, technician_id: object) -> ColumnElement[bool]:
