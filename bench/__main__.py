@@ -15,6 +15,9 @@ Environment:
   BENCH_OUTBOX_MESSAGES (default 2000), BENCH_OUTBOX_CUSTOMERS (default 500)  due messages
       per run and their customers for outbox dispatch (bench/outbox.py), in its own
       database `fieldcrm_bench_outbox`.
+  BENCH_SEARCH_CUSTOMERS (default 100000), BENCH_SEARCH_QUERIES (default 1000)  customer
+      search (bench/search.py; `python -m bench search` runs it alone), in its own database
+      `fieldcrm_bench_search`.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from bench import llm_cache, outbox, scheduler_pass
+from bench import llm_cache, outbox, scheduler_pass, search
 from bench.customer_view import Result, run
 from bench.databases import bench_postgres_database, drop_postgres_database, int_env
 from bench.seed import Plan
@@ -78,6 +81,9 @@ def main() -> int:
     postgres_url = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get(
         "FIELDCRM_TEST_POSTGRES_URL", ""
     )
+    if sys.argv[1:] == ["search"]:
+        search.run_all(postgres_url)
+        return 0
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="fieldcrm-bench-") as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
@@ -98,6 +104,7 @@ def main() -> int:
     scheduler_pass.run_all(postgres_url)
     llm_cache.run_all(postgres_url)
     outbox.run_all(postgres_url)
+    search.run_all(postgres_url)
     return 0
 
 

@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from adapters.sqlalchemy.engine import build_engine
-from adapters.sqlalchemy.tables import metadata
+from adapters.sqlalchemy.tables import include_object, metadata
 from entrypoints.settings import Settings
 
 config = context.config
@@ -24,6 +24,7 @@ def _configure(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
+        include_object=include_object,
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():

@@ -19,6 +19,10 @@ from typing import Any, Generic, Self, TypeVar, cast
 from application.pagination import (
     ASSIGNED_TO_TECHNICIAN,
     DUE_BEFORE,
+    NEWEST_FIRST,
+    SCHEDULED_FROM,
+    SCHEDULED_TO,
+    SEARCH,
     SERVED_BY_TECHNICIAN,
     ListQuery,
     Page,
@@ -27,6 +31,7 @@ from application.ports.outbox import SendResult
 from domain.appliance import Appliance
 from domain.audit import AuditEntry
 from domain.customer import Customer
+from domain.customer_search import SearchTerms
 from domain.errors import Conflict, ValidationFailed
 from domain.expense import Expense
 from domain.follow_up import FollowUp
@@ -96,6 +101,32 @@ def with_field(entity: T, name: str, value: object) -> T:
     changed: Any = copy.deepcopy(entity)
     setattr(changed if hasattr(changed, name) else changed.details, name, value)
     return cast(T, changed)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, list | tuple):
+        return [_plain(one) for one in value]
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def _matches(value: object, wanted: object) -> bool:
+    """Equal, or one of a list (SQL `IN`)."""
+    return value in wanted if isinstance(wanted, list) else value == wanted
+
+
+def sort_rows(rows: list[T], query: ListQuery) -> list[T]:
+    """`rows` (newest id first) in the query's order as SQL gives it: NULLs last either way,
+    text by its lower case, ties newest id first."""
+    ordered = list(rows)
+    for key in reversed([k for k in query.sort if k != NEWEST_FIRST]):
+
+        def value(row: T, name: str = key.field, down: bool = key.descending) -> tuple[bool, Any]:
+            found = field_value(row, name)
+            found = found.lower() if isinstance(found, str) else found
+            return (found is None) != down, found
+
+        ordered.sort(key=value, reverse=key.descending)
+    return ordered
 
 
 class FakeDatabase:
@@ -209,8 +240,9 @@ class FakeRepository(Generic[T]):
         return True
 
     async def list(self, query: ListQuery) -> Page[T]:
-        """Rows matching every filter, newest id first, one page of them."""
-        matching = self._filtered(query)
+        """Rows matching every filter, in the query's order (newest id first by default),
+        one page of them."""
+        matching = sort_rows(self._filtered(query), query)
         page = matching[query.offset : query.offset + query.limit]
         return Page(copy.deepcopy(page), len(matching), query.limit, query.offset)
 
@@ -224,11 +256,11 @@ class FakeRepository(Generic[T]):
         for name in filters:
             if name not in FILTERABLE[self._table]:
                 raise ValidationFailed.single(name, "is not a filter of this list")
-        wanted = {k: v.value if isinstance(v, enum.Enum) else v for k, v in filters.items()}
+        wanted = {k: _plain(v) for k, v in filters.items()}
         matching = [
             row
             for _, row in sorted(self._rows.items(), reverse=True)
-            if all(field_value(row, k) == v for k, v in wanted.items())
+            if all(_matches(field_value(row, k), v) for k, v in wanted.items())
             and all(scope(row) for scope in scopes)
         ]
         return matching
@@ -261,7 +293,23 @@ class FakeUserRepository(FakeRepository[User]):
 
 
 class FakeCustomerRepository(FakeRepository[Customer]):
-    """Customers, found by referral code and walked up their referral chain."""
+    """Customers, found by referral code and walked up their referral chain, searched by
+    `domain.customer_search` (best match first)."""
+
+    def _filtered(self, query: ListQuery) -> list[Customer]:
+        q = query.filters.get(SEARCH)
+        if q is None:
+            return super()._filtered(query)
+        others = {name: value for name, value in query.filters.items() if name != SEARCH}
+        terms = SearchTerms.parse(str(q))
+        ranked = []
+        for customer in super()._filtered(ListQuery(filters=others)):
+            d = customer.details
+            rank = terms.rank(d.name, d.email, d.address, d.phone)
+            if rank is not None:
+                ranked.append((rank, customer))
+        ranked.sort(key=lambda found: found[0])  # stable: newest first within a rank
+        return [customer for _, customer in ranked]
 
     async def get_by_referral_code(self, code: str) -> Customer | None:
         found = next((c for c in self._rows.values() if c.referral_code == code), None)
@@ -283,7 +331,19 @@ class FakeCustomerRepository(FakeRepository[Customer]):
 
 
 class FakeJobRepository(FakeRepository[Job]):
-    """Jobs, also counted per technician for workload."""
+    """Jobs, also counted per technician for workload; listed in a scheduled-for window."""
+
+    def _filtered(self, query: ListQuery) -> list[Job]:
+        start = query.filters.get(SCHEDULED_FROM)
+        end = query.filters.get(SCHEDULED_TO)
+        window = (SCHEDULED_FROM, SCHEDULED_TO)
+        others = {k: v for k, v in query.filters.items() if k not in window}
+        return [
+            job
+            for job in super()._filtered(ListQuery(filters=others))
+            if (start is None or job.details.scheduled_for >= cast(datetime, start))
+            and (end is None or job.details.scheduled_for < cast(datetime, end))
+        ]
 
     async def open_job_counts(
         self, technician_ids: Sequence[int], window: TimeWindow = ANY_TIME
@@ -340,6 +400,7 @@ class FakeAuditEntryRepository(FakeRepository[AuditEntry]):
     async def list(self, query: ListQuery) -> Page[AuditEntry]:
         matching = sorted(self._filtered(query), key=lambda e: (e.occurred_at, e.id or 0))
         matching.reverse()
+        matching = sort_rows(matching, query)
         page = matching[query.offset : query.offset + query.limit]
         return Page(copy.deepcopy(page), len(matching), query.limit, query.offset)
 

@@ -41,6 +41,7 @@ def _revise(appliance: Appliance, details: ApplianceDetails, now: datetime | Non
 
 APPLIANCES: ResourceSpec[Appliance, ApplianceDetails] = ResourceSpec(
     name="appliance",
+    sortable=("id", "created_at", "type", "brand", "installed_on", "last_service_date"),
     repository=lambda uow: uow.appliances,
     access=Access.own_work(SERVED_BY_TECHNICIAN),
     filters=frozenset({"customer_id", SERVED_BY_TECHNICIAN}),

@@ -42,9 +42,13 @@ async def record(
     return await uow.audit_entries.add(entry)
 
 
+AUDIT_SORTABLE = ("id", "occurred_at")
+
+
 async def list_audit_entries(actor: Actor, uow: UnitOfWork, query: ListQuery) -> Page[AuditEntry]:
     """A page of the trail, newest first; filters `entity`, `entity_id`, `customer_id`,
     `actor_user_id`. Admins only."""
     authorize(actor, Permission.READ_AUDIT)
+    query.check_sort(AUDIT_SORTABLE)
     async with uow:
         return await uow.audit_entries.list(query)

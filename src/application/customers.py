@@ -13,7 +13,7 @@ from application import audit
 from application.access import Actor, Permission, authorize, require_customer_visible
 from application.consent import record_marketing_flag
 from application.lookups import require
-from application.pagination import SERVED_BY_TECHNICIAN, ListQuery, Page
+from application.pagination import SEARCH, SERVED_BY_TECHNICIAN, ListQuery, Page
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from application.resources import Access, AuditTrail, Crud, ResourceSpec
@@ -74,7 +74,8 @@ CUSTOMERS: ResourceSpec[Customer, CustomerDetails] = ResourceSpec(
     name=ENTITY,
     repository=lambda uow: uow.customers,
     access=Access.own_work(SERVED_BY_TECHNICIAN),
-    filters=frozenset({"referred_by_id", "phone", SERVED_BY_TECHNICIAN}),
+    filters=frozenset({"referred_by_id", "phone", SEARCH, SERVED_BY_TECHNICIAN}),
+    sortable=("id", "name", "email", "created_at"),
     new=Customer.register,
     revise=lambda customer, details, _: customer.revise(details),
     visible=_visible,

@@ -61,6 +61,7 @@ async def _customer_of(uow: UnitOfWork, expense: Expense) -> int | None:
 
 EXPENSES: ResourceSpec[Expense, ExpenseDetails] = ResourceSpec(
     name=ENTITY,
+    sortable=("id", "created_at", "incurred_at", "category"),
     repository=lambda uow: uow.expenses,
     access=Access(
         read=Permission.READ_MONEY,

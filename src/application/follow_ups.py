@@ -140,6 +140,7 @@ async def _visible(uow: UnitOfWork, actor: Actor, follow_up: FollowUp) -> None:
 
 FOLLOW_UPS: ResourceSpec[FollowUp, FollowUpChanges] = ResourceSpec(
     name="follow-up",
+    sortable=("id", "created_at", "follow_up_date", "status", "satisfaction_rating"),
     repository=lambda uow: uow.follow_ups,
     access=Access.own_work(ASSIGNED_TO_TECHNICIAN),
     filters=frozenset({"customer_id", "status", "job_id", ASSIGNED_TO_TECHNICIAN}),

@@ -15,6 +15,7 @@ from application.access import (
 )
 from application.lookups import require
 from application.maintenance_alerts import close_alert_of, link_alert
+from application.pagination import SCHEDULED_FROM, SCHEDULED_TO
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from application.resources import Access, Crud, ResourceSpec
@@ -76,9 +77,12 @@ def _authorize_edit(actor: Actor, job: Job, details: JobDetails) -> None:
 
 JOBS: ResourceSpec[Job, JobDetails] = ResourceSpec(
     name="job",
+    sortable=("id", "created_at", "scheduled_for", "status", "completion_date"),
     repository=lambda uow: uow.jobs,
     access=Access.own_work("technician_id"),
-    filters=frozenset({"customer_id", "technician_id", "status", "appliance_id"}),
+    filters=frozenset(
+        {"customer_id", "technician_id", "status", "appliance_id", SCHEDULED_FROM, SCHEDULED_TO}
+    ),
     new=Job.schedule,
     revise=lambda job, details, _: job.revise(details),
     visible=_visible,

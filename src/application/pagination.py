@@ -17,15 +17,39 @@ ASSIGNED_TO_TECHNICIAN = "assigned_to_technician_id"
 """A filter every job-owned list accepts: rows of jobs assigned to this technician."""
 DUE_BEFORE = "due_before"
 """The maintenance alerts' range filter: due on or before this date."""
+SCHEDULED_FROM = "scheduled_from"
+"""The jobs list's filter: scheduled at or after this time."""
+SCHEDULED_TO = "scheduled_to"
+"""The jobs list's filter: scheduled before this time."""
+SEARCH = "search"
+"""The customers list's text search (`domain.customer_search`): ranked best first."""
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    """One key of a list's order: a domain field, ascending unless `descending`."""
+
+    field: str = "id"
+    descending: bool = True
+
+    @classmethod
+    def parse(cls, key: str) -> SortKey:
+        """`"name"` ascending, `"-name"` descending."""
+        return cls(key.removeprefix("-"), key.startswith("-"))
+
+
+NEWEST_FIRST = SortKey()
 
 
 @dataclass(frozen=True, slots=True)
 class ListQuery:
-    """A page request: `filters` maps domain field names to the value they must equal."""
+    """A page request: `filters` maps domain field names to the value they must equal;
+    `sort` orders the rows (empty: the list's default order; ties always newest id first)."""
 
     limit: int = DEFAULT_PAGE_SIZE
     offset: int = 0
     filters: Mapping[str, object] = field(default_factory=dict)
+    sort: tuple[SortKey, ...] = ()
 
     def __post_init__(self) -> None:
         if not 1 <= self.limit <= MAX_PAGE_SIZE:
@@ -35,7 +59,19 @@ class ListQuery:
 
     def with_filters(self, **filters: object) -> ListQuery:
         kept = {key: value for key, value in filters.items() if value is not None}
-        return ListQuery(self.limit, self.offset, {**self.filters, **kept})
+        return ListQuery(self.limit, self.offset, {**self.filters, **kept}, self.sort)
+
+    def sorted_by(self, *keys: SortKey) -> ListQuery:
+        return ListQuery(self.limit, self.offset, self.filters, keys)
+
+    def check_sort(self, allowed: tuple[str, ...]) -> None:
+        """Refuse a sort key not in `allowed` (ValidationFailed naming `sort`)."""
+        for key in self.sort:
+            if key.field not in allowed:
+                listed = ", ".join(allowed)
+                raise ValidationFailed.single(
+                    "sort", f"unknown key {key.field!r}; allowed: {listed}"
+                )
 
 
 @dataclass(frozen=True, slots=True)

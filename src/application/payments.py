@@ -32,6 +32,7 @@ async def _customer_of(uow: UnitOfWork, payment: Payment) -> int:
 
 PAYMENTS: ResourceSpec[Payment, PaymentDetails] = ResourceSpec(
     name=AuditedEntity.PAYMENT,
+    sortable=("id", "created_at", "paid_at", "payment_method"),
     repository=lambda uow: uow.payments,
     access=Access(read=Permission.READ_MONEY),
     filters=frozenset({"customer_id", "job_id"}),

@@ -36,6 +36,7 @@ async def create_review(
 
 REVIEWS: ResourceSpec[Review, None] = ResourceSpec(
     name="review",
+    sortable=("id", "created_at", "rating"),
     repository=lambda uow: uow.reviews,
     access=Access(read=Permission.READ_BUSINESS),
     filters=frozenset({"job_id", "customer_id", "technician_id"}),

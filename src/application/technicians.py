@@ -21,6 +21,7 @@ async def _visible(uow: UnitOfWork, actor: Actor, technician: Technician) -> Non
 
 TECHNICIANS: ResourceSpec[Technician, TechnicianDetails] = ResourceSpec(
     name="technician",
+    sortable=("id", "created_at", "name"),
     repository=lambda uow: uow.technicians,
     access=Access.own_work(),
     filters=frozenset({"active"}),

@@ -108,6 +108,7 @@ async def count_users(uow: UnitOfWork) -> int:
 
 USERS: ResourceSpec[User, None] = ResourceSpec(
     name="user",
+    sortable=("id", "created_at", "username", "role"),
     repository=lambda uow: uow.users,
     access=Access(read=Permission.MANAGE_USERS),
     filters=frozenset({"role", "active"}),

@@ -12,7 +12,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
 from adapters.sqlalchemy.engine import build_engine
-from adapters.sqlalchemy.tables import metadata
+from adapters.sqlalchemy.tables import include_object, metadata
 from entrypoints import migrate
 from tests.conftest import BACKENDS, POSTGRES_URL
 
@@ -58,7 +58,9 @@ async def _diff(url: str) -> list[object]:
         async with engine.connect() as conn:
 
             def compare(sync_conn):  # type: ignore[no-untyped-def]
-                context = MigrationContext.configure(sync_conn, opts={"compare_type": True})
+                context = MigrationContext.configure(
+                    sync_conn, opts={"compare_type": True, "include_object": include_object}
+                )
                 return compare_metadata(context, metadata)
 
             return list(await conn.run_sync(compare))

@@ -8,6 +8,9 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from adapters.sqlalchemy.customer_search_sql import FOLD_FUNCTION
+from domain.customer_search import fold
+
 
 def async_url(url: str) -> str:
     """Accept plain `postgresql://` and `sqlite://` URLs and pick the async drivers."""
@@ -56,6 +59,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+    register_fold(dbapi_connection)
+
+
+def register_fold(dbapi_connection: Any) -> None:
+    """`fc_fold(text)`: the customer search's folding, which its SQLite triggers call (a
+    connection without it cannot write customers)."""
+    dbapi_connection.create_function(
+        FOLD_FUNCTION, 1, lambda text: None if text is None else fold(text), deterministic=True
+    )
 
 
 class EngineProbe:

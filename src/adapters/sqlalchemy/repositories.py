@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, literal, select
 
 from adapters.sqlalchemy import tables as t
+from adapters.sqlalchemy.customer_search_sql import CustomerSearch
 from adapters.sqlalchemy.table_repository import TableRepository, repository
-from application.pagination import DUE_BEFORE, ListQuery
+from application.pagination import (
+    DUE_BEFORE,
+    NEWEST_FIRST,
+    SCHEDULED_FROM,
+    SCHEDULED_TO,
+    SEARCH,
+    ListQuery,
+)
 from domain import aggregate_fields as f
 from domain.customer import Customer
 from domain.job import Job, JobStatus
@@ -25,6 +34,23 @@ class CustomerRepository(TableRepository[Customer]):
     fields = f.CUSTOMER_FIELDS
     entity = "customer"
     filterable = ("referred_by_id",)
+
+    def _conditions(self, query: ListQuery) -> list[ColumnElement[bool]]:
+        q = query.filters.get(SEARCH)
+        if q is None:
+            return super()._conditions(query)
+        others = {name: value for name, value in query.filters.items() if name != SEARCH}
+        rest = ListQuery(query.limit, query.offset, others, query.sort)
+        search = CustomerSearch(str(q), self._conn.dialect.name)
+        return [*super()._conditions(rest), search.condition()]
+
+    def _order_for(self, query: ListQuery) -> list[ColumnElement[Any]]:
+        """Best match first when searching (unless sorted otherwise)."""
+        q = query.filters.get(SEARCH)
+        order = super()._order_for(query)
+        if q is None or (query.sort and list(query.sort) != [NEWEST_FIRST]):
+            return order
+        return [CustomerSearch(str(q), self._conn.dialect.name).rank(), *order]
 
     async def get_by_referral_code(self, code: str) -> Customer | None:
         return await self._newest(t.customers.c.referral_code == code)
@@ -54,6 +80,24 @@ class JobRepository(TableRepository[Job]):
     fields = f.JOB_FIELDS
     entity = "job"
     filterable = ("customer_id", "technician_id", "status")
+
+    def _conditions(self, query: ListQuery) -> list[ColumnElement[bool]]:
+        """Also `scheduled_from` (inclusive) and `scheduled_to` (exclusive)."""
+        window: dict[str, object] = {SCHEDULED_FROM: None, SCHEDULED_TO: None}
+        others: dict[str, object] = {}
+        for name, value in query.filters.items():
+            if name in window:
+                window[name] = value
+            else:
+                others[name] = value
+        rest = ListQuery(query.limit, query.offset, others, query.sort)
+        conditions = super()._conditions(rest)
+        when = t.jobs.c.scheduled_for
+        if window[SCHEDULED_FROM] is not None:
+            conditions.append(when >= window[SCHEDULED_FROM])
+        if window[SCHEDULED_TO] is not None:
+            conditions.append(when < window[SCHEDULED_TO])
+        return conditions
 
     async def open_job_counts(
         self, technician_ids: Sequence[int], window: TimeWindow = ANY_TIME

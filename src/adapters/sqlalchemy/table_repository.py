@@ -9,6 +9,7 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     Row,
+    String,
     Table,
     UnaryExpression,
     delete,
@@ -23,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.sqlalchemy.tables import jobs
 from application.pagination import (
     ASSIGNED_TO_TECHNICIAN,
+    NEWEST_FIRST,
     SERVED_BY_TECHNICIAN,
     ListQuery,
     Page,
@@ -66,6 +68,21 @@ class TableRepository(Generic[T]):
     @property
     def _order(self) -> list[UnaryExpression[Any]]:
         return [self.table.c[name].desc() for name in self.newest_first]
+
+    def _order_for(self, query: ListQuery) -> list[ColumnElement[Any]]:
+        """The query's sort keys (NULLs last either way, text by its lower case), then newest
+        id first so pages are stable; the default order when it names none."""
+        if not query.sort or list(query.sort) == [NEWEST_FIRST]:
+            return list(self._order)
+        order: list[ColumnElement[Any]] = []
+        for key in query.sort:
+            if key.field not in self.table.c:
+                raise ValidationFailed.single("sort", f"{self.entity}s cannot be sorted by it")
+            column: ColumnElement[Any] = self.table.c[key.field]
+            if isinstance(column.type, String):
+                column = func.lower(column)
+            order.append((column.desc() if key.descending else column.asc()).nulls_last())
+        return [*order, self._id.desc()]
 
     async def add(self, entity: T) -> T:
         try:
@@ -122,7 +139,11 @@ class TableRepository(Generic[T]):
                 continue
             if name not in self.filterable:
                 raise ValidationFailed.single(name, "is not a filter of this list")
-            conditions.append(self.table.c[name] == value)
+            column = self.table.c[name]
+            if isinstance(value, list | tuple):
+                conditions.append(column.in_(list(value)))
+            else:
+                conditions.append(column == value)
         return conditions
 
     def _served_by(self, technician_id: object) -> ColumnElement[bool]:
@@ -152,7 +173,7 @@ class TableRepository(Generic[T]):
         rows = await self._conn.execute(
             select(self.table)
             .where(*conditions)
-            .order_by(*self._order)
+            .order_by(*self._order_for(query))
             .limit(query.limit)
             .offset(query.offset)
         )

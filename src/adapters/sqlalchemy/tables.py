@@ -368,3 +368,21 @@ audit_entries = Table(
     Index(None, "occurred_at"),
     Index(None, "actor_user_id"),
 )
+
+SEARCH_OBJECTS = frozenset(
+    {
+        "ix_customers_search_document",
+        "ix_customers_search_phone",
+        "customer_search",
+        *(f"customer_search_{part}" for part in ("data", "idx", "content", "docsize", "config")),
+    }
+)
+"""The customer search's indexes (PostgreSQL) and FTS5 tables (SQLite): written by migration
+0006 in each dialect's own SQL, not described here (see customer_search_sql.py)."""
+
+
+def include_object(
+    _obj: object, name: str | None, _type: str, _reflected: bool, _other: object
+) -> bool:
+    """For autogenerate: everything but `SEARCH_OBJECTS`."""
+    return name not in SEARCH_OBJECTS

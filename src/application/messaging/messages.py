@@ -12,6 +12,7 @@ from domain.messaging.message import Message, MessageStatus
 
 MESSAGES: ResourceSpec[Message, None] = ResourceSpec(
     name="message",
+    sortable=("id", "created_at", "scheduled_for", "status", "sent_at"),
     repository=lambda uow: uow.messages,
     access=Access(read=Permission.MANAGE_MESSAGES),
     filters=frozenset({"customer_id", "status"}),

@@ -132,11 +132,15 @@ class Crud(Generic[E, D]):
         await self._record(uow, actor, clock, AuditAction.UPDATE, before, entity)
 
     async def list(self, actor: Actor, uow: UnitOfWork, query: ListQuery) -> Page[E]:
-        """A page of records, newest first; a technician's narrowed to their own work."""
+        """A page of records (newest first unless sorted); a technician's narrowed to their
+        own work."""
         spec = self.spec
         unknown = sorted(set(query.filters) - spec.filters)
         if unknown:
             raise ValidationFailed.single(unknown[0], f"{spec.name}s cannot be filtered by it")
+        query.check_sort(spec.sortable)
+        if not query.sort:
+            query = query.sorted_by(spec.order)
         spec.access.authorize_list(actor)
         narrowed = (
             query

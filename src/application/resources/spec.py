@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
 from application.access import Actor, Permission, authorize, limited_to_own_work
+from application.pagination import NEWEST_FIRST, SortKey
 from application.ports.repositories import Repository
 from application.ports.unit_of_work import UnitOfWork
 from domain.audit import AuditedEntity, Changes, Value, diff
@@ -75,24 +76,14 @@ class AuditTrail(Generic[E]):
     changes: Callable[[Snapshot | None, Snapshot | None], Changes] = diff
 
 
-@dataclass(frozen=True, slots=True)
-class SortKey:
-    """The order of a list: today every resource lists newest first (by id)."""
-
-    field: str = "id"
-    descending: bool = True
-
-
-NEWEST_FIRST = SortKey()
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ResourceSpec(Generic[E, D]):
     """One CRUD resource.
 
     `name` names it in NotFound; `repository` picks its repository from the unit of work;
     `filters` are the list filters callers may use; `order` is how its repository lists
-    (declared here, applied by the adapter); `new`/`revise` build and change the
+    by default (applied by the adapter); `sortable` the fields callers may sort by
+    (`ListQuery.sort`, ties newest id first); `new`/`revise` build and change the
     aggregate from its details `D`; `visible` raises NotFound for a record the actor may not
     see; `check` validates references before a create or update is stored; `before_update`
     (the stored record, the wanted details) replaces the plain write permission of an
@@ -105,6 +96,7 @@ class ResourceSpec(Generic[E, D]):
     access: Access
     filters: frozenset[str] = frozenset()
     order: SortKey = NEWEST_FIRST
+    sortable: tuple[str, ...] = ("id", "created_at")
     new: Callable[[D, datetime], E] | None = None
     revise: Callable[[E, D, datetime | None], None] | None = None
     visible: Hook[E] | None = None

@@ -12,12 +12,17 @@ import enum
 import inspect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any, TypeAlias
 
 from litestar.di import NamedDependency, Provide
+from litestar.exceptions import ValidationException
+from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.params import QueryParameter, SkipValidation
 
-from application.pagination import ListQuery
+from application.pagination import ListQuery, SortKey
+from domain.customer_search import MAX_LENGTH, MIN_LENGTH
+from entrypoints.http.problems import camel
 from entrypoints.http.wire import (
     PAGE_DEFAULT,
     CustomerIdFilter,
@@ -30,8 +35,10 @@ from entrypoints.http.wire import (
 KEYWORD_ONLY = inspect.Parameter.KEYWORD_ONLY
 PAGING = "paging"
 FILTERS = "list_filters"
+SORT = "list_sort"
 PagingDep: TypeAlias = SkipValidation[NamedDependency[ListQuery]]
 FiltersDep: TypeAlias = SkipValidation[NamedDependency[Mapping[str, object]]]
+SortDep: TypeAlias = SkipValidation[NamedDependency[tuple[SortKey, ...]]]
 
 
 def paging(limit: Limit = PAGE_DEFAULT, offset: Offset = 0) -> ListQuery:
@@ -55,9 +62,14 @@ class QueryFilter:
 
 
 def filters_provider(filters: Sequence[QueryFilter]) -> Provide:
-    """A dependency returning the given filters (None when left out; enums by value)."""
+    """A dependency returning the given filters (None when left out; enums by value); a
+    timestamp without a UTC offset is refused (400 naming it)."""
 
     def provide(**values: Any) -> Mapping[str, object]:
+        for name, value in values.items():
+            if isinstance(value, datetime) and value.tzinfo is None:
+                message = "needs a UTC offset (e.g. 2030-01-02T09:00:00Z)"
+                raise ValidationException(message, extra=[{"key": name, "message": message}])
         return {
             f.field or f.name: _plain(values[f.name]) for f in filters if values[f.name] is not None
         }
@@ -75,12 +87,57 @@ def filters_provider(filters: Sequence[QueryFilter]) -> Provide:
 
 
 def _plain(value: object) -> object:
+    if isinstance(value, list):
+        return [_plain(one) for one in value]
     return value.value if isinstance(value, enum.Enum) else value
 
 
-def list_dependencies(filters: Sequence[QueryFilter]) -> dict[str, Provide]:
-    """The dependencies a generated list route takes: paging, and the resource's filters."""
-    return {PAGING: PAGING_PROVIDER, FILTERS: filters_provider(filters)}
+def sort_provider(keys: Sequence[str]) -> Provide:
+    """`?sort=`: the list's order, from `keys` (snake_case fields, camelCase on the wire).
+
+    Each value is a key, `-key` for descending; several keys are given comma-separated
+    (`sort=name,-createdAt`) or repeated. The schema lists every allowed value as an enum.
+    An unknown key is a 400 naming `sort` and listing the allowed keys."""
+    wire = {camel(key): key for key in keys}
+    allowed = [value for key in wire for value in (key, f"-{key}")]
+    item = Schema(type=OpenAPIType.STRING, enum=allowed)
+    array = Schema(type=OpenAPIType.ARRAY, items=item, max_items=len(wire))
+    parameter = QueryParameter(
+        name="sort",
+        description="order: keys comma-separated or repeated, `-key` descending; ties newest first",
+        schema_extra={"one_of": [array, Schema(type=OpenAPIType.NULL)]},
+    )
+
+    def provide(sort: list[str] | None = None) -> tuple[SortKey, ...]:
+        given = [part.strip() for value in sort or () for part in value.split(",")]
+        if len(given) > len(wire):
+            message = f"at most {len(wire)} keys"
+            raise ValidationException(message, extra=[{"key": "sort", "message": message}])
+        for part in given:
+            if part.removeprefix("-") not in wire:
+                message = f"unknown sort key {part!r}; allowed: {', '.join(allowed)}"
+                raise ValidationException(message, extra=[{"key": "sort", "message": message}])
+        return tuple(SortKey(wire[p.removeprefix("-")], p.startswith("-")) for p in given)
+
+    annotation = Annotated[list[str] | None, parameter]
+    provide.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter("sort", KEYWORD_ONLY, default=None, annotation=annotation)],
+        return_annotation=tuple[SortKey, ...],
+    )
+    provide.__annotations__ = {"sort": annotation, "return": tuple[SortKey, ...]}
+    return Provide(provide, sync_to_thread=False)
+
+
+def list_dependencies(
+    filters: Sequence[QueryFilter], sortable: Sequence[str] = ("id",)
+) -> dict[str, Provide]:
+    """The dependencies a generated list route takes: paging, the resource's filters and
+    its sort keys."""
+    return {
+        PAGING: PAGING_PROVIDER,
+        FILTERS: filters_provider(filters),
+        SORT: sort_provider(sortable),
+    }
 
 
 CUSTOMER_ID = QueryFilter("customer_id", CustomerIdFilter)
@@ -88,6 +145,36 @@ JOB_ID = QueryFilter("job_id", JobIdFilter)
 TECHNICIAN_ID = QueryFilter("technician_id", TechnicianIdFilter)
 
 
+SEARCH_TEXT = QueryFilter(
+    "q",
+    Annotated[
+        str | None,
+        QueryParameter(
+            name="q",
+            min_length=MIN_LENGTH,
+            max_length=MAX_LENGTH,
+            pattern=r"\S",
+            description="search: name, email, address (any part of a word, accents and case "
+            "ignored) or phone (any formatting, at least 4 digits); best match first",
+        ),
+    ],
+    field="search",
+)
+
+
 def status_filter(status: type[enum.Enum]) -> QueryFilter:
     """`?status=`: one of the resource's statuses."""
     return QueryFilter("status", Annotated[status | None, QueryParameter(name="status")])
+
+
+def statuses_filter(status: type[enum.Enum]) -> QueryFilter:
+    """`?status=A&status=B`: any of these statuses."""
+    limit = len(status)
+    described = QueryParameter(name="status", max_items=limit, description="any of these")
+    return QueryFilter("status", Annotated[list[status] | None, described])  # type: ignore[valid-type]
+
+
+def time_filter(name: str, query_name: str, description: str) -> QueryFilter:
+    """A timestamp bound (ISO 8601 with an offset)."""
+    parameter = QueryParameter(name=query_name, description=description)
+    return QueryFilter(name, Annotated[datetime | None, parameter])

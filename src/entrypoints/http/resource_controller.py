@@ -31,10 +31,13 @@ from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.list_params import (
     FILTERS,
     PAGING,
+    SORT,
     FiltersDep,
     PagingDep,
     QueryFilter,
+    SortDep,
     list_dependencies,
+    sort_provider,
 )
 from entrypoints.http.wire import In, Out, page_of, page_type
 
@@ -56,6 +59,7 @@ class HttpResource(Generic[E]):
     out: type[Out]
     to_out: Callable[[E], Out]
     filters: Sequence[QueryFilter] = ()
+    sortable: Sequence[str] = ()
     body: type[In] | None = None
     update_body: type[In] | None = None
     list: Callable[[Actor, UnitOfWork, ListQuery], Awaitable[Page[E]]] | None = None
@@ -83,6 +87,7 @@ class HttpResource(Generic[E]):
             "tag": self.tag or path.removeprefix("/"),
             "id_name": self.id_name or "_".join(words) + "_id",
             "page": page_type(self.out, f"{self.singular}Page"),
+            "sortable": self.sortable or _spec_sortable(self.list),
         }
         for name, value in defaults.items():
             object.__setattr__(self, name, value)
@@ -93,6 +98,11 @@ class HttpResource(Generic[E]):
     @property
     def item_path(self) -> str:
         return f"/{{{self.id_name}:int}}"
+
+
+def _spec_sortable(use_case: object) -> Sequence[str]:
+    spec = getattr(getattr(use_case, "__self__", None), "spec", None)
+    return tuple(getattr(spec, "sortable", ("id",)))
 
 
 def _words(name: str) -> list[str]:
@@ -123,10 +133,16 @@ def _list(r: HttpResource[Any]) -> HTTPRouteHandler:
 
     async def list_(self: Controller, **kw: Any) -> Any:
         paging: ListQuery = kw[PAGING]
-        query = paging.with_filters(**kw[FILTERS])
+        query = paging.with_filters(**kw[FILTERS]).sorted_by(*kw[SORT])
         return page_of(r.page, await use_case(kw["actor"], kw["uow"], query), r.to_out)
 
-    params = {"actor": ActorDep, "uow": Uow, PAGING: PagingDep, FILTERS: FiltersDep}
+    params = {
+        "actor": ActorDep,
+        "uow": Uow,
+        PAGING: PagingDep,
+        FILTERS: FiltersDep,
+        SORT: SortDep,
+    }
     return get("/", operation_id=f"list{r.plural}")(_route(list_, params, r.page))
 
 
@@ -195,19 +211,29 @@ def nested_list(
     to_out: Callable[[Any], Out],
     use_case: Callable[[Actor, UnitOfWork, int, ListQuery], Awaitable[Page[Any]]],
     name: str = "list_",
+    sortable: Sequence[str] = ("id", "created_at"),
 ) -> HTTPRouteHandler:
     """A paged list under one parent record (`/customers/{customer_id}/referrals`), for a
     hand-written controller: its page type is `<out without "Out">Page`; `name` names the
-    handler (the OpenAPI summary). The controller provides `paging` (see `PAGING_ONLY`)."""
+    handler (the OpenAPI summary); `sortable` its sort keys. The controller provides
+    `paging` (see `PAGING_ONLY`)."""
     page = page_type(out, out.__name__.removesuffix("Out") + "Page")
 
     async def list_(self: Controller, **kw: Any) -> Any:
-        found = await use_case(kw["actor"], kw["uow"], kw[parent_id], kw[PAGING])
+        query = kw[PAGING].sorted_by(*kw[SORT])
+        found = await use_case(kw["actor"], kw["uow"], kw[parent_id], query)
         return page_of(page, found, to_out)
 
-    params = {"actor": ActorDep, parent_id: PathId, "uow": Uow, PAGING: PagingDep}
+    params = {
+        "actor": ActorDep,
+        parent_id: PathId,
+        "uow": Uow,
+        PAGING: PagingDep,
+        SORT: SortDep,
+    }
     list_.__name__ = list_.__qualname__ = name
-    return get(path, operation_id=operation_id)(_route(list_, params, page))
+    handler = get(path, operation_id=operation_id, dependencies={SORT: sort_provider(sortable)})
+    return handler(_route(list_, params, page))
 
 
 _BUILDERS: dict[str, Callable[[HttpResource[Any]], HTTPRouteHandler]] = {
@@ -236,6 +262,6 @@ def resource_controller(
         for name, build in _BUILDERS.items()
         if getattr(r, _USE_CASES[name]) is not None
     }
-    dependencies: dict[str, Provide] = list_dependencies(r.filters)
+    dependencies: dict[str, Provide] = list_dependencies(r.filters, r.sortable)
     attrs = {"path": r.path, "tags": [r.tag], "dependencies": dependencies, **handlers}
     return type(f"{r.singular}Controller", (extra,), attrs)

@@ -49,6 +49,7 @@ AUDIT_ENTRIES: HttpResource[AuditEntry] = HttpResource(
     tag="audit",
     out=AuditEntryOut,
     to_out=audit_entry_out,
+    sortable=uc.AUDIT_SORTABLE,
     filters=(
         CUSTOMER_ID,
         QueryFilter("entity", EntityFilter),

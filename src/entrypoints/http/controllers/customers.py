@@ -18,6 +18,7 @@ from domain.contact_preferences import ContactMethod, ContactPreferences, Contac
 from domain.customer import Customer, CustomerDetails
 from domain.errors import ValidationFailed
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, SettingsDep, Uow, ViewQueryDep
+from entrypoints.http.list_params import SEARCH_TEXT
 from entrypoints.http.resource_controller import HttpResource, nested_list, resource_controller
 from entrypoints.http.wire import (
     Email,
@@ -234,6 +235,7 @@ CUSTOMERS: HttpResource[Customer] = HttpResource(
     singular="Customer",
     out=CustomerOut,
     to_out=customer_out,
+    filters=(SEARCH_TEXT,),
     list=uc.list_customers,
     delete=uc.delete_customer,
 )

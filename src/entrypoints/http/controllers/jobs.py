@@ -14,7 +14,7 @@ from application.job_assignment import assign_technician
 from application.jobs import NewJob
 from domain.job import Job, JobDetails, JobStatus
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
-from entrypoints.http.list_params import CUSTOMER_ID, TECHNICIAN_ID, status_filter
+from entrypoints.http.list_params import CUSTOMER_ID, TECHNICIAN_ID, statuses_filter, time_filter
 from entrypoints.http.resource_controller import HttpResource, resource_controller
 from entrypoints.http.wire import (
     Id,
@@ -106,7 +106,13 @@ JOBS: HttpResource[Job] = HttpResource(
     singular="Job",
     out=JobOut,
     to_out=job_out,
-    filters=(CUSTOMER_ID, TECHNICIAN_ID, status_filter(JobStatus)),
+    filters=(
+        CUSTOMER_ID,
+        TECHNICIAN_ID,
+        statuses_filter(JobStatus),
+        time_filter("scheduled_from", "scheduledFrom", "scheduled at or after (inclusive)"),
+        time_filter("scheduled_to", "scheduledTo", "scheduled before (exclusive)"),
+    ),
     body=JobCreateIn,
     update_body=JobIn,
     crud=uc.jobs,

@@ -1,0 +1,97 @@
+"""List queries every store answers alike: customer search and its rank, sort keys, a list
+of values (`IN`) and the jobs' scheduled-for window."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from application.pagination import SCHEDULED_FROM, SCHEDULED_TO, SEARCH, ListQuery, SortKey
+from domain.job import JobStatus
+from tests.contract.conftest import Store
+from tests.contract.rows import T0, Seed
+
+PEOPLE = [
+    ("Anna Müller", "anna.mueller@example.com", "12 Elm Street", "+15550001234"),
+    ("Hannah Anders", "h.anders@example.com", "3 Annastraße", "+15559876543"),
+    ("Anna", None, None, None),
+    ("José Núñez", "jose@example.com", "Calle Mayor 7", "+34911234567"),
+]
+
+
+async def test_customer_search_matches_and_ranks(store: Store) -> None:
+    async def history(uow: Any) -> dict[str, int]:
+        seed = Seed(uow)
+        made = {}
+        for name, email, address, phone in PEOPLE:
+            row = await seed.add("customers", name=name, email=email, address=address, phone=phone)
+            made[name] = row.id
+        return made
+
+    ids = await store.run(history)
+
+    async def search(uow: Any, q: str, **more: Any) -> list[int]:
+        page = await uow.customers.list(ListQuery(filters={SEARCH: q}, **more))
+        assert page.total >= len(page.items)
+        return [c.id for c in page.items]
+
+    async def look_ups(uow: Any) -> None:
+        by = [ids[n] for n in ("Anna", "Anna Müller", "Hannah Anders")]
+        assert await search(uow, "anna") == by
+        assert await search(uow, "MULLER") == [ids["Anna Müller"]]
+        assert await search(uow, "nunez calle") == [ids["José Núñez"]]
+        assert await search(uow, "1234") == [ids["Anna Müller"], ids["José Núñez"]]
+        assert await search(uow, "(555) 987-65") == [ids["Hannah Anders"]]
+        assert await search(uow, "x_y") == []
+        assert await search(uow, "anna", limit=1, offset=2) == [ids["Hannah Anders"]]
+        by_name = await search(uow, "anna", sort=(SortKey("name", descending=True),))
+        assert by_name == by[::-1]
+
+    await store.run(look_ups, commit=False)
+
+
+async def test_sort_keys_nulls_last_and_ties_newest_first(store: Store) -> None:
+    async def history(uow: Any) -> list[int]:
+        seed = Seed(uow)
+        rows = [("b", "x@b.io"), ("A", None), ("c", "a@c.io"), ("a", "z@a.io")]
+        return [(await seed.add("customers", name=n, email=e)).id for n, e in rows]
+
+    b, big_a, c, a = await store.run(history)
+
+    async def look_ups(uow: Any) -> None:
+        async def ordered(*keys: SortKey) -> list[int]:
+            return [x.id for x in (await uow.customers.list(ListQuery(sort=keys))).items]
+
+        assert await ordered() == [a, c, big_a, b]
+        assert await ordered(SortKey("name", False)) == [a, big_a, b, c]
+        assert await ordered(SortKey("email", False)) == [c, b, a, big_a]
+        assert await ordered(SortKey("email", True)) == [a, b, c, big_a]
+        assert await ordered(SortKey("name", False), SortKey("id", False)) == [big_a, a, b, c]
+
+    await store.run(look_ups, commit=False)
+
+
+async def test_jobs_by_several_statuses_in_a_window(store: Store) -> None:
+    async def history(uow: Any) -> list[int]:
+        seed = Seed(uow)
+        made = []
+        for days, status in [(0, "SCHEDULED"), (1, "IN_PROGRESS"), (2, "CANCELLED")]:
+            job = seed.entity("jobs", status=JobStatus(status))
+            job.details.customer_id = (await seed.add("customers")).id
+            job.details.scheduled_for = T0 + timedelta(days=days)
+            made.append((await uow.jobs.add(job)).id)
+        return made
+
+    first, second, third = await store.run(history)
+
+    async def look_ups(uow: Any) -> None:
+        async def ids(**filters: Any) -> list[int]:
+            return [j.id for j in (await uow.jobs.list(ListQuery(filters=filters))).items]
+
+        assert await ids(status=["SCHEDULED", "IN_PROGRESS"]) == [second, first]
+        window = {SCHEDULED_FROM: T0 + timedelta(days=1), SCHEDULED_TO: T0 + timedelta(days=2)}
+        assert await ids(**window) == [second]
+        assert await ids(**{SCHEDULED_FROM: T0}) == [third, second, first]
+        assert await ids(**{SCHEDULED_TO: T0}) == []
+
+    await store.run(look_ups, commit=False)
