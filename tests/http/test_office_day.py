@@ -130,9 +130,8 @@ async def test_the_office_day_end_to_end(
     assert calls["items"] == []
 
     # A welcome greeting to Bob, who has no job: posted twice with one key, sent once.
-    bob = (await ok(await client.get("/customers", params={"q": "bob"}, headers=office)))[
-        "items"
-    ][0]
+    found = await ok(await client.get("/customers", params={"q": "bob"}, headers=office))
+    bob = found["items"][0]
     greeting = await ok(
         await client.post(f"/customers/{bob['id']}/generate-greeting", headers=office)
     )
