@@ -78,6 +78,9 @@ class HttpResource(Generic[E]):
     def __post_init__(self) -> None:
         """Default names: plural `<singular>s`, path `/<plural in kebab-case>`, tag the
         path's name, path parameter `<singular in snake_case>_id`."""
+        for use_case in self.routes.split() if self.crud is not None else ():
+            if getattr(self, use_case) is None:
+                object.__setattr__(self, use_case, getattr(self.crud, use_case))
         words = _words(self.singular)
         plural = self.plural or f"{self.singular}s"
         path = self.path or "/" + "-".join(_words(plural))
@@ -91,9 +94,6 @@ class HttpResource(Generic[E]):
         }
         for name, value in defaults.items():
             object.__setattr__(self, name, value)
-        for use_case in self.routes.split() if self.crud is not None else ():
-            if getattr(self, use_case) is None:
-                object.__setattr__(self, use_case, getattr(self.crud, use_case))
 
     @property
     def item_path(self) -> str:
