@@ -1,8 +1,10 @@
 """`domain.customer_search` in SQL, on PostgreSQL and SQLite alike.
 
-PostgreSQL: the folded document (`fc_unaccent(lower(name || ' ' || email || ' ' || address))`)
-and the phone's digits are expressions with pg_trgm GIN indexes (migration 0006), matched with
-`LIKE '%word%'`, so any part of a word is found through the index. SQLite: the same two texts
+PostgreSQL: the folded document (`fc_unaccent(lower(name || ' ' || email || ' ' || address))`),
+name and email and the phone's digits are stored generated columns (migration 0006; not in
+tables.py), the document and the digits with pg_trgm GIN indexes, matched with
+`LIKE '%word%'`, so any part of a word is found through the index; the index's recheck and the
+rank read the stored text (calling `fc_unaccent` per matching row made a broad query ~100 ms). SQLite: the same two texts
 live in the FTS5 trigram table `customer_search` (rowid = customer id), kept by triggers that
 fold with `fc_fold`, the Python `fold` registered on every connection (engine.py); its LIKE
 is answered by the trigram index too (only without ESCAPE, so `instr` checks the match
@@ -40,13 +42,10 @@ from domain.customer_search import (
 
 FOLD_FUNCTION = "fc_fold"
 """The SQLite function (domain `fold`) the search triggers call."""
-PG_DOCUMENT: ColumnClause[Any] = literal_column(
-    "fc_unaccent(lower(coalesce(customers.name, '') || ' ' || coalesce(customers.email, '')"
-    " || ' ' || coalesce(customers.address, '')))"
-)
-PG_PHONE_DIGITS: ColumnClause[Any] = literal_column(
-    "replace(coalesce(customers.phone, ''), '+', '')"
-)
+PG_DOCUMENT: ColumnClause[Any] = literal_column("customers.search_document")
+PG_NAME: ColumnClause[Any] = literal_column("customers.search_name")
+PG_EMAIL: ColumnClause[Any] = literal_column("customers.search_email")
+PG_PHONE_DIGITS: ColumnClause[Any] = literal_column("customers.search_phone")
 _fts = table("customer_search", literal_column("rowid"), literal_column("doc"))
 FTS_ROWID: ColumnClause[Any] = literal_column("customer_search.rowid")
 FTS_DOC: ColumnClause[Any] = literal_column("customer_search.doc")
@@ -75,8 +74,6 @@ class CustomerSearch:
         return literal(fold(text))
 
     def _fold_column(self, column: ColumnElement[Any]) -> ColumnElement[str]:
-        if self.postgres:
-            return func.fc_unaccent(func.lower(column))
         folded: ColumnElement[str] = getattr(func, FOLD_FUNCTION)(column)
         return folded
 
@@ -118,9 +115,15 @@ class CustomerSearch:
     def rank(self) -> ColumnElement[int]:
         """0 exact name ... 4 elsewhere (see `domain.customer_search`)."""
         phrase = self._fold(self.terms.phrase)
-        name = self._fold_column(customers.c.name)
-        email = self._fold_column(func.coalesce(customers.c.email, ""))
-        phone = func.replace(func.coalesce(customers.c.phone, ""), "+", "")
+        name: ColumnElement[Any]
+        email: ColumnElement[Any]
+        phone: ColumnElement[Any]
+        if self.postgres:
+            name, email, phone = PG_NAME, PG_EMAIL, PG_PHONE_DIGITS
+        else:
+            name = self._fold_column(customers.c.name)
+            email = self._fold_column(func.coalesce(customers.c.email, ""))
+            phone = func.replace(func.coalesce(customers.c.phone, ""), "+", "")
         digits = self.terms.digits
         phone_end = phone.like(f"%{digits}") if digits is not None else literal(False)
         return case(
