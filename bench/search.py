@@ -5,7 +5,8 @@ The customers are bulk-loaded (batched multi-row inserts, one transaction), then
 mixed queries (full names, partial names, accented and unaccented names, emails, the last 4
 digits of a phone, streets) over loopback HTTP with keep-alive, each a page of 50, timed one
 by one from the call to the complete body after a warm-up, on SQLite and PostgreSQL.
-Environment: BENCH_SEARCH_CUSTOMERS (default 100000), BENCH_SEARCH_QUERIES (default 1000), BENCH_WARMUP (default 50).
+Environment: BENCH_SEARCH_CUSTOMERS (default 100000), BENCH_SEARCH_QUERIES (default 1000),
+BENCH_WARMUP (default 50).
 """
 
 from __future__ import annotations

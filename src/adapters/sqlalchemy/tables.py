@@ -379,7 +379,8 @@ SEARCH_OBJECTS = frozenset(
     }
 )
 """The customer search's generated columns and indexes (PostgreSQL) and FTS5 tables (SQLite):
-written by migration 0006 in each dialect's own SQL, not described here (see customer_search_sql.py)."""
+written by migration 0006 in each dialect's own SQL, not described here (see
+customer_search_sql.py)."""
 
 
 def include_object(
