@@ -1,9 +1,12 @@
-"""`python -m bench search`: GET /customers?q= through the real app over 100,000 customers.
+"""`python -m bench search`: GET /customers?q= from the real server over 100,000 customers.
 
-1,000 mixed queries (full names, partial names, accented and unaccented names, emails, the
-last 4 digits of a phone, streets), each a page of 50, timed one by one after a warm-up, on
-SQLite and PostgreSQL. Environment: BENCH_SEARCH_CUSTOMERS (default 100000),
-BENCH_SEARCH_QUERIES (default 1000), BENCH_WARMUP (default 50).
+The customers are bulk-loaded (batched multi-row inserts, one transaction), then
+`fieldcrm serve` runs as a child process (bench/server.py) and an httpx client sends 1,000
+mixed queries (full names, partial names, accented and unaccented names, emails, the last 4
+digits of a phone, streets) over loopback HTTP with keep-alive, each a page of 50, timed one
+by one from the call to the complete body after a warm-up, on SQLite and PostgreSQL.
+Environment: BENCH_SEARCH_CUSTOMERS (default 100000), BENCH_SEARCH_QUERIES (default 1000),
+BENCH_WARMUP (default 50).
 """
 
 from __future__ import annotations
@@ -25,10 +28,10 @@ from application import users as user_cases
 from application.access import SYSTEM
 from bench.customer_view import _VERSION_SQL, JWT_SECRET, PASSWORD, USERNAME, Timing, _timed
 from bench.databases import int_env, on_each_database
+from bench.server import served
 from domain.customer_search import fold
 from domain.user import Role
 from entrypoints.container import build_container
-from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 
 FIRST = [
@@ -149,9 +152,12 @@ async def _seed(engine: AsyncEngine, people: list[dict[str, Any]]) -> None:
     async with engine.begin() as conn:
         for start in range(0, len(people), BATCH):
             await conn.execute(insert(customers), people[start : start + BATCH])
-    if engine.dialect.name == "postgresql":
-        async with engine.begin() as conn:
-            await conn.exec_driver_sql("ANALYZE customers")
+    async with engine.begin() as conn:
+        await conn.exec_driver_sql("ANALYZE customers" if _postgres(engine) else "ANALYZE")
+
+
+def _postgres(engine: AsyncEngine) -> bool:
+    return engine.dialect.name == "postgresql"
 
 
 async def measure(url: str, label: str) -> SearchResult:
@@ -175,31 +181,9 @@ async def measure(url: str, label: str) -> SearchResult:
             container.password_hasher(),
             user_cases.NewUser(USERNAME, PASSWORD, Role.OFFICE),
         )
-        app = create_app(container)
         queries = [(k, _query(k, rng.choice(people), rng)) for k in rng.choices(KINDS, k=count)]
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-            login = await client.post(
-                "/auth/login", json={"username": USERNAME, "password": PASSWORD}
-            )
-            login.raise_for_status()
-            headers = {"Authorization": f"Bearer {login.json()['accessToken']}"}
-            found = 0
-
-            async def search(q: str) -> None:
-                nonlocal found
-                response = await client.get("/customers", params={"q": q}, headers=headers)
-                if response.status_code != 200:
-                    raise RuntimeError(f"q={q!r}: {response.status_code} {response.text}")
-                found += response.json()["total"] > 0
-
-            for _, q in queries[:warmup]:
-                await search(q)
-            found = 0
-            gc.collect()
-            samples: dict[str, list[int]] = defaultdict(list)
-            for kind, q in queries:
-                samples[kind].append(await _timed(lambda q=q: search(q)))  # type: ignore[misc]
+        with served(url, JWT_SECRET) as base_url:
+            samples, found = await _drive(base_url, queries, warmup)
         async with engine.connect() as conn:
             version = (await conn.exec_driver_sql(_VERSION_SQL[engine.dialect.name])).scalar()
         every = [s for kind in samples.values() for s in kind]
@@ -215,6 +199,33 @@ async def measure(url: str, label: str) -> SearchResult:
         )
     finally:
         await engine.dispose()
+
+
+async def _drive(
+    base_url: str, queries: list[tuple[str, str]], warmup: int
+) -> tuple[dict[str, list[int]], int]:
+    """Log in, warm up, then time each query alone: (samples by kind, queries that found some)."""
+    async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+        login = await client.post("/auth/login", json={"username": USERNAME, "password": PASSWORD})
+        login.raise_for_status()
+        headers = {"Authorization": f"Bearer {login.json()['accessToken']}"}
+        found = 0
+
+        async def search(q: str) -> None:
+            nonlocal found
+            response = await client.get("/customers", params={"q": q}, headers=headers)
+            if response.status_code != 200:
+                raise RuntimeError(f"q={q!r}: {response.status_code} {response.text}")
+            found += response.json()["total"] > 0
+
+        for _, q in queries[:warmup]:
+            await search(q)
+        found = 0
+        gc.collect()
+        samples: dict[str, list[int]] = defaultdict(list)
+        for kind, q in queries:
+            samples[kind].append(await _timed(lambda q=q: search(q)))  # type: ignore[misc]
+    return samples, found
 
 
 def print_results(results: list[SearchResult]) -> None:

@@ -26,6 +26,7 @@ from application.pagination import (
     SERVED_BY_TECHNICIAN,
     ListQuery,
     Page,
+    capped_total,
 )
 from application.ports.outbox import SendResult
 from domain.appliance import Appliance
@@ -244,7 +245,12 @@ class FakeRepository(Generic[T]):
         one page of them."""
         matching = sort_rows(self._filtered(query), query)
         page = matching[query.offset : query.offset + query.limit]
-        return Page(copy.deepcopy(page), len(matching), query.limit, query.offset)
+        total = self._total(query, len(matching))
+        return Page(copy.deepcopy(page), total, query.limit, query.offset)
+
+    def _total(self, query: ListQuery, matching: int) -> int:
+        """The page's `total` for `matching` rows (capped for a search)."""
+        return matching
 
     async def exists(self, query: ListQuery) -> bool:
         return bool(self._filtered(query))
@@ -310,6 +316,9 @@ class FakeCustomerRepository(FakeRepository[Customer]):
                 ranked.append((rank, customer))
         ranked.sort(key=lambda found: found[0])  # stable: newest first within a rank
         return [customer for _, customer in ranked]
+
+    def _total(self, query: ListQuery, matching: int) -> int:
+        return capped_total(query, matching)
 
     async def get_by_referral_code(self, code: str) -> Customer | None:
         found = next((c for c in self._rows.values() if c.referral_code == code), None)

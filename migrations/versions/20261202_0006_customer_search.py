@@ -1,7 +1,8 @@
 """customer_search: text and phone search over customers (GET /customers?q=)
 
-PostgreSQL: pg_trgm GIN indexes on the folded document (`fc_unaccent`, an IMMUTABLE wrapper of
-`unaccent`, so it may appear in an index) and on the phone's digits. SQLite: the FTS5 trigram
+PostgreSQL: stored generated columns with the folded document, name and email (`fc_unaccent`,
+an IMMUTABLE wrapper of `unaccent`, so it may appear in a generated column) and the phone's
+digits; pg_trgm GIN indexes on the document and the digits. SQLite: the FTS5 trigram
 table `customer_search` (rowid = customer id) kept by triggers that fold with `fc_fold` (the
 Python function engine.py registers on every connection), filled from the existing rows.
 
@@ -25,15 +26,32 @@ PG_UPGRADE = [
     "CREATE OR REPLACE FUNCTION fc_unaccent(text) RETURNS text"
     " LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT"
     " AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$",
-    "CREATE INDEX ix_customers_search_document ON customers USING gin"
-    " ((fc_unaccent(lower(coalesce(customers.name, '') || ' ' || coalesce(customers.email, '')"
-    " || ' ' || coalesce(customers.address, '')))) gin_trgm_ops)",
-    "CREATE INDEX ix_customers_search_phone ON customers USING gin"
-    " ((replace(coalesce(customers.phone, ''), '+', '')) gin_trgm_ops)",
+    # Stored, folded copies of what the search reads (PostgreSQL only; tables.py leaves them
+    # out): the trigram recheck and the rank read them instead of calling fc_unaccent per row.
+    *(
+        f"ALTER TABLE customers ADD COLUMN {column} text GENERATED ALWAYS AS ({value}) STORED"
+        for column, value in (
+            (
+                "search_document",
+                "fc_unaccent(lower(coalesce(name, '') || ' ' || coalesce(email, '')"
+                " || ' ' || coalesce(address, '')))",
+            ),
+            ("search_name", "fc_unaccent(lower(name))"),
+            ("search_email", "fc_unaccent(lower(coalesce(email, '')))"),
+            ("search_phone", "replace(coalesce(phone, ''), '+', '')"),
+        )
+    ),
+    "CREATE INDEX ix_customers_search_document ON customers"
+    " USING gin (search_document gin_trgm_ops)",
+    "CREATE INDEX ix_customers_search_phone ON customers USING gin (search_phone gin_trgm_ops)",
 ]
 PG_DOWNGRADE = [
     "DROP INDEX IF EXISTS ix_customers_search_phone",
     "DROP INDEX IF EXISTS ix_customers_search_document",
+    *(
+        f"ALTER TABLE customers DROP COLUMN IF EXISTS search_{part}"
+        for part in ("document", "name", "email", "phone")
+    ),
     "DROP FUNCTION IF EXISTS fc_unaccent(text)",
 ]
 _SQLITE_ROW = (

@@ -23,6 +23,14 @@ SCHEDULED_TO = "scheduled_to"
 """The jobs list's filter: scheduled before this time."""
 SEARCH = "search"
 """The customers list's text search (`domain.customer_search`): ranked best first."""
+SEARCH_TOTAL_CAP = 1000
+"""A search's `total` is exact up to this many matches; above, it is `SEARCH_TOTAL_CAP + 1`
+("more than 1,000"), so a broad query does not count every match (bench/search.py)."""
+
+
+def capped_total(query: ListQuery, total: int) -> int:
+    """`total`, capped for a search (`SEARCH_TOTAL_CAP`)."""
+    return min(total, SEARCH_TOTAL_CAP + 1) if SEARCH in query.filters else total
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from adapters.sqlalchemy import repositories
+from application import pagination
 from application.pagination import SCHEDULED_FROM, SCHEDULED_TO, SEARCH, ListQuery, SortKey
 from domain.job import JobStatus
 from tests.contract.conftest import Store
@@ -93,5 +95,28 @@ async def test_jobs_by_several_statuses_in_a_window(store: Store) -> None:
         assert await ids(**window) == [second]
         assert await ids(**{SCHEDULED_FROM: T0}) == [third, second, first]
         assert await ids(**{SCHEDULED_TO: T0}) == []
+
+    await store.run(look_ups, commit=False)
+
+
+async def test_a_search_counts_matches_up_to_the_cap(store: Store, monkeypatch: Any) -> None:
+    """Above `SEARCH_TOTAL_CAP` matches `total` is the cap + 1 ("more than"); the page is the
+    same best-first page as without the cap."""
+    monkeypatch.setattr(pagination, "SEARCH_TOTAL_CAP", 3)
+    monkeypatch.setattr(repositories, "SEARCH_TOTAL_CAP", 3)
+
+    async def history(uow: Any) -> list[int]:
+        seed = Seed(uow)
+        return [(await seed.add("customers", name=f"Anna {n}")).id for n in range(6)]
+
+    ids = await store.run(history)
+
+    async def look_ups(uow: Any) -> None:
+        page = await uow.customers.list(ListQuery(limit=2, filters={SEARCH: "anna"}))
+        assert (page.total, [c.id for c in page.items]) == (4, ids[::-1][:2])
+        none = await uow.customers.list(ListQuery(filters={SEARCH: "zzz"}))
+        assert none.total == 0
+        unsearched = await uow.customers.list(ListQuery())
+        assert unsearched.total == 6
 
     await store.run(look_ups, commit=False)

@@ -1,8 +1,11 @@
 """`domain.customer_search` in SQL, on PostgreSQL and SQLite alike.
 
-PostgreSQL: the folded document (`fc_unaccent(lower(name || ' ' || email || ' ' || address))`)
-and the phone's digits are expressions with pg_trgm GIN indexes (migration 0006), matched with
-`LIKE '%word%'`, so any part of a word is found through the index. SQLite: the same two texts
+PostgreSQL: the folded document (`fc_unaccent(lower(name || ' ' || email || ' ' || address))`),
+name and email and the phone's digits are stored generated columns (migration 0006; not in
+tables.py), the document and the digits with pg_trgm GIN indexes, matched with
+`LIKE '%word%'`, so any part of a word is found through the index; the index's recheck and the
+rank read the stored text (calling `fc_unaccent` per matching row made a broad query ~100 ms).
+SQLite: the same two texts
 live in the FTS5 trigram table `customer_search` (rowid = customer id), kept by triggers that
 fold with `fc_fold`, the Python `fold` registered on every connection (engine.py); its LIKE
 is answered by the trigram index too (only without ESCAPE, so `instr` checks the match
@@ -15,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnClause,
     ColumnElement,
     and_,
@@ -40,13 +44,10 @@ from domain.customer_search import (
 
 FOLD_FUNCTION = "fc_fold"
 """The SQLite function (domain `fold`) the search triggers call."""
-PG_DOCUMENT: ColumnClause[Any] = literal_column(
-    "fc_unaccent(lower(coalesce(customers.name, '') || ' ' || coalesce(customers.email, '')"
-    " || ' ' || coalesce(customers.address, '')))"
-)
-PG_PHONE_DIGITS: ColumnClause[Any] = literal_column(
-    "replace(coalesce(customers.phone, ''), '+', '')"
-)
+PG_DOCUMENT: ColumnClause[Any] = literal_column("customers.search_document")
+PG_NAME: ColumnClause[Any] = literal_column("customers.search_name")
+PG_EMAIL: ColumnClause[Any] = literal_column("customers.search_email")
+PG_PHONE_DIGITS: ColumnClause[Any] = literal_column("customers.search_phone")
 _fts = table("customer_search", literal_column("rowid"), literal_column("doc"))
 FTS_ROWID: ColumnClause[Any] = literal_column("customer_search.rowid")
 FTS_DOC: ColumnClause[Any] = literal_column("customer_search.doc")
@@ -56,6 +57,14 @@ FTS_PHONE: ColumnClause[Any] = literal_column("customer_search.phone_digits")
 TRIGRAM = 3
 """The shortest word the trigram index can look up. SQLite 3.40's FTS5 crashes on a shorter
 LIKE pattern next to another LIKE (fixed later): such a word is matched by `instr` alone."""
+
+
+def _value(value: str) -> BindParameter[str]:
+    """`value` written into the SQL text when the statement runs, not bound: with a bound
+    pattern PostgreSQL switches a prepared statement (asyncpg prepares every statement) to a
+    generic plan after five runs, and that plan cannot use the trigram index (a 10x slower
+    search); the literal also lets it fold `fc_unaccent('...')` once, at planning."""
+    return literal(value, literal_execute=True)
 
 
 def _escape_like(text: str) -> str:
@@ -71,12 +80,10 @@ class CustomerSearch:
 
     def _fold(self, text: str) -> ColumnElement[str]:
         if self.postgres:
-            return func.fc_unaccent(func.lower(literal(text)))
-        return literal(fold(text))
+            return func.fc_unaccent(func.lower(_value(text)))
+        return _value(fold(text))
 
     def _fold_column(self, column: ColumnElement[Any]) -> ColumnElement[str]:
-        if self.postgres:
-            return func.fc_unaccent(func.lower(column))
         folded: ColumnElement[str] = getattr(func, FOLD_FUNCTION)(column)
         return folded
 
@@ -97,7 +104,7 @@ class CustomerSearch:
         words = self.terms.words
         if self.postgres:
             patterns = [
-                PG_DOCUMENT.like(literal("%") + self._fold(_escape_like(w)) + literal("%"))
+                PG_DOCUMENT.like(_value("%") + self._fold(_escape_like(w)) + _value("%"))
                 for w in words
             ]
             return and_(*patterns)
@@ -105,30 +112,36 @@ class CustomerSearch:
         for word in words:
             folded = fold(word)
             if len(folded) >= TRIGRAM:
-                found = found.where(FTS_DOC.like(f"%{folded}%"))
-            found = found.where(func.instr(FTS_DOC, folded) > 0)
+                found = found.where(FTS_DOC.like(_value(f"%{folded}%")))
+            found = found.where(func.instr(FTS_DOC, _value(folded)) > 0)
         return customers.c.id.in_(found)
 
     def _by_phone(self, digits: str) -> ColumnElement[bool]:
         if self.postgres:
-            return PG_PHONE_DIGITS.like(f"%{digits}%")
-        found = select(FTS_ROWID).select_from(_fts).where(FTS_PHONE.like(f"%{digits}%"))
+            return PG_PHONE_DIGITS.like(_value(f"%{digits}%"))
+        found = select(FTS_ROWID).select_from(_fts).where(FTS_PHONE.like(_value(f"%{digits}%")))
         return customers.c.id.in_(found)
 
     def rank(self) -> ColumnElement[int]:
         """0 exact name ... 4 elsewhere (see `domain.customer_search`)."""
         phrase = self._fold(self.terms.phrase)
-        name = self._fold_column(customers.c.name)
-        email = self._fold_column(func.coalesce(customers.c.email, ""))
-        phone = func.replace(func.coalesce(customers.c.phone, ""), "+", "")
+        name: ColumnElement[Any]
+        email: ColumnElement[Any]
+        phone: ColumnElement[Any]
+        if self.postgres:
+            name, email, phone = PG_NAME, PG_EMAIL, PG_PHONE_DIGITS
+        else:
+            name = self._fold_column(customers.c.name)
+            email = self._fold_column(func.coalesce(customers.c.email, ""))
+            phone = func.replace(func.coalesce(customers.c.phone, ""), "+", "")
         digits = self.terms.digits
-        phone_end = phone.like(f"%{digits}") if digits is not None else literal(False)
+        phone_end = phone.like(_value(f"%{digits}")) if digits is not None else literal(False)
         return case(
             (name == phrase, EXACT),
             (self._position(name, phrase) == 1, PREFIX),
             (
                 or_(
-                    self._position(name, literal(" ") + phrase) > 0,
+                    self._position(name, _value(" ") + phrase) > 0,
                     self._position(email, phrase) == 1,
                 ),
                 WORD_PREFIX,

@@ -17,6 +17,7 @@ from application.pagination import (
     SCHEDULED_FROM,
     SCHEDULED_TO,
     SEARCH,
+    SEARCH_TOTAL_CAP,
     ListQuery,
 )
 from domain import aggregate_fields as f
@@ -43,6 +44,10 @@ class CustomerRepository(TableRepository[Customer]):
         rest = ListQuery(query.limit, query.offset, others, query.sort)
         search = CustomerSearch(str(q), self._conn.dialect.name)
         return [*super()._conditions(rest), search.condition()]
+
+    def _total_cap(self, query: ListQuery) -> int | None:
+        """A search counts up to `SEARCH_TOTAL_CAP` + 1 matches."""
+        return SEARCH_TOTAL_CAP + 1 if SEARCH in query.filters else None
 
     def _order_for(self, query: ListQuery) -> list[ColumnElement[Any]]:
         """Best match first when searching (unless sorted otherwise)."""

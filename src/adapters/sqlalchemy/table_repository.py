@@ -163,13 +163,14 @@ class TableRepository(Generic[T]):
         matching = select(self._id).where(*self._conditions(query)).exists()
         return bool((await self._conn.execute(select(matching))).scalar_one())
 
+    def _total_cap(self, query: ListQuery) -> int | None:
+        """Count at most this many matches (None: all); see `CustomerRepository`."""
+        return None
+
     async def list(self, query: ListQuery) -> Page[T]:
         conditions = self._conditions(query)
-        total = (
-            await self._conn.execute(
-                select(func.count()).select_from(self.table).where(*conditions)
-            )
-        ).scalar_one()
+        counted = select(self._id).where(*conditions).limit(self._total_cap(query)).subquery()
+        total = (await self._conn.execute(select(func.count()).select_from(counted))).scalar_one()
         rows = await self._conn.execute(
             select(self.table)
             .where(*conditions)
