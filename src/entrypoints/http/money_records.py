@@ -9,12 +9,13 @@ from typing import Any, TypeVar
 import msgspec
 
 from application.resources import Crud
+from application.resources.spec import HasId
 from domain.money import Money
 from entrypoints.http.list_params import CUSTOMER_ID, JOB_ID
 from entrypoints.http.resource_controller import HttpResource
 from entrypoints.http.wire import In, Out, given, money_fields, record_out
 
-E = TypeVar("E")
+E = TypeVar("E", bound=HasId)
 T = TypeVar("T")
 
 

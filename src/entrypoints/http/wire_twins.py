@@ -65,6 +65,23 @@ def wire_type(app_type: type[msgspec.Struct]) -> type[Out]:
     return cast("type[Out]", twin)
 
 
+def customer_record(item: type[msgspec.Struct], name: str) -> type[Out]:
+    """A Customer View item as its own resource: a camelCase struct named `name` with the
+    item's fields and, right after `id`, the `customer_id` the view leaves implicit."""
+    hints = typing.get_type_hints(item, include_extras=True)
+    fields = [_field(field, hints[field.name]) for field in msgspec.structs.fields(item)]
+    fields.insert(1, ("customer_id", int))
+    twin = msgspec.defstruct(
+        name,
+        fields,
+        bases=(Out,),
+        module=__name__,
+        kw_only=True,
+        namespace={"__schema_name__": name},
+    )
+    return cast("type[Out]", twin)
+
+
 def to_wire(value: S) -> S:
     """`value` as an instance of its type's camelCase twin (typed as the application type,
     whose fields it has)."""

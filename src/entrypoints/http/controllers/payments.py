@@ -7,6 +7,7 @@ from datetime import datetime
 from msgspec import UNSET, UnsetType
 
 from application import payments as uc
+from application.read_models.customer_view import PaymentItem
 from domain.payment import Payment, PaymentDetails, PaymentMethod
 from entrypoints.http.money_records import money_details, money_resource
 from entrypoints.http.resource_controller import HttpResource, resource_controller
@@ -15,9 +16,9 @@ from entrypoints.http.wire import (
     Currency,
     Id,
     In,
-    Out,
     ShortText,
 )
+from entrypoints.http.wire_twins import customer_record
 
 
 class PaymentIn(In, kw_only=True):
@@ -33,16 +34,7 @@ class PaymentIn(In, kw_only=True):
         return money_details(self, PaymentDetails)
 
 
-class PaymentOut(Out):
-    id: int
-    customer_id: int
-    job_id: int | None
-    amount: str
-    currency: str
-    payment_method: PaymentMethod | None
-    reference: str | None
-    paid_at: datetime
-    created_at: datetime
+PaymentOut = customer_record(PaymentItem, "PaymentOut")
 
 
 PAYMENTS: HttpResource[Payment] = money_resource("Payment", PaymentOut, PaymentIn, uc.payments)
