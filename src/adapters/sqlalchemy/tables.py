@@ -84,7 +84,7 @@ def _money_movement(name: str, *columns: Column[Any], customer_required: bool) -
     )
 
 
-def _person(name: str, *columns: Column[Any]) -> Table:
+def _person(name: str, *columns: Column[Any] | Index) -> Table:
     """Customers and technicians: a person with a name and maybe a phone and an email."""
     return Table(
         name,
