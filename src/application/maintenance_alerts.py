@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from application.access import Actor, Permission, serves_customer
+from application.access import Actor, serves_customer
 from application.lookups import require
 from application.pagination import DUE_BEFORE, SERVED_BY_TECHNICIAN
 from application.ports.clock import Clock
@@ -38,11 +38,7 @@ async def _customer_of(uow: UnitOfWork, alert: MaintenanceAlert) -> int | None:
 MAINTENANCE_ALERTS: ResourceSpec[MaintenanceAlert, None] = ResourceSpec(
     name=NAME,
     repository=lambda uow: uow.maintenance_alerts,
-    access=Access(
-        read=Permission.READ_BUSINESS,
-        own_read=Permission.READ_OWN_WORK,
-        list_scope=SERVED_BY_TECHNICIAN,
-    ),
+    access=Access.own_work(SERVED_BY_TECHNICIAN),
     filters=frozenset({"customer_id", "status", DUE_BEFORE}),
     visible=_visible,
     audit=AuditTrail(

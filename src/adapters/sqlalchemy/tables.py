@@ -84,6 +84,19 @@ def _money_movement(name: str, *columns: Column[Any], customer_required: bool) -
     )
 
 
+def _person(name: str, *columns: Column[Any] | Index) -> Table:
+    """Customers and technicians: a person with a name and maybe a phone and an email."""
+    return Table(
+        name,
+        metadata,
+        _id(),
+        Column("name", String(200), nullable=False),
+        Column("phone", String(16)),
+        Column("email", String(254)),
+        *columns,
+    )
+
+
 def _job_rating(name: str, *columns: Column[Any]) -> Table:
     """Reviews and technician ratings: a 1-5 rating of one job (one per job)."""
     return Table(
@@ -99,13 +112,8 @@ def _job_rating(name: str, *columns: Column[Any]) -> Table:
     )
 
 
-customers = Table(
+customers = _person(
     "customers",
-    metadata,
-    _id(),
-    Column("name", String(200), nullable=False),
-    Column("phone", String(16)),
-    Column("email", String(254)),
     Column("address", String(500)),
     Column("time_zone", String(64), nullable=False),
     Column("notes", Text),
@@ -123,13 +131,8 @@ customers = Table(
     Index(None, "preferred_technician_id"),
 )
 
-technicians = Table(
+technicians = _person(
     "technicians",
-    metadata,
-    _id(),
-    Column("name", String(200), nullable=False),
-    Column("phone", String(16)),
-    Column("email", String(254)),
     Column("skills", JSON, nullable=False),
     Column("active", Boolean, nullable=False),
     _created_at(),

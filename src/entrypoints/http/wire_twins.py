@@ -45,24 +45,38 @@ def _field(field: msgspec.structs.FieldInfo, annotation: Any) -> tuple[Any, ...]
     return (field.name, annotation)
 
 
-@functools.cache
-def wire_type(app_type: type[msgspec.Struct]) -> type[Out]:
-    """The camelCase twin of `app_type` (same name and fields, nested structs twinned)."""
+def _wire_fields(app_type: type[msgspec.Struct]) -> list[tuple[Any, ...]]:
     hints = typing.get_type_hints(app_type, include_extras=True)
-    fields = [
+    return [
         _field(field, _twin_annotation(hints[field.name]))
         for field in msgspec.structs.fields(app_type)
     ]
-    name = app_type.__name__
+
+
+def _out_struct(name: str, fields: list[tuple[Any, ...]], doc: str | None) -> type[Out]:
     twin = msgspec.defstruct(
         name,
         fields,
         bases=(Out,),
         module=__name__,
         kw_only=True,
-        namespace={"__doc__": app_type.__doc__, "__schema_name__": name},
+        namespace={"__doc__": doc, "__schema_name__": name},
     )
     return cast("type[Out]", twin)
+
+
+@functools.cache
+def wire_type(app_type: type[msgspec.Struct]) -> type[Out]:
+    """The camelCase twin of `app_type` (same name and fields, nested structs twinned)."""
+    return _out_struct(app_type.__name__, _wire_fields(app_type), app_type.__doc__)
+
+
+def customer_record(item: type[msgspec.Struct], name: str) -> type[Out]:
+    """A Customer View item as its own resource: a camelCase struct named `name` with the
+    item's fields and, right after `id`, the `customer_id` the view leaves implicit."""
+    fields = _wire_fields(item)
+    fields.insert(1, ("customer_id", int))
+    return _out_struct(name, fields, None)
 
 
 def to_wire(value: S) -> S:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from application import appliances as uc
 from application.appliances import NewAppliance
+from application.read_models.customer_view import ApplianceItem
 from domain.appliance import Appliance, ApplianceDetails
 from entrypoints.http.list_params import CUSTOMER_ID
 from entrypoints.http.resource_controller import HttpResource, resource_controller
@@ -16,6 +17,7 @@ from entrypoints.http.wire import (
     ShortText,
     record_out,
 )
+from entrypoints.http.wire_twins import customer_record
 
 
 class ApplianceIn(In):
@@ -47,21 +49,10 @@ class ApplianceCreateIn(ApplianceIn):
         )
 
 
-class ApplianceOut(Out):
-    id: int
-    customer_id: int
-    type: str
-    brand: str | None
-    model_number: str | None
-    serial_number: str | None
-    installed_on: date | None
-    last_service_date: datetime | None
-    job_id: int | None
-    created_at: datetime
-    updated_at: datetime
+ApplianceOut = customer_record(ApplianceItem, "ApplianceOut")
 
 
-def appliance_out(a: Appliance) -> ApplianceOut:
+def appliance_out(a: Appliance) -> Out:
     return record_out(ApplianceOut, a)
 
 

@@ -10,8 +10,7 @@ from msgspec import UNSET, UnsetType
 
 from application import expenses as uc
 from domain.expense import Expense, ExpenseDetails
-from domain.money import Money
-from entrypoints.http.list_params import CUSTOMER_ID, JOB_ID
+from entrypoints.http.money_records import money_details, money_resource
 from entrypoints.http.resource_controller import HttpResource, resource_controller
 from entrypoints.http.wire import (
     Amount,
@@ -20,9 +19,6 @@ from entrypoints.http.wire import (
     In,
     Out,
     Text,
-    given,
-    money_fields,
-    record_out,
 )
 
 
@@ -36,14 +32,7 @@ class ExpenseIn(In, kw_only=True):
     job_id: Id | None = None
 
     def details(self) -> ExpenseDetails:
-        return ExpenseDetails(
-            amount=Money.of(self.amount, self.currency),
-            category=self.category,
-            incurred_at=given(self.incurred_at),
-            description=self.description,
-            customer_id=self.customer_id,
-            job_id=self.job_id,
-        )
+        return money_details(self, ExpenseDetails)
 
 
 class ExpenseOut(Out):
@@ -58,16 +47,5 @@ class ExpenseOut(Out):
     created_at: datetime
 
 
-def expense_out(e: Expense) -> ExpenseOut:
-    return record_out(ExpenseOut, e, **money_fields(e.details.amount))
-
-
-EXPENSES: HttpResource[Expense] = HttpResource(
-    singular="Expense",
-    out=ExpenseOut,
-    to_out=expense_out,
-    filters=(CUSTOMER_ID, JOB_ID),
-    body=ExpenseIn,
-    crud=uc.expenses,
-)
+EXPENSES: HttpResource[Expense] = money_resource("Expense", ExpenseOut, ExpenseIn, uc.expenses)
 ExpenseController = resource_controller(EXPENSES)
