@@ -169,8 +169,14 @@ def status_filter(status: type[enum.Enum]) -> QueryFilter:
 
 def statuses_filter(status: type[enum.Enum]) -> QueryFilter:
     """`?status=A&status=B`: any of these statuses."""
-    limit = len(status)
-    described = QueryParameter(name="status", max_items=limit, description="any of these")
+    values = [member.value for member in status]
+    item = Schema(type=OpenAPIType.STRING, enum=values)
+    array = Schema(type=OpenAPIType.ARRAY, items=item, max_items=len(values))
+    described = QueryParameter(
+        name="status",
+        description="any of these (repeat the parameter)",
+        schema_extra={"one_of": [array, Schema(type=OpenAPIType.NULL)]},
+    )
     return QueryFilter("status", Annotated[list[status] | None, described])  # type: ignore[valid-type]
 
 
