@@ -328,7 +328,7 @@ class UseCaseMachine(RuleBasedStateMachine):
             self.referred_by, referrer_id
         )
         details = self.details_of(customer_id)
-        code = self.codes[referrer_id]
+        code = customers.Referrer(code=self.codes[referrer_id])
         done = self.attempt(
             not loops, customers.update_customer, self.uow(), self.clock, customer_id, details, code
         )
@@ -345,7 +345,7 @@ class UseCaseMachine(RuleBasedStateMachine):
         chain = ancestors(self.referred_by, customer_id)
         ancestor = chain[up % len(chain)]
         details = self.details_of(ancestor)
-        code = self.codes[customer_id]
+        code = customers.Referrer(code=self.codes[customer_id])
         self.attempt(
             False, customers.update_customer, self.uow(), self.clock, ancestor, details, code
         )
