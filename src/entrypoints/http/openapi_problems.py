@@ -33,7 +33,8 @@ _DESCRIPTIONS = {
     409: "The change conflicts with the current state (duplicate, wrong status, in use).",
     413: "The request body is larger than the server accepts.",
     422: "The request is well formed but breaks a business rule (named in `errors`).",
-    429: "Too many LLM requests by this user; retry after `Retry-After` seconds.",
+    429: "Too many requests of this kind (LLM, messages) by this user; retry after "
+    "`Retry-After` seconds.",
     502: "The LLM provider failed or answered something unusable.",
     503: "A provider is unavailable or not configured; retry later.",
 }
@@ -56,11 +57,10 @@ class ProblemDocument(msgspec.Struct):
     errors: list[ProblemField] | None = None
 
 
-def _is_llm(handler: HTTPRouteHandler) -> bool:
-    return any(
-        getattr(middleware, "middleware", None) is LlmRateLimitMiddleware
-        for middleware in handler.resolve_middleware()
-    )
+def _limits(handler: HTTPRouteHandler) -> set[type]:
+    """The rate-limit middleware classes in front of `handler`."""
+    found = {getattr(middleware, "middleware", None) for middleware in handler.resolve_middleware()}
+    return {m for m in found if isinstance(m, type) and issubclass(m, LlmRateLimitMiddleware)}
 
 
 def problem_statuses(handler: HTTPRouteHandler, path: str) -> list[int]:
@@ -77,8 +77,11 @@ def problem_statuses(handler: HTTPRouteHandler, path: str) -> list[int]:
         statuses += [409, 413]
     if webhook:
         statuses += [403, 503]
-    if _is_llm(handler):
-        statuses += [429, 502, 503]
+    limits = _limits(handler)
+    if limits:
+        statuses.append(429)  # the LLM limit, or the message-queueing endpoints' own
+    if LlmRateLimitMiddleware in limits:
+        statuses += [502, 503]
     return sorted(set(statuses))
 
 
