@@ -12,6 +12,7 @@ import functools
 import operator
 import types
 import typing
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, TypeVar, cast
 
 import msgspec
@@ -71,12 +72,35 @@ def wire_type(app_type: type[msgspec.Struct]) -> type[Out]:
     return _out_struct(app_type.__name__, _wire_fields(app_type), app_type.__doc__)
 
 
-def customer_record(item: type[msgspec.Struct], name: str) -> type[Out]:
+Link = tuple[str, Any]
+CUSTOMER_LINK: Link = ("customer_id", int)
+
+
+def _mentions_struct(annotation: Any) -> bool:
+    """Whether a struct type appears anywhere in `annotation` (a nested record or collection)."""
+    if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
+        return True
+    return any(map(_mentions_struct, typing.get_args(annotation)))
+
+
+def view_record(
+    item: type[msgspec.Struct], name: str, links: Mapping[str, Sequence[Link]]
+) -> type[Out]:
     """A Customer View item as its own resource: a camelCase struct named `name` with the
-    item's fields and, right after `id`, the `customer_id` the view leaves implicit."""
-    fields = _wire_fields(item)
-    fields.insert(1, ("customer_id", int))
+    item's own fields (its nested records and collections left out) and, right after the
+    field each key of `links` names, the ids the view leaves implicit (its `customer_id`)."""
+    hints = typing.get_type_hints(item, include_extras=True)
+    fields: list[tuple[Any, ...]] = []
+    for field in msgspec.structs.fields(item):
+        if not _mentions_struct(hints[field.name]):
+            fields.append(_field(field, hints[field.name]))
+        fields.extend(links.get(field.name, ()))
     return _out_struct(name, fields, None)
+
+
+def customer_record(item: type[msgspec.Struct], name: str) -> type[Out]:
+    """`view_record` of an item whose only implicit id is its `customer_id`, after `id`."""
+    return view_record(item, name, {"id": (CUSTOMER_LINK,)})
 
 
 def to_wire(value: S) -> S:

@@ -31,7 +31,7 @@ from entrypoints.http.wire import (
     ShortText,
     record_out,
 )
-from entrypoints.http.wire_twins import to_wire, wire_type
+from entrypoints.http.wire_twins import to_wire, view_record, wire_type
 
 if TYPE_CHECKING:
     CustomerViewOut = CustomerView  # the camelCase twin has the same fields
@@ -85,23 +85,21 @@ class CustomerUpdateIn(CustomerFields):
         return None if by_id is UNSET else Referrer(customer_id=by_id)
 
 
-class CustomerOut(Out):
-    id: int
-    name: str
-    phone: str | None
-    email: str | None
-    address: str | None
-    time_zone: str
-    notes: str | None
-    created_at: datetime
-    referral_code: str
-    referred_by_id: int | None
-    preferred_technician_id: int | None
-    preferred_contact_method: ContactMethod | None
-    preferred_contact_times: dict[str, list[str]] | None
-    communication_frequency_preference: Frequency | None
-    language_preference: str
-    marketing_consent: bool
+if TYPE_CHECKING:
+    CustomerOut = Out
+else:
+    # The customer's own fields as the Customer View shows them, with the referrer's and the
+    # preferred technician's ids in place of the view's names.
+    CustomerOut = view_record(
+        CustomerView,
+        "CustomerOut",
+        {
+            "referral_code": (
+                ("referred_by_id", int | None),
+                ("preferred_technician_id", int | None),
+            )
+        },
+    )
 
 
 class ReferralOut(Out):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import msgspec
 from litestar import Controller, post
@@ -12,6 +13,7 @@ from litestar.status_codes import HTTP_200_OK
 from application import jobs as uc
 from application.job_assignment import assign_technician
 from application.jobs import NewJob
+from application.read_models.customer_view import JobItem
 from domain.job import Job, JobDetails, JobStatus
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.list_params import CUSTOMER_ID, TECHNICIAN_ID, statuses_filter, time_filter
@@ -25,6 +27,7 @@ from entrypoints.http.wire import (
     Text,
     record_out,
 )
+from entrypoints.http.wire_twins import CUSTOMER_LINK, view_record
 
 
 class JobIn(In):
@@ -52,21 +55,15 @@ class JobCreateIn(JobIn):
         return NewJob(JobDetails(**fields), alert_id)
 
 
-class JobOut(Out):
-    id: int
-    customer_id: int
-    technician_id: int | None
-    description: str
-    appliance: str | None
-    appliance_id: int | None
-    notes: str | None
-    scheduled_for: datetime
-    status: JobStatus
-    started_at: datetime | None
-    completion_date: datetime | None
-    cancelled_at: datetime | None
-    created_at: datetime
-    maintenance_alert_id: int | None
+if TYPE_CHECKING:
+    JobOut = Out
+else:
+    # The job as the Customer View shows it, with its customer and the alert it was booked for.
+    JobOut = view_record(
+        JobItem,
+        "JobOut",
+        {"id": (CUSTOMER_LINK,), "created_at": (("maintenance_alert_id", int | None),)},
+    )
 
 
 def job_out(j: Job) -> JobOut:
