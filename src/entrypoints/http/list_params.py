@@ -92,6 +92,18 @@ def _plain(value: object) -> object:
     return value.value if isinstance(value, enum.Enum) else value
 
 
+def repeatable_enum(name: str, values: list[str], max_items: int, description: str) -> Any:
+    """A query parameter taking any of `values`, repeated (at most `max_items` times) or left
+    out: documented as an array of that enum, or null."""
+    item = Schema(type=OpenAPIType.STRING, enum=values)
+    array = Schema(type=OpenAPIType.ARRAY, items=item, max_items=max_items)
+    return QueryParameter(
+        name=name,
+        description=description,
+        schema_extra={"one_of": [array, Schema(type=OpenAPIType.NULL)]},
+    )
+
+
 def sort_provider(keys: Sequence[str]) -> Provide:
     """`?sort=`: the list's order, from `keys` (snake_case fields, camelCase on the wire).
 
@@ -100,12 +112,11 @@ def sort_provider(keys: Sequence[str]) -> Provide:
     An unknown key is a 400 naming `sort` and listing the allowed keys."""
     wire = {camel(key): key for key in keys}
     allowed = [value for key in wire for value in (key, f"-{key}")]
-    item = Schema(type=OpenAPIType.STRING, enum=allowed)
-    array = Schema(type=OpenAPIType.ARRAY, items=item, max_items=len(wire))
-    parameter = QueryParameter(
-        name="sort",
-        description="order: keys comma-separated or repeated, `-key` descending; ties newest first",
-        schema_extra={"one_of": [array, Schema(type=OpenAPIType.NULL)]},
+    parameter = repeatable_enum(
+        "sort",
+        allowed,
+        len(wire),
+        "order: keys comma-separated or repeated, `-key` descending; ties newest first",
     )
 
     def provide(sort: list[str] | None = None) -> tuple[SortKey, ...]:
@@ -170,12 +181,8 @@ def status_filter(status: type[enum.Enum]) -> QueryFilter:
 def statuses_filter(status: type[enum.Enum]) -> QueryFilter:
     """`?status=A&status=B`: any of these statuses."""
     values = [member.value for member in status]
-    item = Schema(type=OpenAPIType.STRING, enum=values)
-    array = Schema(type=OpenAPIType.ARRAY, items=item, max_items=len(values))
-    described = QueryParameter(
-        name="status",
-        description="any of these (repeat the parameter)",
-        schema_extra={"one_of": [array, Schema(type=OpenAPIType.NULL)]},
+    described = repeatable_enum(
+        "status", values, len(values), "any of these (repeat the parameter)"
     )
     return QueryFilter("status", Annotated[list[status] | None, described])  # type: ignore[valid-type]
 

@@ -20,7 +20,7 @@ from litestar.di import Provide
 from litestar.enums import RequestEncodingType
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import BodyKwarg
-from litestar.status_codes import HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from application.access import Actor
 from application.pagination import ListQuery, Page
@@ -48,6 +48,16 @@ class Body(Protocol):
     def details(self) -> Any: ...
 
 
+@dataclass(frozen=True)
+class Move:
+    """A move of one record along its lifecycle, taking no body: `POST /{id}/<verb>`,
+    operation id `<verb><singular>`, answered with the record; `doc` describes it."""
+
+    verb: str
+    use_case: Callable[[Actor, UnitOfWork, Clock, int], Awaitable[Any]]
+    doc: str | None = None
+
+
 @dataclass(frozen=True, kw_only=True)
 class HttpResource(Generic[E]):
     """The HTTP face of one resource. Operation ids are `list<plural>`, `get<singular>`,
@@ -68,6 +78,7 @@ class HttpResource(Generic[E]):
     update: Callable[[Actor, UnitOfWork, Clock, int, Any], Awaitable[E]] | None = None
     delete: Callable[[Actor, UnitOfWork, Clock, int], Awaitable[None]] | None = None
     crud: Crud[Any, Any] | None = None
+    moves: Sequence[Move] = ()
     routes: str = "list get create update delete"
     plural: str = ""
     path: str = ""
@@ -203,6 +214,21 @@ def _delete(r: HttpResource[Any]) -> HTTPRouteHandler:
     return handler(_route(remove, params, None))
 
 
+def _move(r: HttpResource[Any], move: Move) -> HTTPRouteHandler:
+    async def step(self: Controller, **kw: Any) -> Any:
+        return r.to_out(await move.use_case(kw["actor"], kw["uow"], kw["clock"], kw[r.id_name]))
+
+    step.__name__ = step.__qualname__ = move.verb
+    step.__doc__ = move.doc
+    params = {"actor": ActorDep, r.id_name: PathId, "uow": Uow, "clock": ClockDep}
+    handler = post(
+        f"{r.item_path}/{move.verb}",
+        operation_id=f"{move.verb}{r.singular}",
+        status_code=HTTP_200_OK,
+    )
+    return handler(_route(step, params, r.out))
+
+
 def nested_list(
     path: str,
     operation_id: str,
@@ -262,6 +288,7 @@ def resource_controller(
         for name, build in _BUILDERS.items()
         if getattr(r, _USE_CASES[name]) is not None
     }
+    handlers |= {move.verb: _move(r, move) for move in r.moves}
     dependencies: dict[str, Provide] = list_dependencies(r.filters, r.sortable)
     attrs = {"path": r.path, "tags": [r.tag], "dependencies": dependencies, **handlers}
     return type(f"{r.singular}Controller", (extra,), attrs)

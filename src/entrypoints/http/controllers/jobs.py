@@ -17,7 +17,7 @@ from application.read_models.customer_view import JobItem
 from domain.job import Job, JobDetails, JobStatus
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.list_params import CUSTOMER_ID, TECHNICIAN_ID, statuses_filter, time_filter
-from entrypoints.http.resource_controller import HttpResource, resource_controller
+from entrypoints.http.resource_controller import HttpResource, Move, resource_controller
 from entrypoints.http.wire import (
     Id,
     In,
@@ -74,20 +74,8 @@ class AssignIn(In):
     technician_id: Id
 
 
-class JobLifecycle(Controller):
-    """The lifecycle moves, next to the generated CRUD routes."""
-
-    @post("/{job_id:int}/start", operation_id="startJob", status_code=HTTP_200_OK)
-    async def start(self, actor: ActorDep, job_id: PathId, uow: Uow, clock: ClockDep) -> JobOut:
-        return job_out(await uc.start_job(actor, uow, clock, job_id))
-
-    @post("/{job_id:int}/complete", operation_id="completeJob", status_code=HTTP_200_OK)
-    async def complete(self, actor: ActorDep, job_id: PathId, uow: Uow, clock: ClockDep) -> JobOut:
-        return job_out(await uc.complete_job(actor, uow, clock, job_id))
-
-    @post("/{job_id:int}/cancel", operation_id="cancelJob", status_code=HTTP_200_OK)
-    async def cancel(self, actor: ActorDep, job_id: PathId, uow: Uow, clock: ClockDep) -> JobOut:
-        return job_out(await uc.cancel_job(actor, uow, clock, job_id))
+class JobAssignment(Controller):
+    """Assigning a technician, next to the generated CRUD routes and lifecycle moves."""
 
     @post("/{job_id:int}/assign", operation_id="assignJob", status_code=HTTP_200_OK)
     async def assign(
@@ -114,5 +102,10 @@ JOBS: HttpResource[Job] = HttpResource(
     update_body=JobIn,
     crud=uc.jobs,
     create=uc.create_job,
+    moves=(
+        Move("start", uc.start_job),
+        Move("complete", uc.complete_job),
+        Move("cancel", uc.cancel_job),
+    ),
 )
-JobController = resource_controller(JOBS, JobLifecycle)
+JobController = resource_controller(JOBS, JobAssignment)

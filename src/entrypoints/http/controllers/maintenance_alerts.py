@@ -15,7 +15,7 @@ from application.pagination import DUE_BEFORE
 from domain.maintenance_alert import MAX_REASON, AlertStatus, MaintenanceAlert
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.list_params import CUSTOMER_ID, QueryFilter, status_filter
-from entrypoints.http.resource_controller import HttpResource, resource_controller
+from entrypoints.http.resource_controller import HttpResource, Move, resource_controller
 from entrypoints.http.wire import In, Out, attributes_to
 
 DUE_BEFORE_FILTER = QueryFilter(
@@ -52,18 +52,6 @@ class DismissAlertIn(In):
 
 class MaintenanceAlertMoves(Controller):
     @post(
-        "/{maintenance_alert_id:int}/acknowledge",
-        operation_id="acknowledgeMaintenanceAlert",
-        status_code=HTTP_200_OK,
-    )
-    async def acknowledge(
-        self, actor: ActorDep, maintenance_alert_id: PathId, uow: Uow, clock: ClockDep
-    ) -> MaintenanceAlertOut:
-        """OPEN → ACKNOWLEDGED (409 from any other state)."""
-        alert = await uc.acknowledge_alert(actor, uow, clock, maintenance_alert_id)
-        return maintenance_alert_out(alert)
-
-    @post(
         "/{maintenance_alert_id:int}/dismiss",
         operation_id="dismissMaintenanceAlert",
         status_code=HTTP_200_OK,
@@ -88,5 +76,10 @@ MAINTENANCE_ALERTS: HttpResource[MaintenanceAlert] = HttpResource(
     filters=(CUSTOMER_ID, status_filter(AlertStatus), DUE_BEFORE_FILTER),
     list=uc.list_maintenance_alerts,
     get=uc.get_maintenance_alert,
+    moves=(
+        Move(
+            "acknowledge", uc.acknowledge_alert, "OPEN → ACKNOWLEDGED (409 from any other state)."
+        ),
+    ),
 )
 MaintenanceAlertController = resource_controller(MAINTENANCE_ALERTS, MaintenanceAlertMoves)

@@ -15,10 +15,10 @@ from application.messaging import messages as uc
 from application.messaging.post_message import NewMessage, post_message
 from domain.contact_preferences import ContactMethod
 from domain.messaging.message import Message, MessageStatus, Purpose
-from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
+from entrypoints.http.deps import ActorDep, ClockDep, Uow
 from entrypoints.http.list_params import CUSTOMER_ID, status_filter
 from entrypoints.http.rate_limits import message_rate_limit
-from entrypoints.http.resource_controller import HttpResource, resource_controller
+from entrypoints.http.resource_controller import HttpResource, Move, resource_controller
 from entrypoints.http.wire import (
     Id,
     In,
@@ -105,17 +105,6 @@ class MessageActions(Controller):
         status = HTTP_201_CREATED if posted.created else HTTP_200_OK
         return Response(message_out(posted.message), status_code=status)
 
-    @post(
-        "/{message_id:int}/cancel",
-        operation_id="cancelMessage",
-        status_code=HTTP_200_OK,
-    )
-    async def cancel(
-        self, actor: ActorDep, message_id: PathId, uow: Uow, clock: ClockDep
-    ) -> MessageOut:
-        """Cancel a SCHEDULED message (409 once it is being sent or was sent)."""
-        return message_out(await uc.cancel_message(actor, uow, clock, message_id))
-
 
 MESSAGES: HttpResource[Message] = HttpResource(
     singular="Message",
@@ -124,5 +113,12 @@ MESSAGES: HttpResource[Message] = HttpResource(
     filters=(CUSTOMER_ID, status_filter(MessageStatus)),
     list=uc.list_messages,
     get=uc.get_message,
+    moves=(
+        Move(
+            "cancel",
+            uc.cancel_message,
+            "Cancel a SCHEDULED message (409 once it is being sent or was sent).",
+        ),
+    ),
 )
 MessageController = resource_controller(MESSAGES, MessageActions)
