@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from litestar import Controller, post
 from litestar.params import JSONBody
 
 from application import reviews as uc
+from application.read_models.customer_view import ReviewItem
 from domain.review import Review
 from entrypoints.http.deps import ActorDep, ClockDep, Uow
 from entrypoints.http.list_params import CUSTOMER_ID, JOB_ID, TECHNICIAN_ID
@@ -19,6 +20,7 @@ from entrypoints.http.wire import (
     Out,
     attributes_to,
 )
+from entrypoints.http.wire_twins import CUSTOMER_LINK, view_record
 
 
 class ReviewIn(In):
@@ -30,14 +32,10 @@ class ReviewIn(In):
     comment: LongText | None = None
 
 
-class ReviewOut(Out):
-    id: int
-    job_id: int
-    customer_id: int
-    technician_id: int
-    rating: int
-    comment: str | None
-    created_at: datetime
+if TYPE_CHECKING:
+    ReviewOut = Out
+else:
+    ReviewOut = view_record(ReviewItem, "ReviewOut", {"job_id": (CUSTOMER_LINK,)})
 
 
 review_out = attributes_to(ReviewOut)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from litestar import Controller, post
 from litestar.params import JSONBody
 
 from application import technician_ratings as uc
+from application.read_models.customer_view import TechnicianRatingItem
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.list_params import PAGING_ONLY
 from entrypoints.http.resource_controller import nested_list
 from entrypoints.http.wire import Id, In, Out, attributes_to
+from entrypoints.http.wire_twins import customer_record
 
 
 class TechnicianRatingIn(In):
@@ -21,13 +23,10 @@ class TechnicianRatingIn(In):
     rating: int
 
 
-class TechnicianRatingOut(Out):
-    id: int
-    customer_id: int
-    technician_id: int
-    job_id: int
-    rating: int
-    created_at: datetime
+if TYPE_CHECKING:
+    TechnicianRatingOut = Out
+else:
+    TechnicianRatingOut = customer_record(TechnicianRatingItem, "TechnicianRatingOut")
 
 
 technician_rating_out = attributes_to(TechnicianRatingOut)
