@@ -8,7 +8,7 @@ from datetime import datetime
 from application import audit
 from application.access import Actor, Permission, authorize
 from application.lookups import require
-from application.messaging.staff_message import Draft, queue_draft
+from application.messaging.staff_message import Draft, Sending, queue_draft
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from domain import validation as v
@@ -84,18 +84,16 @@ async def send_follow_up(
             raise ValidationFailed.single("body", "is required: the follow-up has no suggestion")
         when = _when(edits, suggested, customer.details.time_zone, now)
         draft = Draft(
+            follow_up.customer_id,
             body,
             edits.purpose,
-            when,
             edits.channel or suggested.channel,
-            follow_up.id,
-            follow_up.job_id,
+            follow_up_id=follow_up.id,
         )
         follow_up.reschedule(when)
         await uow.follow_ups.update(follow_up)
-        message = await queue_draft(
-            uow, actor, now, customer, draft, f"follow-up:{follow_up_id}:send"
-        )
+        sending = Sending(f"follow-up:{follow_up_id}:send", when, follow_up.job_id)
+        message = await queue_draft(uow, actor, now, customer, draft, sending)
         await _audit(uow, actor, now, AuditAction.SEND, follow_up, message_id=message.id)
         await uow.commit()
     return SentFollowUp(follow_up, message)

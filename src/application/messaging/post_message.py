@@ -8,10 +8,9 @@ from uuid import uuid4
 
 from application.access import Actor, Permission, authorize
 from application.lookups import require
-from application.messaging.staff_message import Draft, queue_draft
+from application.messaging.staff_message import Draft, Sending, queue_draft
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
-from domain.contact_preferences import ContactMethod
 from domain.errors import ValidationFailed
 from domain.follow_up import FollowUpStatus
 from domain.messaging.client_requests import (
@@ -21,20 +20,12 @@ from domain.messaging.client_requests import (
     digest,
     stored_key,
 )
-from domain.messaging.message import Message, Purpose, send_time
+from domain.messaging.message import Message, send_time
 
 
 @dataclass(slots=True)
-class NewMessage:
-    """A message staff post; `channel` None: the customer's preferred one; `scheduled_for`
-    None: now; `follow_up_id`: a follow-up of the same customer it belongs to."""
-
-    customer_id: int
-    body: str
-    purpose: Purpose
-    channel: ContactMethod | None = None
-    scheduled_for: datetime | None = None
-    follow_up_id: int | None = None
+class NewMessage(Draft):
+    """A message staff post (POST /messages), remembered under a client key by its digest."""
 
     def digest(self) -> str:
         """The request as a client key remembers it (instants compared in UTC)."""
@@ -87,17 +78,10 @@ async def post_message(
                     raise KeyReused(client_key)
                 return Posted(existing, created=False)
         customer = await require(uow.customers, "customer", new.customer_id, "customer_id")
-        draft = Draft(
-            new.body,
-            new.purpose,
-            send_time("scheduled_for", new.scheduled_for, now),
-            new.channel,
-            new.follow_up_id,
-        )
-        draft.job_id = await _link_follow_up(uow, new, draft.when)
-        message = await queue_draft(
-            uow, actor, now, customer, draft, key, request if client_key else None
-        )
+        when = send_time("scheduled_for", new.scheduled_for, now)
+        job_id = await _link_follow_up(uow, new, when)
+        sending = Sending(key, when, job_id, request if client_key else None)
+        message = await queue_draft(uow, actor, now, customer, new, sending)
         await uow.commit()
     return Posted(message, created=True)
 

@@ -23,14 +23,26 @@ from domain.messaging.message import Message, Purpose, compose
 
 @dataclass(slots=True)
 class Draft:
-    """What staff want sent; `channel` None: the customer's preferred one."""
+    """What staff want sent to a customer; `channel` None: the customer's preferred one;
+    `scheduled_for` None: now; `follow_up_id`: a follow-up of the same customer it belongs to."""
 
+    customer_id: int
     body: str
     purpose: Purpose
-    when: datetime
     channel: ContactMethod | None = None
+    scheduled_for: datetime | None = None
     follow_up_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sending:
+    """How a draft is queued: under idempotency `key`, at `when` (the resolved send time),
+    for the job of its follow-up; `request_digest` for a client-keyed request."""
+
+    key: str
+    when: datetime
     job_id: int | None = None
+    request_digest: str | None = None
 
 
 def refuse_unwanted_channel(customer: Customer, channel: ContactMethod | None) -> None:
@@ -47,23 +59,22 @@ async def queue_draft(
     now: datetime,
     customer: Customer,
     draft: Draft,
-    key: str,
-    request_digest: str | None = None,
+    sent: Sending,
 ) -> Message:
-    """Compose and queue the draft under `key`, with an audit entry (no personal data)."""
+    """Compose and queue the draft as `sent` says, with an audit entry (no personal data)."""
     refuse_unwanted_channel(customer, draft.channel)
     message = compose(
         customer,
         draft.purpose,
         draft.body,
-        key,
-        draft.when,
+        sent.key,
+        sent.when,
         now,
         channel=draft.channel,
         follow_up_id=draft.follow_up_id,
-        job_id=draft.job_id,
+        job_id=sent.job_id,
     )
-    message.request_digest = request_digest
+    message.request_digest = sent.request_digest
     message = await enqueue(uow.messages, message)
     assert message.id is not None
     changes: dict[str, list[object]] = {
