@@ -16,7 +16,7 @@ from application.lookups import require
 from application.pagination import SEARCH, SERVED_BY_TECHNICIAN, ListQuery, Page
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
-from application.resources import Access, AuditTrail, Crud, ResourceSpec
+from application.resources import Access, AuditTrail, Crud, ResourceSpec, named_customer
 from application.resources.crud import Adjust
 from domain.audit import AuditAction, AuditedEntity
 from domain.audit_fields import customer_changes, customer_fields
@@ -66,10 +66,6 @@ async def _visible(uow: UnitOfWork, actor: Actor, customer: Customer) -> None:
     await require_customer_visible(uow, actor, customer.id)
 
 
-async def _customer_of(uow: UnitOfWork, customer: Customer) -> int | None:
-    return customer.id
-
-
 CUSTOMERS: ResourceSpec[Customer, CustomerDetails] = ResourceSpec(
     name=ENTITY,
     repository=lambda uow: uow.customers,
@@ -79,7 +75,9 @@ CUSTOMERS: ResourceSpec[Customer, CustomerDetails] = ResourceSpec(
     new=Customer.register,
     revise=lambda customer, details, _: customer.revise(details),
     visible=_visible,
-    audit=AuditTrail(ENTITY, customer_fields, _customer_of, customer_changes),
+    audit=AuditTrail(
+        ENTITY, customer_fields, named_customer(lambda customer: customer.id), customer_changes
+    ),
 )
 customers = Crud(CUSTOMERS)
 

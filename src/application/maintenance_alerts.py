@@ -15,7 +15,7 @@ from application.lookups import require
 from application.pagination import DUE_BEFORE, SERVED_BY_TECHNICIAN
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
-from application.resources import Access, AuditTrail, Crud, ResourceSpec
+from application.resources import Access, AuditTrail, Crud, ResourceSpec, named_customer
 from domain import aggregate_fields as f
 from domain.audit import AuditedEntity
 from domain.errors import NotFound, ValidationFailed
@@ -31,10 +31,6 @@ async def _visible(uow: UnitOfWork, actor: Actor, alert: MaintenanceAlert) -> No
         raise NotFound(NAME, alert.id)
 
 
-async def _customer_of(uow: UnitOfWork, alert: MaintenanceAlert) -> int | None:
-    return alert.customer_id
-
-
 MAINTENANCE_ALERTS: ResourceSpec[MaintenanceAlert, None] = ResourceSpec(
     name=NAME,
     repository=lambda uow: uow.maintenance_alerts,
@@ -42,7 +38,9 @@ MAINTENANCE_ALERTS: ResourceSpec[MaintenanceAlert, None] = ResourceSpec(
     filters=frozenset({"customer_id", "status", DUE_BEFORE}),
     visible=_visible,
     audit=AuditTrail(
-        AuditedEntity.MAINTENANCE_ALERT, f.MAINTENANCE_ALERT_FIELDS.snapshot, _customer_of
+        AuditedEntity.MAINTENANCE_ALERT,
+        f.MAINTENANCE_ALERT_FIELDS.snapshot,
+        named_customer(lambda alert: alert.customer_id),
     ),
 )
 alerts = Crud(MAINTENANCE_ALERTS)

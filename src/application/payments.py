@@ -9,7 +9,7 @@ from __future__ import annotations
 from application.access import Actor, Permission
 from application.lookups import require
 from application.ports.unit_of_work import UnitOfWork
-from application.resources import Access, AuditTrail, Crud, ResourceSpec
+from application.resources import Access, AuditTrail, Crud, ResourceSpec, named_customer
 from domain.audit import AuditedEntity
 from domain.audit_fields import payment_fields
 from domain.errors import ValidationFailed
@@ -26,10 +26,6 @@ async def _check_references(uow: UnitOfWork, actor: Actor, payment: Payment) -> 
             raise ValidationFailed.single("job_id", "the job belongs to another customer")
 
 
-async def _customer_of(uow: UnitOfWork, payment: Payment) -> int:
-    return payment.details.customer_id
-
-
 PAYMENTS: ResourceSpec[Payment, PaymentDetails] = ResourceSpec(
     name=AuditedEntity.PAYMENT,
     sortable=("id", "created_at", "paid_at", "payment_method"),
@@ -39,7 +35,11 @@ PAYMENTS: ResourceSpec[Payment, PaymentDetails] = ResourceSpec(
     new=Payment.record,
     revise=lambda payment, details, _: payment.revise(details),
     check=_check_references,
-    audit=AuditTrail(AuditedEntity.PAYMENT, payment_fields, _customer_of),
+    audit=AuditTrail(
+        AuditedEntity.PAYMENT,
+        payment_fields,
+        named_customer(lambda payment: payment.details.customer_id),
+    ),
 )
 payments = Crud(PAYMENTS)
 

@@ -15,23 +15,22 @@ from application.access import Actor, Permission
 from application.outbox.state import apply_reported
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
-from application.resources import Access, AuditTrail, Crud, ResourceSpec
+from application.resources import Access, AuditTrail, Crud, ResourceSpec, named_customer
 from domain.audit import AuditedEntity
 from domain.errors import Conflict
 from domain.messaging.call_task import OUTCOME_STATUS, CallOutcome, CallTask
 from domain.messaging.message_fields import CALL_TASK_FIELDS
-
-
-async def _customer_of(uow: UnitOfWork, task: CallTask) -> int | None:
-    return task.customer_id
-
 
 CALL_TASKS: ResourceSpec[CallTask, None] = ResourceSpec(
     name="call task",
     repository=lambda uow: uow.call_tasks,
     access=Access(read=Permission.MANAGE_MESSAGES, write=Permission.MANAGE_MESSAGES),
     filters=frozenset({"customer_id", "status"}),
-    audit=AuditTrail(AuditedEntity.CALL_TASK, CALL_TASK_FIELDS.snapshot, _customer_of),
+    audit=AuditTrail(
+        AuditedEntity.CALL_TASK,
+        CALL_TASK_FIELDS.snapshot,
+        named_customer(lambda task: task.customer_id),
+    ),
 )
 call_tasks = Crud(CALL_TASKS)
 

@@ -66,13 +66,25 @@ class Access:
         authorize(actor, own if own is not None and limited_to_own_work(actor) else staff)
 
 
+CustomerOf = Callable[[UnitOfWork, E], Awaitable[int | None]]
+
+
+def named_customer(customer_id: Callable[[E], int | None]) -> CustomerOf[E]:
+    """`AuditTrail.customer_of` for a record that names its customer itself (no lookup)."""
+
+    async def customer_of(_: UnitOfWork, entity: E) -> int | None:
+        return customer_id(entity)
+
+    return customer_of
+
+
 @dataclass(frozen=True, slots=True)
 class AuditTrail(Generic[E]):
     """How a resource's changes are written to the audit trail, in the change's transaction."""
 
     entity: AuditedEntity
     snapshot: Callable[[E], Snapshot]
-    customer_of: Callable[[UnitOfWork, E], Awaitable[int | None]]
+    customer_of: CustomerOf[E]
     changes: Callable[[Snapshot | None, Snapshot | None], Changes] = diff
 
 
