@@ -66,13 +66,16 @@ def _updated_at() -> Column[datetime]:
     return Column("updated_at", UtcDateTime, nullable=False)
 
 
+def _table(name: str, *items: Any) -> Table:
+    """A table of `metadata` whose rows are records with an integer `id` primary key."""
+    return Table(name, metadata, _id(), *items)
+
+
 def _money_movement(name: str, *columns: Column[Any], customer_required: bool) -> Table:
     """Payments and expenses: money of a customer (and maybe one of their jobs), stored as
     integer minor units plus currency."""
-    return Table(
+    return _table(
         name,
-        metadata,
-        _id(),
         _fk("customers.id", nullable=not customer_required),
         _fk("jobs.id", nullable=True),
         Column("amount_minor", BigInteger, nullable=False),
@@ -86,10 +89,8 @@ def _money_movement(name: str, *columns: Column[Any], customer_required: bool) -
 
 def _person(name: str, *columns: Column[Any] | Index) -> Table:
     """Customers and technicians: a person with a name and maybe a phone and an email."""
-    return Table(
+    return _table(
         name,
-        metadata,
-        _id(),
         Column("name", String(200), nullable=False),
         Column("phone", String(16)),
         Column("email", String(254)),
@@ -98,11 +99,14 @@ def _person(name: str, *columns: Column[Any] | Index) -> Table:
 
 
 def _job_rating(name: str, *columns: Column[Any]) -> Table:
-    """Reviews and technician ratings: a 1-5 rating of one job (one per job)."""
-    return Table(
+    """Reviews and technician ratings: a customer's 1-5 rating of the technician of one of
+    their jobs (one per job)."""
+    return _table(
         name,
-        metadata,
-        _id(),
+        _fk("jobs.id", nullable=False),
+        _fk("customers.id", nullable=False),
+        _fk("technicians.id", nullable=False),
+        Column("rating", SmallInteger, nullable=False),
         *columns,
         _created_at(),
         UniqueConstraint("job_id"),
@@ -138,10 +142,8 @@ technicians = _person(
     _created_at(),
 )
 
-jobs = Table(
+jobs = _table(
     "jobs",
-    metadata,
-    _id(),
     _fk("customers.id", nullable=False),
     _fk("technicians.id", nullable=True),
     Column("description", String(2000), nullable=False),
@@ -182,10 +184,8 @@ expenses = _money_movement(
     customer_required=False,
 )
 
-users = Table(
+users = _table(
     "users",
-    metadata,
-    _id(),
     Column("username", String(64), nullable=False, unique=True),
     Column("password_hash", String(255), nullable=False),
     Column("role", String(20), nullable=False),
@@ -195,10 +195,8 @@ users = Table(
     Index(None, "technician_id"),
 )
 
-appliances = Table(
+appliances = _table(
     "appliances",
-    metadata,
-    _id(),
     _fk("customers.id", nullable=False),
     Column("type", String(100), nullable=False),
     Column("brand", String(100)),
@@ -213,27 +211,12 @@ appliances = Table(
     Index(None, "job_id"),
 )
 
-reviews = _job_rating(
-    "reviews",
-    _fk("jobs.id", nullable=False),
-    _fk("customers.id", nullable=False),
-    _fk("technicians.id", nullable=False),
-    Column("rating", SmallInteger, nullable=False),
-    Column("comment", Text),
-)
+reviews = _job_rating("reviews", Column("comment", Text))
 
-customer_technician_ratings = _job_rating(
-    "customer_technician_ratings",
-    _fk("customers.id", nullable=False),
-    _fk("technicians.id", nullable=False),
-    _fk("jobs.id", nullable=False),
-    Column("rating", SmallInteger, nullable=False),
-)
+customer_technician_ratings = _job_rating("customer_technician_ratings")
 
-service_follow_ups = Table(
+service_follow_ups = _table(
     "service_follow_ups",
-    metadata,
-    _id(),
     _fk("jobs.id", nullable=False),
     _fk("customers.id", nullable=False),
     Column("status", String(20), nullable=False),
@@ -251,10 +234,8 @@ service_follow_ups = Table(
     ),
 )
 
-messages = Table(
+messages = _table(
     "messages",
-    metadata,
-    _id(),
     _fk("customers.id", nullable=False),
     _fk("service_follow_ups.id", nullable=True, name="follow_up_id", ondelete="SET NULL"),
     _fk("jobs.id", nullable=True, ondelete="SET NULL"),
@@ -283,10 +264,8 @@ messages = Table(
 # The consent ledger: append-only, one row per change of one channel x purpose. The
 # actor is kept by id without a foreign key (like the audit trail, it outlives the user);
 # a customer's ledger goes with the customer.
-consent_ledger = Table(
+consent_ledger = _table(
     "consent_ledger",
-    metadata,
-    _id(),
     _fk("customers.id", nullable=False, ondelete="CASCADE"),
     Column("channel", String(10), nullable=False),
     Column("purpose", String(20), nullable=False),
@@ -298,10 +277,8 @@ consent_ledger = Table(
     Index(None, "customer_id", "channel", "purpose", "at"),
 )
 
-maintenance_alerts = Table(
+maintenance_alerts = _table(
     "maintenance_alerts",
-    metadata,
-    _id(),
     _fk("appliances.id", nullable=False, ondelete="CASCADE"),
     _fk("customers.id", nullable=False),
     Column("due_date", Date, nullable=False),
@@ -318,10 +295,8 @@ maintenance_alerts = Table(
     Index(None, "status", "due_date"),
 )
 
-call_tasks = Table(
+call_tasks = _table(
     "call_tasks",
-    metadata,
-    _id(),
     _fk("customers.id", nullable=False),
     _fk("messages.id", nullable=True, name="message_id", ondelete="SET NULL"),
     Column("body", Text, nullable=False),
@@ -353,10 +328,8 @@ webhook_events = Table(
 )
 
 # The audit trail. No foreign keys: an entry outlives the record, customer and user it names.
-audit_entries = Table(
+audit_entries = _table(
     "audit_entries",
-    metadata,
-    _id(),
     Column("occurred_at", UtcDateTime, nullable=False),
     Column("actor_user_id", Integer),
     Column("actor_role", String(20), nullable=False),
