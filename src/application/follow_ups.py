@@ -151,10 +151,5 @@ follow_ups = Crud(FOLLOW_UPS)
 
 get_follow_up = follow_ups.get
 list_follow_ups = follow_ups.list
-
-
-async def update_follow_up(
-    actor: Actor, uow: UnitOfWork, follow_up_id: int, changes: FollowUpChanges
-) -> FollowUp:
-    """Reschedule, record feedback and move the status, all or nothing."""
-    return await follow_ups.update(actor, uow, None, follow_up_id, changes)
+update_follow_up = follow_ups.update_untimed
+"""Reschedule, record feedback and move the status, all or nothing."""

@@ -34,13 +34,8 @@ technicians = Crud(TECHNICIANS)
 create_technician = technicians.create
 get_technician = technicians.get
 list_technicians = technicians.list
-
-
-async def update_technician(
-    actor: Actor, uow: UnitOfWork, technician_id: int, details: TechnicianDetails
-) -> Technician:
-    """Replace a technician's editable details (including deactivating them)."""
-    return await technicians.update(actor, uow, None, technician_id, details)
+update_technician = technicians.update_untimed
+"""Replace a technician's editable details (including deactivating them)."""
 
 
 async def delete_technician(actor: Actor, uow: UnitOfWork, technician_id: int) -> None:

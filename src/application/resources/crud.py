@@ -102,6 +102,11 @@ class Crud(Generic[E, D]):
             await uow.commit()
         return entity
 
+    async def update_untimed(self, actor: Actor, uow: UnitOfWork, entity_id: int, details: D) -> E:
+        """`update` for callers without a clock: a resource with no audit trail whose
+        `revise` needs no time."""
+        return await self.update(actor, uow, None, entity_id, details)
+
     async def change(
         self,
         actor: Actor,
