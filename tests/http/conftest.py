@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
+from dependency_injector import providers
 from litestar import Litestar
 
 from application import technicians as technician_cases
@@ -16,9 +18,13 @@ from domain.technician import TechnicianDetails
 from domain.user import Role
 from entrypoints.container import Container
 from entrypoints.http.app import create_app
+from tests.fakes import FakeClock
+from tests.http.outbox_sending import SendingAtOnce, send_at_once
 
 PASSWORD = "correct-horse-42"
 Headers = dict[str, str]
+# A Monday afternoon in UTC (the API's default customer time zone): contact is allowed.
+NOW = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -78,6 +84,20 @@ async def office(make_user: Callable[..., Awaitable[Headers]]) -> Headers:
 @pytest.fixture
 async def technician(make_user: Callable[..., Awaitable[Headers]]) -> Headers:
     return await make_user(Role.TECHNICIAN)
+
+
+@pytest.fixture
+def clock(container: Container) -> FakeClock:
+    """The app's clock, fixed at NOW (a test file may define its own)."""
+    clock = FakeClock(NOW)
+    container.clock.override(providers.Object(clock))
+    return clock
+
+
+@pytest.fixture
+def sending(container: Container, clock: FakeClock) -> SendingAtOnce:
+    """The embedded worker: a message due now goes out at commit, through a fake sender."""
+    return send_at_once(container, clock)
 
 
 def assert_problem(response: Any, status: int, field: str | None = None) -> dict[str, Any]:

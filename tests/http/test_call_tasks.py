@@ -3,20 +3,17 @@ message and follow-up, through the real app."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from dependency_injector import providers
 
 from application.outbox.dispatch import dispatch_due
 from domain.contact_preferences import QuietHours
-from tests.fakes import FakeClock, FakeSender
-from tests.http.conftest import assert_problem
+from tests.fakes import FakeSender
+from tests.http.conftest import NOW, assert_problem
 from tests.http.helpers import assert_camel_keys, create_completed_job, create_customer
 from tests.http.office_work import add_call_task
 
-# A Monday afternoon in UTC (the API's default customer time zone): contact is allowed.
-NOW = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)
 KEYS = {
     "id",
     "customerId",
@@ -29,13 +26,6 @@ KEYS = {
     "completedBy",
     "createdAt",
 }
-
-
-@pytest.fixture
-def clock(container) -> FakeClock:
-    clock = FakeClock(NOW)
-    container.clock.override(providers.Object(clock))
-    return clock
 
 
 async def phoned(client, office, container, clock) -> dict:

@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
-from dependency_injector import providers
 
 from application.engagement.suggestions import suggestion_text
 from domain.follow_up import FollowUp
 from domain.user import Role
-from tests.fakes import FakeClock
-from tests.http.conftest import assert_problem
+from tests.http.conftest import NOW, assert_problem
 from tests.http.helpers import create_completed_job, same_instant
-from tests.http.outbox_sending import SendingAtOnce, send_at_once
 from tests.unit.test_follow_up_actions import a_suggestion
-
-NOW = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)  # a Monday afternoon: contact is allowed
-
-
-@pytest.fixture
-def clock(container) -> FakeClock:
-    clock = FakeClock(NOW)
-    container.clock.override(providers.Object(clock))
-    return clock
-
-
-@pytest.fixture
-def sending(container, clock) -> SendingAtOnce:
-    return send_at_once(container, clock)
 
 
 @pytest.fixture

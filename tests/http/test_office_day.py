@@ -6,11 +6,10 @@ them (`dispatch_due`, `queue_post_service_surveys`) against the same container."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from dependency_injector import providers
 
 from application.engagement import queue_post_service_surveys
 from application.engagement.suggestions import suggestion_text
@@ -20,13 +19,13 @@ from domain.follow_up import FollowUp
 from entrypoints.settings import Settings
 from tests.conftest import TEST_JWT_SECRET
 from tests.fakes import FakeClock
+from tests.http.conftest import NOW
 from tests.http.helpers import create_appliance, create_completed_job, create_customer
 from tests.http.office_work import raise_alert
-from tests.http.outbox_sending import SendingAtOnce, send_at_once
+from tests.http.outbox_sending import SendingAtOnce
 from tests.http.test_twilio_webhooks import ENV, INBOUND, STATUS, callback, post
 from tests.unit.test_follow_up_actions import a_suggestion
 
-NOW = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)  # a Monday afternoon (UTC): contact allowed
 PHONE = "+1 415 555 0123"  # as the office types it; stored as E.164
 Headers = dict[str, str]
 
@@ -36,19 +35,6 @@ def settings(database_url: str) -> Settings:
     """Twilio configured, so its signed webhooks are live."""
     base = Settings(database_url=database_url, jwt_secret=TEST_JWT_SECRET, environment="test")
     return base.replace(messaging=Settings.from_env(ENV).messaging)
-
-
-@pytest.fixture
-def clock(container: Any) -> FakeClock:
-    clock = FakeClock(NOW)
-    container.clock.override(providers.Object(clock))
-    return clock
-
-
-@pytest.fixture
-def sending(container: Any, clock: FakeClock) -> SendingAtOnce:
-    """The embedded worker: a message due now goes out at commit, through a fake sender."""
-    return send_at_once(container, clock)
 
 
 async def ok(response: Any, status: int = 200) -> Any:

@@ -3,33 +3,14 @@ idempotent per user and Idempotency-Key."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
-from dependency_injector import providers
 
 from application.outbox.dispatch import dispatch_due
 from domain.contact_preferences import QuietHours
 from domain.user import Role
-from tests.fakes import FakeClock
-from tests.http.conftest import assert_problem
+from tests.http.conftest import NOW, assert_problem
 from tests.http.helpers import create_customer, create_job, rejected, same_instant
-from tests.http.outbox_sending import SendingAtOnce, send_at_once
 from tests.http.test_messages import KEYS
-
-NOW = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)  # a Monday afternoon: contact is allowed
-
-
-@pytest.fixture
-def clock(container) -> FakeClock:
-    clock = FakeClock(NOW)
-    container.clock.override(providers.Object(clock))
-    return clock
-
-
-@pytest.fixture
-def sending(container, clock) -> SendingAtOnce:
-    return send_at_once(container, clock)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from dependency_injector import providers
 from twilio.request_validator import RequestValidator
 
 from application.engagement import queue_post_service_surveys
@@ -15,7 +14,7 @@ from application.outbox.outcome import DispatchReport
 from domain.contact_preferences import QuietHours
 from entrypoints.settings import Settings
 from tests.conftest import TEST_JWT_SECRET
-from tests.fakes import FakeClock, FakeSender
+from tests.fakes import FakeSender
 from tests.http.conftest import assert_problem
 from tests.http.helpers import create_completed_job
 
@@ -27,7 +26,6 @@ ENV = {
     "TWILIO_FROM_NUMBER": "+15005550006",
     "PUBLIC_BASE_URL": PUBLIC + "/",
 }
-NOW = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)  # a Monday afternoon in UTC
 CUSTOMER = "+14155550123"  # the HTTP helpers' customer
 STATUS = "/webhooks/twilio/status"
 INBOUND = "/webhooks/twilio/inbound"
@@ -37,13 +35,6 @@ INBOUND = "/webhooks/twilio/inbound"
 def settings(database_url: str) -> Settings:
     base = Settings(database_url=database_url, jwt_secret=TEST_JWT_SECRET, environment="test")
     return base.replace(messaging=Settings.from_env(ENV).messaging)
-
-
-@pytest.fixture
-def clock(container) -> FakeClock:
-    clock = FakeClock(NOW)
-    container.clock.override(providers.Object(clock))
-    return clock
 
 
 def signed(path: str, params: dict[str, str], token: str = TOKEN, base: str = PUBLIC) -> str:
