@@ -16,19 +16,15 @@ from litestar.security.jwt import Token
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.argon2_hasher import Argon2PasswordHasher
-from application import users as user_cases
-from application.access import SYSTEM
 from application.users import active_user
 from bench.floor import Floor
+from bench.office_user import add_office_user, office_headers, quick_hashing
 from bench.seed import Plan, seed
-from domain.user import Role
 from entrypoints.container import build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 
 JWT_SECRET = "bench-secret-" + "x" * 40
-USERNAME, PASSWORD = "bench-office", "correct-horse-42"
 CAP = 500  # above every collection's size: the app returns all rows, like the floor
 
 
@@ -129,28 +125,17 @@ async def run(
         customer_view_cap=CAP,
     )
     container = build_container(settings)
-    # Only the one login pays for the password hash; GETs never hash. Keep set-up quick.
-    container.password_hasher.override(Argon2PasswordHasher(time_cost=1, memory_cost=1024))
+    quick_hashing(container)
     engine: AsyncEngine = container.engine()
     try:
         plan = Plan(other_customers=other_customers)
         seeded = await seed(engine, plan)
         customer_id = seeded.customer_id
         app = create_app(container)
-        await user_cases.create_user(
-            SYSTEM,
-            container.uow(),
-            container.clock(),
-            container.password_hasher(),
-            user_cases.NewUser(USERNAME, PASSWORD, Role.OFFICE),
-        )
+        await add_office_user(container)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-            login = await client.post(
-                "/auth/login", json={"username": USERNAME, "password": PASSWORD}
-            )
-            login.raise_for_status()
-            headers = {"Authorization": f"Bearer {login.json()['accessToken']}"}
+            headers = await office_headers(client)
             path = f"/customers/{customer_id}"
             floor = Floor(engine)
 

@@ -26,10 +26,8 @@ from dependency_injector import providers
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.argon2_hasher import Argon2PasswordHasher
 from adapters.cache.memory import MemoryCache
 from adapters.llm.offline_client import OfflineLlmClient
-from application import users as user_cases
 from application.access import SYSTEM
 from application.customer_reads import load_customer_view
 from application.insights.customer_grounding import GROUNDING_CAP, customer_facts
@@ -37,10 +35,10 @@ from application.insights.timeline import SPEC, timeline_summary
 from application.llm.grounding_blocks import blocks, fingerprint
 from application.llm.templates import load_template
 from application.ports.llm import GenerationOptions, Prompt
-from bench.customer_view import _VERSION_SQL, JWT_SECRET, PASSWORD, USERNAME, Timing, _timed
+from bench.customer_view import _VERSION_SQL, JWT_SECRET, Timing, _timed
 from bench.databases import int_env, on_each_database
+from bench.office_user import add_office_user, office_headers, quick_hashing
 from bench.seed import Plan, seed
-from domain.user import Role
 from entrypoints.container import build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import LlmSettings, Settings
@@ -97,7 +95,7 @@ async def run(
         llm=LlmSettings(rate_limit_per_minute=1_000_000),
     )
     container = build_container(settings)
-    container.password_hasher.override(Argon2PasswordHasher(time_cost=1, memory_cost=1024))
+    quick_hashing(container)
     cache = ForgetfulCache()
     container.cache.override(providers.Object(cache))
     engine: AsyncEngine = container.engine()
@@ -109,20 +107,10 @@ async def run(
         # One INFO line per answer (model, tokens, cache hit/miss, cost): kept out of the
         # bench's output; the level check is all that remains of it in the timed path.
         logging.getLogger("fieldcrm.llm").setLevel(logging.WARNING)
-        await user_cases.create_user(
-            SYSTEM,
-            container.uow(),
-            container.clock(),
-            container.password_hasher(),
-            user_cases.NewUser(USERNAME, PASSWORD, Role.OFFICE),
-        )
+        await add_office_user(container)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-            login = await client.post(
-                "/auth/login", json={"username": USERNAME, "password": PASSWORD}
-            )
-            login.raise_for_status()
-            headers = {"Authorization": f"Bearer {login.json()['accessToken']}"}
+            headers = await office_headers(client)
             path = f"/customers/{customer_id}/timeline-summary"
 
             async def post() -> httpx.Response:

@@ -22,15 +22,12 @@ import httpx
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.argon2_hasher import Argon2PasswordHasher
 from adapters.sqlalchemy.tables import customers
-from application import users as user_cases
-from application.access import SYSTEM
-from bench.customer_view import _VERSION_SQL, JWT_SECRET, PASSWORD, USERNAME, Timing, _timed
+from bench.customer_view import _VERSION_SQL, JWT_SECRET, Timing, _timed
 from bench.databases import int_env, on_each_database
+from bench.office_user import add_office_user, office_headers, quick_hashing
 from bench.server import served
 from domain.customer_search import fold
-from domain.user import Role
 from entrypoints.container import build_container
 from entrypoints.settings import Settings
 
@@ -167,20 +164,14 @@ async def measure(url: str, label: str) -> SearchResult:
     rng = random.Random(11)
     settings = Settings(database_url=url, jwt_secret=JWT_SECRET, environment="test")
     container = build_container(settings)
-    container.password_hasher.override(Argon2PasswordHasher(time_cost=1, memory_cost=1024))
+    quick_hashing(container)
     engine: AsyncEngine = container.engine()
     try:
         people = _people(n, rng)
         started = datetime.now(UTC)
         await _seed(engine, people)
         seed_seconds = (datetime.now(UTC) - started).total_seconds()
-        await user_cases.create_user(
-            SYSTEM,
-            container.uow(),
-            container.clock(),
-            container.password_hasher(),
-            user_cases.NewUser(USERNAME, PASSWORD, Role.OFFICE),
-        )
+        await add_office_user(container)
         queries = [(k, _query(k, rng.choice(people), rng)) for k in rng.choices(KINDS, k=count)]
         with served(url, JWT_SECRET) as base_url:
             samples, found = await _drive(base_url, queries, warmup)
@@ -206,9 +197,7 @@ async def _drive(
 ) -> tuple[dict[str, list[int]], int]:
     """Log in, warm up, then time each query alone: (samples by kind, queries that found some)."""
     async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
-        login = await client.post("/auth/login", json={"username": USERNAME, "password": PASSWORD})
-        login.raise_for_status()
-        headers = {"Authorization": f"Bearer {login.json()['accessToken']}"}
+        headers = await office_headers(client)
         found = 0
 
         async def search(q: str) -> None:
