@@ -31,56 +31,30 @@ class UnitOfWork(Protocol):
     """A transaction: changes made through its repositories land together on `commit`.
 
     Leaving the `async with` block without committing rolls everything back.
-    A unit of work is used once: create a fresh one per request or message.
+    A unit of work is used once: create a fresh one per request or message. Its
+    repositories are attributes set when it is created.
     """
 
-    @property
-    def customers(self) -> CustomerRepository: ...
+    customers: CustomerRepository
+    technicians: Repository[Technician]
+    jobs: JobRepository
+    payments: Repository[Payment]
+    expenses: Repository[Expense]
+    users: UserRepository
+    appliances: Repository[Appliance]
+    reviews: Repository[Review]
+    technician_ratings: Repository[TechnicianRating]
+    follow_ups: Repository[FollowUp]
+    consents: ConsentRepository
+    call_tasks: CallTaskRepository
+    webhook_events: WebhookEventRepository
+    maintenance_alerts: MaintenanceAlertRepository
+    audit_entries: AuditEntryRepository
 
     @property
-    def technicians(self) -> Repository[Technician]: ...
-
-    @property
-    def jobs(self) -> JobRepository: ...
-
-    @property
-    def payments(self) -> Repository[Payment]: ...
-
-    @property
-    def expenses(self) -> Repository[Expense]: ...
-
-    @property
-    def users(self) -> UserRepository: ...
-
-    @property
-    def appliances(self) -> Repository[Appliance]: ...
-
-    @property
-    def reviews(self) -> Repository[Review]: ...
-
-    @property
-    def technician_ratings(self) -> Repository[TechnicianRating]: ...
-
-    @property
-    def follow_ups(self) -> Repository[FollowUp]: ...
-
-    @property
-    def messages(self) -> MessageRepository: ...
-
-    @property
-    def consents(self) -> ConsentRepository: ...
-
-    @property
-    def call_tasks(self) -> CallTaskRepository: ...
-
-    @property
-    def webhook_events(self) -> WebhookEventRepository: ...
-
-    @property
-    def maintenance_alerts(self) -> MaintenanceAlertRepository: ...
-
-    @property
-    def audit_entries(self) -> AuditEntryRepository: ...
+    def messages(self) -> MessageRepository:
+        """Read-only: `SendAtOnce` wraps a unit of work to watch what it queues."""
+        ...
 
     async def __aenter__(self) -> Self: ...
 
