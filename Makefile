@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint lint-imports bench migrate seed-demo clean install
+.PHONY: run test lint lint-imports bench migrate seed-demo clean install client client-check
 
 install: $(STAMP)
 
@@ -36,6 +36,17 @@ lint: lint-imports
 # The layer rules: the import-linter contracts in pyproject.toml ([tool.importlinter]).
 lint-imports: $(STAMP)
 	$(BIN)/lint-imports
+
+# The typed TypeScript client (clients/typescript): the OpenAPI document the server serves,
+# then the types generated from it, then the strict type check of the client and its example.
+client: $(STAMP)
+	$(BIN)/fieldcrm openapi --output clients/typescript/openapi.json
+	cd clients/typescript && npm ci --no-audit --no-fund && npm run generate && npm run typecheck
+
+# CI: fails when the committed types differ from the committed document, or do not compile
+# (tests/http/test_typescript_client.py checks the document against the served one).
+client-check:
+	cd clients/typescript && npm ci --no-audit --no-fund && npm run check-generated && npm run typecheck
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
