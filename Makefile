@@ -15,7 +15,19 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install -q --no-deps -e .
 	@touch $(STAMP)
 
-run: $(STAMP)
+# The reference page (web/, served at /app/): rebuilt when its sources or the client changed,
+# and only when Node.js is installed (without it /app/ says how to build it).
+WEB_SOURCES := $(shell find web/src web/index.html web/package.json web/package-lock.json \
+	web/vite.config.ts clients/typescript/src -type f 2>/dev/null)
+
+web/dist/index.html: $(WEB_SOURCES)
+	@if command -v node >/dev/null 2>&1; then \
+		cd web && npm ci --no-audit --no-fund && npm run build; \
+	else \
+		echo "make: Node.js not found: /app/ will say how to build the page (web/)"; \
+	fi
+
+run: $(STAMP) web/dist/index.html
 	$(BIN)/fieldcrm migrate
 	$(BIN)/fieldcrm serve
 
