@@ -61,7 +61,11 @@ async def seed(server: LiveServer, office_password: str) -> Shop:
         await create_expense(client, admin, customerId=ann["id"], jobId=job["id"])
         await create_review(client, admin, job, comment="Quick and tidy")
         await create_appliance(
-            client, admin, ann["id"], installedOn="2015-03-01", lastServiceDate="2020-01-10T09:00:00Z"
+            client,
+            admin,
+            ann["id"],
+            installedOn="2015-03-01",
+            lastServiceDate="2020-01-10T09:00:00Z",
         )
         message = {"customerId": ann["id"], "body": MESSAGE, "purpose": "TRANSACTIONAL"}
         await created(client, "/messages", message, admin)

@@ -65,9 +65,7 @@ async def test_a_missing_file_under_app_is_404(page: httpx.AsyncClient) -> None:
     assert (await page.get("/app/assets/nothing.js")).status_code == 404
 
 
-async def test_without_a_build_app_says_how_to_build_it(
-    settings: Settings, tmp_path: Path
-) -> None:
+async def test_without_a_build_app_says_how_to_build_it(settings: Settings, tmp_path: Path) -> None:
     async for client in _client(settings, tmp_path / "missing"):
         response = await client.get("/app/")
         assert response.status_code == 200

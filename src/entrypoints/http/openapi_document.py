@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import SecretStr
+
 from entrypoints.container import bootstrap
 from entrypoints.settings import Settings
 
 # Never signs anything: the app is built only to read its document.
-_PLACEHOLDER_SECRET = "openapi-document-only-" + "0" * 32
+_PLACEHOLDER_SECRET = SecretStr("openapi-document-only-" + "0" * 32)
 
 
 def openapi_document() -> dict[str, Any]:
