@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint lint-imports bench migrate seed-demo clean install
+.PHONY: run test lint lint-imports bench migrate seed-demo clean install client client-check
 
 install: $(STAMP)
 
@@ -15,7 +15,19 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install -q --no-deps -e .
 	@touch $(STAMP)
 
-run: $(STAMP)
+# The reference page (web/, served at /app/): rebuilt when its sources or the client changed,
+# and only when Node.js is installed (without it /app/ says how to build it).
+WEB_SOURCES := $(shell find web/src web/index.html web/package.json web/package-lock.json \
+	web/vite.config.ts clients/typescript/src -type f 2>/dev/null)
+
+web/dist/index.html: $(WEB_SOURCES)
+	@if command -v node >/dev/null 2>&1; then \
+		cd web && npm ci --no-audit --no-fund && npm run build; \
+	else \
+		echo "make: Node.js not found: /app/ will say how to build the page (web/)"; \
+	fi
+
+run: $(STAMP) web/dist/index.html
 	$(BIN)/fieldcrm migrate
 	$(BIN)/fieldcrm serve
 
@@ -36,6 +48,17 @@ lint: lint-imports
 # The layer rules: the import-linter contracts in pyproject.toml ([tool.importlinter]).
 lint-imports: $(STAMP)
 	$(BIN)/lint-imports
+
+# The typed TypeScript client (clients/typescript): the OpenAPI document the server serves,
+# then the types generated from it, then the strict type check of the client and its example.
+client: $(STAMP)
+	$(BIN)/fieldcrm openapi --output clients/typescript/openapi.json
+	cd clients/typescript && npm ci --no-audit --no-fund && npm run generate && npm run typecheck
+
+# CI: fails when the committed types differ from the committed document, or do not compile
+# (tests/http/test_typescript_client.py checks the document against the served one).
+client-check:
+	cd clients/typescript && npm ci --no-audit --no-fund && npm run check-generated && npm run typecheck
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

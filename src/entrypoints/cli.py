@@ -1,4 +1,4 @@
-"""The `fieldcrm` command: serve, worker, scheduler, migrate, create-user, seed-demo."""
+"""The `fieldcrm` command: serve, worker, scheduler, migrate, create-user, seed-demo, openapi."""
 
 from __future__ import annotations
 
@@ -236,6 +236,30 @@ def seed_demo(seed: int, customers: int, technicians: int, jobs: int, force: boo
     except DomainError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(summary)
+
+
+@main.command()
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="write the document to this file (default: standard output)",
+)
+def openapi(output: str | None) -> None:
+    """Print the OpenAPI document the HTTP API serves (no server, no database needed).
+
+    `make client` writes it to clients/typescript/openapi.json and regenerates the typed
+    TypeScript client from it.
+    """
+    from entrypoints.http.openapi_document import openapi_json
+
+    text = openapi_json()
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    with open(output, "w", encoding="utf-8") as file:
+        file.write(text)
+    click.echo(f"wrote the OpenAPI document to {output}", err=True)
 
 
 if __name__ == "__main__":

@@ -61,6 +61,7 @@ from entrypoints.http.rate_limits import (
 )
 from entrypoints.http.request_guards import guard_request
 from entrypoints.http.security_headers import add_security_headers
+from entrypoints.http.web_page import web_page_router
 
 
 def create_app(container: Container) -> Litestar:
@@ -141,6 +142,7 @@ def create_app(container: Container) -> Litestar:
             MaintenanceAlertController,
             TwilioWebhookController,
             AuditController,
+            web_page_router(settings.web_dist_dir),
         ],
         dependencies=dependencies,
         on_app_init=[jwt_auth.on_app_init],

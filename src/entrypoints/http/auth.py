@@ -17,8 +17,9 @@ from domain.user import User
 from entrypoints.container import Container
 from entrypoints.http.active_users import ActiveUserCache
 
-# Webhooks authenticate by the provider's signature (checked in their controller).
-PUBLIC_PATHS = ["^/health$", "^/ready$", "^/auth/login$", "^/schema", "^/webhooks/"]
+# Webhooks authenticate by the provider's signature (checked in their controller); the
+# page under /app is static files that sign in through the API themselves.
+PUBLIC_PATHS = ["^/health$", "^/ready$", "^/auth/login$", "^/schema", "^/webhooks/", "^/app(/|$)"]
 
 
 def build_active_users(container: Container) -> ActiveUserCache:

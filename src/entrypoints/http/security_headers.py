@@ -19,6 +19,13 @@ DOCS_CSP = (
     "style-src 'unsafe-inline' https://cdn.jsdelivr.net; "
     "img-src 'self' data: https://cdn.jsdelivr.net; connect-src 'self'"
 )
+# The reference page under /app (web/dist): its own scripts and styles only, API calls to
+# this origin only.
+APP_CSP = (
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; "
+    "script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'"
+)
+APP_PATH = "/app"
 # Sent on every response: browsers ignore it over plain http, and it pins https once seen.
 HSTS = "max-age=63072000; includeSubDomains"
 COMMON_HEADERS = {
@@ -35,9 +42,11 @@ DOCS_PATH = "/schema"
 
 
 def csp_for(path: str) -> str:
-    """The Content-Security-Policy of a path: the strict one except under /schema."""
+    """The Content-Security-Policy of a path: the strict one except under /schema and /app."""
     if path == DOCS_PATH or path.startswith(DOCS_PATH + "/"):
         return DOCS_CSP
+    if path == APP_PATH or path.startswith(APP_PATH + "/"):
+        return APP_CSP
     return API_CSP
 
 

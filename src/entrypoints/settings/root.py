@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import time
 from os import PathLike
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -38,6 +39,8 @@ class Settings(SettingsGroup):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = env("LOG_LEVEL", "INFO")
     sql_echo: bool = env("SQL_ECHO", False)
     cors_origins: tuple[str, ...] = env("CORS_ORIGINS", ())
+    # The built reference page served at /app/ (default: web/dist of this checkout).
+    web_dist_dir: Path | None = env("WEB_DIST_DIR", None)
     customer_view_cap: int = env("CUSTOMER_VIEW_CAP", 100, ge=1, le=1000)
     auth_user_cache_seconds: int = env("AUTH_USER_CACHE_SECONDS", 5, ge=0, le=60)
     default_currency: str = env("DEFAULT_CURRENCY", "USD")
