@@ -115,6 +115,7 @@ def create_app(container: Container) -> Litestar:
                 "jwt_auth": providers.Object(jwt_auth),
                 "active_users": providers.Object(active_users),
                 "login_throttle": providers.Object(login_throttle),
+                "refresh_tokens": container.refresh_tokens,
             }
         ),
     }

@@ -18,7 +18,16 @@ from entrypoints.container import Container
 from entrypoints.http.active_users import ActiveUserCache
 
 # Webhooks authenticate by the provider's signature (checked in their controller).
-PUBLIC_PATHS = ["^/health$", "^/ready$", "^/auth/login$", "^/schema", "^/webhooks/"]
+# /auth/refresh and /auth/logout: the refresh token in the body is the credential.
+PUBLIC_PATHS = [
+    "^/health$",
+    "^/ready$",
+    "^/auth/login$",
+    "^/auth/refresh$",
+    "^/auth/logout$",
+    "^/schema",
+    "^/webhooks/",
+]
 
 
 def build_active_users(container: Container) -> ActiveUserCache:
