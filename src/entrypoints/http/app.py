@@ -52,6 +52,7 @@ from entrypoints.http.controllers.webhooks import TwilioWebhookController
 from entrypoints.http.fallback_store import FallbackStore
 from entrypoints.http.login_throttle import LOGIN_THROTTLE_STORE, LoginLimits, LoginThrottle
 from entrypoints.http.openapi_problems import document_problems
+from entrypoints.http.openapi_security import document_security
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.http.rate_limits import (
     LLM_RATE_LIMIT_STATE_KEY,
@@ -177,4 +178,5 @@ def create_app(container: Container) -> Litestar:
         debug=False,
     )
     document_problems(app)
+    document_security(app)
     return app
