@@ -11,7 +11,6 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.security.jwt import JWTAuth
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
@@ -24,6 +23,7 @@ from application.ports.readiness import DatabaseProbe
 from application.ports.unit_of_work import UnitOfWork
 from domain.user import User
 from entrypoints.container import Container
+from entrypoints.http.api_docs import DOCS_ROOT, OfflineSwaggerRenderPlugin
 from entrypoints.http.auth import build_active_users, build_jwt_auth
 from entrypoints.http.container_dependencies import dependencies_from
 from entrypoints.http.controllers.appliances import ApplianceController
@@ -164,8 +164,8 @@ def create_app(container: Container) -> Litestar:
         openapi_config=OpenAPIConfig(
             title="fieldcrm",
             version="0.1.0",
-            path="/schema",
-            render_plugins=[SwaggerRenderPlugin()],
+            path=DOCS_ROOT,
+            render_plugins=[OfflineSwaggerRenderPlugin()],
         ),
         signature_namespace={
             "UnitOfWork": UnitOfWork,
