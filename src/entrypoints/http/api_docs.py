@@ -24,16 +24,15 @@ ASSET_CACHE = CacheControlHeader(max_age=86_400, public=True)
 
 _INITIALIZER_JS = """window.addEventListener("load", function () {
   window.ui = SwaggerUIBundle({
-    url: "%s/openapi.json",
+    url: "DOCS_ROOT/openapi.json",
     dom_id: "#swagger-ui",
     deepLinking: true,
     showExtensions: true,
     showCommonExtensions: true,
-    persistAuthorization: false,
     presets: [SwaggerUIBundle.presets.apis],
   });
 });
-""" % DOCS_ROOT
+""".replace("DOCS_ROOT", DOCS_ROOT)
 
 
 class OfflineSwaggerRenderPlugin(SwaggerRenderPlugin):
@@ -90,6 +89,3 @@ class OfflineSwaggerRenderPlugin(SwaggerRenderPlugin):
 )
 def swagger_initializer() -> str:
     return _INITIALIZER_JS
-
-
-

@@ -61,7 +61,20 @@ from entrypoints.http.rate_limits import (
     MESSAGE_RATE_LIMIT_STORE,
 )
 from entrypoints.http.request_guards import guard_request
+from entrypoints.http.request_id import REQUEST_ID_HEADER, add_request_id
 from entrypoints.http.security_headers import add_security_headers
+
+# Response headers the browser lets a cross-origin frontend read (besides the CORS-safelisted
+# ones): the rate limits' (429s and Litestar's RateLimit-* on limited endpoints) and the
+# request id.
+EXPOSED_HEADERS = [
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "RateLimit-Policy",
+    REQUEST_ID_HEADER,
+]
 
 
 def create_app(container: Container) -> Litestar:
@@ -155,11 +168,13 @@ def create_app(container: Container) -> Litestar:
                 MESSAGE_RATE_LIMIT_STATE_KEY: limits.message_rate_limit_per_minute,
             }
         ),
-        before_send=[add_security_headers],
+        before_send=[add_security_headers, add_request_id],
         before_request=guard_request,
         request_max_body_size=limits.max_body_bytes,
-        cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
-        if settings.cors_origins
+        cors_config=CORSConfig(
+            allow_origins=list(settings.allowed_origins), expose_headers=EXPOSED_HEADERS
+        )
+        if settings.allowed_origins
         else None,
         openapi_config=OpenAPIConfig(
             title="fieldcrm",

@@ -9,7 +9,14 @@ from dataclasses import dataclass
 
 from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
-from litestar.openapi.spec import OpenAPIHeader, OpenAPIResponse, OpenAPIType, Operation, Schema
+from litestar.openapi.spec import (
+    OpenAPIHeader,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Schema,
+    SecurityRequirement,
+)
 
 from entrypoints.http.auth import PUBLIC_PATHS
 
@@ -32,7 +39,8 @@ def documented_operation(base: type[Operation], *, public: bool) -> type[Operati
             if inherited is not None:
                 inherited()
             if public:
-                self.security = []
+                no_requirement: list[SecurityRequirement] = []
+                self.security = no_requirement
             too_many = (self.responses or {}).get("429")
             if isinstance(too_many, OpenAPIResponse):
                 too_many.headers = {**(too_many.headers or {}), "Retry-After": RETRY_AFTER}
