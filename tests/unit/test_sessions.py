@@ -95,9 +95,7 @@ async def test_losing_a_concurrent_rotation_counts_as_reuse(signed_in, db, clock
     assert all(row.revoked_at is not None for row in tokens.rows.values())
 
 
-async def test_an_expired_session_is_refused_and_forgotten_at_the_next_login(
-    signed_in, db, clock
-):
+async def test_an_expired_session_is_refused_and_forgotten_at_the_next_login(signed_in, db, clock):
     tokens, first = signed_in
     clock.advance(LIFETIME)
     with pytest.raises(uc.SessionRefused, match="expired"):
