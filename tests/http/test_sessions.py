@@ -171,3 +171,11 @@ async def test_me_is_the_signed_in_user(client, sign_in, role):
 
 async def test_me_needs_a_token(client):
     assert_problem(await client.get("/auth/me"), 401)
+
+
+async def test_deleting_a_user_ends_their_sessions(client, sign_in, admin):
+    tokens = await sign_in(Role.OFFICE, "short-lived")
+    users = (await client.get("/users", headers=admin)).json()["items"]
+    user_id = next(u["id"] for u in users if u["username"] == "short-lived")
+    assert (await client.delete(f"/users/{user_id}", headers=admin)).status_code == 204
+    assert_problem(await refresh(client, tokens["refreshToken"]), 401)
