@@ -23,6 +23,8 @@ from tests.integration.workers_support import ROOT, process_env, stop, wait_for
 
 # uvicorn re-raises the SIGTERM it handled once it has shut down cleanly.
 GRACEFUL = {0, -signal.SIGTERM}
+STARTUP_SECONDS = 120
+STOP_SECONDS = 60
 
 pytestmark = pytest.mark.parametrize(
     "database_url", ["postgresql" if POSTGRES_URL else "sqlite"], indirect=True
@@ -59,7 +61,8 @@ def wait_healthy(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
         except httpx.TransportError:
             return False
 
-    wait_for(healthy, 30, f"fieldcrm serve at {url}")
+    # Generous: on a loaded 2-core CI machine importing the app alone can take many seconds.
+    wait_for(healthy, STARTUP_SECONDS, f"fieldcrm serve at {url}")
 
 
 async def test_two_servers_without_jwt_secret_accept_each_others_tokens(
@@ -72,6 +75,7 @@ async def test_two_servers_without_jwt_secret_accept_each_others_tokens(
         container.password_hasher(),
         user_cases.NewUser("office-user", PASSWORD, Role.OFFICE),
     )
+    http = httpx.Client(timeout=30)  # logins hash with the real Argon2 parameters
     env = process_env(DATABASE_URL=container.settings().database_url)
     del env["JWT_SECRET"]
     logs = [tmp_path / "serve-a.log", tmp_path / "serve-b.log"]
@@ -79,29 +83,30 @@ async def test_two_servers_without_jwt_secret_accept_each_others_tokens(
     try:
         for process, url, log in ((a, url_a, logs[0]), (b, url_b, logs[1])):
             wait_healthy(process, url, log)
-        login = httpx.post(
+        login = http.post(
             f"{url_a}/auth/login", json={"username": "office-user", "password": PASSWORD}
         )
         assert login.status_code == 200, login.text
         tokens = login.json()
         headers = {"Authorization": f"Bearer {tokens['accessToken']}"}
-        me = httpx.get(f"{url_b}/auth/me", headers=headers)
+        me = http.get(f"{url_b}/auth/me", headers=headers)
         assert me.status_code == 200, me.text
         assert me.json()["username"] == "office-user"
-        refreshed = httpx.post(
+        refreshed = http.post(
             f"{url_b}/auth/refresh", json={"refreshToken": tokens["refreshToken"]}
         )
         assert refreshed.status_code == 200, refreshed.text
         fresh = {"Authorization": f"Bearer {refreshed.json()['accessToken']}"}
-        assert httpx.get(f"{url_a}/auth/me", headers=fresh).status_code == 200
+        assert http.get(f"{url_a}/auth/me", headers=fresh).status_code == 200
 
-        assert stop(a) in GRACEFUL
+        assert stop(a, timeout=STOP_SECONDS) in GRACEFUL
         restarted_log = tmp_path / "serve-a2.log"
         a, url_a = serve(env, restarted_log)
         wait_healthy(a, url_a, restarted_log)
-        assert httpx.get(f"{url_a}/auth/me", headers=headers).status_code == 200
+        assert http.get(f"{url_a}/auth/me", headers=headers).status_code == 200
     finally:
-        codes = [stop(p) for p in (a, b)]
+        codes = [stop(p, timeout=STOP_SECONDS) for p in (a, b)]
+        http.close()
     assert set(codes) <= GRACEFUL, codes
     for log in [*logs, restarted_log]:
         text = log.read_text(errors="replace")
