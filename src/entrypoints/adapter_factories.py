@@ -28,9 +28,11 @@ def reveal(secret: SecretStr | None) -> str | None:
 def jwt_secret(configured: SecretStr | None) -> str:
     if configured is not None:
         return configured.get_secret_value()
+    # `fieldcrm serve` replaces this with the install secret from the database; an app
+    # built another way (a script, a test) gets a secret of its own.
     log.warning(
-        "JWT_SECRET is not set: using a random secret for this process only; "
-        "tokens stop working when it restarts. Set JWT_SECRET in production."
+        "JWT_SECRET is not set and no install secret was given: using a random secret for "
+        "this process only; its tokens stop working when it restarts."
     )
     return secrets.token_urlsafe(48)
 

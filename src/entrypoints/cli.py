@@ -13,11 +13,14 @@ from sqlalchemy.exc import DBAPIError
 
 from application import users as user_cases
 from application.access import SYSTEM
+from application.install_secret import jwt_signing_secret
 from domain.errors import Conflict, DomainError
 from domain.user import Role, check_password_policy
 from entrypoints import migrate as migrations
 from entrypoints.container import Container, bootstrap
 from entrypoints.settings import Settings, SettingsError
+
+log = logging.getLogger("fieldcrm")
 
 
 def _container() -> Container:
@@ -129,6 +132,28 @@ async def _ensure_first_admin(container: Container) -> None:
     )
 
 
+def _not_migrated(exc: DBAPIError) -> click.ClickException:
+    return click.ClickException(
+        f"the database is not ready ({type(exc.orig).__name__}); run `fieldcrm migrate` first"
+    )
+
+
+async def _install_jwt_secret(container: Container, settings: Settings) -> str:
+    """Without JWT_SECRET: the installation's signing secret, stored in the database on
+    first start, so every process and restart signs and accepts the same tokens."""
+    try:
+        secret = await jwt_signing_secret(container.install_secrets(), container.clock())
+    finally:
+        await container.engine().dispose()
+    report = log.info if settings.environment == "development" else log.warning
+    report(
+        "JWT_SECRET is not set: tokens are signed with the install secret stored in the "
+        "database (table install_secrets); whoever can read the database can sign tokens. "
+        "Set JWT_SECRET to keep the signing key out of the database."
+    )
+    return secret
+
+
 @main.command()
 @click.option("--host", default=None, help="defaults to HOST (127.0.0.1)")
 @click.option("--port", type=int, default=None, help="defaults to PORT (8000)")
@@ -155,10 +180,14 @@ def serve(host: str | None, port: int | None, no_workers: bool) -> None:
     except Conflict:
         pass  # another instance created the first admin at the same moment
     except DBAPIError as exc:
-        raise click.ClickException(
-            f"the database is not ready ({type(exc.orig).__name__}); run `fieldcrm migrate` first"
-        ) from exc
+        raise _not_migrated(exc) from exc
     container = _container()
+    if settings.jwt_secret is None:
+        try:
+            secret = asyncio.run(_install_jwt_secret(container, settings))
+        except DBAPIError as exc:
+            raise _not_migrated(exc) from exc
+        container = bootstrap(settings, jwt_secret=secret)
     app = create_app(container)
     if settings.redis_url is None and not no_workers:
         from entrypoints.workers.runtime import EmbeddedWorkers

@@ -19,7 +19,9 @@ from adapters.sqlalchemy.customer_view_query import SqlCustomerViewQuery
 from adapters.sqlalchemy.engagement_queries import SqlEngagementQueries
 from adapters.sqlalchemy.engine import EngineProbe, build_engine
 from adapters.sqlalchemy.financials_query import SqlFinancialsQuery
+from adapters.sqlalchemy.install_secrets import SqlInstallSecrets
 from adapters.sqlalchemy.period_claims import SqlPeriodClaims
+from adapters.sqlalchemy.refresh_token_store import SqlRefreshTokenStore
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from application.engagement.engagement_context import EngagementContext
 from application.insights.insight_context import InsightContext
@@ -62,7 +64,10 @@ class Container(containers.DeclarativeContainer):
     financials_query = providers.Singleton(SqlFinancialsQuery, engine, s.default_currency)
     engagement_queries = providers.Singleton(SqlEngagementQueries, engine)
 
+    # `fieldcrm serve` overrides it with the install secret when JWT_SECRET is unset.
     jwt_secret = providers.Singleton(build.jwt_secret, s.jwt_secret)
+    refresh_tokens = providers.Singleton(SqlRefreshTokenStore, engine)
+    install_secrets = providers.Singleton(SqlInstallSecrets, engine)
     quiet_hours = s.quiet_hours
 
     redis = providers.Selector(

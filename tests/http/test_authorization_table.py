@@ -33,7 +33,15 @@ from tests.http.helpers import (
 from tests.http.office_work import add_call_task, raise_alert
 
 CALLERS = ("anon", "admin", "office", "tech_own", "tech_other")
-PUBLIC = {"health", "ready", "login", "twilioInboundMessage", "twilioStatusCallback"}
+PUBLIC = {
+    "health",
+    "ready",
+    "login",
+    "refreshSession",
+    "logout",
+    "twilioInboundMessage",
+    "twilioStatusCallback",
+}
 Ids = dict[str, int]
 Body = Callable[[Ids], Any] | None
 
@@ -76,6 +84,20 @@ TABLE: dict[str, Row] = {
         "401 401 401 401 401",
         body=lambda ids: {"username": "nobody", "password": "wrong-password-1"},
     ),
+    # Authenticated by the refresh token in the body, whatever the bearer token says.
+    "refreshSession": row(
+        "POST",
+        "/auth/refresh",
+        "401 401 401 401 401",
+        body=lambda ids: {"refreshToken": "not-a-token-we-issued"},
+    ),
+    "logout": row(
+        "POST",
+        "/auth/logout",
+        "204 204 204 204 204",
+        body=lambda ids: {"refreshToken": "not-a-token-we-issued"},
+    ),
+    "getCurrentUser": row("GET", "/auth/me", "401 200 200 200 200"),
     # Without TWILIO_AUTH_TOKEN the webhooks refuse everything (503); with it, a request
     # without a valid X-Twilio-Signature is a 403 (tests/http/test_twilio_webhooks.py).
     "twilioInboundMessage": row(

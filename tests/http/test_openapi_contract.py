@@ -21,7 +21,8 @@ SECRET_NAME = re.compile(
     r"(password|passwordHash|secret|token|apiKey|authToken|privateKey|credentials?)$",
     re.IGNORECASE,
 )
-ALLOWED_SECRETS = {("TokenOut", "accessToken")}  # the login response hands out the token
+# The login and refresh responses hand out the tokens.
+ALLOWED_SECRETS = {("TokenOut", "accessToken"), ("TokenOut", "refreshToken")}
 
 
 @pytest.fixture

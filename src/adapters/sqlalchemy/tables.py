@@ -327,6 +327,32 @@ webhook_events = Table(
     Column("received_at", UtcDateTime, nullable=False),
 )
 
+# Refresh tokens (hashed) in families: one family per sign-in, rotated on every use.
+refresh_tokens = Table(
+    "refresh_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("family_id", String(32), nullable=False),
+    _fk("users.id", nullable=False, ondelete="CASCADE"),
+    Column("issued_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("rotated_at", UtcDateTime),
+    Column("revoked_at", UtcDateTime),
+    Index(None, "family_id"),
+    Index(None, "user_id"),
+    Index(None, "expires_at"),
+)
+
+# Secrets generated on first start and shared by every process (the JWT signing secret
+# when JWT_SECRET is unset).
+install_secrets = Table(
+    "install_secrets",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("value", String(200), nullable=False),
+    _created_at(),
+)
+
 # The audit trail. No foreign keys: an entry outlives the record, customer and user it names.
 audit_entries = _table(
     "audit_entries",

@@ -11,7 +11,6 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.security.jwt import JWTAuth
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
@@ -24,6 +23,7 @@ from application.ports.readiness import DatabaseProbe
 from application.ports.unit_of_work import UnitOfWork
 from domain.user import User
 from entrypoints.container import Container
+from entrypoints.http.api_docs import DOCS_ROOT, OfflineSwaggerRenderPlugin
 from entrypoints.http.auth import build_active_users, build_jwt_auth
 from entrypoints.http.container_dependencies import dependencies_from
 from entrypoints.http.controllers.appliances import ApplianceController
@@ -52,6 +52,7 @@ from entrypoints.http.controllers.webhooks import TwilioWebhookController
 from entrypoints.http.fallback_store import FallbackStore
 from entrypoints.http.login_throttle import LOGIN_THROTTLE_STORE, LoginLimits, LoginThrottle
 from entrypoints.http.openapi_problems import document_problems
+from entrypoints.http.openapi_security import document_security
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.http.rate_limits import (
     LLM_RATE_LIMIT_STATE_KEY,
@@ -60,8 +61,21 @@ from entrypoints.http.rate_limits import (
     MESSAGE_RATE_LIMIT_STORE,
 )
 from entrypoints.http.request_guards import guard_request
+from entrypoints.http.request_id import REQUEST_ID_HEADER, add_request_id
 from entrypoints.http.security_headers import add_security_headers
 from entrypoints.http.web_page import web_page_router
+
+# Response headers the browser lets a cross-origin frontend read (besides the CORS-safelisted
+# ones): the rate limits' (429s and Litestar's RateLimit-* on limited endpoints) and the
+# request id.
+EXPOSED_HEADERS = [
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "RateLimit-Policy",
+    REQUEST_ID_HEADER,
+]
 
 
 def create_app(container: Container) -> Litestar:
@@ -116,6 +130,7 @@ def create_app(container: Container) -> Litestar:
                 "jwt_auth": providers.Object(jwt_auth),
                 "active_users": providers.Object(active_users),
                 "login_throttle": providers.Object(login_throttle),
+                "refresh_tokens": container.refresh_tokens,
             }
         ),
     }
@@ -155,17 +170,19 @@ def create_app(container: Container) -> Litestar:
                 MESSAGE_RATE_LIMIT_STATE_KEY: limits.message_rate_limit_per_minute,
             }
         ),
-        before_send=[add_security_headers],
+        before_send=[add_security_headers, add_request_id],
         before_request=guard_request,
         request_max_body_size=limits.max_body_bytes,
-        cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
-        if settings.cors_origins
+        cors_config=CORSConfig(
+            allow_origins=list(settings.allowed_origins), expose_headers=EXPOSED_HEADERS
+        )
+        if settings.allowed_origins
         else None,
         openapi_config=OpenAPIConfig(
             title="fieldcrm",
             version="0.1.0",
-            path="/schema",
-            render_plugins=[SwaggerRenderPlugin()],
+            path=DOCS_ROOT,
+            render_plugins=[OfflineSwaggerRenderPlugin()],
         ),
         signature_namespace={
             "UnitOfWork": UnitOfWork,
@@ -178,4 +195,5 @@ def create_app(container: Container) -> Litestar:
         debug=False,
     )
     document_problems(app)
+    document_security(app)
     return app

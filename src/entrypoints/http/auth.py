@@ -19,7 +19,17 @@ from entrypoints.http.active_users import ActiveUserCache
 
 # Webhooks authenticate by the provider's signature (checked in their controller); the
 # page under /app is static files that sign in through the API themselves.
-PUBLIC_PATHS = ["^/health$", "^/ready$", "^/auth/login$", "^/schema", "^/webhooks/", "^/app(/|$)"]
+# /auth/refresh and /auth/logout: the refresh token in the body is the credential.
+PUBLIC_PATHS = [
+    "^/health$",
+    "^/ready$",
+    "^/auth/login$",
+    "^/auth/refresh$",
+    "^/auth/logout$",
+    "^/schema",
+    "^/webhooks/",
+    "^/app(/|$)",
+]
 
 
 def build_active_users(container: Container) -> ActiveUserCache:

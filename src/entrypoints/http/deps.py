@@ -15,6 +15,7 @@ from application.ports.clock import Clock
 from application.ports.password_hasher import PasswordHasher
 from application.ports.read_queries import CustomerViewQuery, FinancialsQuery
 from application.ports.readiness import DatabaseProbe
+from application.ports.sessions import RefreshTokenStore
 from application.ports.unit_of_work import UnitOfWork
 from entrypoints.http.active_users import ActiveUserCache
 from entrypoints.http.login_throttle import LoginThrottle
@@ -32,6 +33,7 @@ FinancialsDep: TypeAlias = SkipValidation[NamedDependency[FinancialsQuery]]
 SettingsDep: TypeAlias = SkipValidation[NamedDependency[Settings]]
 InsightsDep: TypeAlias = SkipValidation[NamedDependency[InsightContext]]
 LoginThrottleDep: TypeAlias = SkipValidation[NamedDependency[LoginThrottle]]
+RefreshTokensDep: TypeAlias = SkipValidation[NamedDependency[RefreshTokenStore]]
 ActiveUsersDep: TypeAlias = SkipValidation[NamedDependency[ActiveUserCache]]
 PathId: TypeAlias = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]
 # The authenticated caller, as the use cases' access policy sees them.

@@ -23,7 +23,8 @@ from entrypoints.http.rate_limits import LlmRateLimitMiddleware
 
 _PUBLIC = [re.compile(pattern) for pattern in PUBLIC_PATHS]
 _WEBHOOKS = "/webhooks/"
-_LOGIN = "/auth/login"  # public, but answers 401 to wrong credentials
+_LOGIN = "/auth/login"  # public, but answers 401 to wrong credentials, 429 after failures
+_REFRESH = "/auth/refresh"  # public, but answers 401 to an unusable refresh token
 _MUTATIONS = {"POST", "PUT", "PATCH", "DELETE"}
 _DESCRIPTIONS = {
     400: "The request is malformed or a parameter or field is invalid (named in `errors`).",
@@ -33,8 +34,8 @@ _DESCRIPTIONS = {
     409: "The change conflicts with the current state (duplicate, wrong status, in use).",
     413: "The request body is larger than the server accepts.",
     422: "The request is well formed but breaks a business rule (named in `errors`).",
-    429: "Too many requests of this kind (LLM, messages) by this user; retry after "
-    "`Retry-After` seconds.",
+    429: "Too many requests of this kind (LLM, messages) by this user, or too many failed "
+    "logins for the username or address; retry after `Retry-After` seconds.",
     502: "The LLM provider failed or answered something unusable.",
     503: "A provider is unavailable or not configured; retry later.",
 }
@@ -70,6 +71,8 @@ def problem_statuses(handler: HTTPRouteHandler, path: str) -> list[int]:
     if not any(pattern.search(path) for pattern in _PUBLIC):
         statuses += [401, 403]
     elif path == _LOGIN:
+        statuses += [401, 429]
+    elif path == _REFRESH:
         statuses.append(401)
     if "{" in path:
         statuses.append(404)

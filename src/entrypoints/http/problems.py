@@ -19,6 +19,7 @@ from domain.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from entrypoints.http.request_id import request_id
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -133,9 +134,12 @@ def on_bad_encoding(_: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Respo
     return problem(400, f"the body is not valid UTF-8 (byte {exc.start})")
 
 
-def on_unexpected(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    log.exception("unhandled error", exc_info=exc)
-    return problem(HTTP_500_INTERNAL_SERVER_ERROR, "internal error; it has been logged")
+def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    rid = request_id(request.scope)
+    log.exception("unhandled error (request %s)", rid, exc_info=exc)
+    return problem(
+        HTTP_500_INTERNAL_SERVER_ERROR, f"internal error; it has been logged (request {rid})"
+    )
 
 
 EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {

@@ -11,13 +11,13 @@ from litestar.types import Message, Scope
 
 # The API serves JSON only: nothing may be loaded, framed or sniffed.
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
-# The Swagger page under /schema loads its script and styles from a CDN and runs an inline
-# bootstrap script; it still may not be framed nor send data anywhere but here.
+# The Swagger page under /schema loads its script, styles and images from this server only
+# (api_docs.py: the files of the swagger-ui-bundle-v2 package, no inline script); Swagger UI
+# sets inline styles and uses data: images. It may not be framed nor send data elsewhere.
 DOCS_CSP = (
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; "
-    "script-src 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "img-src 'self' data: https://cdn.jsdelivr.net; connect-src 'self'"
+    "script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'"
 )
 # The reference page under /app (web/dist): its own scripts and styles only, API calls to
 # this origin only.

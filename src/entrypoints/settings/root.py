@@ -23,6 +23,8 @@ from entrypoints.settings.operations import (
 )
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./fieldcrm.db"
+# Allowed in development when CORS_ORIGINS is unset: the Vite dev server of the Vue app.
+DEVELOPMENT_CORS_ORIGINS = ("http://localhost:5173", "http://127.0.0.1:5173")
 
 
 class Settings(SettingsGroup):
@@ -32,7 +34,9 @@ class Settings(SettingsGroup):
     jwt_secret: SecretStr | None = env("JWT_SECRET", None, min_length=32)
     # Still accepted (never used to sign) while tokens signed before a rotation expire.
     jwt_secret_previous: SecretStr | None = env("JWT_SECRET_PREVIOUS", None, min_length=32)
-    jwt_expiry_minutes: int = env("JWT_EXPIRY_MINUTES", 60, ge=1, le=10080)
+    # Access tokens are short-lived; the refresh token (REFRESH_TOKEN_DAYS) keeps one signed in.
+    jwt_expiry_minutes: int = env("JWT_EXPIRY_MINUTES", 15, ge=1, le=10080)
+    refresh_token_days: int = env("REFRESH_TOKEN_DAYS", 30, ge=1, le=365)
     environment: Literal["development", "test", "production"] = env("FIELDCRM_ENV", "development")
     host: str = env("HOST", "127.0.0.1")
     port: int = env("PORT", 8000, ge=1, le=65535)
@@ -65,6 +69,13 @@ class Settings(SettingsGroup):
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def allowed_origins(self) -> tuple[str, ...]:
+        """CORS_ORIGINS; unset in development: the Vite dev server's origins."""
+        if self.cors_origins or self.environment != "development":
+            return self.cors_origins
+        return DEVELOPMENT_CORS_ORIGINS
 
     @classmethod
     def from_env(
@@ -122,8 +133,6 @@ class Settings(SettingsGroup):
 
     @model_validator(mode="after")
     def _jwt(self) -> Settings:
-        if self.jwt_secret is None and self.is_production:
-            raise SettingsError("JWT_SECRET", "is required when FIELDCRM_ENV=production")
         if self.jwt_secret_previous is not None and self.jwt_secret is None:
             raise SettingsError("JWT_SECRET_PREVIOUS", "needs JWT_SECRET (the new secret) too")
         return self

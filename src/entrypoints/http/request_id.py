@@ -1,0 +1,41 @@
+"""The request id: every response carries `X-Request-ID` (hooked in as `before_send`).
+
+A client (or a proxy in front) may send its own `X-Request-ID` to correlate a request with
+its logs; a sane one (1-128 characters: letters, digits, `.` `_` `:` `-`) is echoed back,
+anything else is replaced by a fresh random id, so a header cannot smuggle text into logs.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import Message, Scope
+
+REQUEST_ID_HEADER = "X-Request-ID"
+SCOPE_KEY = "fieldcrm.request_id"
+_SANE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def request_id(scope: Scope) -> str:
+    """This request's id: the client's sane `X-Request-ID`, else a new random one; the same
+    for the whole request (kept in the ASGI scope)."""
+    known = scope.get(SCOPE_KEY)
+    if isinstance(known, str):
+        return known
+    incoming = ""
+    for name, value in scope.get("headers", []):
+        if name.lower() == b"x-request-id":
+            incoming = value.decode("latin-1").strip()
+            break
+    chosen = incoming if _SANE.match(incoming) else uuid.uuid4().hex
+    scope[SCOPE_KEY] = chosen  # type: ignore[literal-required]
+    return chosen
+
+
+async def add_request_id(message: Message, scope: Scope) -> None:
+    """`before_send` hook: `X-Request-ID` on the start of every HTTP response."""
+    if message["type"] != "http.response.start":
+        return
+    MutableScopeHeaders.from_message(message)[REQUEST_ID_HEADER] = request_id(scope)
