@@ -29,7 +29,9 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    union,
 )
+from sqlalchemy.sql import CompoundSelect
 
 from adapters.sqlalchemy.tables import customers
 from domain.customer_search import (
@@ -122,30 +124,64 @@ class CustomerSearch:
         found = select(FTS_ROWID).select_from(_fts).where(FTS_PHONE.like(_value(f"%{digits}%")))
         return customers.c.id.in_(found)
 
+    def tiers(self) -> list[tuple[int, ColumnElement[bool]]]:
+        """Each rank's own test, best first (see `domain.customer_search`): a matching row's
+        rank is the first it passes, `ELSEWHERE` if none. On PostgreSQL each is a `LIKE`
+        an index answers: the name's and e-mail's btrees (`text_pattern_ops`, a prefix is a
+        range), the name's trigrams (a later word) and the reversed phone digits' btree
+        (an ending is a prefix of the reverse; migration 0012)."""
+        phrase = self.terms.phrase
+        digits = self.terms.digits
+        if self.postgres:
+            folded = self._fold(phrase)
+            starts = self._fold(_escape_like(phrase)) + _value("%")
+            tiers = [
+                (EXACT, PG_NAME == folded),
+                (PREFIX, PG_NAME.like(starts)),
+                (WORD_PREFIX, or_(PG_NAME.like(_value("% ") + starts), PG_EMAIL.like(starts))),
+            ]
+            if digits is not None:
+                ending = func.reverse(PG_PHONE_DIGITS).like(_value(digits[::-1] + "%"))
+                tiers.append((PHONE_END, ending))
+            return tiers
+        folded = _value(fold(phrase))
+        name = self._fold_column(customers.c.name)
+        email = self._fold_column(func.coalesce(customers.c.email, ""))
+        tiers = [
+            (EXACT, name == folded),
+            (PREFIX, func.instr(name, folded) == 1),
+            (
+                WORD_PREFIX,
+                or_(func.instr(name, _value(" " + fold(phrase))) > 0, func.instr(email, folded) == 1),
+            ),
+        ]
+        if digits is not None:
+            phone = func.replace(func.coalesce(customers.c.phone, ""), "+", "")
+            tiers.append((PHONE_END, phone.like(_value(f"%{digits}"))))
+        return tiers
+
     def rank(self) -> ColumnElement[int]:
         """0 exact name ... 4 elsewhere (see `domain.customer_search`)."""
-        phrase = self._fold(self.terms.phrase)
-        name: ColumnElement[Any]
-        email: ColumnElement[Any]
-        phone: ColumnElement[Any]
-        if self.postgres:
-            name, email, phone = PG_NAME, PG_EMAIL, PG_PHONE_DIGITS
-        else:
-            name = self._fold_column(customers.c.name)
-            email = self._fold_column(func.coalesce(customers.c.email, ""))
-            phone = func.replace(func.coalesce(customers.c.phone, ""), "+", "")
-        digits = self.terms.digits
-        phone_end = phone.like(_value(f"%{digits}")) if digits is not None else literal(False)
-        return case(
-            (name == phrase, EXACT),
-            (self._position(name, phrase) == 1, PREFIX),
-            (
-                or_(
-                    self._position(name, _value(" ") + phrase) > 0,
-                    self._position(email, phrase) == 1,
-                ),
-                WORD_PREFIX,
-            ),
-            (phone_end, PHONE_END),
-            else_=ELSEWHERE,
-        )
+        return case(*((test, rank) for rank, test in self.tiers()), else_=ELSEWHERE)
+
+    def candidates(self, others: list[ColumnElement[bool]], enough: int) -> CompoundSelect[Any]:
+        """The ids that can be among the first `enough` ranked matches meeting `others` too:
+        for each tier, the newest `enough` rows passing its test, and the newest `enough`
+        matches. Exact: a row of rank r in the first `enough` is newer than every other row
+        of rank r that is, and a row passing tier r's test ranks r or better, so it is among
+        that tier's newest `enough`. Every tier's test implies a match (the name or e-mail
+        holds the whole query, the phone ends with its digits), so a tier part needs no match
+        condition and its index alone answers it. Each part stops early: a newest-first scan
+        for a common test, an index lookup and a small sort for a rare one."""
+        tests = [[test] for _, test in self.tiers()]
+        parts = []
+        for test in [*tests, [self.condition()]]:
+            newest = (
+                select(customers.c.id)
+                .where(*others, *test)
+                .order_by(customers.c.id.desc())
+                .limit(enough)
+                .subquery()
+            )
+            parts.append(select(newest.c.id))
+        return union(*parts)
