@@ -6,7 +6,9 @@ folded name (a later word: `LIKE '% anna%'`), a btree on the reversed phone digi
 ending with `1234` is one whose reverse starts with `4321`). The trigram indexes write
 straight into the index (`fastupdate = off`): with the default pending list every search
 read up to 4 MB of not-yet-merged entries until the next (auto)vacuum, ~10 ms a query after
-a bulk load. SQLite: nothing; its search table is migration 0006's.
+a bulk load. SQLite: the FTS5 table `customer_search` also stores the folded name and e-mail
+(UNINDEXED: kept, not tokenized), so ranking a match reads them instead of calling the Python
+`fc_fold` twice per row; the table and its triggers are rebuilt and refilled.
 
 Revision ID: 0012
 Revises: 0011
@@ -41,14 +43,47 @@ PG_DOWNGRADE = [
     *(f"ALTER INDEX {index} RESET (fastupdate)" for index in GIN_INDEXES),
 ]
 
+_FOLDED_DOC = (
+    "fc_fold(coalesce({r}.name, '') || ' ' || coalesce({r}.email, '') || ' '"
+    " || coalesce({r}.address, '')), replace(coalesce({r}.phone, ''), '+', '')"
+)
+_FOLDED_NAMES = ", fc_fold({r}.name), fc_fold(coalesce({r}.email, ''))"
+
+
+def sqlite_search_table(ranked: bool) -> list[str]:
+    """Migration 0006's search table and triggers, rebuilt and refilled; with the folded
+    name and e-mail columns when `ranked` (this migration), without (0006's shape)."""
+    columns = "doc, phone_digits" + (", name, email" if ranked else "")
+    declared = "doc, phone_digits" + (", name UNINDEXED, email UNINDEXED" if ranked else "")
+    row = _FOLDED_DOC + (_FOLDED_NAMES if ranked else "")
+    insert = f"INSERT INTO customer_search(rowid, {columns})"
+    return [
+        *(
+            f"DROP TRIGGER IF EXISTS customer_search_{event}"
+            for event in ("insert", "update", "delete")
+        ),
+        "DROP TABLE IF EXISTS customer_search",
+        f"CREATE VIRTUAL TABLE customer_search USING fts5({declared}, tokenize='trigram')",
+        "CREATE TRIGGER customer_search_insert AFTER INSERT ON customers BEGIN"
+        f" {insert} VALUES (new.id, {row.format(r='new')}); END",
+        "CREATE TRIGGER customer_search_update AFTER UPDATE OF name, email, address, phone"
+        " ON customers BEGIN DELETE FROM customer_search WHERE rowid = old.id;"
+        f" {insert} VALUES (new.id, {row.format(r='new')}); END",
+        "CREATE TRIGGER customer_search_delete AFTER DELETE ON customers BEGIN"
+        " DELETE FROM customer_search WHERE rowid = old.id; END",
+        f"{insert} SELECT customers.id, {row.format(r='customers')} FROM customers",
+    ]
+
+
+def _run(postgres: list[str], ranked: bool) -> None:
+    bind = op.get_bind()
+    for statement in postgres if bind.dialect.name == "postgresql" else sqlite_search_table(ranked):
+        op.execute(statement)
+
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        for statement in PG_UPGRADE:
-            op.execute(statement)
+    _run(PG_UPGRADE, ranked=True)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        for statement in PG_DOWNGRADE:
-            op.execute(statement)
+    _run(PG_DOWNGRADE, ranked=False)

@@ -31,7 +31,7 @@ from sqlalchemy import (
     table,
     union,
 )
-from sqlalchemy.sql import CompoundSelect
+from sqlalchemy.sql import Subquery
 
 from adapters.sqlalchemy.tables import customers
 from domain.customer_search import (
@@ -50,10 +50,15 @@ PG_DOCUMENT: ColumnClause[Any] = literal_column("customers.search_document")
 PG_NAME: ColumnClause[Any] = literal_column("customers.search_name")
 PG_EMAIL: ColumnClause[Any] = literal_column("customers.search_email")
 PG_PHONE_DIGITS: ColumnClause[Any] = literal_column("customers.search_phone")
-_fts = table("customer_search", literal_column("rowid"), literal_column("doc"))
+_fts = table("customer_search")
 FTS_ROWID: ColumnClause[Any] = literal_column("customer_search.rowid")
 FTS_DOC: ColumnClause[Any] = literal_column("customer_search.doc")
 FTS_PHONE: ColumnClause[Any] = literal_column("customer_search.phone_digits")
+_ranked = _fts.alias("ranked")
+"""The search table's row of a candidate (SQLite), whose stored folded columns rank it."""
+RANKED_NAME: ColumnClause[Any] = literal_column("ranked.name")
+RANKED_EMAIL: ColumnClause[Any] = literal_column("ranked.email")
+RANKED_PHONE: ColumnClause[Any] = literal_column("ranked.phone_digits")
 
 
 TRIGRAM = 3
@@ -84,10 +89,6 @@ class CustomerSearch:
         if self.postgres:
             return func.fc_unaccent(func.lower(_value(text)))
         return _value(fold(text))
-
-    def _fold_column(self, column: ColumnElement[Any]) -> ColumnElement[str]:
-        folded: ColumnElement[str] = getattr(func, FOLD_FUNCTION)(column)
-        return folded
 
     def _position(self, haystack: ColumnElement[str], needle: ColumnElement[str]) -> Any:
         return func.strpos(haystack, needle) if self.postgres else func.instr(haystack, needle)
@@ -136,7 +137,7 @@ class CustomerSearch:
             folded = self._fold(phrase)
             starts = self._fold(_escape_like(phrase)) + _value("%")
             tiers = [
-                (EXACT, PG_NAME == folded),
+                (EXACT, folded == PG_NAME),
                 (PREFIX, PG_NAME.like(starts)),
                 (WORD_PREFIX, or_(PG_NAME.like(_value("% ") + starts), PG_EMAIL.like(starts))),
             ]
@@ -145,34 +146,41 @@ class CustomerSearch:
                 tiers.append((PHONE_END, ending))
             return tiers
         folded = _value(fold(phrase))
-        name = self._fold_column(customers.c.name)
-        email = self._fold_column(func.coalesce(customers.c.email, ""))
         tiers = [
-            (EXACT, name == folded),
-            (PREFIX, func.instr(name, folded) == 1),
+            (EXACT, folded == RANKED_NAME),
+            (PREFIX, func.instr(RANKED_NAME, folded) == 1),
             (
                 WORD_PREFIX,
-                or_(func.instr(name, _value(" " + fold(phrase))) > 0, func.instr(email, folded) == 1),
+                or_(
+                    func.instr(RANKED_NAME, _value(" " + fold(phrase))) > 0,
+                    func.instr(RANKED_EMAIL, folded) == 1,
+                ),
             ),
         ]
         if digits is not None:
-            phone = func.replace(func.coalesce(customers.c.phone, ""), "+", "")
-            tiers.append((PHONE_END, phone.like(_value(f"%{digits}"))))
+            tiers.append((PHONE_END, RANKED_PHONE.like(_value(f"%{digits}"))))
         return tiers
 
     def rank(self) -> ColumnElement[int]:
         """0 exact name ... 4 elsewhere (see `domain.customer_search`)."""
         return case(*((test, rank) for rank, test in self.tiers()), else_=ELSEWHERE)
 
-    def candidates(self, others: list[ColumnElement[bool]], enough: int) -> CompoundSelect[Any]:
-        """The ids that can be among the first `enough` ranked matches meeting `others` too:
-        for each tier, the newest `enough` rows passing its test, and the newest `enough`
-        matches. Exact: a row of rank r in the first `enough` is newer than every other row
-        of rank r that is, and a row passing tier r's test ranks r or better, so it is among
-        that tier's newest `enough`. Every tier's test implies a match (the name or e-mail
-        holds the whole query, the phone ends with its digits), so a tier part needs no match
-        condition and its index alone answers it. Each part stops early: a newest-first scan
-        for a common test, an index lookup and a small sort for a rare one."""
+    def candidates(self, others: list[ColumnElement[bool]], enough: int) -> Subquery:
+        """`(id, rank)` of every match meeting `others` that can be among the first `enough`
+        in rank order (then newest first).
+
+        PostgreSQL: for each tier, the newest `enough` rows passing its test, and the newest
+        `enough` matches. Exact: a row of rank r in the first `enough` is newer than every
+        other row of rank r that is, and a row passing tier r's test ranks r or better, so it
+        is among that tier's newest `enough`. Every tier's test implies a match (the name or
+        e-mail holds the whole query, the phone ends with its digits), so a tier part needs
+        no match condition and its own index answers it. Each part stops early: a
+        newest-first scan for a common test, an index lookup and a small sort for a rare one.
+        SQLite: every match, ranked from the search table's stored folded name and e-mail."""
+        if not self.postgres:
+            searched = customers.join(_ranked, literal_column("ranked.rowid") == customers.c.id)
+            found = select(customers.c.id, self.rank().label("rank")).select_from(searched)
+            return found.where(*others, self.condition()).subquery("candidates")
         tests = [[test] for _, test in self.tiers()]
         parts = []
         for test in [*tests, [self.condition()]]:
@@ -184,4 +192,6 @@ class CustomerSearch:
                 .subquery()
             )
             parts.append(select(newest.c.id))
-        return union(*parts)
+        ids = union(*parts).subquery("ids")
+        ranked = select(customers.c.id, self.rank().label("rank"))
+        return ranked.join_from(customers, ids, ids.c.id == customers.c.id).subquery("candidates")

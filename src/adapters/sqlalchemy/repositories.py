@@ -53,18 +53,18 @@ class CustomerRepository(TableRepository[Customer]):
         """A search counts up to `SEARCH_TOTAL_CAP` + 1 matches."""
         return SEARCH_TOTAL_CAP + 1 if SEARCH in query.filters else None
 
-    def _page(self, query: ListQuery, conditions: list[ColumnElement[bool]]) -> Select[Any]:
+    def _page(self, query: ListQuery, conditions: Sequence[ColumnElement[bool]]) -> Select[Any]:
         """Best match first when searching (unless sorted otherwise), ranking only the
         candidates for the page (`CustomerSearch.candidates`), not every match."""
         search, others = self._search(query)
         if search is None or (query.sort and list(query.sort) != [NEWEST_FIRST]):
             return super()._page(query, conditions)
-        candidates = search.candidates(others, query.offset + query.limit).subquery()
+        candidates = search.candidates(others, query.offset + query.limit)
         c = self.table
         return (
             select(c)
             .join(candidates, candidates.c.id == c.c.id)
-            .order_by(search.rank(), *super()._order_for(query))
+            .order_by(candidates.c.rank, *super()._order_for(query))
             .limit(query.limit)
             .offset(query.offset)
         )

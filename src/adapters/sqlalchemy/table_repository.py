@@ -175,7 +175,7 @@ class TableRepository(Generic[T]):
         rows = await self._conn.execute(self._page(query, conditions))
         return Page([self.from_row(row) for row in rows], total, query.limit, query.offset)
 
-    def _page(self, query: ListQuery, conditions: list[ColumnElement[bool]]) -> Select[Any]:
+    def _page(self, query: ListQuery, conditions: Sequence[ColumnElement[bool]]) -> Select[Any]:
         """The statement of one page of rows matching `conditions`."""
         return (
             select(self.table)
