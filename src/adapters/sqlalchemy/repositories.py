@@ -53,13 +53,16 @@ class CustomerRepository(TableRepository[Customer]):
         """A search counts up to `SEARCH_TOTAL_CAP` + 1 matches."""
         return SEARCH_TOTAL_CAP + 1 if SEARCH in query.filters else None
 
-    def _page(self, query: ListQuery, conditions: Sequence[ColumnElement[bool]]) -> Select[Any]:
+    def _page(
+        self, query: ListQuery, conditions: Sequence[ColumnElement[bool]], total: int
+    ) -> Select[Any]:
         """Best match first when searching (unless sorted otherwise), ranking only the
         candidates for the page (`CustomerSearch.candidates`), not every match."""
         search, others = self._search(query)
         if search is None or (query.sort and list(query.sort) != [NEWEST_FIRST]):
-            return super()._page(query, conditions)
-        candidates = search.candidates(others, query.offset + query.limit)
+            return super()._page(query, conditions, total)
+        few = total <= SEARCH_TOTAL_CAP
+        candidates = search.candidates(others, query.offset + query.limit, few)
         c = self.table
         return (
             select(c)
