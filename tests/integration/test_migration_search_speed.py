@@ -4,7 +4,7 @@ down, on both databases: SQLite's search table is rebuilt and refilled from the 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +14,7 @@ from application.pagination import SEARCH, ListQuery
 from entrypoints import migrate
 from tests.conftest import BACKENDS
 from tests.integration.test_migration_keeps_rows import _execute
-from tests.integration.test_migrations import _recreate_postgres_database
+from tests.integration.test_migrations import fresh_database_url
 
 BEFORE = "0011"
 SEED = (
@@ -30,11 +30,8 @@ BY_DOCUMENT = {
 
 
 @pytest.fixture(params=BACKENDS)
-def fresh_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'search.db'}"
-    else:
-        yield asyncio.run(_recreate_postgres_database("fieldcrm_migration_search_test"))
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return fresh_database_url(request.param, tmp_path, "fieldcrm_migration_search_test")
 
 
 async def _search(url: str, q: str) -> list[int]:
