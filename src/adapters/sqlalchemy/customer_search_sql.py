@@ -9,8 +9,10 @@ SQLite: the same two texts
 live in the FTS5 trigram table `customer_search` (rowid = customer id), kept by triggers that
 fold with `fc_fold`, the Python `fold` registered on every connection (engine.py); its LIKE
 is answered by the trigram index too (only without ESCAPE, so `instr` checks the match
-exactly; words shorter than a trigram by `instr` alone). The rank is one CASE over the
-matching rows.
+exactly; words shorter than a trigram by `instr` alone). The rank is one CASE over each
+rank's own test (`tiers`); PostgreSQL ranks only each tier's newest rows, each found through
+its own index (`candidates`, migration 0012), SQLite every match, from the folded name and
+e-mail its FTS table stores (migration 0012).
 """
 
 from __future__ import annotations
