@@ -4,7 +4,9 @@ The customers are bulk-loaded (batched multi-row inserts, one transaction), then
 `fieldcrm serve` runs as a child process (bench/server.py) and an httpx client sends 1,000
 mixed queries (full names, partial names, accented and unaccented names, emails, the last 4
 digits of a phone, streets) over loopback HTTP with keep-alive, each a page of 50, timed one
-by one from the call to the complete body after a warm-up, on SQLite and PostgreSQL.
+by one from the call to the complete body after a warm-up, on SQLite and PostgreSQL. After
+every fifth query the same client also times `GET /customers` without `q` (the newest 50, no
+search): the same request minus the search, at the same moment's load.
 Environment: BENCH_SEARCH_CUSTOMERS (default 100000), BENCH_SEARCH_QUERIES (default 1000),
 BENCH_WARMUP (default 50).
 """
@@ -93,6 +95,9 @@ STREETS = [
 ]
 CITIES = ["Springfield", "Stockholm", "Madrid", "Paris", "München", "Roma", "Lisboa"]
 KINDS = ["name", "partial name", "accented", "unaccented", "email", "phone last 4", "street"]
+UNSEARCHED = "no q (floor)"
+"""The kind of the interleaved `GET /customers` without a search; not in the overall figures."""
+FLOOR_EVERY = 5
 BATCH = 5_000  # fmt: skip
 
 
@@ -177,7 +182,7 @@ async def measure(url: str, label: str) -> SearchResult:
             samples, found = await _drive(base_url, queries, warmup)
         async with engine.connect() as conn:
             version = (await conn.exec_driver_sql(_VERSION_SQL[engine.dialect.name])).scalar()
-        every = [s for kind in samples.values() for s in kind]
+        every = [s for kind in KINDS for s in samples[kind]]
         return SearchResult(
             database=label,
             server_version=str(version),
@@ -185,7 +190,7 @@ async def measure(url: str, label: str) -> SearchResult:
             queries=len(queries),
             seed_seconds=seed_seconds,
             overall=Timing.of(every),
-            by_kind={kind: Timing.of(samples[kind]) for kind in KINDS if samples[kind]},
+            by_kind={k: Timing.of(samples[k]) for k in [*KINDS, UNSEARCHED] if samples[k]},
             found_share=found / len(queries),
         )
     finally:
@@ -200,20 +205,23 @@ async def _drive(
         headers = await office_headers(client)
         found = 0
 
-        async def search(q: str) -> None:
+        async def search(q: str | None) -> None:
             nonlocal found
-            response = await client.get("/customers", params={"q": q}, headers=headers)
+            params = {"q": q} if q is not None else {}
+            response = await client.get("/customers", params=params, headers=headers)
             if response.status_code != 200:
                 raise RuntimeError(f"q={q!r}: {response.status_code} {response.text}")
-            found += response.json()["total"] > 0
+            found += q is not None and response.json()["total"] > 0
 
         for _, q in queries[:warmup]:
             await search(q)
         found = 0
         gc.collect()
         samples: dict[str, list[int]] = defaultdict(list)
-        for kind, q in queries:
+        for n, (kind, q) in enumerate(queries):
             samples[kind].append(await _timed(lambda q=q: search(q)))  # type: ignore[misc]
+            if n % FLOOR_EVERY == 0:
+                samples[UNSEARCHED].append(await _timed(lambda: search(None)))
     return samples, found
 
 

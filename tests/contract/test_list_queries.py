@@ -3,12 +3,16 @@ of values (`IN`) and the jobs' scheduled-for window."""
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 from typing import Any
+
+import pytest
 
 from adapters.sqlalchemy import repositories
 from application import pagination
 from application.pagination import SCHEDULED_FROM, SCHEDULED_TO, SEARCH, ListQuery, SortKey
+from domain.customer_search import SearchTerms
 from domain.job import JobStatus
 from tests.contract.conftest import Store
 from tests.contract.rows import T0, Seed
@@ -48,6 +52,55 @@ async def test_customer_search_matches_and_ranks(store: Store) -> None:
         assert await search(uow, "anna", limit=1, offset=2) == [ids["Hannah Anders"]]
         by_name = await search(uow, "anna", sort=(SortKey("name", descending=True),))
         assert by_name == by[::-1]
+
+    await store.run(look_ups, commit=False)
+
+
+CROWD_NAMES = ["Anna", "Anna Berg", "Annabel Lind", "Hannah Berg", "Berg Anna", "Jo Anna",
+               "Lia Bergström", "Léa Anna", "Anna Berg"]  # fmt: skip
+CROWD_QUERIES = ["anna", "Anna Berg", "berg", "lea", "1234", "12 34", "an", "zz"]
+
+
+@pytest.mark.parametrize("cap", [pagination.SEARCH_TOTAL_CAP, 3])
+async def test_every_page_of_a_ranked_search_is_the_domain_order(
+    store: Store, monkeypatch: Any, cap: int
+) -> None:
+    """A crowd where every rank is shared by several customers, mixed in id order: every
+    page (sizes 1 and 4, every offset) is the slice of the whole list ordered by
+    `SearchTerms.rank` then newest first, and `total` counts every match (up to the cap);
+    so ranking only each tier's newest rows (PostgreSQL) never drops or misplaces one,
+    whether the matches were counted as few (sorted) or many (walked newest first)."""
+    monkeypatch.setattr(pagination, "SEARCH_TOTAL_CAP", cap)
+    monkeypatch.setattr(repositories, "SEARCH_TOTAL_CAP", cap)
+    rng = random.Random(12)
+
+    async def history(uow: Any) -> list[tuple[int, tuple[str, str | None, str, str]]]:
+        seed = Seed(uow)
+        made = []
+        for n in range(30):
+            name = rng.choice(CROWD_NAMES)
+            email = rng.choice([None, f"anna{n}@x.io", f"berg.{n}@x.io", f"p{n}@x.io"])
+            address = rng.choice(["1 Annagatan", "2 Elm St", "3 Bergweg"])
+            phone = "+1555" + rng.choice(["0001234", "1234000", "0009999", "0123499"])
+            row = await seed.add("customers", name=name, email=email, address=address,
+                                 phone=phone)  # fmt: skip
+            made.append((row.id, (name, email, address, phone)))
+        return made
+
+    made = await store.run(history)
+
+    async def look_ups(uow: Any) -> None:
+        for q in CROWD_QUERIES:
+            terms = SearchTerms.parse(q)
+            ranked = [(terms.rank(*person), -i) for i, person in made]
+            expected = [-key for rank, key in sorted(r for r in ranked if r[0] is not None)]
+            for limit in (1, 4):
+                for offset in range(len(expected) + 1):
+                    query = ListQuery(limit, offset, {SEARCH: q})
+                    page = await uow.customers.list(query)
+                    got = (page.total, [c.id for c in page.items])
+                    total = min(len(expected), cap + 1)
+                    assert got == (total, expected[offset : offset + limit]), (q, offset)
 
     await store.run(look_ups, commit=False)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -30,13 +30,18 @@ async def _recreate_postgres_database(name: str) -> str:
     return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
 
 
+def fresh_database_url(backend: str, tmp_path: Path, name: str) -> str:
+    """A brand-new, empty database: the SQLite file `name`.db under `tmp_path`, or the
+    PostgreSQL database `name` (dropped first if it exists)."""
+    if backend == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / f'{name}.db'}"
+    return asyncio.run(_recreate_postgres_database(name))
+
+
 @pytest.fixture(params=BACKENDS)
-def empty_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A brand-new, empty database of each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'migrations.db'}"
-    else:
-        yield asyncio.run(_recreate_postgres_database("fieldcrm_migrations_test"))
+    return fresh_database_url(request.param, tmp_path, "fieldcrm_migrations_test")
 
 
 def _run(coro):  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal, select
+from sqlalchemy import ColumnElement, Select, func, literal, select
 
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.customer_search_sql import CustomerSearch
@@ -37,25 +37,40 @@ class CustomerRepository(TableRepository[Customer]):
     filterable = ("referred_by_id",)
 
     def _conditions(self, query: ListQuery) -> list[ColumnElement[bool]]:
+        search, others = self._search(query)
+        return others if search is None else [*others, search.condition()]
+
+    def _search(self, query: ListQuery) -> tuple[CustomerSearch | None, list[ColumnElement[bool]]]:
+        """The query's search (None without `q`) and its other conditions."""
         q = query.filters.get(SEARCH)
         if q is None:
-            return super()._conditions(query)
+            return None, super()._conditions(query)
         others = {name: value for name, value in query.filters.items() if name != SEARCH}
         rest = ListQuery(query.limit, query.offset, others, query.sort)
-        search = CustomerSearch(str(q), self._conn.dialect.name)
-        return [*super()._conditions(rest), search.condition()]
+        return CustomerSearch(str(q), self._conn.dialect.name), super()._conditions(rest)
 
     def _total_cap(self, query: ListQuery) -> int | None:
         """A search counts up to `SEARCH_TOTAL_CAP` + 1 matches."""
         return SEARCH_TOTAL_CAP + 1 if SEARCH in query.filters else None
 
-    def _order_for(self, query: ListQuery) -> list[ColumnElement[Any]]:
-        """Best match first when searching (unless sorted otherwise)."""
-        q = query.filters.get(SEARCH)
-        order = super()._order_for(query)
-        if q is None or (query.sort and list(query.sort) != [NEWEST_FIRST]):
-            return order
-        return [CustomerSearch(str(q), self._conn.dialect.name).rank(), *order]
+    def _page(
+        self, query: ListQuery, conditions: Sequence[ColumnElement[bool]], total: int
+    ) -> Select[Any]:
+        """Best match first when searching (unless sorted otherwise), ranking only the
+        candidates for the page (`CustomerSearch.candidates`), not every match."""
+        search, others = self._search(query)
+        if search is None or (query.sort and list(query.sort) != [NEWEST_FIRST]):
+            return super()._page(query, conditions, total)
+        few = total <= SEARCH_TOTAL_CAP
+        candidates = search.candidates(others, query.offset + query.limit, few)
+        c = self.table
+        return (
+            select(c)
+            .join(candidates, candidates.c.id == c.c.id)
+            .order_by(candidates.c.rank, *super()._order_for(query))
+            .limit(query.limit)
+            .offset(query.offset)
+        )
 
     async def get_by_referral_code(self, code: str) -> Customer | None:
         return await self._newest(t.customers.c.referral_code == code)

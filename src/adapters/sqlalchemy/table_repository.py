@@ -9,6 +9,7 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     Row,
+    Select,
     String,
     Table,
     UnaryExpression,
@@ -171,14 +172,20 @@ class TableRepository(Generic[T]):
         conditions = self._conditions(query)
         counted = select(self._id).where(*conditions).limit(self._total_cap(query)).subquery()
         total = (await self._conn.execute(select(func.count()).select_from(counted))).scalar_one()
-        rows = await self._conn.execute(
+        rows = await self._conn.execute(self._page(query, conditions, total))
+        return Page([self.from_row(row) for row in rows], total, query.limit, query.offset)
+
+    def _page(
+        self, query: ListQuery, conditions: Sequence[ColumnElement[bool]], total: int
+    ) -> Select[Any]:
+        """The statement of one page of the `total` (maybe capped) rows matching `conditions`."""
+        return (
             select(self.table)
             .where(*conditions)
             .order_by(*self._order_for(query))
             .limit(query.limit)
             .offset(query.offset)
         )
-        return Page([self.from_row(row) for row in rows], total, query.limit, query.offset)
 
 
 def repository(

@@ -373,15 +373,17 @@ audit_entries = _table(
 
 SEARCH_OBJECTS = frozenset(
     {
-        "ix_customers_search_document",
-        "ix_customers_search_phone",
+        *(
+            f"ix_customers_search_{part}"
+            for part in ("document", "phone", "name", "email", "name_words", "phone_end")
+        ),
         *(f"search_{part}" for part in ("document", "name", "email", "phone")),
         "customer_search",
         *(f"customer_search_{part}" for part in ("data", "idx", "content", "docsize", "config")),
     }
 )
 """The customer search's generated columns and indexes (PostgreSQL) and FTS5 tables (SQLite):
-written by migration 0006 in each dialect's own SQL, not described here (see
+written by migrations 0006 and 0012 in each dialect's own SQL, not described here (see
 customer_search_sql.py)."""
 
 

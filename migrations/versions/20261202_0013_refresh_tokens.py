@@ -1,8 +1,8 @@
 """refresh_tokens (hashed refresh tokens in families) and install_secrets (the JWT signing
 secret generated on first start when JWT_SECRET is unset)
 
-Revision ID: 0012_a1
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-02 19:30:00.000000
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import adapters.sqlalchemy.types
 
-revision: str = "0012_a1"
-down_revision: str | None = "0011"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
