@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint lint-imports bench migrate seed-demo clean install client client-check
+.PHONY: run test lint lint-imports bench migrate seed-demo clean install client client-check contract
 
 install: $(STAMP)
 
@@ -59,6 +59,10 @@ client: $(STAMP)
 # (tests/http/test_typescript_client.py checks the document against the served one).
 client-check:
 	cd clients/typescript && npm ci --no-audit --no-fund && npm run check-generated && npm run typecheck
+
+# schemathesis --checks all against the live server on PostgreSQL (FIELDCRM_TEST_POSTGRES_URL).
+contract: $(STAMP)
+	tools/schemathesis_live.sh
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -258,16 +258,16 @@ async def test_the_new_routes_are_in_the_openapi_document(client):
     paths = (await client.get("/schema/openapi.json")).json()["paths"]
     operations = {
         "/appliances": {"get": "listAppliances", "post": "createAppliance"},
-        "/appliances/{appliance_id}": {
+        "/appliances/{applianceId}": {
             "get": "getAppliance",
             "put": "updateAppliance",
             "delete": "deleteAppliance",
         },
         "/reviews": {"get": "listReviews", "post": "createReview"},
-        "/customers/{customer_id}/technician-ratings": {"get": "listCustomerTechnicianRatings"},
-        "/customers/{customer_id}/technician-rating": {"post": "rateCustomerTechnician"},
+        "/customers/{customerId}/technician-ratings": {"get": "listCustomerTechnicianRatings"},
+        "/customers/{customerId}/technician-rating": {"post": "rateCustomerTechnician"},
         "/follow-ups": {"get": "listFollowUps", "post": "createFollowUp"},
-        "/follow-ups/{follow_up_id}": {"get": "getFollowUp", "put": "updateFollowUp"},
+        "/follow-ups/{followUpId}": {"get": "getFollowUp", "put": "updateFollowUp"},
     }
     for path, expected in operations.items():
         found = {method: op["operationId"] for method, op in paths[path].items()}

@@ -29,7 +29,7 @@ async def test_public_endpoints_need_no_token(client):
     assert (await client.get("/health")).json() == {"status": "ok"}
     assert (await client.get("/ready")).json() == {"status": "ready"}
     schema = (await client.get("/schema/openapi.json")).json()
-    assert "/customers/{customer_id}" in schema["paths"]
+    assert "/customers/{customerId}" in schema["paths"]
 
 
 async def test_login_gives_a_working_bearer_token(client, office):

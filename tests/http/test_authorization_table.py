@@ -98,19 +98,19 @@ TABLE: dict[str, Row] = {
         body=lambda ids: {"refreshToken": "not-a-token-we-issued"},
     ),
     "getCurrentUser": row("GET", "/auth/me", "401 200 200 200 200"),
-    # Without TWILIO_AUTH_TOKEN the webhooks refuse everything (503); with it, a request
+    # Without TWILIO_AUTH_TOKEN the webhooks do not exist (404); with it, a request
     # without a valid X-Twilio-Signature is a 403 (tests/http/test_twilio_webhooks.py).
     "twilioInboundMessage": row(
         "POST",
         "/webhooks/twilio/inbound",
-        "503 503 503 503 503",
+        "404 404 404 404 404",
         body=lambda ids: {"From": "+14155550123", "Body": "STOP"},
         form=True,
     ),
     "twilioStatusCallback": row(
         "POST",
         "/webhooks/twilio/status",
-        "503 503 503 503 503",
+        "404 404 404 404 404",
         body=lambda ids: {"MessageSid": "SM1", "MessageStatus": "delivered"},
         form=True,
     ),

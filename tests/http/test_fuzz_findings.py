@@ -80,7 +80,7 @@ async def test_every_operation_documents_its_problem_responses(client: httpx.Asy
                 assert {"401", "403"} <= responses.keys(), (method, path)
             if "{" in path:
                 assert "404" in responses, (method, path)
-    insight = document["paths"]["/customers/{customer_id}/timeline-summary"]["post"]["responses"]
+    insight = document["paths"]["/customers/{customerId}/timeline-summary"]["post"]["responses"]
     assert {"429", "502", "503"} <= insight.keys()
 
 

@@ -191,7 +191,13 @@ async def test_a_sent_message_cannot_be_cancelled(client, office, job, container
     assert follow_up["status"] == "SENT"  # what the worker sets
 
 
-async def test_twilio_webhooks_answer_503_when_twilio_is_not_configured(client) -> None:
+async def test_twilio_webhooks_answer_a_documented_404_when_twilio_is_not_configured(
+    client,
+) -> None:
+    document = (await client.get("/schema/openapi.json")).json()
     for path in ("/webhooks/twilio/status", "/webhooks/twilio/inbound"):
         response = await client.post(path, data={"MessageSid": "SM1", "MessageStatus": "sent"})
-        assert_problem(response, 503)
+        assert "Twilio is not configured" in assert_problem(response, 404)["detail"]
+        documented = document["paths"][path]["post"]["responses"]
+        assert "Twilio is not configured" in documented["404"]["description"]
+        assert "503" not in documented

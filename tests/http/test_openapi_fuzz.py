@@ -6,8 +6,10 @@ An admin's bearer token authenticates every call; Twilio webhooks are signed lik
 does, so their fuzzed form fields reach the handler. Every response must be no 5xx and
 carry a documented status code, content type and headers, with a body matching the
 documented schema (problem documents included). Examples are bounded and derandomized so
-the run stays fast and CI reproducible. A stateful run then chains calls along the links
-schemathesis infers (Location headers, ids in responses feeding parameters).
+the run stays fast and CI reproducible. The stateful run (chains along the document's
+links) and every other check are in CI's `tools/schemathesis_live.sh` (schemathesis's own
+runner copes with responses that differ between runs; a Hypothesis state machine here
+reports them as a flaky strategy).
 """
 
 from __future__ import annotations
@@ -52,7 +54,6 @@ from tests.http.live_server import serve
 from tests.overrides import container_for_tests
 
 EXAMPLES_PER_OPERATION = 15
-STATEFUL_SCENARIOS = 20
 PASSWORD = "correct-horse-42"
 # The fuzzer edits and disables users by id (1, 2, ... and bounds); the admin whose token
 # authenticates the run lives far from those, so the run keeps its credentials.
@@ -80,12 +81,6 @@ _COMMON = {
 }
 FUZZ_SETTINGS = settings(
     max_examples=EXAMPLES_PER_OPERATION, phases=[Phase.explicit, Phase.generate], **_COMMON
-)
-STATEFUL_SETTINGS = settings(
-    max_examples=STATEFUL_SCENARIOS,
-    stateful_step_count=8,
-    phases=[Phase.explicit, Phase.generate],
-    **_COMMON,
 )
 # One database is enough to fuzz the HTTP layer: PostgreSQL in CI (the stricter one).
 ON_ONE_BACKEND = pytest.mark.parametrize(
@@ -210,25 +205,3 @@ def test_every_operation_answers_as_documented(live_api: Api) -> None:
     )
     assert len(operations) == len(examples)  # every operation was exercised
     assert not failures, "\n\n".join(f"{label}\n{text}" for label, text in failures.items())
-
-
-@ON_ONE_BACKEND
-def test_chained_calls_answer_as_documented(live_api: Api) -> None:
-    schema = _load_schema(live_api)
-    steps: Counter[str] = Counter()
-
-    class Machine(schema.as_state_machine()):  # type: ignore[misc]
-        def before_call(self, case: schemathesis.Case) -> None:
-            steps[case.operation.label] += 1
-            _sign_webhook(case)
-
-        def validate_response(self, response: Any, case: schemathesis.Case, **_: Any) -> None:
-            case.validate_response(response, checks=CHECKS)
-
-    started = time.perf_counter()
-    Machine.run(settings=STATEFUL_SETTINGS)
-    print(
-        f"\nschemathesis stateful: {sum(steps.values())} calls over {len(steps)} operations, "
-        f"{time.perf_counter() - started:.1f}s"
-    )
-    assert steps

@@ -51,8 +51,11 @@ from entrypoints.http.controllers.users import UserController
 from entrypoints.http.controllers.webhooks import TwilioWebhookController
 from entrypoints.http.fallback_store import FallbackStore
 from entrypoints.http.login_throttle import LOGIN_THROTTLE_STORE, LoginLimits, LoginThrottle
+from entrypoints.http.openapi_document import ContractJsonPlugin
 from entrypoints.http.openapi_problems import document_problems
 from entrypoints.http.openapi_security import document_security
+from entrypoints.http.operation_texts import describe_operations
+from entrypoints.http.options_allow import repair_options_allow
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.http.rate_limits import (
     LLM_RATE_LIMIT_STATE_KEY,
@@ -182,7 +185,7 @@ def create_app(container: Container) -> Litestar:
             title="fieldcrm",
             version="0.1.0",
             path=DOCS_ROOT,
-            render_plugins=[OfflineSwaggerRenderPlugin()],
+            render_plugins=[OfflineSwaggerRenderPlugin(), ContractJsonPlugin()],
         ),
         signature_namespace={
             "UnitOfWork": UnitOfWork,
@@ -196,4 +199,6 @@ def create_app(container: Container) -> Litestar:
     )
     document_problems(app)
     document_security(app)
+    describe_operations(app)
+    repair_options_allow(app)
     return app

@@ -39,6 +39,10 @@ _DESCRIPTIONS = {
     502: "The LLM provider failed or answered something unusable.",
     503: "A provider is unavailable or not configured; retry later.",
 }
+_WEBHOOK_DESCRIPTIONS = {
+    403: "Missing or invalid `X-Twilio-Signature`.",
+    404: "Twilio is not configured on this server, so its webhooks do not exist.",
+}
 
 
 class ProblemField(msgspec.Struct):
@@ -79,7 +83,7 @@ def problem_statuses(handler: HTTPRouteHandler, path: str) -> list[int]:
     if _MUTATIONS & set(handler.http_methods):
         statuses += [409, 413]
     if webhook:
-        statuses += [403, 503]
+        statuses += [403, 404]
     limits = _limits(handler)
     if limits:
         statuses.append(429)  # the LLM limit, or the message-queueing endpoints' own
@@ -91,6 +95,7 @@ def problem_statuses(handler: HTTPRouteHandler, path: str) -> list[int]:
 def document_problems(app: Litestar) -> None:
     """Declare the problem responses of every route handler of `app` in its OpenAPI."""
     for route in app.routes:
+        webhook = route.path.startswith(_WEBHOOKS)
         for handler in getattr(route, "route_handlers", []):
             if not isinstance(handler, HTTPRouteHandler) or not handler.resolve_include_in_schema():
                 continue
@@ -98,7 +103,8 @@ def document_problems(app: Litestar) -> None:
                 status: ResponseSpec(
                     data_container=ProblemDocument,
                     media_type=PROBLEM_JSON,
-                    description=_DESCRIPTIONS[status],
+                    description=(webhook and _WEBHOOK_DESCRIPTIONS.get(status))
+                    or _DESCRIPTIONS[status],
                     generate_examples=False,
                 )
                 for status in problem_statuses(handler, route.path)

@@ -206,6 +206,7 @@ class CustomerRoutes(Controller):
         uow: Uow,
         clock: ClockDep,
     ) -> CustomerOut:
+        """Set (or clear, with null) the technician the customer prefers; it must be active."""
         customer = await uc.set_preferred_technician(
             actor, uow, clock, customer_id, data.technician_id
         )
@@ -223,6 +224,7 @@ class CustomerRoutes(Controller):
         uow: Uow,
         clock: ClockDep,
     ) -> CustomerOut:
+        """Set the customer's channel, language, contact times and marketing consent."""
         customer = await uc.set_communication_preferences(
             actor, uow, clock, customer_id, data.preferences(), data.marketing_consent
         )

@@ -16,12 +16,14 @@ class Status(Out):
 class HealthController(Controller):
     tags = ["health"]
 
-    @get("/health", operation_id="health")
+    @get("/health", operation_id="health", summary="Liveness probe")
     async def health(self) -> Status:
+        """Liveness: the process answers (no token, no database call)."""
         return Status(status="ok")
 
-    @get("/ready", operation_id="ready")
+    @get("/ready", operation_id="ready", summary="Readiness probe")
     async def ready(self, database_probe: ProbeDep) -> Status:
+        """Readiness: the database answers a `SELECT 1`, else 503 (no token needed)."""
         if not await database_probe.ping():
             raise ServiceUnavailableException("database unreachable")
         return Status(status="ready")

@@ -109,6 +109,7 @@ ROUTES = (
     InsightRoute(
         "timeline", f"{C}/timeline-summary", "timelineSummary",
         CUSTOMER, TimelineSummary, timeline_summary,
+        "The customer's history (jobs, payments, reviews, messages) told in a few lines.",
     ),
     InsightRoute(
         "followups", f"{C}/followup-suggestions", "followupSuggestions",

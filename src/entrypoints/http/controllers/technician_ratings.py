@@ -57,6 +57,7 @@ class TechnicianRatingController(Controller):
         uow: Uow,
         clock: ClockDep,
     ) -> TechnicianRatingOut:
+        """Record the customer's 1-5 rating of the technician who did one of their jobs."""
         rated = await uc.rate_technician(
             actor,
             uow,

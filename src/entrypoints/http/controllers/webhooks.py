@@ -3,7 +3,8 @@
 No JWT here: each request must carry a valid `X-Twilio-Signature`, computed by Twilio
 over the configured public URL (PUBLIC_BASE_URL + path, not the Host we were reached at,
 which a proxy may change) and the form parameters. A bad or missing signature is a 403
-and changes nothing. Without Twilio settings the webhooks answer 503.
+and changes nothing. Without Twilio settings the webhooks do not exist: 404 (a default
+install has no Twilio to call it, and nothing here is unavailable to retry later).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from typing import Any
 from litestar import Controller, Request, Response, post
 from litestar.datastructures import FormMultiDict
 from litestar.exceptions import (
+    NotFoundException,
     PermissionDeniedException,
-    ServiceUnavailableException,
     ValidationException,
 )
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
@@ -37,10 +38,12 @@ from domain.messaging.message import MAX_BODY
 from entrypoints.http.deps import ClockDep, SettingsDep, UowFactoryDep
 from entrypoints.settings import Settings, TwilioSettings
 
+NO_NUL = "^[^\\u0000]*$"  # see entrypoints/http/nul_guard.py
+
 
 def _twilio(settings: Settings) -> TwilioSettings:
     if settings.messaging.twilio is None:
-        raise ServiceUnavailableException("Twilio is not configured")
+        raise NotFoundException("Twilio is not configured: no webhooks here")
     return settings.messaging.twilio
 
 
@@ -71,10 +74,16 @@ def _form_operation(required: list[str], optional: list[str]) -> type[Operation]
     """The OpenAPI operation of a webhook, with its form body documented (the handler reads
     the raw form itself, since the signature covers every parameter Twilio sent)."""
     names = [*required, *optional]
+    # Twilio sends more parameters than these; none, named or not, may carry a NUL (400).
+    text = Schema(type=OpenAPIType.STRING, pattern=NO_NUL)
     form = Schema(
         type=OpenAPIType.OBJECT,
-        properties={name: Schema(type=OpenAPIType.STRING, max_length=200) for name in names},
+        properties={
+            name: Schema(type=OpenAPIType.STRING, max_length=200, pattern=NO_NUL) for name in names
+        },
         required=required,
+        additional_properties=text,
+        property_names=text,
     )
 
     @dataclass
