@@ -31,7 +31,7 @@ export async function customerViewReport(
   if (found === undefined) return [`no customer matches ${JSON.stringify(search)} (of ${page.total})`];
 
   const view = await ok(
-    client.GET("/customers/{customer_id}", { params: { path: { customer_id: found.id } } }),
+    client.GET("/customers/{customerId}", { params: { path: { customerId: found.id } } }),
   );
   const messages = await ok(
     client.GET("/messages", { params: { query: { customerId: view.id, limit: 50 } } }),
@@ -152,8 +152,8 @@ export async function act(baseUrl: string, token: string, view: CustomerView): P
   const suggested = view.followUps.find((f) => f.status === "PENDING" && f.suggestion !== null);
   if (suggested !== undefined) {
     const sent = await ok(
-      client.POST("/follow-ups/{follow_up_id}/send", {
-        params: { path: { follow_up_id: suggested.id } },
+      client.POST("/follow-ups/{followUpId}/send", {
+        params: { path: { followUpId: suggested.id } },
         body: {},
       }),
     );

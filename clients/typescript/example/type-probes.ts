@@ -26,9 +26,9 @@ type Strict<T extends false> = T;
 
 /** The Customer View schema, and what `GET /customers/{id}` answers, are fully typed. */
 export type CustomerViewIsFullyTyped = Strict<HasLoose<CustomerView>>;
-/** What the client's `GET /customers/{customer_id}` answers, inferred from the call. */
+/** What the client's `GET /customers/{customerId}` answers, inferred from the call. */
 export function readView(client: FieldcrmClient) {
-  return client.GET("/customers/{customer_id}", { params: { path: { customer_id: 1 } } });
+  return client.GET("/customers/{customerId}", { params: { path: { customerId: 1 } } });
 }
 type ViewAnswer = Body<Awaited<ReturnType<typeof readView>>>;
 export type CustomerViewAnswerIsFullyTyped = Strict<HasLoose<ViewAnswer>>;

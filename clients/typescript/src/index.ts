@@ -104,7 +104,7 @@ export type Body<A extends Answer> = Exclude<A["data"], undefined>;
  * The body of a successful call, or throws `ApiProblem` (or an `Error` for an answer
  * that is not a problem document, such as a proxy's 502 page).
  *
- *     const view = await ok(client.GET("/customers/{customer_id}", { params: … }));
+ *     const view = await ok(client.GET("/customers/{customerId}", { params: … }));
  */
 export async function ok<A extends Answer>(call: Promise<A>): Promise<Body<A>> {
   const answer = await call;

@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Health */
+        /**
+         * Liveness probe
+         * @description Liveness: the process answers (no token, no database call).
+         */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -28,7 +31,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Ready */
+        /**
+         * Readiness probe
+         * @description Readiness: the database answers a `SELECT 1`, else 503 (no token needed).
+         */
         get: operations["ready"];
         put?: never;
         post?: never;
@@ -47,8 +53,71 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Login */
+        /**
+         * Sign in
+         * @description Exchange a username and password for a short-lived access token (`JWT_EXPIRY_MINUTES`) and a refresh token (`REFRESH_TOKEN_DAYS`). After too many failed attempts for the username or the client address: 429 with `Retry-After`.
+         */
         post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out
+         * @description Revokes the session of this refresh token (every refresh token of the sign-in). Access tokens already issued stay valid until they expire (`JWT_EXPIRY_MINUTES`). Signing out an unknown or ended session also answers 204.
+         */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in user
+         * @description The user the bearer token belongs to: id, username, role, whether active, and the technician record a technician user acts for.
+         */
+        get: operations["getCurrentUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trade a refresh token for new tokens
+         * @description Returns a new access token and a new refresh token; the one sent stops working. 401 when the refresh token is unknown, expired or signed out, when its user is disabled, or when it was already used — then the whole session is revoked (a copy of the token may have been stolen) and the user must sign in again.
+         */
+        post: operations["refreshSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -62,10 +131,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List */
+        /**
+         * List users
+         * @description A page of users (`limit` up to 200 and `offset`), filtered and sorted by the query parameters below; `total` counts every match.
+         */
         get: operations["listUsers"];
         put?: never;
-        /** Create */
+        /**
+         * Create user
+         * @description Creates a user from the body and answers 201 with it, id included.
+         */
         post: operations["createUser"];
         delete?: never;
         options?: never;
@@ -73,26 +148,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/users/{user_id}": {
+    "/users/{userId}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** GetOne */
+        /**
+         * Get user
+         * @description One user by id; 404 when it does not exist or the caller may not see it.
+         */
         get: operations["getUser"];
-        /** Update */
+        /**
+         * Update user
+         * @description Replaces the editable fields of a user with the body and answers with the result.
+         */
         put: operations["updateUser"];
         post?: never;
-        /** Remove */
+        /**
+         * Delete user
+         * @description Deletes a user (204); 409 while other records still refer to it.
+         */
         delete: operations["deleteUser"];
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/customers/{customer_id}/communication-preferences": {
+    "/customers/{customerId}/communication-preferences": {
         parameters: {
             query?: never;
             header?: never;
@@ -100,7 +184,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** CommunicationPreferences */
+        /**
+         * Set communication preferences
+         * @description Set the customer's channel, language, contact times and marketing consent.
+         */
         put: operations["setCommunicationPreferences"];
         post?: never;
         delete?: never;
@@ -116,10 +203,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List */
+        /**
+         * List customers
+         * @description A page of customers (`limit` up to 200 and `offset`), filtered and sorted by the query parameters below; `total` counts every match.
+         */
         get: operations["listCustomers"];
         put?: never;
-        /** Create */
+        /**
+         * Create customer
+         * @description Creates a customer from the body and answers 201 with it, id included.
+         */
         post: operations["createCustomer"];
         delete?: never;
         options?: never;
@@ -127,26 +220,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/customers/{customer_id}": {
+    "/customers/{customerId}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** GetOne */
+        /**
+         * Get customer view
+         * @description The whole Customer View; each collection newest first, capped (see `collections`).
+         *
+         *     A technician gets only their part of it (no money, reviews or referrals).
+         */
         get: operations["getCustomerView"];
-        /** Update */
+        /**
+         * Update customer
+         * @description Replace the details; set the referrer (`referralCode` or `referredById`) or
+         *     clear it (`referralCode: ""` or `referredById: null`); left out, it stays.
+         */
         put: operations["updateCustomer"];
         post?: never;
-        /** Remove */
+        /**
+         * Delete customer
+         * @description Deletes a customer (204); 409 while other records still refer to it.
+         */
         delete: operations["deleteCustomer"];
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/customers/{customer_id}/preferred-technician": {
+    "/customers/{customerId}/preferred-technician": {
         parameters: {
             query?: never;
             header?: never;
@@ -154,7 +259,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** PreferredTechnician */
+        /**
+         * Set preferred technician
+         * @description Set (or clear, with null) the technician the customer prefers; it must be active.
+         */
         put: operations["setPreferredTechnician"];
         post?: never;
         delete?: never;
@@ -163,14 +271,17 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/customers/{customer_id}/referrals": {
+    "/customers/{customerId}/referrals": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Referrals */
+        /**
+         * List customer referrals
+         * @description A page of customer referrals (`limit` up to 200 and `offset`), filtered and sorted by the query parameters below; `total` counts every match.
+         */
         get: operations["listCustomerReferrals"];
         put?: never;
         post?: never;
@@ -180,16 +291,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/customers/{customer_id}/consent": {
+    "/customers/{customerId}/consent": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** GetConsent */
+        /**
+         * Get customer consent
+         * @description Consent per channel x purpose (latest ledger entry, or the default: transactional
+         *     allowed, marketing not) and a page of the ledger.
+         */
         get: operations["getCustomerConsent"];
-        /** SetConsent */
+        /**
+         * Set customer consent
+         * @description Record a change the customer gave staff (source `staff:<user id>`); returns the
+         *     new state. Staff only.
+         */
         put: operations["setCustomerConsent"];
         post?: never;
         delete?: never;
@@ -198,7 +317,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/customers/{customer_id}/timeline-summary": {
+    "/customers/{customerId}/timeline-summary": {
         parameters: {
             query?: never;
             header?: never;
@@ -207,7 +326,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Timeline */
+        /**
+         * Timeline summary
+         * @description The customer's history (jobs, payments, reviews, messages) told in a few lines.
+         */
         post: operations["timelineSummary"];
         delete?: never;
         options?: never;
@@ -215,7 +337,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/customers/{customer_id}/followup-suggestions": {
+    "/customers/{customerId}/followup-suggestions": {
         parameters: {
             query?: never;
             header?: never;
@@ -224,7 +346,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Followups */
+        /**
+         * Followup suggestions
+         * @description Next actions, on the customer's preferred channel at an allowed contact time.
+         */
         post: operations["followupSuggestions"];
         delete?: never;
         options?: never;
@@ -232,7 +357,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/customers/{customer_id}/generate-greeting": {
+    "/customers/{customerId}/generate-greeting": {
         parameters: {
             query?: never;
             header?: never;
@@ -241,7 +366,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Greeting */
+        /**
+         * Generate greeting
+         * @description The occasion is decided from the records; the model only writes the text.
+         */
         post: operations["generateGreeting"];
         delete?: never;
         options?: never;
@@ -249,7 +377,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/customers/{customer_id}/analyze-sentiment": {
+    "/customers/{customerId}/analyze-sentiment": {
         parameters: {
             query?: never;
             header?: never;
@@ -258,7 +386,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sentiment */
+        /**
+         * Analyze sentiment
+         * @description Overall and per-item sentiment of reviews, ratings and follow-up feedback.
+         */
         post: operations["analyzeSentiment"];
         delete?: never;
         options?: never;
@@ -266,7 +397,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/customers/{customer_id}/profitability-analysis": {
+    "/customers/{customerId}/profitability-analysis": {
         parameters: {
             query?: never;
             header?: never;
@@ -275,7 +406,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Profitability */
+        /**
+         * Profitability analysis
+         * @description The SQL financials, explained; stated figures are checked and corrected.
+         */
         post: operations["profitabilityAnalysis"];
         delete?: never;
         options?: never;
@@ -283,7 +417,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/customers/{customer_id}/predict-maintenance": {
+    "/customers/{customerId}/predict-maintenance": {
         parameters: {
             query?: never;
             header?: never;
@@ -292,7 +426,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Maintenance */
+        /**
+         * Predict customer maintenance
+         * @description The next maintenance of each of the customer's appliances.
+         */
         post: operations["predictCustomerMaintenance"];
         delete?: never;
         options?: never;
@@ -300,7 +437,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/appliances/{appliance_id}/predict-maintenance": {
+    "/appliances/{applianceId}/predict-maintenance": {
         parameters: {
             query?: never;
             header?: never;
@@ -309,7 +446,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Maintenance */
+        /**
+         * Predict appliance maintenance
+         * @description The next maintenance of one appliance, from its age and service history.
+         */
         post: operations["predictApplianceMaintenance"];
         delete?: never;
         options?: never;
@@ -326,7 +466,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Match */
+        /**
+         * Match technician
+         * @description Candidates computed from skills, preference, ratings and workload; ranked by the
+         *     model, which can never add anyone.
+         */
         post: operations["matchTechnician"];
         delete?: never;
         options?: never;
@@ -334,7 +478,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/jobs/{job_id}/match-technician": {
+    "/jobs/{jobId}/match-technician": {
         parameters: {
             query?: never;
             header?: never;
@@ -343,7 +487,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** MatchJob */
+        /**
+         * Match technician for job
+         * @description The match for one job: its appliance, description, customer and 2-hour slot.
+         */
         post: operations["matchTechnicianForJob"];
         delete?: never;
         options?: never;
@@ -351,7 +498,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/jobs/{job_id}/generate-survey": {
+    "/jobs/{jobId}/generate-survey": {
         parameters: {
             query?: never;
             header?: never;
@@ -360,7 +507,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Survey */
+        /**
+         * Generate survey
+         * @description A short post-service survey for a completed job, in the customer's language.
+         */
         post: operations["generateSurvey"];
         delete?: never;
         options?: never;
@@ -368,14 +518,17 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/customers/{customer_id}/financials": {
+    "/customers/{customerId}/financials": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** CustomerFinancialsHandler */
+        /**
+         * Get customer financials
+         * @description All the customer's payments minus every related expense (direct or job-related, once).
+         */
         get: operations["getCustomerFinancials"];
         put?: never;
         post?: never;
@@ -385,14 +538,17 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/jobs/{job_id}/financials": {
+    "/jobs/{jobId}/financials": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** JobFinancialsHandler */
+        /**
+         * Get job financials
+         * @description The job's payments minus the job's expenses.
+         */
         get: operations["getJobFinancials"];
         put?: never;
         post?: never;
@@ -409,10 +565,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List */
+        /**
+         * List technicians
+         * @description A page of technicians (`limit` up to 200 and `offset`), filtered and sorted by the query parameters below; `total` counts every match.
+         */
         get: operations["listTechnicians"];
         put?: never;
-        /** Create */
+        /**
+         * Create technician
+         * @description Creates a technician from the body and answers 201 with it, id included.
+         */
         post: operations["createTechnician"];
         delete?: never;
         options?: never;
@@ -420,26 +582,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/technicians/{technician_id}": {
+    "/technicians/{technicianId}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** GetOne */
+        /**
+         * Get technician
+         * @description One technician by id; 404 when it does not exist or the caller may not see it.
+         */
         get: operations["getTechnician"];
-        /** Update */
+        /**
+         * Update technician
+         * @description Replaces the editable fields of a technician with the body and answers with the result.
+         */
         put: operations["updateTechnician"];
         post?: never;
-        /** Remove */
+        /**
+         * Delete technician
+         * @description Deletes a technician (204); 409 while other records still refer to it.
+         */
         delete: operations["deleteTechnician"];
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/jobs/{job_id}/assign": {
+    "/jobs/{jobId}/assign": {
         parameters: {
             query?: never;
             header?: never;
@@ -448,59 +619,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Assign */
+        /**
+         * Assign job
+         * @description Assign a technician (staff only). 409 names the rule broken: the job is not open,
+         *     the technician is not active, not skilled for the job's appliance, or double-booked
+         *     (another of their jobs, not cancelled, starts less than 2 hours before or after).
+         */
         post: operations["assignJob"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/jobs/{job_id}/cancel": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Cancel */
-        post: operations["cancelJob"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/jobs/{job_id}/complete": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Complete */
-        post: operations["completeJob"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/jobs/{job_id}/start": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Start */
-        post: operations["startJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -514,10 +639,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List */
+        /**
+         * List jobs
+         * @description A page of jobs (`limit` up to 200 and `offset`), filtered and sorted by the query parameters below; `total` counts every match.
+         */
         get: operations["listJobs"];
         put?: never;
-        /** Create */
+        /**
+         * Create job
+         * @description Creates a job from the body and answers 201 with it, id included.
+         */
         post: operations["createJob"];
         delete?: never;
         options?: never;
@@ -525,20 +656,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/jobs/{job_id}": {
+    "/jobs/{jobId}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** GetOne */
+        /**
+         * Get job
+         * @description One job by id; 404 when it does not exist or the caller may not see it.
+         */
         get: operations["getJob"];
-        /** Update */
+        /**
+         * Update job
+         * @description Replaces the editable fields of a job with the body and answers with the result.
+         */
         put: operations["updateJob"];
         post?: never;
-        /** Remove */
+        /**
+         * Delete job
+         * @description Deletes a job (204); 409 while other records still refer to it.
+         */
         delete: operations["deleteJob"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{jobId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel job */
+        post: operations["cancelJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{jobId}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Complete job */
+        post: operations["completeJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{jobId}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start job */
+        post: operations["startJob"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -551,10 +742,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List */
+        /**
+         * List payments
+         * @description A page of payments (`limit` up to 200 and `offset`), filtered and sorted by the query parameters below; `total` counts every match.
+         */
         get: operations["listPayments"];
         put?: never;
-        /** Create */
+        /**
+         * Create payment
+         * @description Creates a payment from the body and answers 201 with it, id included.
+         */
         post: operations["createPayment"];
         delete?: never;
         options?: never;
@@ -562,19 +759,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/payments/{payment_id}": {
+    "/payments/{paymentId}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** GetOne */
+        /**
+         * Get payment
+         * @description One payment by id; 404 when it does not exist or the caller may not see it.
+         */
         get: operations["getPayment"];
-        /** Update */
+        /**
+         * Update payment
+         * @description Replaces the editable fields of a payment with the body and answers with the result.
+         */
         put: operations["updatePayment"];
         post?: never;
-        /** Remove */
+        /**
+         * Delete payment
+         * @description Deletes a payment (204); 409 while other records still refer to it.
+         */
         delete: operations["deletePayment"];
         options?: never;
         head?: never;
@@ -588,10 +794,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List */
+        /**
+         * List expenses
+         * @description A page of expenses (`limit` up to 200 and `offset`), filtered and sorted by the query parameters below; `total` counts every match.
+         */
         get: operations["listExpenses"];
         put?: never;
-        /** Create */
+        /**
+         * Create expense
+         * @description Creates a expense from the body and answers 201 with it, id included.
+         */
         post: operations["createExpense"];
         delete?: never;
         options?: never;
@@ -599,19 +811,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/expenses/{expense_id}": {
+    "/expenses/{expenseId}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** GetOne */
+        /**
+         * Get expense
+         * @description One expense by id; 404 when it does not exist or the caller may not see it.
+         */
         get: operations["getExpense"];
-        /** Update */
+        /**
+         * Update expense
+         * @description Replaces the editable fields of a expense with the body and answers with the result.
+         */
         put: operations["updateExpense"];
         post?: never;
-        /** Remove */
+        /**
+         * Delete expense
+         * @description Deletes a expense (204); 409 while other records still refer to it.
+         */
         delete: operations["deleteExpense"];
         options?: never;
         head?: never;
@@ -625,10 +846,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List */
+        /**
+         * List appliances
+         * @description A page of appliances (`limit` up to 200 and `offset`), filtered and sorted by the query parameters below; `total` counts every match.
+         */
         get: operations["listAppliances"];
         put?: never;
-        /** Create */
+        /**
+         * Create appliance
+         * @description Creates a appliance from the body and answers 201 with it, id included.
+         */
         post: operations["createAppliance"];
         delete?: never;
         options?: never;
@@ -636,19 +863,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/appliances/{appliance_id}": {
+    "/appliances/{applianceId}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** GetOne */
+        /**
+         * Get appliance
+         * @description One appliance by id; 404 when it does not exist or the caller may not see it.
+         */
         get: operations["getAppliance"];
-        /** Update */
+        /**
+         * Update appliance
+         * @description Replaces the editable fields of a appliance with the body and answers with the result.
+         */
         put: operations["updateAppliance"];
         post?: never;
-        /** Remove */
+        /**
+         * Delete appliance
+         * @description Deletes a appliance (204); 409 while other records still refer to it.
+         */
         delete: operations["deleteAppliance"];
         options?: never;
         head?: never;
@@ -662,10 +898,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List */
+        /**
+         * List reviews
+         * @description A page of reviews (`limit` up to 200 and `offset`), filtered and sorted by the query parameters below; `total` counts every match.
+         */
         get: operations["listReviews"];
         put?: never;
-        /** Create */
+        /**
+         * Create review
+         * @description Creates a review from the body and answers 201 with it, id included.
+         */
         post: operations["createReview"];
         delete?: never;
         options?: never;
@@ -673,7 +915,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/customers/{customer_id}/technician-rating": {
+    "/customers/{customerId}/technician-rating": {
         parameters: {
             query?: never;
             header?: never;
@@ -682,7 +924,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rate */
+        /**
+         * Rate customer technician
+         * @description Record the customer's 1-5 rating of the technician who did one of their jobs.
+         */
         post: operations["rateCustomerTechnician"];
         delete?: never;
         options?: never;
@@ -690,14 +935,17 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/customers/{customer_id}/technician-ratings": {
+    "/customers/{customerId}/technician-ratings": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** List */
+        /**
+         * List customer technician ratings
+         * @description A page of customer technician ratings (`limit` up to 200 and `offset`), filtered and sorted by the query parameters below; `total` counts every match.
+         */
         get: operations["listCustomerTechnicianRatings"];
         put?: never;
         post?: never;
@@ -714,10 +962,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List */
+        /**
+         * List follow ups
+         * @description A page of follow ups (`limit` up to 200 and `offset`), filtered and sorted by the query parameters below; `total` counts every match.
+         */
         get: operations["listFollowUps"];
         put?: never;
-        /** Create */
+        /**
+         * Create follow up
+         * @description Creates a follow up from the body and answers 201 with it, id included.
+         */
         post: operations["createFollowUp"];
         delete?: never;
         options?: never;
@@ -725,7 +979,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/follow-ups/{follow_up_id}/dismiss": {
+    "/follow-ups/{followUpId}/dismiss": {
         parameters: {
             query?: never;
             header?: never;
@@ -734,7 +988,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Dismiss */
+        /**
+         * Dismiss follow up
+         * @description Close a PENDING follow-up unsent: it becomes CANCELLED (409 for any other status).
+         */
         post: operations["dismissFollowUp"];
         delete?: never;
         options?: never;
@@ -742,7 +999,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/follow-ups/{follow_up_id}/send": {
+    "/follow-ups/{followUpId}/send": {
         parameters: {
             query?: never;
             header?: never;
@@ -751,7 +1008,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send */
+        /**
+         * Send follow up
+         * @description Send a PENDING (suggested) follow-up as a message (409 for any other status).
+         */
         post: operations["sendFollowUp"];
         delete?: never;
         options?: never;
@@ -759,35 +1019,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/follow-ups/{follow_up_id}": {
+    "/follow-ups/{followUpId}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** GetOne */
+        /**
+         * Get follow up
+         * @description One follow up by id; 404 when it does not exist or the caller may not see it.
+         */
         get: operations["getFollowUp"];
-        /** Update */
+        /**
+         * Update follow up
+         * @description Replaces the editable fields of a follow up with the body and answers with the result.
+         */
         put: operations["updateFollowUp"];
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/messages/{message_id}/cancel": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Cancel */
-        post: operations["cancelMessage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -801,10 +1050,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List */
+        /**
+         * List messages
+         * @description A page of messages (`limit` up to 200 and `offset`), filtered and sorted by the query parameters below; `total` counts every match.
+         */
         get: operations["listMessages"];
         put?: never;
-        /** Create */
+        /**
+         * Create message
+         * @description Queue a message to a customer (sent at once when due now) through the outbox.
+         */
         post: operations["createMessage"];
         delete?: never;
         options?: never;
@@ -812,14 +1067,17 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/messages/{message_id}": {
+    "/messages/{messageId}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** GetOne */
+        /**
+         * Get message
+         * @description One message by id; 404 when it does not exist or the caller may not see it.
+         */
         get: operations["getMessage"];
         put?: never;
         post?: never;
@@ -829,7 +1087,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/call-tasks/{call_task_id}/complete": {
+    "/messages/{messageId}/cancel": {
         parameters: {
             query?: never;
             header?: never;
@@ -838,7 +1096,30 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Complete */
+        /**
+         * Cancel message
+         * @description Cancel a SCHEDULED message (409 once it is being sent or was sent).
+         */
+        post: operations["cancelMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/call-tasks/{callTaskId}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete call task
+         * @description Record the call's outcome; it settles the message (409 when already completed).
+         */
         post: operations["completeCallTask"];
         delete?: never;
         options?: never;
@@ -846,14 +1127,17 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/call-tasks/{call_task_id}": {
+    "/call-tasks/{callTaskId}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** GetOne */
+        /**
+         * Get call task
+         * @description One call task by id; 404 when it does not exist or the caller may not see it.
+         */
         get: operations["getCallTask"];
         put?: never;
         post?: never;
@@ -870,7 +1154,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List */
+        /**
+         * List call tasks
+         * @description A page of call tasks (`limit` up to 200 and `offset`), filtered and sorted by the query parameters below; `total` counts every match.
+         */
         get: operations["listCallTasks"];
         put?: never;
         post?: never;
@@ -880,7 +1167,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/maintenance-alerts/{maintenance_alert_id}/acknowledge": {
+    "/maintenance-alerts/{maintenanceAlertId}/dismiss": {
         parameters: {
             query?: never;
             header?: never;
@@ -889,24 +1176,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Acknowledge */
-        post: operations["acknowledgeMaintenanceAlert"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/maintenance-alerts/{maintenance_alert_id}/dismiss": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Dismiss */
+        /**
+         * Dismiss maintenance alert
+         * @description OPEN or ACKNOWLEDGED → DISMISSED with a reason (409 once DONE or DISMISSED).
+         */
         post: operations["dismissMaintenanceAlert"];
         delete?: never;
         options?: never;
@@ -914,14 +1187,17 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/maintenance-alerts/{maintenance_alert_id}": {
+    "/maintenance-alerts/{maintenanceAlertId}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** GetOne */
+        /**
+         * Get maintenance alert
+         * @description One maintenance alert by id; 404 when it does not exist or the caller may not see it.
+         */
         get: operations["getMaintenanceAlert"];
         put?: never;
         post?: never;
@@ -938,10 +1214,33 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List */
+        /**
+         * List maintenance alerts
+         * @description A page of maintenance alerts (`limit` up to 200 and `offset`), filtered and sorted by the query parameters below; `total` counts every match.
+         */
         get: operations["listMaintenanceAlerts"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/maintenance-alerts/{maintenanceAlertId}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge maintenance alert
+         * @description OPEN → ACKNOWLEDGED (409 from any other state).
+         */
+        post: operations["acknowledgeMaintenanceAlert"];
         delete?: never;
         options?: never;
         head?: never;
@@ -957,7 +1256,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Inbound */
+        /**
+         * Twilio inbound message
+         * @description A customer wrote to us: STOP/START/HELP or a reply; answered with TwiML.
+         */
         post: operations["twilioInboundMessage"];
         delete?: never;
         options?: never;
@@ -974,7 +1276,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Status */
+        /**
+         * Twilio status callback
+         * @description A message's delivery status changed (applied only forward; repeats ignored).
+         */
         post: operations["twilioStatusCallback"];
         delete?: never;
         options?: never;
@@ -989,7 +1294,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List */
+        /**
+         * List audit entries
+         * @description A page of audit entries (`limit` up to 200 and `offset`), filtered and sorted by the query parameters below; `total` counts every match.
+         */
         get: operations["listAuditEntries"];
         put?: never;
         post?: never;
@@ -1828,6 +2136,10 @@ export interface components {
             limit: number;
             offset: number;
         };
+        /** RefreshIn */
+        RefreshIn: {
+            refreshToken: string;
+        };
         /**
          * ReportedPaymentMethod
          * @description A payment method as the totals report it: UNKNOWN for payments that did not say.
@@ -2038,8 +2350,14 @@ export interface components {
         TokenOut: {
             accessToken: string;
             tokenType: string;
+            /** @description access token lifetime, seconds */
             expiresIn: number;
             role: string;
+            refreshToken: string;
+            /** @description seconds until the session ends (absolute expiry) */
+            refreshExpiresIn: number;
+            /** Format: date-time */
+            refreshExpiresAt: string;
         };
         /** Totals */
         Totals: {
@@ -2187,6 +2505,200 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LoginIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenOut"];
+                };
+            };
+            /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No valid bearer token, or the user is disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The change conflicts with the current state (duplicate, wrong status, in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description Too many requests of this kind (LLM, messages) by this user, or too many failed logins for the username or address; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The change conflicts with the current state (duplicate, wrong status, in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
+    getCurrentUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No valid bearer token, or the user is disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The user's role may not do this (webhooks: missing or invalid signature). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
+    refreshSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshIn"];
             };
         };
         responses: {
@@ -2392,7 +2904,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                user_id: number;
+                userId: number;
             };
             cookie?: never;
         };
@@ -2459,7 +2971,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                user_id: number;
+                userId: number;
             };
             cookie?: never;
         };
@@ -2548,7 +3060,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                user_id: number;
+                userId: number;
             };
             cookie?: never;
         };
@@ -2631,7 +3143,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                customer_id: number;
+                customerId: number;
             };
             cookie?: never;
         };
@@ -2863,7 +3375,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                customer_id: number;
+                customerId: number;
             };
             cookie?: never;
         };
@@ -2930,7 +3442,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                customer_id: number;
+                customerId: number;
             };
             cookie?: never;
         };
@@ -3019,7 +3531,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                customer_id: number;
+                customerId: number;
             };
             cookie?: never;
         };
@@ -3102,7 +3614,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                customer_id: number;
+                customerId: number;
             };
             cookie?: never;
         };
@@ -3198,7 +3710,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                customer_id: number;
+                customerId: number;
             };
             cookie?: never;
         };
@@ -3270,7 +3782,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                customer_id: number;
+                customerId: number;
             };
             cookie?: never;
         };
@@ -3342,7 +3854,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                customer_id: number;
+                customerId: number;
             };
             cookie?: never;
         };
@@ -3431,7 +3943,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                customer_id: number;
+                customerId: number;
             };
             cookie?: never;
         };
@@ -3509,9 +4021,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description Too many requests of this kind (LLM, messages) by this user; retry after `Retry-After` seconds. */
+            /** @description Too many requests of this kind (LLM, messages) by this user, or too many failed logins for the username or address; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3543,7 +4057,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                customer_id: number;
+                customerId: number;
             };
             cookie?: never;
         };
@@ -3621,9 +4135,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description Too many requests of this kind (LLM, messages) by this user; retry after `Retry-After` seconds. */
+            /** @description Too many requests of this kind (LLM, messages) by this user, or too many failed logins for the username or address; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3655,7 +4171,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                customer_id: number;
+                customerId: number;
             };
             cookie?: never;
         };
@@ -3733,9 +4249,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description Too many requests of this kind (LLM, messages) by this user; retry after `Retry-After` seconds. */
+            /** @description Too many requests of this kind (LLM, messages) by this user, or too many failed logins for the username or address; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3767,7 +4285,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                customer_id: number;
+                customerId: number;
             };
             cookie?: never;
         };
@@ -3845,9 +4363,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description Too many requests of this kind (LLM, messages) by this user; retry after `Retry-After` seconds. */
+            /** @description Too many requests of this kind (LLM, messages) by this user, or too many failed logins for the username or address; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3879,7 +4399,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                customer_id: number;
+                customerId: number;
             };
             cookie?: never;
         };
@@ -3957,9 +4477,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description Too many requests of this kind (LLM, messages) by this user; retry after `Retry-After` seconds. */
+            /** @description Too many requests of this kind (LLM, messages) by this user, or too many failed logins for the username or address; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3991,7 +4513,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                customer_id: number;
+                customerId: number;
             };
             cookie?: never;
         };
@@ -4069,9 +4591,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description Too many requests of this kind (LLM, messages) by this user; retry after `Retry-After` seconds. */
+            /** @description Too many requests of this kind (LLM, messages) by this user, or too many failed logins for the username or address; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4103,7 +4627,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                appliance_id: number;
+                applianceId: number;
             };
             cookie?: never;
         };
@@ -4181,9 +4705,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description Too many requests of this kind (LLM, messages) by this user; retry after `Retry-After` seconds. */
+            /** @description Too many requests of this kind (LLM, messages) by this user, or too many failed logins for the username or address; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4286,9 +4812,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description Too many requests of this kind (LLM, messages) by this user; retry after `Retry-After` seconds. */
+            /** @description Too many requests of this kind (LLM, messages) by this user, or too many failed logins for the username or address; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4320,7 +4848,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                job_id: number;
+                jobId: number;
             };
             cookie?: never;
         };
@@ -4398,9 +4926,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description Too many requests of this kind (LLM, messages) by this user; retry after `Retry-After` seconds. */
+            /** @description Too many requests of this kind (LLM, messages) by this user, or too many failed logins for the username or address; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4432,7 +4962,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                job_id: number;
+                jobId: number;
             };
             cookie?: never;
         };
@@ -4510,9 +5040,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description Too many requests of this kind (LLM, messages) by this user; retry after `Retry-After` seconds. */
+            /** @description Too many requests of this kind (LLM, messages) by this user, or too many failed logins for the username or address; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4544,7 +5076,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                customer_id: number;
+                customerId: number;
             };
             cookie?: never;
         };
@@ -4611,7 +5143,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                job_id: number;
+                jobId: number;
             };
             cookie?: never;
         };
@@ -4820,7 +5352,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                technician_id: number;
+                technicianId: number;
             };
             cookie?: never;
         };
@@ -4887,7 +5419,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                technician_id: number;
+                technicianId: number;
             };
             cookie?: never;
         };
@@ -4976,7 +5508,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                technician_id: number;
+                technicianId: number;
             };
             cookie?: never;
         };
@@ -5059,7 +5591,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                job_id: number;
+                jobId: number;
             };
             cookie?: never;
         };
@@ -5068,261 +5600,6 @@ export interface operations {
                 "application/json": components["schemas"]["AssignIn"];
             };
         };
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["JobOut"];
-                };
-            };
-            /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description No valid bearer token, or the user is disabled. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The user's role may not do this (webhooks: missing or invalid signature). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The resource in the path does not exist (or is not visible to this user). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The change conflicts with the current state (duplicate, wrong status, in use). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The request body is larger than the server accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-        };
-    };
-    cancelJob: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                job_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["JobOut"];
-                };
-            };
-            /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description No valid bearer token, or the user is disabled. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The user's role may not do this (webhooks: missing or invalid signature). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The resource in the path does not exist (or is not visible to this user). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The change conflicts with the current state (duplicate, wrong status, in use). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The request body is larger than the server accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-        };
-    };
-    completeJob: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                job_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["JobOut"];
-                };
-            };
-            /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description No valid bearer token, or the user is disabled. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The user's role may not do this (webhooks: missing or invalid signature). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The resource in the path does not exist (or is not visible to this user). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The change conflicts with the current state (duplicate, wrong status, in use). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The request body is larger than the server accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-        };
-    };
-    startJob: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                job_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
         responses: {
             /** @description Request fulfilled, document follows */
             200: {
@@ -5552,7 +5829,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                job_id: number;
+                jobId: number;
             };
             cookie?: never;
         };
@@ -5619,7 +5896,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                job_id: number;
+                jobId: number;
             };
             cookie?: never;
         };
@@ -5708,7 +5985,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                job_id: number;
+                jobId: number;
             };
             cookie?: never;
         };
@@ -5720,6 +5997,261 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No valid bearer token, or the user is disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The user's role may not do this (webhooks: missing or invalid signature). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The resource in the path does not exist (or is not visible to this user). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The change conflicts with the current state (duplicate, wrong status, in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No valid bearer token, or the user is disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The user's role may not do this (webhooks: missing or invalid signature). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The resource in the path does not exist (or is not visible to this user). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The change conflicts with the current state (duplicate, wrong status, in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
+    completeJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No valid bearer token, or the user is disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The user's role may not do this (webhooks: missing or invalid signature). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The resource in the path does not exist (or is not visible to this user). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The change conflicts with the current state (duplicate, wrong status, in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
+    startJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
             };
             /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
             400: {
@@ -5934,7 +6466,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                payment_id: number;
+                paymentId: number;
             };
             cookie?: never;
         };
@@ -6001,7 +6533,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                payment_id: number;
+                paymentId: number;
             };
             cookie?: never;
         };
@@ -6090,7 +6622,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                payment_id: number;
+                paymentId: number;
             };
             cookie?: never;
         };
@@ -6316,7 +6848,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                expense_id: number;
+                expenseId: number;
             };
             cookie?: never;
         };
@@ -6383,7 +6915,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                expense_id: number;
+                expenseId: number;
             };
             cookie?: never;
         };
@@ -6472,7 +7004,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                expense_id: number;
+                expenseId: number;
             };
             cookie?: never;
         };
@@ -6697,7 +7229,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                appliance_id: number;
+                applianceId: number;
             };
             cookie?: never;
         };
@@ -6764,7 +7296,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                appliance_id: number;
+                applianceId: number;
             };
             cookie?: never;
         };
@@ -6853,7 +7385,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                appliance_id: number;
+                applianceId: number;
             };
             cookie?: never;
         };
@@ -7080,7 +7612,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                customer_id: number;
+                customerId: number;
             };
             cookie?: never;
         };
@@ -7176,7 +7708,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                customer_id: number;
+                customerId: number;
             };
             cookie?: never;
         };
@@ -7380,9 +7912,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description Too many requests of this kind (LLM, messages) by this user; retry after `Retry-After` seconds. */
+            /** @description Too many requests of this kind (LLM, messages) by this user, or too many failed logins for the username or address; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7396,7 +7930,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                follow_up_id: number;
+                followUpId: number;
             };
             cookie?: never;
         };
@@ -7485,7 +8019,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                follow_up_id: number;
+                followUpId: number;
             };
             cookie?: never;
         };
@@ -7567,9 +8101,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description Too many requests of this kind (LLM, messages) by this user; retry after `Retry-After` seconds. */
+            /** @description Too many requests of this kind (LLM, messages) by this user, or too many failed logins for the username or address; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7583,7 +8119,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                follow_up_id: number;
+                followUpId: number;
             };
             cookie?: never;
         };
@@ -7650,7 +8186,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                follow_up_id: number;
+                followUpId: number;
             };
             cookie?: never;
         };
@@ -7667,91 +8203,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FollowUpOut"];
-                };
-            };
-            /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description No valid bearer token, or the user is disabled. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The user's role may not do this (webhooks: missing or invalid signature). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The resource in the path does not exist (or is not visible to this user). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The change conflicts with the current state (duplicate, wrong status, in use). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The request body is larger than the server accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-        };
-    };
-    cancelMessage: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                message_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MessageOut"];
                 };
             };
             /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
@@ -7972,9 +8423,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description Too many requests of this kind (LLM, messages) by this user; retry after `Retry-After` seconds. */
+            /** @description Too many requests of this kind (LLM, messages) by this user, or too many failed logins for the username or address; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7988,7 +8441,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                message_id: number;
+                messageId: number;
             };
             cookie?: never;
         };
@@ -8050,12 +8503,97 @@ export interface operations {
             };
         };
     };
+    cancelMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageOut"];
+                };
+            };
+            /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No valid bearer token, or the user is disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The user's role may not do this (webhooks: missing or invalid signature). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The resource in the path does not exist (or is not visible to this user). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The change conflicts with the current state (duplicate, wrong status, in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
     completeCallTask: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                call_task_id: number;
+                callTaskId: number;
             };
             cookie?: never;
         };
@@ -8144,7 +8682,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                call_task_id: number;
+                callTaskId: number;
             };
             cookie?: never;
         };
@@ -8271,97 +8809,12 @@ export interface operations {
             };
         };
     };
-    acknowledgeMaintenanceAlert: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                maintenance_alert_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MaintenanceAlertOut"];
-                };
-            };
-            /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description No valid bearer token, or the user is disabled. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The user's role may not do this (webhooks: missing or invalid signature). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The resource in the path does not exist (or is not visible to this user). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The change conflicts with the current state (duplicate, wrong status, in use). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The request body is larger than the server accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-        };
-    };
     dismissMaintenanceAlert: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                maintenance_alert_id: number;
+                maintenanceAlertId: number;
             };
             cookie?: never;
         };
@@ -8450,7 +8903,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                maintenance_alert_id: number;
+                maintenanceAlertId: number;
             };
             cookie?: never;
         };
@@ -8579,6 +9032,91 @@ export interface operations {
             };
         };
     };
+    acknowledgeMaintenanceAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                maintenanceAlertId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceAlertOut"];
+                };
+            };
+            /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No valid bearer token, or the user is disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The user's role may not do this (webhooks: missing or invalid signature). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The resource in the path does not exist (or is not visible to this user). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The change conflicts with the current state (duplicate, wrong status, in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
     twilioInboundMessage: {
         parameters: {
             query?: never;
@@ -8592,6 +9130,8 @@ export interface operations {
                     From: string;
                     Body?: string;
                     MessageSid?: string;
+                } & {
+                    [key: string]: string;
                 };
             };
         };
@@ -8614,8 +9154,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The user's role may not do this (webhooks: missing or invalid signature). */
+            /** @description Missing or invalid `X-Twilio-Signature`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description Twilio is not configured on this server, so its webhooks do not exist. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8643,15 +9192,6 @@ export interface operations {
             };
             /** @description The request is well formed but breaks a business rule (named in `errors`). */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description A provider is unavailable or not configured; retry later. */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8674,6 +9214,8 @@ export interface operations {
                     MessageSid: string;
                     MessageStatus: string;
                     ErrorCode?: string;
+                } & {
+                    [key: string]: string;
                 };
             };
         };
@@ -8694,8 +9236,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The user's role may not do this (webhooks: missing or invalid signature). */
+            /** @description Missing or invalid `X-Twilio-Signature`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description Twilio is not configured on this server, so its webhooks do not exist. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8723,15 +9274,6 @@ export interface operations {
             };
             /** @description The request is well formed but breaks a business rule (named in `errors`). */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDocument"];
-                };
-            };
-            /** @description A provider is unavailable or not configured; retry later. */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
