@@ -16,7 +16,13 @@ from tests.http.test_openapi_contract import Schema, _operations
 document = contract.document  # the served document, as a fixture
 
 METHODS = {"get", "put", "post", "delete", "patch"}
-PUBLIC = {"GET /health", "GET /ready", "POST /auth/login"}
+PUBLIC = {
+    "GET /health",
+    "GET /ready",
+    "POST /auth/login",
+    "POST /auth/refresh",
+    "POST /auth/logout",
+}
 CAMEL = re.compile(r"^[a-z][A-Za-z0-9]*$")
 
 
@@ -46,7 +52,10 @@ async def test_public_operations_declare_no_security_and_the_rest_need_a_bearer(
     for label, operation in _operations(document):
         if label in PUBLIC or label.startswith("POST /webhooks/"):
             assert operation["security"] == [], label
-            assert "401" not in operation["responses"] or label == "POST /auth/login", label
+            assert "401" not in operation["responses"] or label in {
+                "POST /auth/login",
+                "POST /auth/refresh",
+            }, label
         else:
             assert "security" not in operation, label  # the document-wide bearer applies
             assert "401" in operation["responses"], label

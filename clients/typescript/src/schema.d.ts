@@ -693,7 +693,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel job */
+        /**
+         * Cancel job
+         * @description Cancel a job not yet finished: it becomes CANCELLED (409 once finished).
+         */
         post: operations["cancelJob"];
         delete?: never;
         options?: never;
@@ -710,7 +713,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Complete job */
+        /**
+         * Complete job
+         * @description Complete an IN_PROGRESS job: it becomes COMPLETED (409 from any other status).
+         */
         post: operations["completeJob"];
         delete?: never;
         options?: never;
@@ -727,7 +733,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start job */
+        /**
+         * Start job
+         * @description Start a SCHEDULED job: it becomes IN_PROGRESS (409 from any other status).
+         */
         post: operations["startJob"];
         delete?: never;
         options?: never;

@@ -103,9 +103,21 @@ JOBS: HttpResource[Job] = HttpResource(
     crud=uc.jobs,
     create=uc.create_job,
     moves=(
-        Move("start", uc.start_job),
-        Move("complete", uc.complete_job),
-        Move("cancel", uc.cancel_job),
+        Move(
+            "start",
+            uc.start_job,
+            "Start a SCHEDULED job: it becomes IN_PROGRESS (409 from any other status).",
+        ),
+        Move(
+            "complete",
+            uc.complete_job,
+            "Complete an IN_PROGRESS job: it becomes COMPLETED (409 from any other status).",
+        ),
+        Move(
+            "cancel",
+            uc.cancel_job,
+            "Cancel a job not yet finished: it becomes CANCELLED (409 once finished).",
+        ),
     ),
 )
 JobController = resource_controller(JOBS, JobAssignment)
