@@ -20,19 +20,35 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from adapters.sqlalchemy.engine import build_engine
-from adapters.sqlalchemy.tables import metadata
 from entrypoints import migrate
 from entrypoints.container import Container
 from entrypoints.settings import Settings
 from tests.overrides import container_for_tests
+from tests.worker_databases import (
+    create_database_if_missing,
+    empty_tables,
+    worker_postgres_url,
+    worker_redis_url,
+)
 
-POSTGRES_URL = os.environ.get("FIELDCRM_TEST_POSTGRES_URL", "")
+#: The xdist worker running this process ("gw0", "gw1", ...), or "" without xdist.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+POSTGRES_URL = worker_postgres_url(os.environ.get("FIELDCRM_TEST_POSTGRES_URL", ""), WORKER)
+REDIS_URL = worker_redis_url(os.environ.get("FIELDCRM_TEST_REDIS_URL", ""), WORKER)
+# Test modules (and the processes they start) read the variables: each worker sees its own.
+for _name, _value in (
+    ("FIELDCRM_TEST_POSTGRES_URL", POSTGRES_URL),
+    ("FIELDCRM_TEST_REDIS_URL", REDIS_URL),
+):
+    if _value:
+        os.environ[_name] = _value
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
 _backend_counts: Counter[str] = Counter()
 
 
 async def _reset_postgres(url: str) -> None:
+    await create_database_if_missing(url)
     engine = build_engine(url)
     try:
         async with engine.begin() as conn:
@@ -73,16 +89,7 @@ def backend_of(url: str) -> str:
 
 async def truncate_all(engine: AsyncEngine) -> None:
     """Empty every table (ids restart) so each test starts from a clean database."""
-    names = [table.name for table in metadata.sorted_tables]
-    async with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            await conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
-        else:
-            # Self- and cross-references first, so rows can go in reverse dependency order.
-            await conn.execute(text("UPDATE customers SET referred_by_id = NULL"))
-            await conn.execute(text("UPDATE jobs SET appliance_id = NULL"))
-            for name in reversed(names):
-                await conn.execute(text(f"DELETE FROM {name}"))
+    await empty_tables(engine)
 
 
 @pytest.fixture
