@@ -25,8 +25,8 @@ from entrypoints.container import Container
 from entrypoints.settings import Settings
 from tests.overrides import container_for_tests
 from tests.worker_databases import (
-    create_database_if_missing,
     empty_tables,
+    prepare_database,
     worker_postgres_url,
     worker_redis_url,
 )
@@ -48,7 +48,7 @@ _backend_counts: Counter[str] = Counter()
 
 
 async def _reset_postgres(url: str) -> None:
-    await create_database_if_missing(url)
+    await prepare_database(url)
     engine = build_engine(url)
     try:
         async with engine.begin() as conn:
