@@ -1,7 +1,9 @@
 """Shared fixtures: the databases every integration and HTTP test runs on.
 
 SQLite always; PostgreSQL as well when FIELDCRM_TEST_POSTGRES_URL is set (.ci/run sets it).
-In CI (CI=true) an unreachable PostgreSQL fails the run instead of skipping it.
+In CI (CI=true) an unreachable PostgreSQL fails the run instead of skipping it. Under
+pytest-xdist (`make test`) each worker process uses databases of its own, derived from the
+variables (tests/worker_databases.py).
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ _migrated: dict[str, str] = {}
 
 def migrated_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """The URL of a migrated database of `backend` ("sqlite" or "postgresql"), created and
-    migrated once per session however many fixtures ask for it."""
+    migrated once per session (per worker process) however many fixtures ask for it."""
     if backend not in _migrated:
         if backend == "sqlite":
             url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'fieldcrm.db'}"
