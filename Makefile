@@ -38,8 +38,11 @@ seed-demo: $(STAMP)
 	$(BIN)/fieldcrm migrate
 	$(BIN)/fieldcrm seed-demo
 
+# One test process per core (pytest-xdist); each file runs whole on one worker, each worker on
+# its own PostgreSQL database and Redis db. TEST_WORKERS=0 runs everything in this process.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15 $(PYTEST_ARGS)
 
 lint: lint-imports
 	$(BIN)/ruff check src tests migrations bench

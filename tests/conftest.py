@@ -1,7 +1,9 @@
 """Shared fixtures: the databases every integration and HTTP test runs on.
 
 SQLite always; PostgreSQL as well when FIELDCRM_TEST_POSTGRES_URL is set (.ci/run sets it).
-In CI (CI=true) an unreachable PostgreSQL fails the run instead of skipping it.
+In CI (CI=true) an unreachable PostgreSQL fails the run instead of skipping it. Under
+pytest-xdist (`make test`) each worker process uses databases of its own, derived from the
+variables (tests/worker_databases.py).
 """
 
 from __future__ import annotations
@@ -20,19 +22,35 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from adapters.sqlalchemy.engine import build_engine
-from adapters.sqlalchemy.tables import metadata
 from entrypoints import migrate
 from entrypoints.container import Container
 from entrypoints.settings import Settings
 from tests.overrides import container_for_tests
+from tests.worker_databases import (
+    empty_tables,
+    prepare_database,
+    worker_postgres_url,
+    worker_redis_url,
+)
 
-POSTGRES_URL = os.environ.get("FIELDCRM_TEST_POSTGRES_URL", "")
+#: The xdist worker running this process ("gw0", "gw1", ...), or "" without xdist.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+POSTGRES_URL = worker_postgres_url(os.environ.get("FIELDCRM_TEST_POSTGRES_URL", ""), WORKER)
+REDIS_URL = worker_redis_url(os.environ.get("FIELDCRM_TEST_REDIS_URL", ""), WORKER)
+# Test modules (and the processes they start) read the variables: each worker sees its own.
+for _name, _value in (
+    ("FIELDCRM_TEST_POSTGRES_URL", POSTGRES_URL),
+    ("FIELDCRM_TEST_REDIS_URL", REDIS_URL),
+):
+    if _value:
+        os.environ[_name] = _value
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
 _backend_counts: Counter[str] = Counter()
 
 
 async def _reset_postgres(url: str) -> None:
+    await prepare_database(url)
     engine = build_engine(url)
     try:
         async with engine.begin() as conn:
@@ -49,7 +67,7 @@ _migrated: dict[str, str] = {}
 
 def migrated_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """The URL of a migrated database of `backend` ("sqlite" or "postgresql"), created and
-    migrated once per session however many fixtures ask for it."""
+    migrated once per session (per worker process) however many fixtures ask for it."""
     if backend not in _migrated:
         if backend == "sqlite":
             url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'fieldcrm.db'}"
@@ -73,16 +91,7 @@ def backend_of(url: str) -> str:
 
 async def truncate_all(engine: AsyncEngine) -> None:
     """Empty every table (ids restart) so each test starts from a clean database."""
-    names = [table.name for table in metadata.sorted_tables]
-    async with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            await conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
-        else:
-            # Self- and cross-references first, so rows can go in reverse dependency order.
-            await conn.execute(text("UPDATE customers SET referred_by_id = NULL"))
-            await conn.execute(text("UPDATE jobs SET appliance_id = NULL"))
-            for name in reversed(names):
-                await conn.execute(text(f"DELETE FROM {name}"))
+    await empty_tables(engine)
 
 
 @pytest.fixture

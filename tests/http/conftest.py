@@ -17,9 +17,9 @@ from application.access import SYSTEM
 from domain.technician import TechnicianDetails
 from domain.user import Role
 from entrypoints.container import Container
-from entrypoints.http.app import create_app
 from tests.fakes import FakeClock
 from tests.http.outbox_sending import SendingAtOnce, send_at_once
+from tests.http.shared_apps import shared_app
 
 PASSWORD = "correct-horse-42"
 Headers = dict[str, str]
@@ -28,8 +28,11 @@ NOW = datetime(2030, 1, 7, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def app(container: Container) -> Litestar:
-    return create_app(container)
+async def app(container: Container) -> AsyncIterator[Litestar]:
+    """The app serving from `container` (built once per worker and Settings, see
+    tests/http/shared_apps.py: what it remembers is forgotten after each test)."""
+    async with shared_app(container) as app:
+        yield app
 
 
 @pytest.fixture
