@@ -42,6 +42,7 @@ KNOWN_DEPENDENCIES = frozenset(
         "jwt_auth",
         "active_users",
         "login_throttle",
+        "refresh_tokens",  # a store over the engine: no state of its own
     }
 )
 
