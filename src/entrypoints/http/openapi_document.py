@@ -1,10 +1,9 @@
 """The served OpenAPI document, finished where Litestar's generator cannot say it itself.
 
-Litestar builds the document from the route handlers; three things it cannot express are
-added to the JSON it serves at `/schema/openapi.json` (once, then cached):
+Litestar builds the document from the route handlers; two things it cannot express are
+added to the JSON it serves at `/schema/openapi.json` (once, then cached). (Public operations'
+`security: []` is set on each handler's operation by `openapi_security.document_security`.)
 
-- **Public operations** (`PUBLIC_PATHS`: probes, login, the signed Twilio webhooks) declare
-  `security: []`, overriding the document-wide bearer requirement.
 - **Path parameters are camelCase** like every other name on the wire (`{customerId}`, not
   the handler's `customer_id`); the URLs are the same.
 - **Links** from each create operation to the operations on the record it returns (get,
@@ -23,6 +22,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Request
@@ -30,12 +30,10 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from pydantic import SecretStr
 
 from entrypoints.container import bootstrap
-from entrypoints.http.auth import PUBLIC_PATHS
 from entrypoints.http.problems import camel
 from entrypoints.settings import Settings
 
 Document = dict[str, Any]
-_PUBLIC = [re.compile(pattern) for pattern in PUBLIC_PATHS]
 _PATH_PARAMETER = re.compile(r"\{([^}]+)\}")
 _METHODS = ("get", "put", "post", "delete", "patch")
 # Never signs anything: the app is built only to read its document.
@@ -57,15 +55,12 @@ class ContractJsonPlugin(JsonRenderPlugin):
 
 
 def finish_document(generated: Document) -> Document:
-    """A copy of `generated` with public operations, camelCase path parameters and links."""
+    """A copy of `generated` with camelCase path parameters and links."""
     document = copy.deepcopy(generated)
     document["paths"] = {
         _PATH_PARAMETER.sub(lambda m: "{" + camel(m.group(1)) + "}", path): _camel_parameters(item)
         for path, item in document.get("paths", {}).items()
     }
-    for path, _, operation in _operations(document):
-        if any(pattern.search(path) for pattern in _PUBLIC):
-            operation["security"] = []
     _add_links(document)
     return document
 
@@ -138,10 +133,11 @@ def _record_links(
 ) -> dict[str, Document]:
     """From the record a create returns: every operation on it, and the lists it filters."""
     item = f"{collection}/{{{id_name}}}"
-    links = dict(
-        _link(operation, f"path.{id_name}", "id")
-        for path, _, operation in operations
-        if path == item or path.startswith(item + "/")
+    links = _links(
+        operations,
+        f"path.{id_name}",
+        "id",
+        lambda path, _, __: path == item or path.startswith(item + "/"),
     )
     links.update(_query_links(operations, id_name, "id"))
     return links
@@ -150,15 +146,15 @@ def _record_links(
 def _foreign_key_links(
     operations: list[tuple[str, str, Document]], name: str, source_path: str
 ) -> dict[str, Document]:
-    """From a response's foreign key (`customerId`): the reads of the record it names."""
-    return dict(
-        _link(operation, f"path.{name}", name)
-        for path, method, operation in operations
-        if method == "get"
-        and path != source_path
-        and (found := _first_parameter(path)) is not None
-        and found[1] == name
-        and _PATH_PARAMETER.findall(path) == [name]
+    """From a response's foreign key (`customerId`): the reads of the record it names (a
+    path whose only parameter is `name`)."""
+    return _links(
+        operations,
+        f"path.{name}",
+        name,
+        lambda path, method, _: (
+            method == "get" and path != source_path and _PATH_PARAMETER.findall(path) == [name]
+        ),
     )
 
 
@@ -166,14 +162,32 @@ def _query_links(
     operations: list[tuple[str, str, Document]], name: str, source: str
 ) -> dict[str, Document]:
     """The list operations filtered by a query parameter `name`."""
+    return _links(
+        operations,
+        f"query.{name}",
+        source,
+        lambda _, method, operation: (
+            method == "get"
+            and any(
+                p.get("in") == "query" and p.get("name") == name
+                for p in operation.get("parameters", [])
+            )
+        ),
+    )
+
+
+def _links(
+    operations: list[tuple[str, str, Document]],
+    parameter: str,
+    source: str,
+    accepts: Callable[[str, str, Document], bool],
+) -> dict[str, Document]:
+    """A link from the response's `source` to `parameter` of every operation `accepts`
+    (given its path, method and operation)."""
     return dict(
-        _link(operation, f"query.{name}", source)
-        for _, method, operation in operations
-        if method == "get"
-        and any(
-            p.get("in") == "query" and p.get("name") == name
-            for p in operation.get("parameters", [])
-        )
+        _link(operation, parameter, source)
+        for path, method, operation in operations
+        if accepts(path, method, operation)
     )
 
 
