@@ -43,6 +43,19 @@ async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
+async def create_user(container: Container, role: Role, username: str, **extra: Any) -> int:
+    """A user with `PASSWORD`, created through the use case; returns its id."""
+    user = await user_cases.create_user(
+        SYSTEM,
+        container.uow(),
+        container.clock(),
+        container.password_hasher(),
+        user_cases.NewUser(username, PASSWORD, role, **extra),
+    )
+    assert user.id is not None
+    return user.id
+
+
 @pytest.fixture
 def make_user(container: Container, client: httpx.AsyncClient) -> Callable[..., Awaitable[Headers]]:
     """Create a user with a role and log in through the API; returns auth headers."""
@@ -58,13 +71,7 @@ def make_user(container: Container, client: httpx.AsyncClient) -> Callable[..., 
                 TechnicianDetails(name=f"Tech {username}", skills=("hvac",)),
             )
             extra["technician_id"] = record.id
-        await user_cases.create_user(
-            SYSTEM,
-            container.uow(),
-            container.clock(),
-            container.password_hasher(),
-            user_cases.NewUser(username, PASSWORD, role, **extra),
-        )
+        await create_user(container, role, username, **extra)
         response = await client.post(
             "/auth/login", json={"username": username, "password": PASSWORD}
         )

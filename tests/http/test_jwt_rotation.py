@@ -10,14 +10,12 @@ import httpx
 import pytest
 from litestar.security.jwt import Token
 
-from application import users as user_cases
-from application.access import SYSTEM
 from domain.user import Role
 from entrypoints.container import Container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings, SettingsError
 from tests.conftest import TEST_JWT_SECRET
-from tests.http.conftest import PASSWORD, assert_problem
+from tests.http.conftest import PASSWORD, assert_problem, create_user
 
 NEW_SECRET = "rotated-secret-" + "z" * 40
 
@@ -47,25 +45,18 @@ async def rotated(container: Container) -> AsyncIterator[httpx.AsyncClient]:
 async def test_tokens_of_the_previous_secret_work_and_new_ones_use_the_new(
     rotated: httpx.AsyncClient, container: Container
 ) -> None:
-    user = await user_cases.create_user(
-        SYSTEM,
-        container.uow(),
-        container.clock(),
-        container.password_hasher(),
-        user_cases.NewUser("office-user", PASSWORD, Role.OFFICE),
-    )
-    assert user.id is not None
+    user_id = await create_user(container, Role.OFFICE, "office-user")
     for secret in (TEST_JWT_SECRET, NEW_SECRET):
-        headers = {"Authorization": f"Bearer {token(secret, user.id)}"}
+        headers = {"Authorization": f"Bearer {token(secret, user_id)}"}
         assert (await rotated.get("/customers", headers=headers)).status_code == 200
-    stranger = {"Authorization": f"Bearer {token('unknown-secret-' + 'q' * 40, user.id)}"}
+    stranger = {"Authorization": f"Bearer {token('unknown-secret-' + 'q' * 40, user_id)}"}
     assert_problem(await rotated.get("/customers", headers=stranger), 401)
 
     login = await rotated.post(
         "/auth/login", json={"username": "office-user", "password": PASSWORD}
     )
     fresh = login.json()["accessToken"]
-    assert Token.decode(fresh, NEW_SECRET, "HS256", audience="fieldcrm-api").sub == str(user.id)
+    assert Token.decode(fresh, NEW_SECRET, "HS256", audience="fieldcrm-api").sub == str(user_id)
 
 
 def test_the_previous_secret_is_checked_like_the_secret() -> None:

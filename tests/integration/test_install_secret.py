@@ -13,12 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from application import users as user_cases
-from application.access import SYSTEM
 from domain.user import Role
 from entrypoints.container import Container
 from tests.conftest import POSTGRES_URL
-from tests.http.conftest import PASSWORD
+from tests.http.conftest import PASSWORD, create_user
 from tests.integration.workers_support import ROOT, process_env, stop, wait_for
 
 # uvicorn re-raises the SIGTERM it handled once it has shut down cleanly.
@@ -68,13 +66,7 @@ def wait_healthy(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
 async def test_two_servers_without_jwt_secret_accept_each_others_tokens(
     container: Container, tmp_path: Path
 ) -> None:
-    await user_cases.create_user(
-        SYSTEM,
-        container.uow(),
-        container.clock(),
-        container.password_hasher(),
-        user_cases.NewUser("office-user", PASSWORD, Role.OFFICE),
-    )
+    await create_user(container, Role.OFFICE, "office-user")
     http = httpx.Client(timeout=30)  # logins hash with the real Argon2 parameters
     env = process_env(DATABASE_URL=container.settings().database_url)
     del env["JWT_SECRET"]

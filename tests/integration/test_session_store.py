@@ -8,26 +8,16 @@ from datetime import UTC, datetime, timedelta
 
 from adapters.sqlalchemy.install_secrets import SqlInstallSecrets
 from adapters.sqlalchemy.refresh_token_store import SqlRefreshTokenStore
-from application import users as user_cases
-from application.access import SYSTEM
 from domain.refresh_token import RefreshToken
 from domain.user import Role
 from entrypoints.container import Container
-from tests.http.conftest import PASSWORD
+from tests.http.conftest import create_user
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 
 
 async def a_user(container: Container) -> int:
-    user = await user_cases.create_user(
-        SYSTEM,
-        container.uow(),
-        container.clock(),
-        container.password_hasher(),
-        user_cases.NewUser("office-user", PASSWORD, Role.OFFICE),
-    )
-    assert user.id is not None
-    return user.id
+    return await create_user(container, Role.OFFICE, "office-user")
 
 
 def token(name: str, user_id: int, expires_at: datetime = NOW + timedelta(days=30)) -> RefreshToken:
