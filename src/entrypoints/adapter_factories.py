@@ -60,7 +60,7 @@ def twilio_sender(twilio: TwilioSettings | None, clock: Clock) -> TwilioSender |
     if twilio is None:
         return None
     config = TwilioConfig(
-        **twilio.model_dump(exclude={"auth_token", "public_base_url"}),
+        **twilio.model_dump(exclude={"auth_token", "auth_token_previous", "public_base_url"}),
         auth_token=twilio.auth_token.get_secret_value(),
         status_callback_url=twilio.status_callback_url,
     )

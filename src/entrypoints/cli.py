@@ -31,6 +31,7 @@ def _container() -> Container:
 
 
 @click.group()
+@click.version_option(package_name="fieldcrm", prog_name="fieldcrm")
 def main() -> None:
     """fieldcrm — field-service CRM backend."""
     level = os.environ.get("LOG_LEVEL", "INFO").upper()

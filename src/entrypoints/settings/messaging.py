@@ -25,6 +25,9 @@ class TwilioSettings(SettingsGroup):
 
     account_sid: str = env("TWILIO_ACCOUNT_SID")
     auth_token: SecretStr = env("TWILIO_AUTH_TOKEN")
+    # During a token rotation: the token being replaced, still accepted on webhook signatures
+    # (Twilio signs with the account's primary token until the new one is promoted).
+    auth_token_previous: SecretStr | None = env("TWILIO_AUTH_TOKEN_PREVIOUS", None)
     # Where Twilio reaches our webhooks (signatures are checked on it).
     public_base_url: str = env("PUBLIC_BASE_URL")
     messaging_service_sid: str | None = env("TWILIO_MESSAGING_SERVICE_SID", None)

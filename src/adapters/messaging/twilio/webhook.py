@@ -4,7 +4,7 @@ an opt-out by reply is recorded under."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from twilio.request_validator import (
@@ -33,18 +33,22 @@ WHATSAPP_PREFIX = "whatsapp:"
 
 
 def signature_valid(
-    auth_token: str,
+    auth_tokens: Sequence[str],
     url: str,
     params: Mapping[str, Any],
     signature: str | None,
     signature_settings: str | None = None,
 ) -> bool:
     """Whether `signature` (X-Twilio-Signature) is Twilio's over the public `url` and the
-    form `params`, with the algorithm `signature_settings` names (the SDK's default else)."""
+    form `params`, made with one of `auth_tokens` (the current one, and during a rotation the
+    one it replaces) and the algorithm `signature_settings` names (the SDK's default else)."""
     if not signature:
         return False
     algorithm = get_signature_algorithm(signature_settings)
-    return bool(RequestValidator(auth_token).validate(url, params, signature, algorithm))
+    return any(
+        RequestValidator(token).validate(url, params, signature, algorithm)
+        for token in auth_tokens
+    )
 
 
 def inbound_sender(from_: str) -> tuple[str, ContactMethod]:

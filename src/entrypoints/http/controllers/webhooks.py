@@ -56,7 +56,10 @@ async def verified_form(request: Request[Any, Any, Any], settings: Settings) -> 
         url += "?" + request.url.query
     signature = request.headers.get(SIGNATURE_HEADER)
     algorithm = request.headers.get(SIGNATURE_SETTINGS_HEADER)
-    if not signature_valid(twilio.auth_token.get_secret_value(), url, form, signature, algorithm):
+    tokens = [twilio.auth_token.get_secret_value()]
+    if twilio.auth_token_previous is not None:
+        tokens.append(twilio.auth_token_previous.get_secret_value())
+    if not signature_valid(tokens, url, form, signature, algorithm):
         raise PermissionDeniedException("missing or invalid X-Twilio-Signature")
     return form
 
