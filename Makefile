@@ -4,14 +4,17 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint lint-imports bench migrate seed-demo clean install client client-check contract
+.PHONY: run test lint lint-imports bench migrate seed-demo clean install client client-check contract \
+	lock wheel-smoke deploy-check
 
 install: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
+# .venv gets the production lock plus the dev tools (requirements-dev.lock); an operator's
+# install takes requirements.lock alone (docs/operations.md, tools/wheel_smoke.sh).
+$(STAMP): requirements-dev.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q -r requirements-dev.lock
 	$(BIN)/python -m pip install -q --no-deps -e .
 	@touch $(STAMP)
 
@@ -66,6 +69,18 @@ client-check:
 # schemathesis --checks all against the live server on PostgreSQL (FIELDCRM_TEST_POSTGRES_URL).
 contract: $(STAMP)
 	tools/schemathesis_live.sh
+
+# Both lock files from pyproject.toml (uv in a throwaway venv; existing pins kept).
+lock:
+	tools/lock.sh
+
+# The production install: wheel + requirements.lock in a fresh venv, migrate, serve, sign in.
+wheel-smoke:
+	tools/wheel_smoke.sh
+
+# The systemd units in deploy/ (systemd-analyze verify, with fieldcrm on the path they name).
+deploy-check:
+	tools/verify_units.sh
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
