@@ -79,7 +79,7 @@ wheel-smoke:
 	tools/wheel_smoke.sh
 
 # The systemd units in deploy/ (systemd-analyze verify, with fieldcrm on the path they name).
-deploy-check:
+deploy-check: $(STAMP)
 	tools/verify_units.sh
 
 bench: $(STAMP)
