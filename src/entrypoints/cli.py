@@ -188,7 +188,14 @@ def serve(host: str | None, port: int | None, processes: int | None, no_workers:
         "log_level": settings.log_level.lower(),
     }
     if processes > 1:
-        uvicorn.run("entrypoints.http.asgi:app", workers=processes, **server)  # type: ignore[arg-type]
+        # A process builds the app in a few seconds; on a busy machine uvicorn's default 5 s
+        # health check would kill and restart it while it is still starting.
+        uvicorn.run(
+            "entrypoints.http.asgi:app",
+            workers=processes,
+            timeout_worker_healthcheck=30,
+            **server,  # type: ignore[arg-type]
+        )
         return
     try:
         app = served_app(settings)
