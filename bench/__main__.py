@@ -20,7 +20,8 @@ Environment:
       `fieldcrm_bench_search`.
   BENCH_HTTP_SECONDS (default 10)  each wrk run of the HTTP load against the floor
       (bench/http_load.py; `python -m bench http` runs it alone; needs `wrk`), in its own
-      database `fieldcrm_bench_http`.
+      database `fieldcrm_bench_http`. `python -m bench servers` compares HTTP servers
+      (uvicorn plain, uvicorn[standard], granian when installed) on the same app.
 """
 
 from __future__ import annotations
@@ -89,6 +90,9 @@ def main() -> int:
         return 0
     if sys.argv[1:] == ["http"]:
         http_load.run_all(postgres_url)
+        return 0
+    if sys.argv[1:] == ["servers"]:
+        http_load.run_servers(postgres_url)
         return 0
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="fieldcrm-bench-") as tmp:

@@ -22,6 +22,7 @@ import asyncio
 import json
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,7 @@ from bench.databases import bench_postgres_database, drop_postgres_database, int
 from bench.floor import JSON_COLUMNS, Floor
 from bench.office_user import PASSWORD, USERNAME, add_office_user, quick_hashing
 from bench.seed import Plan, seed
-from bench.server import floor_served, served
+from bench.server import asgi_served, floor_served, served
 from entrypoints import migrate
 from entrypoints.container import build_container
 from entrypoints.demo import DemoPlan
@@ -198,6 +199,59 @@ def run_database(url: str, label: str, seconds: int) -> list[Row]:
     return rows
 
 
+def _servers() -> dict[str, list[str]]:
+    """The HTTP servers compared on the same app (granian only when it is installed)."""
+    bin_dir = Path(sys.executable).parent
+    uvicorn = [str(bin_dir / "uvicorn"), "--log-level", "warning", "--no-access-log"]
+    servers = {
+        "uvicorn, asyncio loop + h11 (pip install uvicorn)": [
+            *uvicorn,
+            "--loop",
+            "asyncio",
+            "--http",
+            "h11",
+        ],
+        "uvicorn, uvloop + httptools (uvicorn[standard])": [
+            *uvicorn,
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+        ],
+    }
+    if (bin_dir / "granian").exists():
+        servers["granian (asgi interface, uvloop)"] = [
+            str(bin_dir / "granian"),
+            "--interface",
+            "asgi",
+            "--loop",
+            "uvloop",
+            "--no-log",
+        ]
+    return servers
+
+
+def compare_servers(url: str, label: str, seconds: int) -> None:
+    """The same app (`entrypoints.http.asgi:app`, access log off) under each HTTP server."""
+    prepared = asyncio.run(_prepare(url))
+    heavy, mixed = [prepared.heavy_id], prepared.customer_ids
+    print()
+    print(f"{label}: the app under each HTTP server, one process, no access log")
+    header = f"{'server':<52}{'heavy p50':>10}{'heavy p99':>10}{'mixed req/s':>12}{'mixed p99':>10}"
+    print(header)
+    print("-" * len(header))
+    for name, command in _servers().items():
+        with asgi_served(url, JWT_SECRET, command) as base:
+            token = _login(base)
+            _all_answer(base, token, mixed)
+            one, many = wrk(base, token, 1, seconds, heavy), wrk(base, token, 16, seconds, mixed)
+        failures = one.failures + many.failures
+        print(
+            f"{name:<52}{one.p50_ms:>10.2f}{one.p99_ms:>10.2f}{many.throughput:>12.0f}"
+            f"{many.p99_ms:>10.2f}" + (f"  ({failures} failures)" if failures else "")
+        )
+
+
 def _cell(value: float | None, width: int, digits: int = 2) -> str:
     return f"{'-':>{width}}" if value is None else f"{value:>{width}.{digits}f}"
 
@@ -241,9 +295,33 @@ def _print(label: str, customers: int, rows: list[Row]) -> None:
     )
 
 
-def run_all(postgres_url: str) -> None:
+def run_servers(postgres_url: str) -> None:
+    """`python -m bench servers`: which HTTP server, on SQLite (and PostgreSQL when set)."""
+    if _no_wrk():
+        return
+    seconds = int_env("BENCH_HTTP_SECONDS", 10)
+    with tempfile.TemporaryDirectory(prefix="fieldcrm-bench-servers-") as tmp:
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+        migrate.upgrade(url)
+        compare_servers(url, "SQLite", seconds)
+    if postgres_url:
+        url = asyncio.run(bench_postgres_database(postgres_url, DATABASE))
+        try:
+            migrate.upgrade(url)
+            compare_servers(url, "PostgreSQL", seconds)
+        finally:
+            asyncio.run(drop_postgres_database(postgres_url, DATABASE))
+
+
+def _no_wrk() -> bool:
     if shutil.which("wrk") is None:
         print("\nHTTP load (wrk): skipped, wrk is not installed (apt-get install -y wrk)")
+        return True
+    return False
+
+
+def run_all(postgres_url: str) -> None:
+    if _no_wrk():
         return
     seconds = int_env("BENCH_HTTP_SECONDS", 10)
     with tempfile.TemporaryDirectory(prefix="fieldcrm-bench-http-") as tmp:

@@ -130,3 +130,24 @@ def floor_served(
         _child(command, env, port, cwd) as base_url,
     ):
         yield base_url
+
+
+@contextmanager
+def asgi_served(database_url: str, jwt_secret: str, server: list[str]) -> Iterator[str]:
+    """`entrypoints.http.asgi:app` under another server command (`server` ends where the
+    host, port and app go): to compare HTTP servers on the same app."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "JWT_SECRET": jwt_secret,
+        "LOG_LEVEL": "WARNING",
+        "EMBEDDED_WORKERS": "false",
+    }
+    env.pop("REDIS_URL", None)
+    command = [*server, "--host", "127.0.0.1", "--port", str(port), "entrypoints.http.asgi:app"]
+    with (
+        tempfile.TemporaryDirectory(prefix="fieldcrm-asgi-") as cwd,
+        _child(command, env, port, cwd) as base_url,
+    ):
+        yield base_url
