@@ -67,5 +67,3 @@ def remembering(base: type[Token]) -> type[Token]:
 
     RememberedToken.__name__ = RememberedToken.__qualname__ = f"Remembered{base.__name__}"
     return RememberedToken
-
-
