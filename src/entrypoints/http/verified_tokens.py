@@ -41,7 +41,7 @@ def remembering(base: type[Token]) -> type[Token]:
             known = verified.get(encoded_token)
             if known is not None and known.exp > datetime.now(UTC):
                 return known  # type: ignore[return-value]
-            token = super().decode(
+            token: Self = super().decode(
                 encoded_token,
                 secret,
                 algorithm,
