@@ -11,7 +11,9 @@ import asyncio
 
 import httpx
 import pytest
+from dependency_injector import providers
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from adapters.sqlalchemy.engine import build_engine
 from domain.user import Role
@@ -52,3 +54,35 @@ async def test_requests_after_the_server_killed_every_pooled_connection_succeed(
     assert [a.status_code for a in answers] == [200] * 4
     changed = await client.put(path, json={"name": "Ann Changed"}, headers=headers)
     assert changed.status_code == 200, changed.text
+
+
+class _LostConnection:
+    """A Customer View query whose connection dies under it (as asyncpg reports it)."""
+
+    def __init__(self, invalidated: bool) -> None:
+        self._invalidated = invalidated
+
+    async def customer_view(self, *_: object) -> None:
+        raise DBAPIError(
+            "SELECT ...",
+            {},
+            ConnectionError("connection was closed in the middle of operation"),
+            connection_invalidated=self._invalidated,
+        )
+
+
+@pytest.mark.parametrize("invalidated, status", [(True, 503), (False, 500)])
+async def test_a_connection_lost_during_a_request_answers_503_with_retry_after(
+    container: Container, client: httpx.AsyncClient, make_user, invalidated: bool, status: int
+) -> None:
+    headers = await make_user(Role.OFFICE)
+    container.customer_view_query.override(providers.Object(_LostConnection(invalidated)))
+    try:
+        response = await client.get("/customers/1", headers=headers)
+    finally:
+        container.customer_view_query.reset_override()
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    if invalidated:
+        assert response.headers["retry-after"] == "1"
+        assert "database connection was lost" in response.json()["detail"]
