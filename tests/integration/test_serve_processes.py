@@ -20,7 +20,10 @@ from tests.integration.workers_support import ROOT, free_port, process_env, stop
 LEADER = re.compile(r"process (\d+) runs the embedded scheduler and worker")
 
 
-def test_the_host_lock_is_held_by_one_holder_at_a_time(tmp_path: Path) -> None:
+def test_the_host_lock_is_held_by_one_holder_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     first, second = HostLock(tmp_path / "x.lock"), HostLock(tmp_path / "x.lock")
     assert first.try_acquire() and first.held
     assert not second.try_acquire() and not second.held
@@ -29,6 +32,10 @@ def test_the_host_lock_is_held_by_one_holder_at_a_time(tmp_path: Path) -> None:
     second.release()
     assert lock_path("sqlite:///a.db") != lock_path("sqlite:///b.db")
     assert lock_path("sqlite:///a.db") == lock_path("sqlite:///a.db")
+    os.chdir(tmp_path)  # a relative SQLite path names a different database in each folder
+    here = lock_path("sqlite+aiosqlite:///./fieldcrm.db")
+    os.chdir(tmp_path.parent)
+    assert lock_path("sqlite+aiosqlite:///./fieldcrm.db") != here
 
 
 def _leaders(log: Path) -> list[int]:

@@ -25,6 +25,8 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
+from sqlalchemy.engine import make_url
+
 from entrypoints.container import Container
 from entrypoints.settings import Settings
 from entrypoints.workers.runtime import EmbeddedWorkers
@@ -35,8 +37,13 @@ RETRY_SECONDS = 5.0
 
 
 def lock_path(database_url: str) -> Path:
-    """The lock file every process serving `database_url` on this host contends for."""
-    digest = hashlib.sha256(database_url.encode()).hexdigest()[:16]
+    """The lock file every process serving `database_url` on this host contends for (a
+    relative SQLite path is made absolute: the same URL in two folders is two databases)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        url = url.set(database=os.path.abspath(url.database))
+    key = url.render_as_string(hide_password=False)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"fieldcrm-embedded-workers-{digest}.lock"
 
 
