@@ -82,7 +82,13 @@ wheel-smoke:
 deploy-check: $(STAMP)
 	tools/verify_units.sh
 
+# The HTTP load (bench/http_load.py) drives the servers with wrk (Debian's package): installed
+# here when missing and root can; otherwise that part of the bench says so and is skipped.
 bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& { apt-get install -y -qq wrk >/dev/null 2>&1 \
+		|| { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }; } \
+		|| echo "make bench: wrk is not installed (apt-get install -y wrk); the HTTP load is skipped"
 	$(BIN)/python -m bench
 
 clean:

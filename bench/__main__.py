@@ -18,6 +18,10 @@ Environment:
   BENCH_SEARCH_CUSTOMERS (default 100000), BENCH_SEARCH_QUERIES (default 1000)  customer
       search (bench/search.py; `python -m bench search` runs it alone), in its own database
       `fieldcrm_bench_search`.
+  BENCH_HTTP_SECONDS (default 10)  each wrk run of the HTTP load against the floor
+      (bench/http_load.py; `python -m bench http` runs it alone; needs `wrk`), in its own
+      database `fieldcrm_bench_http`. `python -m bench servers` compares HTTP servers
+      (uvicorn plain, uvicorn[standard], granian when installed) on the same app.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from bench import llm_cache, outbox, scheduler_pass, search
+from bench import http_load, llm_cache, outbox, scheduler_pass, search
 from bench.customer_view import Result, run
 from bench.databases import bench_postgres_database, drop_postgres_database, int_env
 from bench.seed import Plan
@@ -84,6 +88,12 @@ def main() -> int:
     if sys.argv[1:] == ["search"]:
         search.run_all(postgres_url)
         return 0
+    if sys.argv[1:] == ["http"]:
+        http_load.run_all(postgres_url)
+        return 0
+    if sys.argv[1:] == ["servers"]:
+        http_load.run_servers(postgres_url)
+        return 0
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="fieldcrm-bench-") as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
@@ -101,6 +111,7 @@ def main() -> int:
     else:
         print("PostgreSQL: skipped (set BENCH_POSTGRES_URL to include it)")
     _print(results)
+    http_load.run_all(postgres_url)
     scheduler_pass.run_all(postgres_url)
     llm_cache.run_all(postgres_url)
     outbox.run_all(postgres_url)

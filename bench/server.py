@@ -1,5 +1,6 @@
 """The real server for a benchmark: `fieldcrm serve` (what `make run` starts) as a child
-process on a free loopback port, so requests cross uvicorn and a socket like a client's."""
+process on a free loopback port, so requests cross uvicorn and a socket like a client's;
+and the floor (bench/floor_server.py) under the same uvicorn settings."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pathlib import Path
 import httpx
 
 STARTUP_SECONDS = 60
+REPOSITORY = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
@@ -28,40 +30,124 @@ def _wait_until_up(base_url: str, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"`fieldcrm serve` exited with {process.returncode}")
+            raise RuntimeError(f"the server exited with {process.returncode}")
         try:
             httpx.get(f"{base_url}/health", timeout=1)
             return
         except httpx.TransportError:
             time.sleep(0.2)
-    raise RuntimeError(f"`fieldcrm serve` did not answer within {STARTUP_SECONDS} s")
+    raise RuntimeError(f"the server did not answer within {STARTUP_SECONDS} s")
 
 
 @contextmanager
-def served(database_url: str, jwt_secret: str) -> Iterator[str]:
-    """`fieldcrm serve --no-workers` on `database_url` (already migrated): yields its base URL.
-    Access logs off (LOG_LEVEL=WARNING); run from an empty directory so no `.env` is read."""
+def _child(command: list[str], env: dict[str, str], port: int, cwd: str) -> Iterator[str]:
+    """`command` running until the block ends; yields its base URL once /health answers.
+    Its output (the access log, one line per request) goes to /dev/null, as to a log file;
+    its log (standard error) to a file shown when it fails to start."""
+    log = Path(cwd) / f"server-{port}.log"
+    with open(log, "wb") as errors:
+        process = subprocess.Popen(
+            command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        try:
+            _wait_until_up(base_url, process)
+        except RuntimeError as exc:
+            tail = log.read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"{exc}; its log ends with:\n{tail}") from exc
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def served(
+    database_url: str, jwt_secret: str, workers: int = 1, log_level: str = "WARNING"
+) -> Iterator[str]:
+    """`fieldcrm serve --no-workers --workers N` on `database_url` (already migrated): yields
+    its base URL. LOG_LEVEL=INFO keeps uvicorn's access log on, as `make run` has it; run
+    from an empty directory so no `.env` is read."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "JWT_SECRET": jwt_secret,
+        "LOG_LEVEL": log_level,
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+    }
+    env.pop("REDIS_URL", None)
+    command = [
+        str(Path(sys.executable).parent / "fieldcrm"),
+        "serve",
+        "--no-workers",
+        "--workers",
+        str(workers),
+    ]
+    with (
+        tempfile.TemporaryDirectory(prefix="fieldcrm-serve-") as cwd,
+        _child(command, env, port, cwd) as base_url,
+    ):
+        yield base_url
+
+
+@contextmanager
+def floor_served(
+    database_url: str, sql_file: Path, cap: int, workers: int = 1, log_level: str = "WARNING"
+) -> Iterator[str]:
+    """The floor (bench/floor_server.py) under uvicorn with the settings `fieldcrm serve`
+    gives it (same loop and parser: uvicorn's "auto"; same log level)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "FLOOR_DATABASE_URL": database_url,
+        "FLOOR_SQL_FILE": str(sql_file),
+        "FLOOR_CAP": str(cap),
+        "PYTHONPATH": str(REPOSITORY),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "bench.floor_server:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        log_level.lower(),
+        "--workers",
+        str(workers),
+    ]
+    with (
+        tempfile.TemporaryDirectory(prefix="fieldcrm-floor-") as cwd,
+        _child(command, env, port, cwd) as base_url,
+    ):
+        yield base_url
+
+
+@contextmanager
+def asgi_served(database_url: str, jwt_secret: str, server: list[str]) -> Iterator[str]:
+    """`entrypoints.http.asgi:app` under another server command (`server` ends where the
+    host, port and app go): to compare HTTP servers on the same app."""
     port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "JWT_SECRET": jwt_secret,
         "LOG_LEVEL": "WARNING",
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
+        "EMBEDDED_WORKERS": "false",
     }
     env.pop("REDIS_URL", None)
-    command = [str(Path(sys.executable).parent / "fieldcrm"), "serve", "--no-workers"]
-    with tempfile.TemporaryDirectory(prefix="fieldcrm-serve-") as cwd:
-        process = subprocess.Popen(command, env=env, cwd=cwd)
-        base_url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_up(base_url, process)
-            yield base_url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    command = [*server, "--host", "127.0.0.1", "--port", str(port), "entrypoints.http.asgi:app"]
+    with (
+        tempfile.TemporaryDirectory(prefix="fieldcrm-asgi-") as cwd,
+        _child(command, env, port, cwd) as base_url,
+    ):
+        yield base_url

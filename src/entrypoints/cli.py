@@ -13,7 +13,6 @@ from sqlalchemy.exc import DBAPIError
 
 from application import users as user_cases
 from application.access import SYSTEM
-from application.install_secret import jwt_signing_secret
 from domain.errors import Conflict, DomainError
 from domain.user import Role, check_password_policy
 from entrypoints import migrate as migrations
@@ -139,40 +138,38 @@ def _not_migrated(exc: DBAPIError) -> click.ClickException:
     )
 
 
-async def _install_jwt_secret(container: Container, settings: Settings) -> str:
-    """Without JWT_SECRET: the installation's signing secret, stored in the database on
-    first start, so every process and restart signs and accepts the same tokens."""
-    try:
-        secret = await jwt_signing_secret(container.install_secrets(), container.clock())
-    finally:
-        await container.engine().dispose()
-    report = log.info if settings.environment == "development" else log.warning
-    report(
-        "JWT_SECRET is not set: tokens are signed with the install secret stored in the "
-        "database (table install_secrets); whoever can read the database can sign tokens. "
-        "Set JWT_SECRET to keep the signing key out of the database."
-    )
-    return secret
+def default_http_workers(settings: Settings) -> int:
+    """One HTTP process per core in production; one in development and tests."""
+    return (os.cpu_count() or 1) if settings.is_production else 1
 
 
 @main.command()
 @click.option("--host", default=None, help="defaults to HOST (127.0.0.1)")
 @click.option("--port", type=int, default=None, help="defaults to PORT (8000)")
 @click.option(
+    "--workers",
+    "processes",
+    type=click.IntRange(1, 64),
+    default=None,
+    envvar="HTTP_WORKERS",
+    help="HTTP processes (default: HTTP_WORKERS, else one per core in production, 1 otherwise)",
+)
+@click.option(
     "--no-workers",
     is_flag=True,
     help="without REDIS_URL, do not run the embedded scheduler and worker",
 )
-def serve(host: str | None, port: int | None, no_workers: bool) -> None:
+def serve(host: str | None, port: int | None, processes: int | None, no_workers: bool) -> None:
     """Run the HTTP API (migrate first).
 
     Without REDIS_URL it also runs the periodic scheduler and a one-thread worker inside
-    this process (in-process broker); with REDIS_URL run `fieldcrm worker` and
-    `fieldcrm scheduler` as processes of their own.
+    one of its processes (in-process broker); with REDIS_URL run `fieldcrm worker` and
+    `fieldcrm scheduler` as processes of their own. With --workers N, N processes share the
+    port (uvicorn's supervisor; each builds `entrypoints.http.asgi:app`).
     """
     import uvicorn
 
-    from entrypoints.http.app import create_app
+    from entrypoints.http.served_app import served_app
 
     container = _container()
     settings = container.settings()
@@ -182,32 +179,30 @@ def serve(host: str | None, port: int | None, no_workers: bool) -> None:
         pass  # another instance created the first admin at the same moment
     except DBAPIError as exc:
         raise _not_migrated(exc) from exc
-    container = _container()
-    if settings.jwt_secret is None:
-        try:
-            secret = asyncio.run(_install_jwt_secret(container, settings))
-        except DBAPIError as exc:
-            raise _not_migrated(exc) from exc
-        container = bootstrap(settings, jwt_secret=secret)
-    app = create_app(container)
-    if settings.redis_url is None and not no_workers:
-        from entrypoints.workers.runtime import EmbeddedWorkers
-
-        embedded = EmbeddedWorkers(settings, container)
-        app.on_startup.append(embedded.start)
-        app.on_shutdown.append(embedded.stop)  # shutdown hooks run last-first: this one first
-    elif settings.redis_url is not None:
-        from entrypoints.workers.runtime import SendQueueOverRedis
-
-        sending = SendQueueOverRedis(settings, container)
-        app.on_startup.append(sending.start)
-        app.on_shutdown.append(sending.stop)
-    uvicorn.run(
-        app,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level=settings.log_level.lower(),
-    )
+    if no_workers:
+        os.environ["EMBEDDED_WORKERS"] = "false"  # the child processes read it too
+        settings = settings.replace(embedded_workers=False)
+    processes = processes or default_http_workers(settings)
+    server = {
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_level": settings.log_level.lower(),
+    }
+    if processes > 1:
+        # A process builds the app in a few seconds; on a busy machine uvicorn's default 5 s
+        # health check would kill and restart it while it is still starting.
+        uvicorn.run(
+            "entrypoints.http.asgi:app",
+            workers=processes,
+            timeout_worker_healthcheck=30,
+            **server,  # type: ignore[arg-type]
+        )
+        return
+    try:
+        app = served_app(settings)
+    except DBAPIError as exc:
+        raise _not_migrated(exc) from exc
+    uvicorn.run(app, **server)  # type: ignore[arg-type]
 
 
 def _redis_settings(command: str) -> Settings:

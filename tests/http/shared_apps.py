@@ -8,7 +8,7 @@ by provider), so every request the app handles uses that test's database, clock,
 singletons (LLM cache, console sender...), exactly as an app built on it would.
 
 What the app itself keeps between requests is emptied after each test: the active-user
-cache, the login throttle's counters and every in-memory store (rate limits).
+cache, the verified tokens, the login throttle's counters and every in-memory store (rate limits).
 """
 
 from __future__ import annotations
@@ -70,6 +70,7 @@ async def _reset(app: Litestar) -> None:
     # These objects offer no "forget everything" (production never needs one): their
     # private state is emptied here, and a rename fails loudly instead of leaking.
     app.dependencies["active_users"].dependency()._entries.clear()
+    app.dependencies["jwt_auth"].dependency().token_cls.forget_all()  # verified tokens
     stores = [app.dependencies["login_throttle"].dependency()._store]
     stores += app.stores._stores.values()  # the rate limits' stores (no public listing)
     for store in stores:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, exc, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -31,11 +31,16 @@ def build_engine(
     """An engine; on PostgreSQL, `connect_timeout` bounds opening a connection and
     `statement_timeout` every statement (server-side `statement_timeout`, and asyncpg's
     `command_timeout` a little later in case the server does not answer at all).
-    SQLite waits at most 5 s for a lock (busy_timeout). None: no limit (migrations)."""
+    SQLite waits at most 5 s for a lock (busy_timeout). None: no limit (migrations).
+
+    No pre-ping round trip per checkout on PostgreSQL: connections are recycled after
+    POOL_RECYCLE_SECONDS, and a pooled connection the server has closed (restart,
+    `pg_terminate_backend`, idle timeout) is noticed at checkout without a round trip
+    (`_drop_closed_connection`) and replaced by a fresh one."""
     url = async_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
     if url.startswith("postgresql"):
-        kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+        kwargs.update(pool_size=10, max_overflow=10, pool_recycle=POOL_RECYCLE_SECONDS)
         kwargs["pool_timeout"] = connect_timeout or 30
         connect_args: dict[str, Any] = {}
         if connect_timeout is not None:
@@ -50,7 +55,23 @@ def build_engine(
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    else:
+        event.listen(engine.sync_engine, "checkout", _drop_closed_connection)
     return engine
+
+
+POOL_RECYCLE_SECONDS = 1800
+
+
+def _drop_closed_connection(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """At checkout, a pooled connection whose server side is gone is replaced: asyncpg marks
+    a connection closed as soon as the event loop sees the socket close, so this costs no
+    round trip. Raising DisconnectionError makes the pool discard it and connect afresh
+    (SQLAlchemy retries the checkout)."""
+    driver = getattr(dbapi_connection, "driver_connection", None)
+    is_closed = getattr(driver, "is_closed", None)
+    if is_closed is not None and is_closed():
+        raise exc.DisconnectionError("the pooled connection was closed by the server")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -16,6 +16,7 @@ from application.users import active_user
 from domain.user import User
 from entrypoints.container import Container
 from entrypoints.http.active_users import ActiveUserCache
+from entrypoints.http.verified_tokens import remembering
 
 # Webhooks authenticate by the provider's signature (checked in their controller); the
 # page under /app is static files that sign in through the API themselves.
@@ -50,10 +51,12 @@ def build_jwt_auth(container: Container, users: ActiveUserCache) -> JWTAuth[User
         return await users.get(user_id)
 
     return JWTAuth[User, Token](
-        token_cls=rotating_token(
-            settings.jwt_secret_previous.get_secret_value()
-            if settings.jwt_secret_previous
-            else None
+        token_cls=remembering(
+            rotating_token(
+                settings.jwt_secret_previous.get_secret_value()
+                if settings.jwt_secret_previous
+                else None
+            )
         ),
         retrieve_user_handler=retrieve_user,
         token_secret=container.jwt_secret(),

@@ -9,7 +9,7 @@ from typing import Any
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DBAPIError
 
 from application.llm.errors import LlmError, LlmRateLimited
 from domain.errors import (
@@ -129,6 +129,22 @@ def on_data_error(_: Request[Any, Any, Any], exc: DataError) -> Response[Any]:
     return problem(400, "a value is out of range or cannot be stored")
 
 
+def on_database_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
+    """The connection to the database was lost during the request (server restart, failover,
+    a backend terminated): an upstream failure, 503 with Retry-After, not a 500. SQLAlchemy
+    has already invalidated the pool, so a retry gets a fresh connection. The request may or
+    may not have been applied if the connection died during its commit. Any other database
+    error is unexpected (500)."""
+    if not exc.connection_invalidated:
+        return on_unexpected(request, exc)
+    log.warning(
+        "database connection lost (request %s): %s", request_id(request.scope), type(exc.orig)
+    )
+    return problem(
+        503, "the database connection was lost; retry the request", headers={"Retry-After": "1"}
+    )
+
+
 def on_bad_encoding(_: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[Any]:
     """A body that is not UTF-8 (msgspec lets the decode error through): the client's fault."""
     return problem(400, f"the body is not valid UTF-8 (byte {exc.start})")
@@ -148,6 +164,7 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     DomainError: on_domain,
     LlmError: on_llm,
     DataError: on_data_error,
+    DBAPIError: on_database_error,
     UnicodeDecodeError: on_bad_encoding,
     Exception: on_unexpected,
 }

@@ -50,6 +50,8 @@ class Settings(SettingsGroup):
     default_currency: str = env("DEFAULT_CURRENCY", "USD")
     shop_name: str = env("SHOP_NAME", "the shop")
     redis_url: str | None = env("REDIS_URL", None)
+    # Without REDIS_URL: one HTTP process per host runs the scheduler and a worker thread.
+    embedded_workers: bool = env("EMBEDDED_WORKERS", True)
     redis_timeout_seconds: int = env("REDIS_TIMEOUT_SECONDS", 1, ge=1, le=30)
     database_connect_timeout_seconds: int = env(
         "DATABASE_CONNECT_TIMEOUT_SECONDS", 10, ge=1, le=120
