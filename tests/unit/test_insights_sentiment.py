@@ -32,12 +32,12 @@ async def test_offline_scores_ratings_and_words(db: FakeDatabase, clock: FakeClo
     answer = insight.answer
     scores = {item.item_id: (item.label, item.score) for item in answer.items}
     assert scores == {
-        f"review:{happy}": ("positive", 1.0),
-        f"review:{unhappy}": ("negative", -1.0),
+        f"review:{happy}": ("positive", 0.694),
+        f"review:{unhappy}": ("negative", -0.79),
         f"rating:{rating}": ("positive", 0.5),
         f"follow_up:{follow_up}": ("neutral", 0.0),
     }
-    assert answer.label == "mixed" and answer.score == 0.125
+    assert answer.label == "mixed" and answer.score == 0.101
     assert insight.model == "offline"
 
 
