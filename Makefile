@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint lint-imports bench migrate seed-demo clean install client client-check contract
+.PHONY: run test lint lint-imports bench migrate seed-demo clean install client client-check contract eval
 
 install: $(STAMP)
 
@@ -66,6 +66,11 @@ client-check:
 # schemathesis --checks all against the live server on PostgreSQL (FIELDCRM_TEST_POSTGRES_URL).
 contract: $(STAMP)
 	tools/schemathesis_live.sh
+
+# Offline insight quality (tests/evals): sentiment on the labelled set, the maintenance
+# backtest, the technician-match agreement; exits non-zero below a target.
+eval: $(STAMP)
+	$(BIN)/python -m tests.evals
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
