@@ -229,13 +229,14 @@ def assess(text: str | None, general: GeneralScorer, rating: int | None = None) 
         score = evidence if evidence is not None else 0.0
         return Assessment(label_of(score), round(score, 3), ())
     # Factual clauses ("the tech came on Tuesday") do not water a feeling down.
-    felt = [s for s in scores if abs(s) >= FELT] or [0.0]
+    felt = [s for s in scores if abs(s) >= FELT]
     weights = [1.0] * (len(felt) - 1) + [2.0]
-    text_score = sum(w * s for w, s in zip(weights, felt, strict=True)) / sum(weights)
+    text_score = sum(w * s for w, s in zip(weights, felt, strict=False)) / sum(weights)
     both = max(scores) >= CLEAR and min(scores) <= -CLEAR
     score = text_score
-    if evidence is not None:
-        score = (1 - RATING_WEIGHT) * text_score + RATING_WEIGHT * evidence
+    if evidence is not None:  # a factual text leaves the feeling to the rating
+        share = RATING_WEIGHT if felt else 1.0
+        score = (1 - share) * text_score + share * evidence
     score = round(max(-1.0, min(1.0, score)), 3)
     if both and (evidence is None or abs(evidence) < 1):
         return Assessment("mixed", score, tuple(cues))

@@ -88,14 +88,14 @@ def _first_at_or_below(
 def median_interval(intervals: Sequence[Interval], elapsed: int = 0) -> MedianEstimate:
     """The median interval of an appliance that has already run `elapsed` days since its
     last service: the first time S(t) <= S(elapsed) / 2 (the plain median for 0), and the
-    first times the upper / lower 95% bands do (None when they never get there)."""
+    first times the lower / upper 95% bands do (None when they never get there)."""
     steps = kaplan_meier(intervals)
     events = sum(1 for i in intervals if i.observed)
     half = _survival_at(steps, elapsed) / 2
     return MedianEstimate(
         median=_first_at_or_below(steps, half, 0.0, elapsed),
-        low=_first_at_or_below(steps, half, Z_95, elapsed),
-        high=_first_at_or_below(steps, half, -Z_95, elapsed),
+        low=_first_at_or_below(steps, half, -Z_95, elapsed),
+        high=_first_at_or_below(steps, half, Z_95, elapsed),
         events=events,
         censored=len(intervals) - events,
     )
