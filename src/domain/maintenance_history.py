@@ -24,7 +24,7 @@ from domain.maintenance_interval import (
     age_in_years,
     service_interval_days,
 )
-from domain.service_survival import Interval, median_interval
+from domain.service_survival import Curve, Interval, MedianEstimate, median_on
 
 MIN_BRAND_EVENTS = 10  # observed intervals from which a brand has its own estimate
 MIN_KIND_EVENTS = 8  # ... and a kind
@@ -57,9 +57,12 @@ def intervals_by_group(
     for r in records:
         by_appliance[r.appliance_id].append(r)
     groups: dict[GroupKey, list[Interval]] = defaultdict(list)
+    kinds: dict[str, str] = {}
     for services in by_appliance.values():
         first = services[0]
-        kind = appliance_kind(first.appliance_type)
+        kind = kinds.get(first.appliance_type) or kinds.setdefault(
+            first.appliance_type, appliance_kind(first.appliance_type)
+        )
         keys = [(kind, None)] + ([(kind, b)] if (b := brand_key(first.brand)) else [])
         dates = sorted({s.serviced_on for s in services if s.serviced_on <= today})
         intervals: list[Interval] = []
@@ -75,6 +78,24 @@ def intervals_by_group(
         for key in keys:
             groups[key] += intervals
     return dict(groups)
+
+
+class ServiceHistory:
+    """The shop's intervals per group, each group's curve computed once, when first asked."""
+
+    def __init__(self, groups: dict[GroupKey, list[Interval]]) -> None:
+        self._groups = groups
+        self._curves: dict[GroupKey, Curve] = {}
+
+    @classmethod
+    def of(cls, records: Iterable[ServiceRecord], today: date) -> ServiceHistory:
+        return cls(intervals_by_group(records, today))
+
+    def median(self, key: GroupKey, elapsed: int) -> MedianEstimate:
+        curve = self._curves.get(key)
+        if curve is None:
+            curve = self._curves[key] = Curve.of(self._groups.get(key, []))
+        return median_on(curve, elapsed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +116,7 @@ class LearnedInterval:
 
 
 def learned_interval(
-    groups: dict[GroupKey, list[Interval]],
+    history: ServiceHistory,
     appliance_type: str,
     brand: str | None,
     prior_days: int,
@@ -106,13 +127,13 @@ def learned_interval(
     kind = appliance_kind(appliance_type)
     b = brand_key(brand)
     if b is not None:
-        est = median_interval(groups.get((kind, b), []), elapsed)
+        est = history.median((kind, b), elapsed)
         if est.events >= MIN_BRAND_EVENTS and est.median is not None:
             note = f"median of {est.events} service intervals of {brand} {kind}s in this shop"
             return LearnedInterval(
                 est.median, est.low, est.high, est.events, est.censored, "brand", note
             )
-    est = median_interval(groups.get((kind, None), []), elapsed)
+    est = history.median((kind, None), elapsed)
     if est.events >= MIN_KIND_EVENTS and est.median is not None:
         note = f"median of {est.events} service intervals of {kind}s in this shop"
         return LearnedInterval(

@@ -85,17 +85,35 @@ def _first_at_or_below(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Curve:
+    """A group's Kaplan-Meier curve and how many intervals it rests on."""
+
+    steps: tuple[SurvivalStep, ...]
+    events: int
+    censored: int
+
+    @classmethod
+    def of(cls, intervals: Sequence[Interval]) -> Curve:
+        events = sum(1 for i in intervals if i.observed)
+        return cls(tuple(kaplan_meier(intervals)), events, len(intervals) - events)
+
+
 def median_interval(intervals: Sequence[Interval], elapsed: int = 0) -> MedianEstimate:
     """The median interval of an appliance that has already run `elapsed` days since its
     last service: the first time S(t) <= S(elapsed) / 2 (the plain median for 0), and the
     first times the lower / upper 95% bands do (None when they never get there)."""
-    steps = kaplan_meier(intervals)
-    events = sum(1 for i in intervals if i.observed)
+    return median_on(Curve.of(intervals), elapsed)
+
+
+def median_on(curve: Curve, elapsed: int = 0) -> MedianEstimate:
+    """`median_interval` on a curve computed once."""
+    steps, events = curve.steps, curve.events
     half = _survival_at(steps, elapsed) / 2
     return MedianEstimate(
         median=_first_at_or_below(steps, half, 0.0, elapsed),
         low=_first_at_or_below(steps, half, -Z_95, elapsed),
         high=_first_at_or_below(steps, half, Z_95, elapsed),
         events=events,
-        censored=len(intervals) - events,
+        censored=curve.censored,
     )

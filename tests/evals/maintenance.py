@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from domain.maintenance_history import (
+    ServiceHistory,
     ServiceRecord,
     estimate_from_history,
     fixed_rule_days,
-    intervals_by_group,
     learned_interval,
 )
 
@@ -104,7 +104,7 @@ def backtest(seed: int = 14, holdout_share: float = 0.25) -> Backtest:
         for d in a.services
         if d <= CUTOFF
     ]
-    groups = intervals_by_group(history, CUTOFF)
+    groups = ServiceHistory.of(history, CUTOFF)
     errors: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for a in appliances:
         if a.id not in held:

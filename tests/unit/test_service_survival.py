@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.maintenance_history import (
+    ServiceHistory,
     ServiceRecord,
     estimate_from_history,
-    intervals_by_group,
     learned_interval,
 )
 from domain.service_survival import Interval, kaplan_meier, median_interval
@@ -70,7 +70,7 @@ def _history(
 def test_enough_history_gives_the_brand_or_kind_interval() -> None:
     today = date(2024, 1, 1)
     history = _history("Fridge", "LG", 200, 6) + _history("refrigerator", "Bosch", 500, 3, 100)
-    groups = intervals_by_group(history, today)
+    groups = ServiceHistory.of(history, today)
     lg = learned_interval(groups, "fridge", "lg", 365)
     assert (lg.days, lg.basis, lg.observations) == (200, "brand", 18)
     other = learned_interval(groups, "refrigerator", "Samsung", 365)
@@ -78,11 +78,11 @@ def test_enough_history_gives_the_brand_or_kind_interval() -> None:
 
 
 def test_thin_history_leans_on_the_fixed_interval_and_says_so() -> None:
-    groups = intervals_by_group(_history("oven", "GE", 100, 1), date(2021, 1, 1))
+    groups = ServiceHistory.of(_history("oven", "GE", 100, 1), date(2021, 1, 1))
     learned = learned_interval(groups, "oven", "GE", 730)
     assert learned.basis == "history_and_prior" and learned.observations == 3
     assert 100 < learned.days < 730 and "blended with the usual 730-day" in learned.note
-    nothing = learned_interval({}, "microwave", None, 730)
+    nothing = learned_interval(ServiceHistory({}), "microwave", None, 730)
     assert (nothing.days, nothing.basis) == (730, "fixed_interval")
     due = estimate_from_history(nothing, None, date(2023, 1, 1), date(2023, 6, 1))
     assert due.due == date(2024, 12, 31) and "usual 730-day interval" in due.reason

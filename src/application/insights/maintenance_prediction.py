@@ -34,22 +34,19 @@ from application.lookups import require
 from application.read_models.customer_view import CustomerView, JobItem
 from domain.errors import NotFound
 from domain.maintenance_history import (
-    GroupKey,
     LearnedInterval,
+    ServiceHistory,
     due_window,
     estimate_from_history,
     fixed_rule_days,
-    intervals_by_group,
     learned_interval,
 )
 from domain.maintenance_interval import DueEstimate, age_in_years
-from domain.service_survival import Interval
 
 SPEC = spec_for(MaintenancePredictions)
 TASK = "maintenance.v1"
 MAX_REASON = 500
 REPLACED_NOTE = " (due date set from the service interval)"
-HISTORY_ROWS = 20_000  # the shop's newest completed services the intervals are learned from
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +82,11 @@ class Baseline:
     window: tuple[date, date] | None
 
 
-def baseline(
-    groups: dict[GroupKey, list[Interval]], facts: ApplianceFacts, today: date
-) -> Baseline:
+def baseline(history: ServiceHistory, facts: ApplianceFacts, today: date) -> Baseline:
     anchor = facts.last_service or facts.installed_on
     elapsed = max(0, (today - anchor).days) if anchor is not None else 0
     prior = fixed_rule_days(facts.type, facts.installed_on, today)
-    learned = learned_interval(groups, facts.type, facts.brand, prior, elapsed)
+    learned = learned_interval(history, facts.type, facts.brand, prior, elapsed)
     estimate = estimate_from_history(learned, facts.installed_on, facts.last_service, today)
     return Baseline(estimate, learned, due_window(learned, anchor))
 
@@ -185,10 +180,8 @@ async def _predict(
     ctx: InsightContext, view: CustomerView, facts: list[ApplianceFacts]
 ) -> Insight[MaintenancePredictions]:
     today = local_today(ctx.clock.now(), view.time_zone)
-    async with ctx.uow() as uow:
-        history = await uow.jobs.completed_appliance_services(HISTORY_ROWS)
-    groups = intervals_by_group(history, today)
-    baselines = {f.id: baseline(groups, f, today) for f in facts}
+    history = await ctx.service_history.history(ctx.uow, ctx.clock.now(), today)
+    baselines = {f.id: baseline(history, f, today) for f in facts}
     grounding = {
         "today": today.isoformat(),
         "customer": {"id": view.id, "name": view.name},
