@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 
 from application.access import SYSTEM
 from application.insights.maintenance_prediction import (
+    SPEC,
     predict_appliance_maintenance,
     predict_customer_maintenance,
 )
@@ -154,3 +156,11 @@ async def test_without_history_the_fixed_interval_is_said_to_be_the_basis(
     [p] = insight.answer.predictions
     assert (p.basis, p.observations, p.due_low, p.due_high) == ("fixed_interval", 0, None, None)
     assert p.appliance_id == oven and "usual 730-day interval" in p.reason
+
+
+def test_the_schema_sent_to_the_model_stays_strict() -> None:
+    """The history fields have defaults for decoding, but structured output's strict mode
+    wants every property required and no `default` keyword."""
+    item = SPEC.schema["properties"]["predictions"]["items"]
+    assert set(item["required"]) == set(item["properties"]) >= {"due_low", "basis"}
+    assert "default" not in json.dumps(SPEC.schema)
