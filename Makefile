@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint lint-imports bench migrate seed-demo clean install client client-check contract \
-	lock wheel-smoke deploy-check
+	lock wheel-smoke deploy-check eval
 
 install: $(STAMP)
 
@@ -81,6 +81,11 @@ wheel-smoke:
 # The systemd units in deploy/ (systemd-analyze verify, with fieldcrm on the path they name).
 deploy-check: $(STAMP)
 	tools/verify_units.sh
+
+# Offline insight quality (tests/evals): sentiment on the labelled set, the maintenance
+# backtest, the technician-match agreement; exits non-zero below a target.
+eval: $(STAMP)
+	$(BIN)/python -m tests.evals
 
 # The HTTP load (bench/http_load.py) drives the servers with wrk (Debian's package): installed
 # here when missing and root can; otherwise that part of the bench says so and is skipped.

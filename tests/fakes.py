@@ -38,6 +38,7 @@ from domain.expense import Expense
 from domain.follow_up import FollowUp
 from domain.job import Job
 from domain.maintenance_alert import MaintenanceAlert
+from domain.maintenance_history import ServiceRecord
 from domain.messaging.call_task import CallTask
 from domain.messaging.consent import Consent, ConsentEntry
 from domain.messaging.message import Message, MessageStatus, Purpose
@@ -379,6 +380,52 @@ class FakeJobRepository(FakeRepository[Job]):
             and after < job.details.scheduled_for < before
             and job_id != excluding_job_id
         )
+
+    async def completed_appliance_services(self, limit: int) -> list[ServiceRecord]:
+        appliances = self._db.tables["appliances"]
+        done = sorted(
+            (
+                job
+                for job in self._rows.values()
+                if job.status.value == "COMPLETED"
+                and job.completion_date is not None
+                and job.details.appliance_id in appliances
+            ),
+            key=lambda job: (job.completion_date, job.id),
+            reverse=True,
+        )[:limit]
+        return [
+            ServiceRecord(
+                job.details.appliance_id,
+                appliances[job.details.appliance_id].details.type,
+                appliances[job.details.appliance_id].details.brand,
+                cast(datetime, job.completion_date).date(),
+            )
+            for job in done
+        ]
+
+    async def completed_job_texts(
+        self, technician_ids: Sequence[int], per_technician: int
+    ) -> dict[int, list[tuple[int, str]]]:
+        wanted = set(technician_ids)
+        done = sorted(
+            (
+                job
+                for job in self._rows.values()
+                if job.details.technician_id in wanted and job.status.value == "COMPLETED"
+            ),
+            key=lambda job: (job.completion_date is not None, job.completion_date, job.id),
+            reverse=True,
+        )
+        texts: dict[int, list[tuple[int, str]]] = {}
+        for job in done:
+            d = job.details
+            mine = texts.setdefault(cast(int, d.technician_id), [])
+            if len(mine) < per_technician:
+                mine.append(
+                    (job.id, f"{d.appliance} {d.description}" if d.appliance else d.description)
+                )
+        return texts
 
 
 class FakeMaintenanceAlertRepository(FakeRepository[MaintenanceAlert]):

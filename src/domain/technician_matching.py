@@ -1,7 +1,8 @@
 """Which technicians may take a job, each with a base score, computed before any model ranks them.
 
-Score (0..1) = skill 0.40 + preferred by the customer 0.20 + ratings by this customer 0.25
-(unrated: half) + workload 0.15 / (1 + open jobs).
+Score (0..1) = skill 0.30 + how closely their completed jobs match the problem 0.20 (BM25,
+`domain.text_relevance`, the best candidate 1) + preferred by the customer 0.10 + ratings by
+this customer 0.25 (unrated: half) + workload 0.15 / (1 + open jobs).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from dataclasses import dataclass
 from domain.appliance import appliance_kind
 from domain.ratings import MAX_RATING, MIN_RATING
 
-SKILL_WEIGHT = 0.40
-PREFERRED_WEIGHT = 0.20
+SKILL_WEIGHT = 0.30
+TEXT_WEIGHT = 0.20
+PREFERRED_WEIGHT = 0.10
 RATING_WEIGHT = 0.25
 WORKLOAD_WEIGHT = 0.15
 MAX_CANDIDATES = 10
@@ -37,6 +39,8 @@ class Candidate:
     open_jobs: int
     score: float
     reasons: tuple[str, ...]
+    text_match: float = 0.0  # 0..1: how closely their past jobs match the problem
+    similar_jobs: tuple[int, ...] = ()  # those past jobs, closest first
 
     @property
     def average_rating(self) -> float | None:
@@ -55,6 +59,7 @@ def _candidate(
     preferred: bool,
     ratings: tuple[int, ...],
     open_jobs: int,
+    text: tuple[float, tuple[int, ...]] = (0.0, ()),
 ) -> Candidate:
     reasons: list[str] = []
     score = 0.0
@@ -63,6 +68,11 @@ def _candidate(
         reasons.append(f"skilled in {skill}")
     else:
         reasons.append("no matching skill")
+    text_match, similar = text
+    if similar:
+        score += TEXT_WEIGHT * text_match
+        jobs = ", ".join(f"#{j}" for j in similar)
+        reasons.append(f"fixed similar problems (jobs {jobs}; match {text_match:.2f})")
     if preferred:
         score += PREFERRED_WEIGHT
         reasons.append("the customer's preferred technician")
@@ -83,6 +93,8 @@ def _candidate(
         open_jobs=open_jobs,
         score=round(score, 3),
         reasons=tuple(reasons),
+        text_match=text_match,
+        similar_jobs=similar,
     )
 
 
@@ -93,14 +105,17 @@ def match_candidates(
     ratings: Mapping[int, Sequence[int]] | None = None,
     open_jobs: Mapping[int, int] | None = None,
     limit: int = MAX_CANDIDATES,
+    relevance: Mapping[int, tuple[float, tuple[int, ...]]] | None = None,
 ) -> list[Candidate]:
     """The candidates, best base score first (ties: fewer open jobs, then lower id).
 
     Only active technicians. Those whose skills cover the appliance kind, plus the
     customer's preferred technician; when nobody has the skill, every active technician
-    (so the office still gets a list, each marked "no matching skill").
+    (so the office still gets a list, each marked "no matching skill"). `relevance`: per
+    technician, how closely their completed jobs match the problem (0..1) and which.
     """
     ratings = ratings or {}
+    relevance = relevance or {}
     open_jobs = open_jobs or {}
     active = [t for t in technicians if t.active]
     skills = {t.id: matched_skill(t.skills, appliance_type) for t in active}
@@ -114,6 +129,7 @@ def match_candidates(
             t.id == preferred_technician_id,
             tuple(ratings.get(t.id, ())),
             open_jobs.get(t.id, 0),
+            relevance.get(t.id, (0.0, ())),
         )
         for t in chosen
     ]

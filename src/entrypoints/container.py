@@ -25,6 +25,7 @@ from adapters.sqlalchemy.refresh_token_store import SqlRefreshTokenStore
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from application.engagement.engagement_context import EngagementContext
 from application.insights.insight_context import InsightContext
+from application.insights.service_history_memo import ServiceHistoryMemo
 from application.llm.gateway import LlmGateway, Prices
 from application.outbox.send_at_once import SendAtOnce
 from entrypoints import adapter_factories as build
@@ -118,6 +119,7 @@ class Container(containers.DeclarativeContainer):
         uow=uow.provider,
         shop_name=s.shop_name,
         quiet_hours=s.quiet_hours,
+        service_history=providers.Singleton(ServiceHistoryMemo),
     )
     engagement_context = providers.Factory(
         EngagementContext,

@@ -270,3 +270,52 @@ async def test_call_tasks_are_a_plain_repository_filtered_by_message(store: Stor
         assert page.items == [task]
 
     await store.run(history)
+
+
+async def test_the_shop_service_history_and_past_job_texts(store: Store) -> None:
+    async def history(uow: Any) -> dict[str, int]:
+        seed = Seed(uow)
+        fran, bo, idle = [await seed.add("technicians") for _ in range(3)]
+        fridge = await seed.add("appliances", type="Fridge", brand="LG")
+        done = {}
+        for days, tech, text in [
+            (0, fran, "ice maker jammed"),
+            (200, fran, "not cooling"),
+            (400, bo, "door seal"),
+        ]:
+            job = seed.entity(
+                "jobs",
+                technician_id=tech.id,
+                status=JobStatus.COMPLETED,
+                appliance_id=fridge.id if tech is fran else None,
+                description=text,
+            )
+            job.details.customer_id = fridge.details.customer_id
+            job.completion_date = T0 + timedelta(days=days)
+            done[text] = (await uow.jobs.add(job)).id
+        await seed.add("jobs", technician_id=idle.id, description="still open")
+        return {"fran": fran.id, "bo": bo.id, "idle": idle.id, "fridge": fridge.id, **done}
+
+    ids = await store.run(history)
+
+    async def look_ups(uow: Any) -> None:
+        services = await uow.jobs.completed_appliance_services(10)
+        assert [(s.appliance_id, s.appliance_type, s.brand, s.serviced_on) for s in services] == [
+            (ids["fridge"], "Fridge", "LG", (T0 + timedelta(days=200)).date()),
+            (ids["fridge"], "Fridge", "LG", T0.date()),
+        ]
+        assert len(await uow.jobs.completed_appliance_services(1)) == 1
+        texts = await uow.jobs.completed_job_texts([ids["fran"], ids["bo"], ids["idle"]], 5)
+        assert texts == {
+            ids["fran"]: [
+                (ids["not cooling"], "not cooling"),
+                (ids["ice maker jammed"], "ice maker jammed"),
+            ],
+            ids["bo"]: [(ids["door seal"], "door seal")],
+        }
+        assert await uow.jobs.completed_job_texts([ids["fran"]], 1) == {
+            ids["fran"]: [(ids["not cooling"], "not cooling")]
+        }
+        assert await uow.jobs.completed_job_texts([], 5) == {}
+
+    await store.run(look_ups, commit=False)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import json
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from application.access import SYSTEM
 from application.insights.maintenance_prediction import (
+    SPEC,
     predict_appliance_maintenance,
     predict_customer_maintenance,
 )
@@ -117,3 +119,48 @@ async def test_the_date_is_today_where_the_customer_lives(
     insight = await predict_customer_maintenance(SYSTEM, insight_context(db, clock), customer_id)
     assert insight.answer.predictions[0].appliance_id == dryer
     assert insight.answer.predictions[0].due_date == "2024-02-29"
+
+
+async def test_the_shop_history_sets_the_interval_with_a_window(
+    db: FakeDatabase, clock: FakeClock
+) -> None:
+    """Other customers' washers came back every ~100 days: that, not the fixed 365 days."""
+    start = clock.now()
+    others = await a_customer(db, clock, name="Others")
+    for n in range(4):
+        washer = await an_appliance(db, clock, others, type="Washer", brand="LG")
+        clock.set(start)
+        for visit in range(4):
+            clock.set(start + timedelta(days=visit * (98 + n)))
+            await a_completed_job(db, clock, others, appliance_id=washer)
+    clock.set(start + timedelta(days=330))
+    customer_id = await a_customer(db, clock)
+    mine = await an_appliance(db, clock, customer_id, type="washing machine", brand="Bosch")
+    await a_completed_job(db, clock, customer_id, appliance_id=mine)
+    insight = await predict_customer_maintenance(SYSTEM, insight_context(db, clock), customer_id)
+    [p] = insight.answer.predictions
+    assert (p.basis, p.observations) == ("kind", 12)
+    serviced = (start + timedelta(days=330)).date()
+    assert date.fromisoformat(p.due_date) - serviced == timedelta(days=99)
+    assert p.due_low is not None and p.due_high is not None
+    assert p.due_low <= p.due_date <= p.due_high
+    assert "median of 12 service intervals of washers in this shop" in p.reason
+
+
+async def test_without_history_the_fixed_interval_is_said_to_be_the_basis(
+    db: FakeDatabase, clock: FakeClock
+) -> None:
+    customer_id = await a_customer(db, clock)
+    oven = await an_appliance(db, clock, customer_id, type="oven", installed_on=date(2023, 1, 1))
+    insight = await predict_customer_maintenance(SYSTEM, insight_context(db, clock), customer_id)
+    [p] = insight.answer.predictions
+    assert (p.basis, p.observations, p.due_low, p.due_high) == ("fixed_interval", 0, None, None)
+    assert p.appliance_id == oven and "usual 730-day interval" in p.reason
+
+
+def test_the_schema_sent_to_the_model_stays_strict() -> None:
+    """The history fields have defaults for decoding, but structured output's strict mode
+    wants every property required and no `default` keyword."""
+    item = SPEC.schema["properties"]["predictions"]["items"]
+    assert set(item["required"]) == set(item["properties"]) >= {"due_low", "basis"}
+    assert "default" not in json.dumps(SPEC.schema)

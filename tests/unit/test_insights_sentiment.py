@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import NoReturn
 
+from adapters.cache.memory import MemoryCache
+from adapters.llm.offline_client import OfflineLlmClient
 from application.access import SYSTEM
 from application.insights.sentiment import analyze_sentiment
+from application.llm.errors import LlmUnavailable
+from application.llm.gateway import LlmGateway
 from domain.follow_up import FollowUpStatus
 from tests.fakes import FakeClock, FakeDatabase
 from tests.llm_fakes import ScriptedLlmClient, insight_context
@@ -32,12 +38,12 @@ async def test_offline_scores_ratings_and_words(db: FakeDatabase, clock: FakeClo
     answer = insight.answer
     scores = {item.item_id: (item.label, item.score) for item in answer.items}
     assert scores == {
-        f"review:{happy}": ("positive", 1.0),
-        f"review:{unhappy}": ("negative", -1.0),
+        f"review:{happy}": ("positive", 0.694),
+        f"review:{unhappy}": ("negative", -0.79),
         f"rating:{rating}": ("positive", 0.5),
         f"follow_up:{follow_up}": ("neutral", 0.0),
     }
-    assert answer.label == "mixed" and answer.score == 0.125
+    assert answer.label == "mixed" and answer.score == 0.101
     assert insight.model == "offline"
 
 
@@ -109,3 +115,30 @@ async def test_no_feedback_is_neutral(db: FakeDatabase, clock: FakeClock) -> Non
     customer_id = await a_customer(db, clock)
     insight = await analyze_sentiment(SYSTEM, insight_context(db, clock), customer_id)
     assert insight.answer.label == "neutral" and insight.answer.items == []
+
+
+class DownProvider:
+    """An OpenAI-compatible provider that is down."""
+
+    model = "gpt-test"
+
+    async def complete(self, prompt: object, spec: object, options: object) -> NoReturn:
+        raise LlmUnavailable("timed out")
+
+
+async def test_llm_fallback_offline_serves_the_same_offline_answer(
+    db: FakeDatabase, clock: FakeClock
+) -> None:
+    """LLM_FALLBACK=offline: a provider failure is answered by the offline rules (VADER and
+    the service cues), marked degraded."""
+    customer_id = await a_customer(db, clock)
+    _, review = await a_reviewed_job(db, clock, customer_id, 3, "Still waiting for the refund")
+    ctx = insight_context(db, clock)
+    down = LlmGateway(DownProvider(), MemoryCache(), ttl_seconds=60, fallback=OfflineLlmClient())
+    degraded = await analyze_sentiment(SYSTEM, replace(ctx, llm=down), customer_id)
+    offline = await analyze_sentiment(SYSTEM, ctx, customer_id)
+    assert degraded.degraded is True and degraded.model == "offline"
+    assert degraded.answer == offline.answer
+    assert [(i.item_id, i.label) for i in degraded.answer.items] == [
+        (f"review:{review}", "negative")
+    ]

@@ -13,7 +13,7 @@ from domain.errors import NotFound, ValidationFailed
 from domain.time_window import TimeWindow
 from tests.fakes import FakeClock, FakeDatabase
 from tests.llm_fakes import ScriptedLlmClient, insight_context
-from tests.unit.builders import a_customer, a_job, a_technician
+from tests.unit.builders import a_completed_job, a_customer, a_job, a_technician
 from tests.unit.insight_data import a_rating, a_reviewed_job
 
 FRIDGE = MatchRequest("Refrigerator", "Not cooling, ice on the back wall")
@@ -131,3 +131,29 @@ async def test_fake_open_job_counts_match_the_port(db: FakeDatabase, clock: Fake
     async with db.uow() as uow:
         assert await uow.jobs.open_job_counts([fran, bo]) == {fran: 1}
         assert await uow.jobs.open_job_counts([]) == {}
+
+
+async def a_completed_job_by(
+    db: FakeDatabase, clock: FakeClock, customer_id: int, technician_id: int, text: str
+) -> int:
+    return await a_completed_job(
+        db, clock, customer_id, technician_id=technician_id, description=text, appliance=None
+    )
+
+
+async def test_the_technician_who_fixed_similar_problems_ranks_first(
+    db: FakeDatabase, clock: FakeClock
+) -> None:
+    fran, bo, _ = await three_technicians(db, clock)
+    customer_id = await a_customer(db, clock)
+    similar = []
+    for text in ("Ice maker jammed, no ice", "ice maker not making ice"):
+        similar.append(await a_completed_job_by(db, clock, customer_id, bo, text))
+    await a_completed_job_by(db, clock, customer_id, fran, "Door seal torn")
+    request = MatchRequest("Refrigerator", "The ice maker stopped making ice")
+    insight = await match_technician(SYSTEM, insight_context(db, clock), request)
+    first = insight.answer.candidates[0]
+    assert first.technician_id == bo and first.text_match == 1.0
+    assert set(first.similar_jobs) == set(similar)
+    assert any("fixed similar problems" in r for r in first.reasons)
+    assert insight.answer.ranking[0].technician_id == bo

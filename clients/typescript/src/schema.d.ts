@@ -1469,6 +1469,8 @@ export interface components {
             averageRating: number | null;
             ratingsCount: number;
             openJobs: number;
+            textMatch: number;
+            similarJobs: number[];
             baseScore: number;
             reasons: string[];
         };
@@ -1945,6 +1947,15 @@ export interface components {
             confidence: number;
             reason: string;
             sources: string[];
+            dueLow?: string | null;
+            dueHigh?: string | null;
+            /** @default 0 */
+            observations?: number;
+            /**
+             * @default fixed_interval
+             * @enum {string}
+             */
+            basis?: "brand" | "kind" | "history_and_prior" | "fixed_interval";
         };
         /** MaintenancePredictions */
         MaintenancePredictions: {

@@ -1,33 +1,29 @@
-"""Offline maintenance predictions: the domain's service interval per appliance kind."""
+"""Offline maintenance predictions: the baseline learned from the shop's service history
+(Kaplan-Meier per kind and brand, the fixed interval as a prior when thin), as grounded."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from adapters.llm.offline_wording import shorten
-from domain.maintenance_interval import estimate_due
 
 
 def maintenance(g: Mapping[str, Any]) -> dict[str, Any]:
-    """The domain's service interval per appliance kind, from the last service (else the
-    installation date)."""
-    today = date.fromisoformat(g["today"])
+    """Each appliance's baseline: due date, its 95% window, observations and basis."""
     predictions = []
     for a in g["appliances"]:
-        estimate = estimate_due(
-            a["type"],
-            date.fromisoformat(a["installedOn"]) if a["installedOn"] else None,
-            date.fromisoformat(a["lastServiceDate"]) if a["lastServiceDate"] else None,
-            today,
-        )
+        base = a["baseline"]
         predictions.append(
             {
                 "appliance_id": a["applianceId"],
-                "due_date": estimate.due.isoformat(),
-                "confidence": estimate.confidence,
-                "reason": shorten(estimate.reason),
+                "due_date": base["dueDate"],
+                "confidence": base["confidence"],
+                "reason": shorten(base["reason"]),
+                "due_low": base["dueLow"],
+                "due_high": base["dueHigh"],
+                "observations": base["observations"],
+                "basis": base["basis"],
                 "sources": [
                     f"appliance:{a['applianceId']}",
                     *(f"job:{j['id']}" for j in a["serviceJobs"][:5]),

@@ -1,71 +1,49 @@
-"""Offline sentiment: a review's rating and a tiny lexicon (en/es/fr/de/pt) scored per item
-and overall."""
+"""Offline sentiment: VADER's general lexicon per clause, corrected by the service-feedback
+rules of `domain.service_feedback` (repairs that did not hold, refunds, lateness, idioms), with
+the item's 1-5 rating as evidence; per item and overall."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
-# A tiny lexicon (en/es/fr/de/pt), enough for a deterministic offline answer.
-_POSITIVE = """
-great excellent good friendly fast quick professional helpful recommend thanks thank happy
-perfect polite clean amazing fixed punctual satisfied love wonderful excelente bueno rápido
-amable gracias genial parfait merci rapide super gut danke schnell freundlich ótimo obrigado
-obrigada
-"""
-_NEGATIVE = """
-bad poor late rude slow expensive broken terrible awful dirty unhappy disappointed worst
-problem leaking leak again never overpriced unprofessional noisy still malo lento caro roto
-mauvais cher lent schlecht teuer langsam ruim
-"""
-POSITIVE_WORDS = frozenset(_POSITIVE.split())
-NEGATIVE_WORDS = frozenset(_NEGATIVE.split())
-WORD = re.compile(r"[^\W\d_]+")
+from adapters.llm.vader_scorer import vader_compound
+from domain.service_feedback import Assessment, assess, overall
 
 
-def text_score(text: str | None) -> float | None:
-    """(positive - negative) / (positive + negative) over a small lexicon; None: no signal."""
-    if not text:
-        return None
-    words = [w.lower() for w in WORD.findall(text)]
-    pos = sum(w in POSITIVE_WORDS for w in words)
-    neg = sum(w in NEGATIVE_WORDS for w in words)
-    return (pos - neg) / (pos + neg) if pos + neg else None
+def assess_item(text: str | None, rating: int | None) -> Assessment:
+    """One feedback item: its text through VADER and the service rules, and its rating."""
+    return assess(text, vader_compound, rating)
 
 
-def rating_score(rating: int | None) -> float | None:
-    """1 -> -1, 2 -> -0.5, 3 -> 0, 4 -> 0.5, 5 -> 1."""
-    return None if rating is None else (rating - 3) / 2
-
-
-def _label(score: float) -> str:
-    return "positive" if score > 0.25 else "negative" if score < -0.25 else "neutral"
+def _item_label(a: Assessment) -> str:
+    """An item's label is one of three: a mixed item reads as its leaning (neutral if none)."""
+    if a.label != "mixed":
+        return a.label
+    return "positive" if a.score > 0.1 else "negative" if a.score < -0.1 else "neutral"
 
 
 def sentiment(g: Mapping[str, Any]) -> dict[str, Any]:
-    results: list[dict[str, Any]] = []
-    for item in g["items"]:
-        signals = [
-            s for s in (rating_score(item["rating"]), text_score(item["text"])) if s is not None
-        ]
-        score = round(sum(signals) / len(signals), 3) if signals else 0.0
-        results.append({"item_id": item["itemId"], "label": _label(score), "score": score})
-    if not results:
+    assessed = [(item["itemId"], assess_item(item["text"], item["rating"])) for item in g["items"]]
+    if not assessed:
         return {
             "label": "neutral",
             "score": 0.0,
             "items": [],
             "summary": "No reviews, ratings or feedback on record.",
         }
-    overall = round(sum(r["score"] for r in results) / len(results), 3)
-    labels = [r["label"] for r in results]
-    mixed = "positive" in labels and "negative" in labels and abs(overall) < 0.5
-    counts = {name: labels.count(name) for name in ("positive", "neutral", "negative")}
+    results = [
+        {"item_id": item_id, "label": _item_label(a), "score": a.score} for item_id, a in assessed
+    ]
+    total = overall([a for _, a in assessed])
+    counts = {
+        name: sum(a.label == name for _, a in assessed)
+        for name in ("positive", "neutral", "negative", "mixed")
+    }
     return {
-        "label": "mixed" if mixed else _label(overall),
-        "score": overall,
+        "label": total.label,
+        "score": total.score,
         "items": results,
         "summary": f"{len(results)} item(s): {counts['positive']} positive, "
-        f"{counts['neutral']} neutral, {counts['negative']} negative.",
+        f"{counts['neutral']} neutral, {counts['negative']} negative, {counts['mixed']} mixed.",
     }

@@ -24,6 +24,7 @@ from domain import aggregate_fields as f
 from domain.customer import Customer
 from domain.job import Job, JobStatus
 from domain.maintenance_alert import MaintenanceAlert
+from domain.maintenance_history import ServiceRecord
 from domain.time_window import ANY_TIME, TimeWindow
 from domain.user import User
 
@@ -157,6 +158,49 @@ class JobRepository(TableRepository[Job]):
             .order_by(j.c.id)
         )
         return list((await self._conn.execute(query)).scalars())
+
+    async def completed_appliance_services(self, limit: int) -> list[ServiceRecord]:
+        j, a = t.jobs, t.appliances
+        query = (
+            select(j.c.appliance_id, a.c.type, a.c.brand, j.c.completion_date)
+            .join(a, a.c.id == j.c.appliance_id)
+            .where(j.c.status == JobStatus.COMPLETED.value, j.c.completion_date.is_not(None))
+            .order_by(j.c.completion_date.desc(), j.c.id.desc())
+            .limit(limit)
+        )
+        rows = await self._conn.execute(query)
+        return [
+            ServiceRecord(r.appliance_id, r.type, r.brand, r.completion_date.date()) for r in rows
+        ]
+
+    async def completed_job_texts(
+        self, technician_ids: Sequence[int], per_technician: int
+    ) -> dict[int, list[tuple[int, str]]]:
+        if not technician_ids:
+            return {}
+        j = t.jobs
+        newest = func.row_number().over(
+            partition_by=j.c.technician_id,
+            order_by=(j.c.completion_date.desc().nulls_last(), j.c.id.desc()),
+        )
+        ranked = (
+            select(j.c.id, j.c.technician_id, j.c.description, j.c.appliance, newest.label("n"))
+            .where(
+                j.c.technician_id.in_(list(technician_ids)),
+                j.c.status == JobStatus.COMPLETED.value,
+            )
+            .subquery()
+        )
+        query = (
+            select(ranked.c.id, ranked.c.technician_id, ranked.c.description, ranked.c.appliance)
+            .where(ranked.c.n <= per_technician)
+            .order_by(ranked.c.technician_id, ranked.c.n)
+        )
+        texts: dict[int, list[tuple[int, str]]] = {}
+        for r in await self._conn.execute(query):
+            text = f"{r.appliance} {r.description}" if r.appliance else r.description
+            texts.setdefault(r.technician_id, []).append((r.id, text))
+        return texts
 
 
 class UserRepository(TableRepository[User]):

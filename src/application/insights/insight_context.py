@@ -17,6 +17,7 @@ from application.access import (
 )
 from application.customer_reads import load_customer_view
 from application.insights.customer_grounding import GROUNDING_CAP
+from application.insights.service_history_memo import ServiceHistoryMemo
 from application.llm.gateway import Insight, LlmGateway
 from application.llm.grounding_blocks import blocks
 from application.ports.clock import Clock
@@ -34,6 +35,7 @@ class InsightContext:
     uow: Callable[[], UnitOfWork]
     shop_name: str = "the shop"
     quiet_hours: QuietHours = field(default_factory=QuietHours)
+    service_history: ServiceHistoryMemo = field(default_factory=ServiceHistoryMemo)
 
 
 async def authorize_insight(

@@ -1,10 +1,12 @@
 """POST /appliances/{id}/predict-maintenance and /customers/{id}/predict-maintenance.
 
 Each appliance is grounded on its age (installedOn), its last service date and the jobs
-that name it (applianceId), with a baseline from the domain's service interval per kind
-(`domain.maintenance_interval`). The model's dates are sanity-checked against that baseline: an
-unparseable or implausible date is replaced by it; predictions for appliances that are not
-in the grounding are dropped; confidence stays within 0..1.
+that name it (applianceId), with a baseline learned from the shop's own service history
+(`domain.maintenance_history`: Kaplan-Meier per kind and brand, the fixed interval per kind
+only as a prior when the history is thin). The model's dates are sanity-checked against that
+baseline: an unparseable or implausible date is replaced by it; predictions for appliances
+that are not in the grounding are dropped; confidence stays within 0..1; the 95% window,
+the number of observations and the basis are always the history's.
 """
 
 from __future__ import annotations
@@ -31,7 +33,15 @@ from application.llm.specs import spec_for
 from application.lookups import require
 from application.read_models.customer_view import CustomerView, JobItem
 from domain.errors import NotFound
-from domain.maintenance_interval import DueEstimate, age_in_years, estimate_due
+from domain.maintenance_history import (
+    LearnedInterval,
+    ServiceHistory,
+    due_window,
+    estimate_from_history,
+    fixed_rule_days,
+    learned_interval,
+)
+from domain.maintenance_interval import DueEstimate, age_in_years
 
 SPEC = spec_for(MaintenancePredictions)
 TASK = "maintenance.v1"
@@ -63,7 +73,26 @@ def _last_service(recorded: datetime | None, jobs: list[JobItem]) -> date | None
     return max(dates).date() if dates else None
 
 
-def _grounding_item(facts: ApplianceFacts, estimate: DueEstimate, today: date) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """The due estimate from the shop's history, and what it rests on."""
+
+    estimate: DueEstimate
+    learned: LearnedInterval
+    window: tuple[date, date] | None
+
+
+def baseline(history: ServiceHistory, facts: ApplianceFacts, today: date) -> Baseline:
+    anchor = facts.last_service or facts.installed_on
+    elapsed = max(0, (today - anchor).days) if anchor is not None else 0
+    prior = fixed_rule_days(facts.type, facts.installed_on, today)
+    learned = learned_interval(history, facts.type, facts.brand, prior, elapsed)
+    estimate = estimate_from_history(learned, facts.installed_on, facts.last_service, today)
+    return Baseline(estimate, learned, due_window(learned, anchor))
+
+
+def _grounding_item(facts: ApplianceFacts, base: Baseline, today: date) -> dict[str, Any]:
+    estimate, learned = base.estimate, base.learned
     return {
         "applianceId": facts.id,
         "type": facts.type,
@@ -75,7 +104,12 @@ def _grounding_item(facts: ApplianceFacts, estimate: DueEstimate, today: date) -
         "serviceIntervalDays": estimate.interval_days,
         "baseline": {
             "dueDate": estimate.due.isoformat(),
+            "dueLow": base.window[0].isoformat() if base.window else None,
+            "dueHigh": base.window[1].isoformat() if base.window else None,
             "confidence": estimate.confidence,
+            "observations": learned.observations,
+            "stillRunning": learned.censored,
+            "basis": learned.basis,
             "reason": estimate.reason,
         },
         "serviceJobs": [
@@ -100,13 +134,14 @@ def _clip(text: str) -> str:
 class DateSanity:
     """Keeps the model's predictions that are about known appliances, with sane values."""
 
-    def __init__(self, facts: list[ApplianceFacts], estimates: dict[int, DueEstimate]) -> None:
-        self.estimates = estimates
+    def __init__(self, facts: list[ApplianceFacts], baselines: dict[int, Baseline]) -> None:
+        self.baselines = baselines
         self.sources = {f"appliance:{f.id}" for f in facts} | {
             f"job:{j.id}" for f in facts for j in f.jobs
         }
 
-    def _one(self, p: MaintenancePrediction, estimate: DueEstimate) -> MaintenancePrediction:
+    def _one(self, p: MaintenancePrediction, base: Baseline) -> MaintenancePrediction:
+        estimate = base.estimate
         confidence = min(max(p.confidence, 0.0), 1.0)
         reason = p.reason
         try:
@@ -123,17 +158,21 @@ class DateSanity:
             confidence=confidence,
             reason=reason,
             sources=[s for s in p.sources if s in self.sources],
+            due_low=base.window[0].isoformat() if base.window else None,
+            due_high=base.window[1].isoformat() if base.window else None,
+            observations=base.learned.observations,
+            basis=base.learned.basis,
         )
 
     def __call__(self, answer: MaintenancePredictions) -> MaintenancePredictions:
         kept: list[MaintenancePrediction] = []
         seen: set[int] = set()
         for prediction in answer.predictions:
-            estimate = self.estimates.get(prediction.appliance_id)
-            if estimate is None or prediction.appliance_id in seen:
+            base = self.baselines.get(prediction.appliance_id)
+            if base is None or prediction.appliance_id in seen:
                 continue
             seen.add(prediction.appliance_id)
-            kept.append(self._one(prediction, estimate))
+            kept.append(self._one(prediction, base))
         return MaintenancePredictions(predictions=kept)
 
 
@@ -141,16 +180,17 @@ async def _predict(
     ctx: InsightContext, view: CustomerView, facts: list[ApplianceFacts]
 ) -> Insight[MaintenancePredictions]:
     today = local_today(ctx.clock.now(), view.time_zone)
-    estimates = {f.id: estimate_due(f.type, f.installed_on, f.last_service, today) for f in facts}
+    history = await ctx.service_history.history(ctx.uow, ctx.clock.now(), today)
+    baselines = {f.id: baseline(history, f, today) for f in facts}
     grounding = {
         "today": today.isoformat(),
         "customer": {"id": view.id, "name": view.name},
-        "appliances": [_grounding_item(f, estimates[f.id], today) for f in facts],
+        "appliances": [_grounding_item(f, baselines[f.id], today) for f in facts],
     }
     values = prompt_values(
         ctx, view, grounding, today=today.isoformat(), applianceCount=str(len(facts))
     )
-    return await ctx.llm.ask(TASK, values, grounding, SPEC, DateSanity(facts, estimates))
+    return await ctx.llm.ask(TASK, values, grounding, SPEC, DateSanity(facts, baselines))
 
 
 async def predict_customer_maintenance(

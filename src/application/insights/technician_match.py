@@ -1,8 +1,9 @@
 """POST /jobs/match-technician: who should take a job, ranked and explained.
 
 The candidates are computed first, deterministically (`domain.technician_matching`): active
-technicians with the skill, the customer's preferred technician, the customer's ratings of
-each and their open workload. The model only ranks and explains them; anyone outside the
+technicians with the skill, the customer's preferred technician, how closely each one's
+recent completed jobs match the problem text (BM25, `domain.text_relevance`), the customer's
+ratings of each and their open workload. The model only ranks and explains them; anyone outside the
 candidate list is removed from its answer, and if nobody remains the deterministic order is
 used. A technician who is not a candidate can never be returned.
 """
@@ -26,12 +27,15 @@ from application.pagination import MAX_PAGE_SIZE, ListQuery
 from application.ports.unit_of_work import UnitOfWork
 from domain import validation as v
 from domain.technician_matching import Candidate, TechnicianProfile, match_candidates
+from domain.text_relevance import relevance_by_owner
 from domain.time_window import ANY_TIME, TimeWindow
 
 SPEC = spec_for(TechnicianRanking)
 TASK = "technician_match.v1"
 MAX_TECHNICIANS = 5000  # active technicians read, MAX_PAGE_SIZE at a time
 RATINGS_READ = MAX_PAGE_SIZE  # the customer's newest ratings and reviews considered
+PAST_JOBS_READ = 50  # each candidate's newest completed jobs compared with the problem
+TEXT_CANDIDATES = 200  # at most this many technicians' past jobs are read
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,8 @@ class CandidateOut(msgspec.Struct, kw_only=True):
     average_rating: float | None
     ratings_count: int
     open_jobs: int
+    text_match: float
+    similar_jobs: list[int]
     base_score: float
     reasons: list[str]
 
@@ -104,6 +110,8 @@ def candidate_out(c: Candidate) -> CandidateOut:
         average_rating=round(average, 2) if average is not None else None,
         ratings_count=len(c.ratings),
         open_jobs=c.open_jobs,
+        text_match=c.text_match,
+        similar_jobs=list(c.similar_jobs),
         base_score=c.score,
         reasons=list(c.reasons),
     )
@@ -181,8 +189,15 @@ async def match_technician(
         workload = await uow.jobs.open_job_counts(
             [t.id for t in technicians], request.window or ANY_TIME
         )
+        eligible = match_candidates(
+            technicians, request.appliance_type, preferred_id, limit=TEXT_CANDIDATES
+        )
+        past_jobs = await uow.jobs.completed_job_texts(
+            [c.technician_id for c in eligible], PAST_JOBS_READ
+        )
+    relevance = relevance_by_owner(f"{request.appliance_type} {request.problem}", past_jobs)
     candidates = match_candidates(
-        technicians, request.appliance_type, preferred_id, ratings, workload
+        technicians, request.appliance_type, preferred_id, ratings, workload, relevance=relevance
     )
     names = {c.technician_id: c.name for c in candidates}
     skills = {t.id: list(t.skills) for t in technicians}

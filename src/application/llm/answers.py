@@ -74,12 +74,23 @@ class Profitability(Answer):
     sources: Sources
 
 
+IsoDate = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+
+
 class MaintenancePrediction(Answer):
+    """`due_low`..`due_high`: the 95% interval of the due date from the shop's history (null
+    when it is too thin); `observations`: the service intervals it rests on; `basis`: what
+    the interval comes from. These come from the history, whatever a model says."""
+
     appliance_id: int
-    due_date: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    due_date: IsoDate
     confidence: Unit
     reason: ShortText
     sources: Sources
+    due_low: IsoDate | None = None
+    due_high: IsoDate | None = None
+    observations: Annotated[int, msgspec.Meta(ge=0)] = 0
+    basis: Literal["brand", "kind", "history_and_prior", "fixed_interval"] = "fixed_interval"
 
 
 class MaintenancePredictions(Answer):

@@ -30,9 +30,14 @@ def _inline(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _strict(node: Any) -> Any:
-    """Structured-output strict mode: every property required, no additional properties."""
+    """Structured-output strict mode: every property required, no additional properties
+    (so no `default` either: strict mode does not take the keyword)."""
     if isinstance(node, dict):
-        node = {k: _strict(v) for k, v in node.items()}
+        node = {
+            k: {name: _strict(p) for name, p in v.items()} if k == "properties" else _strict(v)
+            for k, v in node.items()
+            if k != "default"
+        }
         if node.get("type") == "object" and "properties" in node:
             node["required"] = list(node["properties"])
             node["additionalProperties"] = False

@@ -10,6 +10,7 @@ from application.pagination import ListQuery, Page
 from domain.audit import AuditEntry
 from domain.customer import Customer
 from domain.job import Job
+from domain.maintenance_history import ServiceRecord
 from domain.time_window import ANY_TIME, TimeWindow
 from domain.user import User
 
@@ -71,6 +72,18 @@ class JobRepository(Repository[Job], Protocol):
     ) -> list[int]:
         """Ids (ascending) of the technician's jobs that are not CANCELLED, scheduled
         strictly between `after` and `before`, other than `excluding_job_id`."""
+        ...
+
+    async def completed_appliance_services(self, limit: int) -> list[ServiceRecord]:
+        """The shop's service history: COMPLETED jobs naming an appliance (its type and
+        brand, the completion date), the newest `limit`."""
+        ...
+
+    async def completed_job_texts(
+        self, technician_ids: Sequence[int], per_technician: int
+    ) -> dict[int, list[tuple[int, str]]]:
+        """(job id, description and appliance) of each technician's newest `per_technician`
+        COMPLETED jobs, newest first; technicians without any are left out."""
         ...
 
 
