@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import secrets
 import sys
 
@@ -18,6 +17,7 @@ from domain.errors import Conflict, DomainError
 from domain.user import Role, check_password_policy
 from entrypoints import migrate as migrations
 from entrypoints.container import Container, bootstrap
+from entrypoints.observability.log_setup import configure_logging
 from entrypoints.settings import Settings, SettingsError
 
 log = logging.getLogger("fieldcrm")
@@ -30,13 +30,15 @@ def _container() -> Container:
         raise click.ClickException(str(exc)) from exc
 
 
+#: The `process` field of the log lines each command writes.
+_ROLES = {"serve": "api", "worker": "worker", "scheduler": "scheduler"}
+
+
 @click.group()
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """fieldcrm — field-service CRM backend."""
-    level = os.environ.get("LOG_LEVEL", "INFO").upper()
-    logging.basicConfig(
-        level=getattr(logging, level, logging.INFO), format="%(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(_ROLES.get(ctx.invoked_subcommand or "", "cli"))
 
 
 @main.command()
@@ -206,6 +208,8 @@ def serve(host: str | None, port: int | None, no_workers: bool) -> None:
         host=host or settings.host,
         port=port or settings.port,
         log_level=settings.log_level.lower(),
+        log_config=None,  # uvicorn logs through the root handler (observability.log_setup)
+        access_log=False,  # the app writes one access line per request (request_telemetry)
     )
 
 
