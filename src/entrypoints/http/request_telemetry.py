@@ -13,10 +13,13 @@ import time
 from typing import Any
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from opentelemetry import propagate
+from opentelemetry.trace import SpanKind
 
 from entrypoints.http.request_id import request_id
 from entrypoints.observability import log_context
 from entrypoints.observability.metrics import observe_http_request
+from entrypoints.observability.tracing import mark_error, span
 
 access_log = logging.getLogger("fieldcrm.access")
 UNMATCHED_ROUTE = "<unmatched>"
@@ -30,6 +33,12 @@ def _user_id(scope: Scope) -> int | None:
     user: Any = scope.get("user")
     user_id = getattr(user, "id", None)
     return user_id if isinstance(user_id, int) else None
+
+
+def _trace_parent(scope: Scope) -> Any:
+    """The caller's trace context (a `traceparent` header), if any."""
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+    return propagate.extract(headers) if "traceparent" in headers else None
 
 
 def observe_requests(app: ASGIApp) -> ASGIApp:
@@ -48,12 +57,22 @@ def observe_requests(app: ASGIApp) -> ASGIApp:
                 status = message["status"]
             await send(message)
 
-        with log_context.bound_request(request_id(scope)):
+        method = scope["method"]
+        with (
+            log_context.bound_request(request_id(scope)),
+            span(f"HTTP {method}", kind=SpanKind.SERVER, context=_trace_parent(scope)) as current,
+        ):
             try:
                 await app(scope, receive, recording_send)
             finally:
                 seconds = time.perf_counter() - started
                 route = route_template(scope)
+                current.update_name(f"{method} {route}")
+                current.set_attribute("http.request.method", method)
+                current.set_attribute("http.route", route)
+                current.set_attribute("http.response.status_code", status)
+                if status >= 500:
+                    mark_error(current, f"HTTP {status}")
                 observe_http_request(scope["method"], route, status, seconds)
                 access_log.info(
                     "%s %s %s %.1f ms",

@@ -59,14 +59,19 @@ LLM_SECONDS = Histogram(
 )
 SCHEDULER_PASSES = Counter(
     f"{PREFIX}_scheduler_periods_total",
-    "Scheduler passes per job: claimed (this scheduler enqueued the period), taken "
-    "(another had it), failed (enqueue failed; retried), caught_up (claimed by a catch-up pass)",
-    ["job", "result"],
+    "Scheduler passes per job and trigger (cron: the job's fire; catch_up: the pass that "
+    "enqueues a period missed while nothing ran) and result: claimed (this scheduler "
+    "enqueued a period), nothing_due (already claimed or not due), failed (retried later)",
+    ["job", "trigger", "result"],
 )
 
 
 def observe_http_request(method: str, route: str, status: int, seconds: float) -> None:
     HTTP_REQUEST_SECONDS.labels(method, route, str(status)).observe(seconds)
+
+
+def count_scheduler_pass(job: str, trigger: str, result: str) -> None:
+    SCHEDULER_PASSES.labels(job, trigger, result).inc()
 
 
 def observe_send(channel: str, outcome: str, seconds: float) -> None:
