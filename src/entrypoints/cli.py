@@ -18,6 +18,7 @@ from domain.user import Role, check_password_policy
 from entrypoints import migrate as migrations
 from entrypoints.container import Container, bootstrap
 from entrypoints.observability.log_setup import configure_logging
+from entrypoints.observability.tracing import configure_tracing
 from entrypoints.settings import Settings, SettingsError
 
 log = logging.getLogger("fieldcrm")
@@ -38,7 +39,9 @@ _ROLES = {"serve": "api", "worker": "worker", "scheduler": "scheduler"}
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """fieldcrm — field-service CRM backend."""
-    configure_logging(_ROLES.get(ctx.invoked_subcommand or "", "cli"))
+    role = _ROLES.get(ctx.invoked_subcommand or "", "cli")
+    configure_logging(role)
+    configure_tracing(role)
 
 
 @main.command()
@@ -174,6 +177,7 @@ def serve(host: str | None, port: int | None, no_workers: bool) -> None:
     import uvicorn
 
     from entrypoints.http.app import create_app
+    from entrypoints.http.controllers.metrics import serve_metrics_listener
 
     container = _container()
     settings = container.settings()
@@ -191,6 +195,7 @@ def serve(host: str | None, port: int | None, no_workers: bool) -> None:
             raise _not_migrated(exc) from exc
         container = bootstrap(settings, jwt_secret=secret)
     app = create_app(container)
+    serve_metrics_listener(app, container)
     if settings.redis_url is None and not no_workers:
         from entrypoints.workers.runtime import EmbeddedWorkers
 
@@ -247,6 +252,43 @@ def scheduler() -> None:
     from entrypoints.workers.runtime import run_scheduler
 
     asyncio.run(run_scheduler(_redis_settings("scheduler")))
+
+
+@main.command()
+@click.option(
+    "--component",
+    type=click.Choice(["worker", "scheduler"]),
+    required=True,
+    help="which process to check",
+)
+@click.option(
+    "--anywhere", is_flag=True, help="a live one on any host will do (default: on this host)"
+)
+def health(component: str, anywhere: bool) -> None:
+    """Exit 0 when a `fieldcrm worker` / `scheduler` beats (its Redis heartbeat is younger
+    than HEARTBEAT_STALE_SECONDS), else 1: a liveness probe for systemd or Kubernetes."""
+    import redis
+
+    from entrypoints.observability.heartbeat import check
+
+    settings = _redis_settings("health")
+    assert settings.redis_url is not None
+    client = redis.Redis.from_url(settings.redis_url, socket_timeout=3, socket_connect_timeout=3)
+    try:
+        result = check(
+            client,
+            settings.workers.redis_namespace,
+            component,
+            settings.observability.heartbeat_stale_seconds,
+            anywhere,
+        )
+    except redis.RedisError as exc:
+        click.echo(f"{component}: Redis unreachable ({type(exc).__name__})", err=True)
+        sys.exit(1)
+    finally:
+        client.close()
+    click.echo(result.detail, err=not result.healthy)
+    sys.exit(0 if result.healthy else 1)
 
 
 @main.command("seed-demo")

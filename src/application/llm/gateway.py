@@ -17,8 +17,8 @@ from application.llm.errors import LlmInvalidReply, LlmRateLimited, LlmUnavailab
 from application.llm.grounding_blocks import fingerprint
 from application.llm.templates import load_template
 from application.ports.cache import Cache
-from application.ports.llm_meter import LlmMeter
 from application.ports.llm import AnswerSpec, GenerationOptions, LlmClient, Prompt, Usage
+from application.ports.llm_meter import LlmMeter
 
 T = TypeVar("T")
 log = logging.getLogger("fieldcrm.llm")

@@ -61,3 +61,18 @@ class PoolCollector:
         )
         gauge.add_metric([self._process], float(checked_out()) if callable(checked_out) else 0.0)
         yield gauge
+
+
+class LatestOutbox:
+    """The outbox gauges of the last `refresh()`, for a metrics listener that serves from a
+    thread (METRICS_PORT): the process's event loop refreshes them every few seconds."""
+
+    def __init__(self) -> None:
+        self._latest: OutboxCollector | None = None
+
+    async def refresh(self, engine: AsyncEngine, now: datetime) -> None:
+        self._latest = await OutboxCollector.read(engine, now)
+
+    def collect(self) -> Iterator[Metric]:
+        if self._latest is not None:
+            yield from self._latest.collect()
