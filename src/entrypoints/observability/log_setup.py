@@ -74,8 +74,10 @@ def configure_logging(
             routed.removeHandler(old)
         routed.propagate = True
         routed.setLevel(logging.NOTSET)
-    # SQL statements only with SQL_ECHO (the engine sets its own level); DEBUG would
-    # otherwise print every statement and its parameters.
-    if logging.getLevelName(level) <= logging.DEBUG:
-        logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+    # SQL statements only with SQL_ECHO (the engine then sets its own logger's level):
+    # SQLAlchemy logs every statement and its parameters at INFO once its logger allows it.
+    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+    # APScheduler logs each job it adds and runs at INFO; the scheduler logs what matters.
+    if logging.getLevelName(level) > logging.DEBUG:
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.captureWarnings(True)
