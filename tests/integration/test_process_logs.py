@@ -134,9 +134,7 @@ async def test_the_request_id_reaches_the_worker_lines_in_one_json_format(
         assert sent.headers["x-request-id"] == "proc-req-7"
 
         def worker_saw_it() -> bool:
-            return any(
-                line.get("request_id") == "proc-req-7" for line in processes.lines("worker")
-            )
+            return any(line.get("request_id") == "proc-req-7" for line in processes.lines("worker"))
 
         wait_for(worker_saw_it, 30, "the worker's line for the message")
         wait_for(lambda: processes.health("scheduler") == 0, 30, "the scheduler's heartbeat")
@@ -144,7 +142,7 @@ async def test_the_request_id_reaches_the_worker_lines_in_one_json_format(
     finally:
         processes.stop()
 
-    worker_lines = [l for l in processes.lines("worker") if l.get("request_id") == "proc-req-7"]
+    worker_lines = [x for x in processes.lines("worker") if x.get("request_id") == "proc-req-7"]
     assert any("send_message" in line["message"] for line in worker_lines), worker_lines
     assert {line["process"] for line in worker_lines} == {"worker"}
     access = [
