@@ -17,7 +17,8 @@ log = logging.getLogger(__name__)
 
 
 def start_metrics_listener(settings: ObservabilitySettings, *extra: Collector) -> bool:
-    """Serve /metrics on METRICS_HOST:METRICS_PORT from a thread; False when unset."""
+    """Serve /metrics on METRICS_HOST:METRICS_PORT from a thread; False when unset or when
+    the port is taken (a sibling process of `serve --workers N` has it: logged, not fatal)."""
     if settings.metrics_port is None:
         return False
     if multiprocess_dir() is None:
@@ -25,8 +26,17 @@ def start_metrics_listener(settings: ObservabilitySettings, *extra: Collector) -
     else:
         registry = CollectorRegistry()
         MultiProcessCollector(registry)
+    try:
+        start_http_server(settings.metrics_port, addr=settings.metrics_host, registry=registry)
+    except OSError as exc:
+        log.warning(
+            "metrics listener not started on %s:%d (%s); another process has the port",
+            settings.metrics_host,
+            settings.metrics_port,
+            exc.strerror or exc,
+        )
+        return False
     for collector in extra:
         registry.register(collector)
-    start_http_server(settings.metrics_port, addr=settings.metrics_host, registry=registry)
     log.info("metrics on http://%s:%d/metrics", settings.metrics_host, settings.metrics_port)
     return True

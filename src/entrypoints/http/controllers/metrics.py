@@ -56,14 +56,7 @@ def serve_metrics_listener(app: Litestar, container: Container) -> None:
             await asyncio.sleep(settings.heartbeat_seconds)
 
     async def start() -> None:
-        try:
-            started = start_metrics_listener(
-                settings, PoolCollector(container.engine(), "api"), outbox
-            )
-        except OSError as exc:
-            log.info("metrics listener not started here (%s): a sibling process has it", exc)
-            return
-        if started:
+        if start_metrics_listener(settings, PoolCollector(container.engine(), "api"), outbox):
             tasks.append(asyncio.create_task(refresh(), name="outbox-gauges"))
 
     async def stop() -> None:
