@@ -7,8 +7,11 @@ import asyncio
 
 from dependency_injector import providers
 from opentelemetry.trace import SpanKind
+from prometheus_client import REGISTRY
 
+from application.ports.outbox import SendError
 from entrypoints.container import Container
+from entrypoints.observability.observed_sender import outcome_of
 from entrypoints.observability.tracing import span
 from entrypoints.workers.broker import build_broker
 from entrypoints.workers.runtime import start_worker
@@ -23,6 +26,8 @@ async def test_the_actor_span_continues_the_trace_of_the_enqueue(
     spans,  # noqa: F811
 ) -> None:
     [message_id] = await seed_due_messages(container, 1)
+    accepted = {"channel": "SMS", "outcome": "accepted"}
+    sends_before = REGISTRY.get_sample_value("fieldcrm_message_sends_total", accepted) or 0
     worker_container = container_for_tests(container.settings())
     sender = FakeSender()
     worker_container.message_sender.override(providers.Object(sender))
@@ -38,6 +43,7 @@ async def test_the_actor_span_continues_the_trace_of_the_enqueue(
         broker.close()
         await worker_container.engine().dispose()
     assert len(sender.sent) == 1
+    assert REGISTRY.get_sample_value("fieldcrm_message_sends_total", accepted) == sends_before + 1
 
     finished = spans.get_finished_spans()
     by_name = {s.name: s for s in finished}
@@ -53,3 +59,11 @@ async def test_the_actor_span_continues_the_trace_of_the_enqueue(
     sql = [s for s in finished if s.name.startswith("db ") and s.context.trace_id == trace_id]
     assert sql and all(s.kind is SpanKind.CLIENT for s in sql)
     assert any("messages" in str(s.attributes["db.statement"]) for s in sql)  # the claim
+
+
+def test_send_outcomes_are_named_for_the_operator() -> None:
+    assert outcome_of(None) == "accepted"
+    assert outcome_of(SendError(False, "invalid number")) == "refused"
+    assert outcome_of(SendError(True, "rate limited")) == "retryable"
+    assert outcome_of(SendError(True, "timeout", outcome_unknown=True)) == "unknown"
+    assert outcome_of(RuntimeError("bug")) == "error"
