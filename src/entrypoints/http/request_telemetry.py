@@ -12,6 +12,7 @@ import logging
 import time
 from typing import Any
 
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from opentelemetry import propagate
 from opentelemetry.trace import SpanKind
@@ -45,7 +46,7 @@ def observe_requests(app: ASGIApp) -> ASGIApp:
     """`app` with request ids bound, an access line and metrics per HTTP request."""
 
     async def observed(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
         status = 500  # a handler that dies before starting a response
@@ -73,15 +74,15 @@ def observe_requests(app: ASGIApp) -> ASGIApp:
                 current.set_attribute("http.response.status_code", status)
                 if status >= 500:
                     mark_error(current, f"HTTP {status}")
-                observe_http_request(scope["method"], route, status, seconds)
+                observe_http_request(method, route, status, seconds)
                 access_log.info(
                     "%s %s %s %.1f ms",
-                    scope["method"],
+                    method,
                     route,
                     status,
                     seconds * 1000,
                     extra={
-                        "method": scope["method"],
+                        "method": method,
                         "route": route,
                         "status": status,
                         "duration_ms": round(seconds * 1000, 2),

@@ -113,7 +113,7 @@ def exposition(*extra: Collector) -> tuple[bytes, str]:
         extra_registry = CollectorRegistry()
     else:
         registry = CollectorRegistry()
-        MultiProcessCollector(registry)
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         extra_registry = registry
     for collector in extra:
         extra_registry.register(collector)

@@ -25,7 +25,7 @@ def start_metrics_listener(settings: ObservabilitySettings, *extra: Collector) -
         registry: CollectorRegistry = REGISTRY
     else:
         registry = CollectorRegistry()
-        MultiProcessCollector(registry)
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     try:
         start_http_server(settings.metrics_port, addr=settings.metrics_host, registry=registry)
     except OSError as exc:
