@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from typing import Literal
+from typing import Any, Literal
 
 from entrypoints.observability.log_format import JsonFormatter, ReadableFormatter
 from entrypoints.observability.redaction import RedactingFilter
@@ -37,6 +37,22 @@ _ROUTED = (
 _HANDLER_NAME = "fieldcrm"
 
 
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is at the time of the record (a test runner may
+    swap it for a while), never to a stream that has since been closed."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: Any) -> None:
+        return None
+
+
 def level_from_env(environ: dict[str, str] | None = None) -> str:
     value = (environ if environ is not None else os.environ).get("LOG_LEVEL", "INFO").upper()
     return value if value in LEVELS else "INFO"
@@ -55,17 +71,19 @@ def configure_logging(
 ) -> None:
     """Route every logger of this process to one stderr handler in the chosen format.
 
-    Idempotent: calling it again (the CLI, then the command) replaces the handler.
+    Idempotent: calling it again replaces the handler it installed before; handlers that
+    others put on the root logger (a test runner's) are left alone.
     """
     level = (level or level_from_env()).upper()
     log_format = log_format or format_from_env()
-    handler = logging.StreamHandler(sys.stderr)
+    handler = StderrHandler()
     handler.set_name(_HANDLER_NAME)
     handler.addFilter(RedactingFilter())
     handler.setFormatter(JsonFormatter(role) if log_format == "json" else ReadableFormatter(role))
     root = logging.getLogger()
     for old in list(root.handlers):
-        root.removeHandler(old)
+        if old.get_name() == _HANDLER_NAME:
+            root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
     for name in _ROUTED:
