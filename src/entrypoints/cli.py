@@ -17,6 +17,8 @@ from domain.errors import Conflict, DomainError
 from domain.user import Role, check_password_policy
 from entrypoints import migrate as migrations
 from entrypoints.container import Container, bootstrap
+from entrypoints.observability.log_setup import configure_logging
+from entrypoints.observability.tracing import configure_tracing
 from entrypoints.settings import Settings, SettingsError
 
 log = logging.getLogger("fieldcrm")
@@ -29,14 +31,18 @@ def _container() -> Container:
         raise click.ClickException(str(exc)) from exc
 
 
+#: The `process` field of the log lines each command writes.
+_ROLES = {"serve": "api", "worker": "worker", "scheduler": "scheduler"}
+
+
 @click.group()
 @click.version_option(package_name="fieldcrm", prog_name="fieldcrm")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """fieldcrm — field-service CRM backend."""
-    level = os.environ.get("LOG_LEVEL", "INFO").upper()
-    logging.basicConfig(
-        level=getattr(logging, level, logging.INFO), format="%(levelname)s %(name)s: %(message)s"
-    )
+    role = _ROLES.get(ctx.invoked_subcommand or "", "cli")
+    configure_logging(role)
+    configure_tracing(role)
 
 
 @main.command()
@@ -187,6 +193,8 @@ def serve(host: str | None, port: int | None, processes: int | None, no_workers:
         "host": host or settings.host,
         "port": port or settings.port,
         "log_level": settings.log_level.lower(),
+        "log_config": None,  # uvicorn logs through the root handler (observability.log_setup)
+        "access_log": False,  # the app writes one access line per request (request_telemetry)
     }
     if processes > 1:
         # A process builds the app in a few seconds; on a busy machine uvicorn's default 5 s
@@ -239,6 +247,43 @@ def scheduler() -> None:
     from entrypoints.workers.runtime import run_scheduler
 
     asyncio.run(run_scheduler(_redis_settings("scheduler")))
+
+
+@main.command()
+@click.option(
+    "--component",
+    type=click.Choice(["worker", "scheduler"]),
+    required=True,
+    help="which process to check",
+)
+@click.option(
+    "--anywhere", is_flag=True, help="a live one on any host will do (default: on this host)"
+)
+def health(component: str, anywhere: bool) -> None:
+    """Exit 0 when a `fieldcrm worker` / `scheduler` beats (its Redis heartbeat is younger
+    than HEARTBEAT_STALE_SECONDS), else 1: a liveness probe for systemd or Kubernetes."""
+    import redis
+
+    from entrypoints.observability.heartbeat import check
+
+    settings = _redis_settings("health")
+    assert settings.redis_url is not None
+    client = redis.Redis.from_url(settings.redis_url, socket_timeout=3, socket_connect_timeout=3)
+    try:
+        result = check(
+            client,
+            settings.workers.redis_namespace,
+            component,
+            settings.observability.heartbeat_stale_seconds,
+            anywhere,
+        )
+    except redis.RedisError as exc:
+        click.echo(f"{component}: Redis unreachable ({type(exc).__name__})", err=True)
+        sys.exit(1)
+    finally:
+        client.close()
+    click.echo(result.detail, err=not result.healthy)
+    sys.exit(0 if result.healthy else 1)
 
 
 @main.command("seed-demo")

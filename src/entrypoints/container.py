@@ -29,6 +29,8 @@ from application.insights.service_history_memo import ServiceHistoryMemo
 from application.llm.gateway import LlmGateway, Prices
 from application.outbox.send_at_once import SendAtOnce
 from entrypoints import adapter_factories as build
+from entrypoints.observability.metrics import PrometheusLlmMeter
+from entrypoints.observability.traced_llm import TracedLlmClient
 from entrypoints.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -88,13 +90,14 @@ class Container(containers.DeclarativeContainer):
     )
     llm_gateway = providers.Singleton(
         LlmGateway,
-        llm_client,
+        providers.Singleton(TracedLlmClient, llm_client),
         cache,
         s.llm.cache_ttl_seconds,
         providers.Factory(Prices, s.llm.price_prompt_per_1k, s.llm.price_completion_per_1k),
         fallback=providers.Selector(
             adapters.llm_fallback, offline=offline_llm, none=providers.Object(None)
         ),
+        meter=providers.Singleton(PrometheusLlmMeter),
     )
 
     console_sender = providers.Singleton(ConsoleSender)

@@ -18,6 +18,7 @@ from application.llm.grounding_blocks import fingerprint
 from application.llm.templates import load_template
 from application.ports.cache import Cache
 from application.ports.llm import AnswerSpec, GenerationOptions, LlmClient, Prompt, Usage
+from application.ports.llm_meter import LlmMeter
 
 T = TypeVar("T")
 log = logging.getLogger("fieldcrm.llm")
@@ -68,8 +69,10 @@ class LlmGateway:
         ttl_seconds: int,
         prices: Prices | None = None,
         fallback: LlmClient | None = None,
+        meter: LlmMeter | None = None,
     ) -> None:
         self._client = client
+        self._meter = meter
         self._cache = cache
         self._ttl = ttl_seconds
         self._prices = prices or Prices()
@@ -182,3 +185,13 @@ class LlmGateway:
             usage.latency_ms,
             self._prices.cost(usage),
         )
+        if self._meter is not None:
+            self._meter.answered(
+                task,
+                cache == "hit",
+                degraded,
+                usage.prompt_tokens,
+                usage.completion_tokens,
+                usage.latency_ms,
+                self._prices.cost(usage),
+            )

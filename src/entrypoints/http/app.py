@@ -43,6 +43,7 @@ from entrypoints.http.controllers.insights import insights_router
 from entrypoints.http.controllers.jobs import JobController
 from entrypoints.http.controllers.maintenance_alerts import MaintenanceAlertController
 from entrypoints.http.controllers.messages import MessageController
+from entrypoints.http.controllers.metrics import metrics_router
 from entrypoints.http.controllers.payments import PaymentController
 from entrypoints.http.controllers.reviews import ReviewController
 from entrypoints.http.controllers.technician_ratings import TechnicianRatingController
@@ -65,8 +66,10 @@ from entrypoints.http.rate_limits import (
 )
 from entrypoints.http.request_guards import guard_request
 from entrypoints.http.request_id import REQUEST_ID_HEADER, add_request_id
+from entrypoints.http.request_telemetry import observe_requests
 from entrypoints.http.security_headers import add_security_headers
 from entrypoints.http.web_page import web_page_router
+from entrypoints.observability.log_context import set_user_id
 
 # Response headers the browser lets a cross-origin frontend read (besides the CORS-safelisted
 # ones): the rate limits' (429s and Litestar's RateLimit-* on limited endpoints) and the
@@ -115,6 +118,7 @@ def create_app(container: Container) -> Litestar:
         user = request.scope.get("user")
         if not isinstance(user, User):  # public paths carry no user; their handlers take none
             raise NotAuthorizedException("authentication required")
+        set_user_id(user.id)  # on the request's log lines from here on
         return Actor.of(user)
 
     dependencies: dict[str, Any] = {
@@ -161,6 +165,7 @@ def create_app(container: Container) -> Litestar:
             TwilioWebhookController,
             AuditController,
             web_page_router(settings.web_dist_dir),
+            metrics_router(container),
         ],
         dependencies=dependencies,
         on_app_init=[jwt_auth.on_app_init],
@@ -196,7 +201,11 @@ def create_app(container: Container) -> Litestar:
             "Actor": Actor,
         },
         debug=False,
+        # The process's logging is set up once (observability.log_setup); Litestar's own
+        # config would replace the root logger's handlers.
+        logging_config=None,
     )
+    app.asgi_handler = observe_requests(app.asgi_handler)
     document_problems(app)
     document_security(app)
     describe_operations(app)

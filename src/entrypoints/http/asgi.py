@@ -13,6 +13,12 @@ first. Without REDIS_URL, one process per host runs the scheduler and a worker t
 from __future__ import annotations
 
 from entrypoints.http.served_app import served_app
+from entrypoints.observability.log_setup import configure_logging
+from entrypoints.observability.tracing import configure_tracing
 from entrypoints.settings import Settings
 
+# A process that imports this module never ran `fieldcrm`'s main(): set up its log and
+# traces here (both idempotent), the same way as every other fieldcrm process.
+configure_logging("api")
+configure_tracing("api")
 app = served_app(Settings.from_env())

@@ -15,6 +15,7 @@ from litestar import Litestar
 from application.install_secret import jwt_signing_secret
 from entrypoints.container import Container, bootstrap
 from entrypoints.http.app import create_app
+from entrypoints.http.controllers.metrics import serve_metrics_listener
 from entrypoints.settings import Settings
 
 log = logging.getLogger("fieldcrm")
@@ -64,6 +65,7 @@ def served_app(settings: Settings) -> Litestar:
     of this host that wins the election runs the scheduler and a worker thread."""
     container = served_container(settings)
     app = create_app(container)
+    serve_metrics_listener(app, container)
     if settings.redis_url is not None:
         from entrypoints.workers.runtime import SendQueueOverRedis
 

@@ -15,6 +15,7 @@ from entrypoints.settings.errors import SettingsError
 from entrypoints.settings.fields import SettingsGroup, env
 from entrypoints.settings.llm import LlmSettings
 from entrypoints.settings.messaging import MessagingSettings
+from entrypoints.settings.observability import ObservabilitySettings
 from entrypoints.settings.operations import (
     EngagementSettings,
     LimitSettings,
@@ -67,6 +68,7 @@ class Settings(SettingsGroup):
     # When any customer may be contacted, in their local time (outbox and engagement).
     quiet_hours: QuietHours = Field(default_factory=QuietHours, validation_alias="QUIET_HOURS")
     messaging: MessagingSettings = Field(default_factory=MessagingSettings)
+    observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
 
     @property
     def is_production(self) -> bool:

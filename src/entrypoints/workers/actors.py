@@ -18,6 +18,7 @@ from typing import Any
 import dramatiq
 
 from entrypoints.container import Container
+from entrypoints.observability.observed_sender import ObservedSender
 from entrypoints.workers.container_middleware import WorkerContainer
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ def _sending(c: Container) -> dict[str, Any]:
     return {
         "uow_factory": c.uow,
         "clock": c.clock(),
-        "sender": c.message_sender(),
+        "sender": ObservedSender(c.message_sender()),
         "quiet": c.quiet_hours(),
         "max_attempts": c.settings().messaging.max_attempts,
     }
@@ -69,7 +70,8 @@ async def reconcile_stuck_messages(period_key: str | None = None) -> None:
 
     c = worker_container()
     stale_after = timedelta(seconds=c.settings().workers.stale_sending_seconds)
-    count = await reconcile_stuck(c.uow, c.clock(), c.message_sender(), stale_after)
+    sender = ObservedSender(c.message_sender())
+    count = await reconcile_stuck(c.uow, c.clock(), sender, stale_after)
     level = logging.INFO if count else logging.DEBUG
     log.log(level, "reconcile_stuck_messages %s: %s settled", period_key or "-", count)
 

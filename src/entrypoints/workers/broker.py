@@ -9,6 +9,8 @@ from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import AgeLimit, AsyncIO, Retries, TimeLimit
 
 from entrypoints.settings import Settings, WorkerSettings
+from entrypoints.workers.request_context import RequestContext
+from entrypoints.workers.trace_context import TraceContext
 
 #: Retries (on top of the use cases' own handling): few, with backoff from 5 s to 5 min.
 #: Infrastructure errors (database down) are what is left to retry at this level.
@@ -35,6 +37,8 @@ def build_broker(redis_url: str | None, workers: WorkerSettings | None = None) -
         AgeLimit(),
         TimeLimit(time_limit=TIME_LIMIT_MS),
         Retries(max_retries=MAX_RETRIES, min_backoff=MIN_BACKOFF_MS, max_backoff=MAX_BACKOFF_MS),
+        RequestContext(),  # the request id travels with the messages (for the logs)
+        TraceContext(),  # and the trace context (a no-op unless tracing is on)
         AsyncIO(),
     ]
     # The default middleware list adds ShutdownNotifications, Callbacks and Pipelines too;

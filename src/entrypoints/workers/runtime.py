@@ -17,6 +17,7 @@ from entrypoints.settings import Settings
 from entrypoints.workers.actors import Actors, declare_actors
 from entrypoints.workers.broker import broker_from_settings, build_broker
 from entrypoints.workers.container_middleware import WorkerContainer
+from entrypoints.workers.process_telemetry import scheduler_telemetry, start_worker_telemetry
 from entrypoints.workers.scheduler import PeriodicScheduler, actor_enqueue, scheduled_jobs
 
 log = logging.getLogger(__name__)
@@ -54,9 +55,9 @@ def run_worker(settings: Settings, container: Container | None = None) -> None:
     broker = broker_from_settings(settings)
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in _STOP_SIGNALS}
-    worker, _ = start_worker(
-        broker, container or build_container(settings), settings.workers.threads
-    )
+    container = container or build_container(settings)
+    worker, _ = start_worker(broker, container, settings.workers.threads)
+    stop_telemetry = start_worker_telemetry(settings, container)
     log.info(
         "worker started: %d threads on %s (namespace %r)",
         settings.workers.threads,
@@ -67,6 +68,7 @@ def run_worker(settings: Settings, container: Container | None = None) -> None:
         stop.wait()
     finally:
         log.info("worker stopping: finishing the messages under way")
+        stop_telemetry()
         worker.stop()
         broker.close()
         for sig, handler in previous.items():
@@ -91,7 +93,8 @@ async def run_scheduler(settings: Settings, container: Container | None = None) 
         loop.add_signal_handler(sig, stop.set)
     scheduler.start()
     try:
-        await stop.wait()
+        async with scheduler_telemetry(settings, container):
+            await stop.wait()
     finally:
         log.info("scheduler stopping")
         await scheduler.stop()

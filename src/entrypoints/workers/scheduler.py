@@ -24,6 +24,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from application.ports.clock import Clock
 from application.ports.period_claims import PeriodClaims
 from application.scheduling import Enqueue, enqueue_due_period
+from entrypoints.observability.metrics import count_scheduler_pass
 from entrypoints.settings import ScheduleSettings
 from entrypoints.workers.actors import Actors
 from entrypoints.workers.schedule import JOBS, CronSchedule, ScheduledJob, time_zone
@@ -77,20 +78,25 @@ class PeriodicScheduler:
         self._scheduler: AsyncIOScheduler | None = None
         self._running: set[asyncio.Task[object]] = set()
 
-    async def tick(self, job_name: str) -> str | None:
-        """Claim and enqueue the due period of one job; never raises (the next pass retries)."""
+    async def tick(self, job_name: str, trigger: str = "cron") -> str | None:
+        """Claim and enqueue the due period of one job; never raises (the next pass retries).
+
+        `trigger`: cron (the job's own fire) or catch_up (the pass); counted in the metrics."""
         task = asyncio.current_task()
         if task is not None:
             self._running.add(task)
         try:
-            return await enqueue_due_period(
+            key = await enqueue_due_period(
                 self.jobs[job_name].periodic_job(),
                 self._claims,
                 self._clock,
                 self._enqueue,
                 self._claimed_by,
             )
+            count_scheduler_pass(job_name, trigger, "claimed" if key else "nothing_due")
+            return key
         except Exception:
+            count_scheduler_pass(job_name, trigger, "failed")
             log.exception("job %s: could not claim or enqueue its period; retrying later", job_name)
             return None
         finally:
@@ -99,7 +105,7 @@ class PeriodicScheduler:
 
     async def catch_up(self) -> dict[str, str | None]:
         """One pass over every job: enqueue each one's due period unless already claimed."""
-        return {name: await self.tick(name) for name in self.jobs}
+        return {name: await self.tick(name, "catch_up") for name in self.jobs}
 
     def start(self) -> None:
         """Start firing on the running event loop; the first catch-up pass runs at once."""

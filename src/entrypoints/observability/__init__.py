@@ -1,0 +1,1 @@
+"""Operating fieldcrm: one structured log, Prometheus metrics, traces and liveness probes."""

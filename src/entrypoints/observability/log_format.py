@@ -1,0 +1,81 @@
+"""The two renderings of one log record: a JSON line (production) or a readable line.
+
+Both carry the same fields: time (UTC, ISO 8601), level, logger, message, the process
+role (api, worker, scheduler, cli), the request id and user id when there is one, the
+structured extras a call passed (`log.info("...", extra={"status": 200})`) and the
+exception text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from entrypoints.observability.log_context import current_request_id, current_user_id
+
+#: LogRecord attributes that are not extras.
+_STANDARD = frozenset(
+    vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys()
+    | {"message", "asctime", "taskName", "color_message"}
+)
+
+
+def extras(record: logging.LogRecord) -> dict[str, Any]:
+    """The fields a call added with `extra=`, plus the request context."""
+    fields = {k: v for k, v in record.__dict__.items() if k not in _STANDARD}
+    request_id = current_request_id()
+    if request_id is not None and "request_id" not in fields:
+        fields["request_id"] = request_id
+    user_id = current_user_id()
+    if user_id is not None and "user_id" not in fields:
+        fields["user_id"] = user_id
+    return fields
+
+
+def _timestamp(record: logging.LogRecord) -> str:
+    return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line."""
+
+    def __init__(self, role: str) -> None:
+        super().__init__()
+        self.role = role
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": _timestamp(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "process": self.role,
+            "message": record.getMessage(),
+            **extras(record),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            line["exception"] = record.exc_text
+        return json.dumps(line, default=str, ensure_ascii=False)
+
+
+class ReadableFormatter(logging.Formatter):
+    """`time LEVEL role logger: message key=value ...` for a terminal."""
+
+    def __init__(self, role: str) -> None:
+        super().__init__()
+        self.role = role
+
+    def format(self, record: logging.LogRecord) -> str:
+        fields = " ".join(f"{k}={v}" for k, v in extras(record).items())
+        text = (
+            f"{_timestamp(record)[11:23]} {record.levelname:<7} {self.role} "
+            f"{record.name}: {record.getMessage()}" + (f"  {fields}" if fields else "")
+        )
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            text += "\n" + record.exc_text
+        return text

@@ -1,0 +1,63 @@
+"""Personal data and secrets never reach the log: a filter applied to every record.
+
+Masks, wherever they appear in the formatted message or an extra field: e-mail addresses,
+phone-number-like digit runs (7+ digits, with the usual separators), bearer/JWT tokens,
+`password=`/`token=`/`secret=`/`key=` values and URL credentials. Message bodies are not
+logged by fieldcrm code; fields named like a body are dropped here as a second line.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# +15550102345, +1 555 010 2345, whatsapp:+1555..., (555) 010-2345, 555-010-2345, and bare
+# runs of 10-15 digits; dates (2026-12-03) and times are left alone.
+_PHONE = re.compile(
+    r"\+\d(?:[\s().-]{0,2}\d){6,}"
+    r"|\(\d{3}\)\s?\d{3}[-.\s]\d{4}\b"
+    r"|\b\d{3}[-.]\d{3}[-.]\d{4}\b"
+    r"|(?<![\w-])\d{10,15}(?![\w-])"
+)
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
+_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}")
+_SECRET_PAIR = re.compile(
+    r"(?i)\b([A-Za-z_]*(?:password|passwd|token|secret|api_?key|auth))(\s*[=:]\s*)"
+    r"(\"[^\"]*\"|'[^']*'|[^\s,;&]+)"
+)
+_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@]*:[^/\s@]*@")
+
+#: Extra fields never logged (their value is replaced).
+SENSITIVE_FIELDS = frozenset(
+    {"body", "message_body", "text", "password", "token", "authorization", "phone", "email"}
+)
+MASK = "[redacted]"
+
+
+def redact(text: str) -> str:
+    """`text` with e-mails, phone numbers, tokens and credentials masked."""
+    text = _URL_CREDENTIALS.sub(r"\1[redacted]@", text)
+    text = _JWT.sub(MASK, text)
+    text = _BEARER.sub(r"\1 " + MASK, text)
+    text = _SECRET_PAIR.sub(r"\1\2" + MASK, text)
+    text = _EMAIL.sub("[email]", text)
+    return _PHONE.sub("[phone]", text)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites each record's message (args merged in) and string extras, redacted."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: keep what there is
+            message = str(record.msg)
+        record.msg, record.args = redact(message), None
+        for name in SENSITIVE_FIELDS & record.__dict__.keys():
+            setattr(record, name, MASK)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True

@@ -1,0 +1,90 @@
+"""No phone number, e-mail address, token or message body reaches a log line."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from entrypoints.observability.log_format import JsonFormatter
+from entrypoints.observability.redaction import RedactingFilter, redact
+
+SECRET_SAMPLES = [
+    "ada.lovelace+crm@example.co.uk",
+    "+15550102345",
+    "+1 555 010 2345",
+    "whatsapp:+447700900123",
+    "(555) 010-2345",
+    "555-010-2345",
+    "Bearer abcdefghijklmnop0123456789",
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLXZhbHVl",
+    "password=hunter2-hunter2",
+    "postgresql://fieldcrm:s3cret-pw@db:5432/fieldcrm",
+]
+
+
+@pytest.mark.parametrize("secret", SECRET_SAMPLES)
+def test_secrets_and_personal_data_are_masked(secret: str) -> None:
+    masked = redact(f"sending to {secret} now")
+    hidden = secret.split("=")[-1].split(":")[-1] if "://" not in secret else "s3cret-pw"
+    assert hidden not in masked, masked
+    assert masked.startswith("sending to ") and masked.endswith(" now")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dispatch_due_messages 2026-12-03T01:00: processed=3",
+        "GET /customers/{customer_id:int} 200 12.5 ms",
+        "send_message 12345: SENT",
+        "llm task=summary prompt_tokens=812 latency_ms=950.2",
+    ],
+)
+def test_ordinary_lines_are_left_alone(text: str) -> None:
+    assert redact(text) == text
+
+
+@given(
+    user=st.from_regex(r"[a-z][a-z0-9._]{0,20}", fullmatch=True),
+    domain=st.from_regex(r"[a-z]{2,12}\.(com|org|de|co\.uk)", fullmatch=True),
+    digits=st.from_regex(r"[1-9][0-9]{9,13}", fullmatch=True),
+)
+def test_any_email_or_e164_number_is_masked(user: str, domain: str, digits: str) -> None:
+    email, phone = f"{user}@{domain}", f"+{digits}"
+    masked = redact(f"to={email} phone={phone} done")
+    assert email not in masked and digits not in masked
+
+
+def test_a_json_line_carries_neither_the_arguments_nor_sensitive_extras() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactingFilter())
+    handler.setFormatter(JsonFormatter("worker"))
+    logger = logging.getLogger("tests.redaction")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        logger.info(
+            "sent %s to %s",
+            "the message",
+            "ada@example.com",
+            extra={"body": "Your code is 1234, Ada", "phone": "+15550102345", "status": 200},
+        )
+        try:
+            raise ValueError("could not reach +15550102345")
+        except ValueError:
+            logger.exception("failed for bob@example.org")
+    finally:
+        logger.removeHandler(handler)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
+    text = stream.getvalue()
+    for leaked in ("ada@example.com", "+15550102345", "Your code is", "bob@example.org"):
+        assert leaked not in text
+    assert lines[0]["message"] == "sent the message to [email]"
+    assert lines[0]["status"] == 200 and lines[0]["process"] == "worker"
+    assert "ValueError" in lines[1]["exception"]
