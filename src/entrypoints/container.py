@@ -128,6 +128,7 @@ class Container(containers.DeclarativeContainer):
         maintenance_horizon=s.engagement.maintenance_horizon,
         survey_delay=s.engagement.survey_delay,
         quiet_hours=s.quiet_hours,
+        auto_approved=s.llm.auto_approved,
     )
     del s
 

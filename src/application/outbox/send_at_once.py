@@ -14,7 +14,7 @@ from typing import Any, Self
 from application.ports.clock import Clock
 from application.ports.outbox import MessageRepository, SendQueue
 from application.ports.unit_of_work import UnitOfWork
-from domain.messaging.message import Message
+from domain.messaging.message import Message, MessageStatus
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,8 @@ class _NotingMessages:
 
     async def add(self, message: Message) -> Message:
         stored = await self._inner.add(message)
-        if stored.id is not None and stored.scheduled_for <= self._clock.now():
+        due = stored.scheduled_for <= self._clock.now()
+        if stored.id is not None and stored.status is MessageStatus.SCHEDULED and due:
             self._due.append(stored.id)
         return stored
 
