@@ -9,7 +9,7 @@ from application.engagement.suggestions import suggestion_text
 from application.outbox.dispatch import dispatch_due
 from domain.contact_preferences import QuietHours
 from tests.http.conftest import assert_problem
-from tests.http.helpers import create_completed_job
+from tests.http.helpers import create_completed_job, create_customer
 from tests.http.test_follow_up_send import a_suggested_follow_up
 from tests.unit.test_follow_up_actions import a_suggestion
 
@@ -99,3 +99,23 @@ async def test_only_a_waiting_message_can_be_decided_and_only_by_staff(
     assert_problem(await client.post(f"/messages/{message['id']}/reject", headers=technician), 403)
     await client.post(f"/messages/{message['id']}/approve", headers=office)
     assert_problem(await client.post(f"/messages/{message['id']}/reject", headers=office), 409)
+
+
+async def test_a_greeting_posted_with_its_generation_waits_for_approval(
+    client, office, container, clock, sending
+) -> None:
+    customer = await create_customer(client, office)
+    greeting = (
+        await client.post(f"/customers/{customer['id']}/generate-greeting", headers=office)
+    ).json()
+    body = {
+        "customerId": customer["id"],
+        "body": greeting["result"]["text"],
+        "purpose": "MARKETING",
+        "generationId": greeting["generationId"],
+    }
+    posted = await client.post("/messages", json=body, headers=office)
+    assert posted.status_code == 201, posted.text
+    assert posted.json()["status"] == "PENDING_APPROVAL"
+    await dispatch(container, clock, sending)
+    assert sending.sender.sent == []

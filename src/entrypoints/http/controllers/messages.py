@@ -17,7 +17,7 @@ from application.messaging.approval import approve_message, reject_message
 from application.messaging.post_message import NewMessage, post_message
 from domain.contact_preferences import ContactMethod
 from domain.messaging.message import Message, MessageStatus, Purpose
-from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
+from entrypoints.http.deps import ActorDep, ClockDep, PathId, SettingsDep, Uow
 from entrypoints.http.list_params import CUSTOMER_ID, status_filter
 from entrypoints.http.rate_limits import message_rate_limit
 from entrypoints.http.resource_controller import HttpResource, Move, resource_controller
@@ -51,6 +51,8 @@ class MessageIn(In):
     channel: ContactMethod | None = None  # default: the customer's preferred channel
     scheduled_for: datetime | None = None  # default: now (sent at once)
     follow_up_id: Id | None = None  # a follow-up of the same customer
+    # The insight generation whose text `body` is (e.g. a greeting): held for approval.
+    generation_id: Id | None = None
 
     def new(self) -> NewMessage:
         return self.fields_into(NewMessage)
@@ -106,10 +108,14 @@ class MessageActions(Controller):
         data: JSONBody[MessageIn],
         uow: Uow,
         clock: ClockDep,
+        settings: SettingsDep,
         idempotency_key: IdempotencyKey = None,
     ) -> Response[MessageOut]:
-        """Queue a message to a customer (sent at once when due now) through the outbox."""
-        posted = await post_message(actor, uow, clock, data.new(), idempotency_key)
+        """Queue a message to a customer (sent at once when due now) through the outbox.
+        With `generationId` (the body is an insight's text, e.g. a greeting) it is
+        PENDING_APPROVAL until approved, unless AI_AUTO_APPROVE_PURPOSES names its purpose."""
+        auto = settings.llm.auto_approved
+        posted = await post_message(actor, uow, clock, data.new(), idempotency_key, auto)
         status = HTTP_201_CREATED if posted.created else HTTP_200_OK
         return Response(message_out(posted.message), status_code=status)
 
