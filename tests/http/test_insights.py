@@ -4,8 +4,8 @@ listed by GET /customers/{id}/insights, unknown ids are 404, tokens are required
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx

@@ -393,6 +393,7 @@ def include_object(
     """For autogenerate: everything but `SEARCH_OBJECTS`."""
     return name not in SEARCH_OBJECTS
 
+
 # Stored generations: every insight answer, who asked it about whom, and what it cost.
 # `repeats_id`: the generation a cache hit repeats. Pruned after LLM_GENERATION_RETENTION_DAYS.
 insight_generations = _table(

@@ -107,7 +107,7 @@ def base_language(tag: str) -> str:
 
 
 def language_fallback(tag: str) -> str | None:
-    """"en" when customer-facing text cannot be written in `tag` (not one of the five
+    """ "en" when customer-facing text cannot be written in `tag` (not one of the five
     supported languages) and is written in English instead; None when it can."""
     return None if base_language(tag) in SUPPORTED_LANGUAGES else "en"
 
