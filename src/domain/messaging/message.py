@@ -109,8 +109,9 @@ class Message:
             raise InvalidTransition("message", self.status.value, "approved")
         if body is not None:
             errors: dict[str, str] = {}
-            self.body = v.required_text(errors, "body", body, MAX_BODY)
+            edited = v.required_text(errors, "body", body, MAX_BODY)
             v.raise_if(errors)
+            self.body = edited
         self.move_to(MessageStatus.SCHEDULED, now)
 
     def reject(self, now: datetime) -> None:
