@@ -67,6 +67,36 @@ async def test_an_approved_edit_is_the_text_sent(
     assert read["status"] == "SENT"
 
 
+async def test_decisions_are_audited_without_the_text(
+    client, office, admin, container, clock, job, sending
+) -> None:
+    approved = await a_held_message(client, office, container, clock, job, "Ask for a review")
+    await client.post(
+        f"/messages/{approved['id']}/approve", json={"body": "Edited text"}, headers=office
+    )
+    rejected = await a_held_message(client, office, container, clock, job, "Offer a small discount")
+    await client.post(f"/messages/{rejected['id']}/reject", headers=office)
+
+    async def entries(message_id: int) -> list[dict]:
+        params = {"entity": "message", "entityId": message_id}
+        response = await client.get("/audit-entries", params=params, headers=admin)
+        assert response.status_code == 200, response.text
+        return response.json()["items"]
+
+    approve, create = await entries(approved["id"])
+    assert create["action"] == "create"
+    assert create["changes"]["status"] == [None, "PENDING_APPROVAL"]
+    assert approve["action"] == "approve"
+    assert approve["changes"] == {
+        "status": ["PENDING_APPROVAL", "SCHEDULED"],
+        "bodyEdited": [None, True],
+    }
+    reject, _ = await entries(rejected["id"])
+    assert reject["action"] == "reject"
+    assert reject["changes"] == {"status": ["PENDING_APPROVAL", "CANCELLED"]}
+    assert "Edited text" not in str(approve) and "Offer a small discount" not in str(reject)
+
+
 async def test_approving_without_an_edit_keeps_the_text(
     client, office, container, clock, job, sending
 ) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from application.insights.generation_history import InsightTask, list_customer_insights
 from application.llm.grounding_blocks import camel_keys
@@ -18,7 +18,7 @@ from entrypoints.http.wire import Out, page_of, page_type
 
 TaskFilter = Annotated[
     InsightTask | None,
-    Parameter(query="task", description="Only the generations of this task."),
+    QueryParameter(name="task", description="Only the generations of this task."),
 ]
 
 
