@@ -23,6 +23,7 @@ from application.insights.insight_context import (
     language_fallback,
     local_today,
     prompt_values,
+    with_answer,
 )
 from application.llm.answers import Greeting
 from application.llm.errors import LlmInvalidReply
@@ -144,4 +145,4 @@ async def generate_greeting(
         text=insight.answer.text,
     )
     cited = tuple(dict.fromkeys((*sources, *insight.sources)))
-    return replace(insight, answer=result, sources=cited, language_fallback=fallback)
+    return replace(with_answer(insight, result), sources=cited, language_fallback=fallback)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
 from litestar import Controller, get
@@ -49,7 +49,10 @@ class GenerationOut(Out):
     created_at: datetime
 
 
-GenerationPage = page_type(GenerationOut, "GenerationPage")
+if TYPE_CHECKING:
+    GenerationPage = Out  # a page of GenerationOut (`items`, `total`, `limit`, `offset`)
+else:
+    GenerationPage = page_type(GenerationOut, "GenerationPage")
 
 
 def generation_out(g: Generation) -> GenerationOut:
@@ -89,9 +92,10 @@ class InsightHistoryController(Controller):
         customer_id: PathId,
         paging: PagingDep,
         task: TaskFilter = None,
-    ) -> GenerationPage:  # type: ignore[valid-type]
+    ) -> GenerationPage:
         """What the assistants answered about this customer, newest first: the prompt
         version, model, inputs' hash, cited records, tokens, cost, who asked and when.
         A technician sees the greeting and maintenance answers of their own customers."""
         page = await list_customer_insights(actor, insights, customer_id, task, paging)
-        return page_of(GenerationPage, page, generation_out)
+        listed: GenerationPage = page_of(GenerationPage, page, generation_out)
+        return listed
