@@ -90,3 +90,16 @@ async def test_a_blank_greeting_is_refused(db: FakeDatabase, clock: FakeClock) -
     client = ScriptedLlmClient({"greeting": {"language": "en", "text": "   "}})
     with pytest.raises(LlmInvalidReply):
         await generate_greeting(SYSTEM, insight_context(db, clock, client), customer_id)
+
+
+async def test_a_model_is_asked_for_english_when_the_language_is_not_supported(
+    db: FakeDatabase, clock: FakeClock
+) -> None:
+    customer_id = await a_customer(db, clock)
+    await set_preferences(db, customer_id, language="ja")
+    client = ScriptedLlmClient({"greeting": {"language": "en", "text": "Welcome, Ada!"}})
+    insight = await generate_greeting(SYSTEM, insight_context(db, clock, client), customer_id)
+    prompt = client.prompts[0]
+    assert "language: en" in prompt.user and "ja" not in prompt.system
+    assert prompt.grounding["language"] == "en"
+    assert (insight.answer.language, insight.language_fallback) == ("en", "en")

@@ -112,8 +112,8 @@ async def generate_greeting(
     if decision.job_id is not None:
         sources.append(f"job:{decision.job_id}")
     fallback = language_fallback(view.language_preference)
+    language = fallback or view.language_preference  # what the text is to be written in
     if decision.occasion is Occasion.NONE:
-        language = fallback or view.language_preference
         result = GreetingResult(
             occasion=decision.occasion, reason=decision.reason, language=language, text=None
         )
@@ -129,13 +129,14 @@ async def generate_greeting(
             language_fallback=fallback,
         )
     today = local_today(now, view.time_zone).isoformat()
-    grounding = _grounding(view, decision, ctx.shop_name, today)
+    grounding = {**_grounding(view, decision, ctx.shop_name, today), "language": language}
     values = prompt_values(
         ctx,
         view,
         {"records": grounding},
         occasion=decision.occasion.value,
-        baseLanguage=base_language(view.language_preference),
+        language=language,
+        baseLanguage=base_language(language),
     )
     insight = await ctx.llm.ask(TASK, values, grounding, SPEC, _check)
     result = GreetingResult(

@@ -53,7 +53,8 @@ async def generate_survey(actor: Actor, ctx: InsightContext, job_id: int) -> Ins
             await uow.technicians.get(d.technician_id) if d.technician_id is not None else None
         )
         appliance = await uow.appliances.get(d.appliance_id) if d.appliance_id is not None else None
-    language = customer.preferences.language
+    fallback = language_fallback(customer.preferences.language)
+    language = fallback or customer.preferences.language  # unsupported: English
     grounding: dict[str, Any] = {
         "language": language,
         "shopName": ctx.shop_name,
@@ -86,4 +87,4 @@ async def generate_survey(actor: Actor, ctx: InsightContext, job_id: int) -> Ins
         "dataBlocks": blocks({"records": grounding}),
     }
     insight = await ctx.llm.ask(TASK, values, grounding, SPEC, _check)
-    return replace(insight, language_fallback=language_fallback(language))
+    return replace(insight, language_fallback=fallback)
