@@ -657,6 +657,7 @@ class FakeSender:
         self.fail_with: list[Exception] = []
         self.statuses: dict[str, MessageStatus] = {}
         self.status_queries: list[str] = []
+        self.bodies: list[tuple[int, str]] = []  # (message id, the text that went out)
 
     async def send(self, message: Message) -> SendResult:
         if self.pause:
@@ -665,6 +666,7 @@ class FakeSender:
             raise self.fail_with.pop(0)
         assert message.id is not None
         self.sent.append((message.id, self.clock.now() if self.clock else None))
+        self.bodies.append((message.id, message.body))
         return SendResult(f"SM{len(self.sent):032d}")
 
     async def fetch_status(self, message: Message) -> MessageStatus | None:

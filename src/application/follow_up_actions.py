@@ -68,11 +68,19 @@ async def _audit(
 
 
 async def send_follow_up(
-    actor: Actor, uow: UnitOfWork, clock: Clock, follow_up_id: int, edits: SendEdits
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    follow_up_id: int,
+    edits: SendEdits,
+    auto_approved: frozenset[Purpose] = frozenset(),
 ) -> SentFollowUp:
     """Turn a PENDING follow-up into a message (staff only): the suggestion's action,
     channel and time unless edited (a suggested time in the past, or none, means now).
-    The follow-up becomes SCHEDULED for the message's time; both are audited."""
+    The follow-up becomes SCHEDULED for the message's time; both are audited.
+
+    A body left as the suggestion wrote it (AI text) makes the message PENDING_APPROVAL
+    unless its purpose is in `auto_approved`; a body staff typed is sent as queued."""
     authorize(actor, Permission.MANAGE_MESSAGES)
     now = clock.now()
     async with uow:
@@ -93,7 +101,8 @@ async def send_follow_up(
         follow_up.reschedule(when)
         await uow.follow_ups.update(follow_up)
         sending = Sending(f"follow-up:{follow_up_id}:send", when, follow_up.job_id)
-        message = await queue_draft(uow, actor, now, customer, draft, sending)
+        hold = auto_approved if edits.body is None else None
+        message = await queue_draft(uow, actor, now, customer, draft, sending, hold)
         await _audit(uow, actor, now, AuditAction.SEND, follow_up, message_id=message.id)
         await uow.commit()
     return SentFollowUp(follow_up, message)

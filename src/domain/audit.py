@@ -42,6 +42,8 @@ class AuditAction(enum.StrEnum):
     SEND = "send"
     DISMISS = "dismiss"
     ASSIGN = "assign"
+    APPROVE = "approve"  # an AI-written message approved (maybe edited) for sending
+    REJECT = "reject"  # an AI-written message rejected: never sent
 
 
 @dataclass(slots=True)

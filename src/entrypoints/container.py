@@ -19,6 +19,7 @@ from adapters.sqlalchemy.customer_view_query import SqlCustomerViewQuery
 from adapters.sqlalchemy.engagement_queries import SqlEngagementQueries
 from adapters.sqlalchemy.engine import EngineProbe, build_engine
 from adapters.sqlalchemy.financials_query import SqlFinancialsQuery
+from adapters.sqlalchemy.generation_log import SqlGenerationLog
 from adapters.sqlalchemy.install_secrets import SqlInstallSecrets
 from adapters.sqlalchemy.period_claims import SqlPeriodClaims
 from adapters.sqlalchemy.refresh_token_store import SqlRefreshTokenStore
@@ -84,6 +85,7 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryCache),
     )
 
+    generation_log = providers.Singleton(SqlGenerationLog, engine)
     offline_llm = providers.Singleton(OfflineLlmClient)
     llm_client = providers.Selector(
         adapters.llm, openai=providers.Singleton(build.openai_client, s.llm), offline=offline_llm
@@ -98,6 +100,8 @@ class Container(containers.DeclarativeContainer):
             adapters.llm_fallback, offline=offline_llm, none=providers.Object(None)
         ),
         meter=providers.Singleton(PrometheusLlmMeter),
+        clock=clock,
+        generations=generation_log,
     )
 
     console_sender = providers.Singleton(ConsoleSender)
@@ -123,6 +127,7 @@ class Container(containers.DeclarativeContainer):
         shop_name=s.shop_name,
         quiet_hours=s.quiet_hours,
         service_history=providers.Singleton(ServiceHistoryMemo),
+        generations=generation_log,
     )
     engagement_context = providers.Factory(
         EngagementContext,
@@ -133,6 +138,7 @@ class Container(containers.DeclarativeContainer):
         maintenance_horizon=s.engagement.maintenance_horizon,
         survey_delay=s.engagement.survey_delay,
         quiet_hours=s.quiet_hours,
+        auto_approved=s.llm.auto_approved,
     )
     del s
 

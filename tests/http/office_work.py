@@ -1,6 +1,7 @@
 """Records the workers write and no endpoint creates, for the HTTP tests: a maintenance
-alert (what the prediction pass raises) and a call task (what the PHONE channel hands over
-when no message is behind it)."""
+alert (what the prediction pass raises), a call task (what the PHONE channel hands over
+when no message is behind it) and a reminder held for approval (what the maintenance pass
+queues)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from domain.maintenance_alert import MaintenanceAlert
 from domain.messaging.call_task import CallTask
+from domain.messaging.message import Purpose, compose
 
 RAISED_AT = datetime(2030, 1, 1, 8, 0, tzinfo=UTC)
 
@@ -37,3 +39,17 @@ async def add_call_task(
         await uow.commit()
     assert task.id is not None
     return task.id
+
+
+async def hold_reminder(container: Any, customer_id: int, at: datetime = RAISED_AT) -> int:
+    """A MARKETING reminder an insight wrote, PENDING_APPROVAL as the maintenance pass
+    queues it."""
+    async with container.uow() as uow:
+        customer = await uow.customers.get(customer_id)
+        key = f"test-reminder:{customer_id}:{at.isoformat()}"
+        message = compose(customer, Purpose.MARKETING, "Your fridge is due", key, at, at)
+        message.hold_for_approval(frozenset())
+        stored = await uow.messages.add(message)
+        await uow.commit()
+    assert stored.id is not None
+    return stored.id

@@ -30,7 +30,7 @@ from tests.http.helpers import (
     payment_body,
     technician_body,
 )
-from tests.http.office_work import add_call_task, raise_alert
+from tests.http.office_work import add_call_task, hold_reminder, raise_alert
 
 CALLERS = ("anon", "admin", "office", "tech_own", "tech_other")
 PUBLIC = {
@@ -176,6 +176,8 @@ TABLE: dict[str, Row] = {
     "followupSuggestions": row(
         "POST", "/customers/{customer}/followup-suggestions", "401 200 200 403 404"
     ),
+    # Stored answers: a technician sees the field assistants' of their own customers.
+    "listCustomerInsights": row("GET", "/customers/{customer}/insights", "401 200 200 200 404"),
     "generateGreeting": row(
         "POST", "/customers/{customer}/generate-greeting", "401 200 200 200 404"
     ),
@@ -318,6 +320,8 @@ TABLE: dict[str, Row] = {
     ),
     "getMessage": row("GET", "/messages/{message}", "401 200 200 403 403"),
     "cancelMessage": row("POST", "/messages/{message}/cancel", "401 200 200 403 403"),
+    "approveMessage": row("POST", "/messages/{heldMessage}/approve", "401 200 200 403 403"),
+    "rejectMessage": row("POST", "/messages/{heldMessage}/reject", "401 200 200 403 403"),
     # Call tasks: the office's call list, staff only like the outbox it comes from.
     "listCallTasks": row("GET", "/call-tasks", "401 200 200 403 403"),
     "getCallTask": row("GET", "/call-tasks/{callTask}", "401 200 200 403 403"),
@@ -415,6 +419,7 @@ async def _set(
     ids["message"] = messages.json()["items"][0]["id"]
     ids["alert"] = await raise_alert(container, customer, ids["appliance"])
     ids["callTask"] = await add_call_task(container, customer)
+    ids["heldMessage"] = await hold_reminder(container, customer)
     if with_user:
         user = await post(
             "/users", {"username": f"spare-{n}", "password": PASSWORD, "role": "office"}

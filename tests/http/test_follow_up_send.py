@@ -27,7 +27,7 @@ async def a_suggested_follow_up(container, clock, job, text: str) -> int:
     return stored.id
 
 
-async def test_sending_a_suggestion_schedules_it_with_its_channel_and_time(
+async def test_sending_a_suggestion_holds_it_for_approval_with_its_channel_and_time(
     client, office, container, clock, job, sending
 ) -> None:
     text = suggestion_text(a_suggestion("Ask for a review", "SMS", "2030-01-08T10:00:00Z"), ())
@@ -41,7 +41,7 @@ async def test_sending_a_suggestion_schedules_it_with_its_channel_and_time(
     assert (message["body"], message["channel"], message["status"]) == (
         "Ask for a review",
         "SMS",
-        "SCHEDULED",
+        "PENDING_APPROVAL",  # the body is the suggestion's (AI) text: staff approve it first
     )
     assert same_instant(message["scheduledFor"], "2030-01-08T10:00:00Z")
     assert same_instant(follow_up["followUpDate"], "2030-01-08T10:00:00Z")

@@ -1,8 +1,10 @@
 """The LLM insight endpoints through the real app with the offline adapter (the default when
-no API key is set): every path answers, unknown ids are 404, tokens are required."""
+no API key is set): every path answers in the one envelope, every answer is stored and
+listed by GET /customers/{id}/insights, unknown ids are 404, tokens are required."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,6 +26,7 @@ from tests.http.helpers import (
     create_technician,
 )
 
+SOURCE_ID = re.compile(r"^[a-z_]+:[0-9]+$")
 CUSTOMER_PATHS = [
     "timeline-summary",
     "followup-suggestions",
@@ -60,12 +63,38 @@ async def a_history(client: httpx.AsyncClient, office: Headers) -> dict[str, Any
     }
 
 
-def assert_insight(response: httpx.Response) -> dict[str, Any]:
+ENVELOPE = {
+    "result",
+    "sources",
+    "model",
+    "promptVersion",
+    "cached",
+    "degraded",
+    "generatedAt",
+    "usage",
+    "generationId",
+    "languageFallback",
+}
+PROMPT_VERSION = re.compile(r"^[a-z_]+\.v[0-9]+$")
+
+
+def assert_insight(response: httpx.Response, model: str = "offline") -> dict[str, Any]:
+    """The one envelope, whatever the task: result, provenance, usage, stored generation."""
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     assert_camel_keys(body)
-    assert body["model"] == "offline" and body["degraded"] is False
-    assert isinstance(body["cached"], bool) and len(body["groundingHash"]) == 64
+    assert set(body) == ENVELOPE
+    assert body["model"] == model and body["degraded"] is False
+    assert PROMPT_VERSION.match(body["promptVersion"]), body["promptVersion"]
+    assert datetime.fromisoformat(body["generatedAt"]).tzinfo is not None
+    assert all(SOURCE_ID.match(s) for s in body["sources"]), body["sources"]
+    if body["cached"]:
+        assert body["usage"] is None
+    else:
+        usage = body["usage"]
+        assert set(usage) == {"promptTokens", "completionTokens", "latencyMs", "estimatedCost"}
+        assert usage["estimatedCost"] == "0"  # offline: no tokens, no cost
+    assert isinstance(body["generationId"], int)
     return body
 
 
@@ -77,48 +106,54 @@ async def test_every_insight_endpoint_answers_offline(
     base = f"/customers/{cid}"
 
     timeline = assert_insight(await client.post(f"{base}/timeline-summary", headers=office))
-    assert f"job:{job['id']}" in timeline["answer"]["sources"]
+    assert f"job:{job['id']}" in timeline["result"]["sources"]
+    assert f"job:{job['id']}" in timeline["sources"]
+    assert timeline["promptVersion"] == "timeline_summary.v1"
 
     followups = assert_insight(await client.post(f"{base}/followup-suggestions", headers=office))
-    suggestions = followups["answer"]["suggestions"]
+    suggestions = followups["result"]["suggestions"]
     assert suggestions and all(s["suggestedTime"] for s in suggestions)
     assert f"review:{h['review']['id']}" in {s for x in suggestions for s in x["sources"]}
 
-    response = await client.post(f"{base}/generate-greeting", headers=office)
-    assert response.status_code == 200, response.text
-    greeting = response.json()
-    assert greeting["occasion"] == "THANK_YOU" and greeting["language"] == "en"
+    greeting = assert_insight(await client.post(f"{base}/generate-greeting", headers=office))
+    result = greeting["result"]
+    assert (result["occasion"], result["language"]) == ("THANK_YOU", "en")
+    assert greeting["languageFallback"] is None
     assert f"job:{job['id']}" in greeting["sources"]
-    assert greeting["greeting"]["model"] == "offline"
-    assert greeting["greeting"]["answer"]["text"].startswith("Thank you, Ada Lovelace")
+    assert result["text"].startswith("Thank you, Ada Lovelace")
 
     sentiment = assert_insight(await client.post(f"{base}/analyze-sentiment", headers=office))
-    assert sentiment["answer"]["label"] == "negative"
-    assert [i["itemId"] for i in sentiment["answer"]["items"]] == [f"review:{h['review']['id']}"]
+    assert sentiment["result"]["label"] == "negative"
+    assert [i["itemId"] for i in sentiment["result"]["items"]] == [f"review:{h['review']['id']}"]
 
     money = assert_insight(await client.post(f"{base}/profitability-analysis", headers=office))
-    result = money["answer"]
+    result = money["result"]
     assert result["financials"]["revenue"] == "200.00" and result["financials"]["net"] == "150.00"
     assert result["analysis"]["figures"]["net"] == "150.00"
     assert result["corrected"] is False and result["corrections"] == []
 
     batch = assert_insight(await client.post(f"{base}/predict-maintenance", headers=office))
-    [prediction] = batch["answer"]["predictions"]
+    [prediction] = batch["result"]["predictions"]
     assert prediction["applianceId"] == h["appliance"]["id"]
     assert f"job:{job['id']}" in prediction["sources"]
     one = assert_insight(
         await client.post(f"/appliances/{h['appliance']['id']}/predict-maintenance", headers=office)
     )
-    assert one["answer"]["predictions"][0]["dueDate"] == prediction["dueDate"]
+    assert one["result"]["predictions"][0]["dueDate"] == prediction["dueDate"]
 
     body = {"applianceType": "refrigerator", "problem": "Not cooling", "customerId": cid}
     match = assert_insight(await client.post("/jobs/match-technician", json=body, headers=office))
-    assert [r["technicianId"] for r in match["answer"]["ranking"]] == [tech["id"]]
-    assert match["answer"]["candidates"][0]["name"] == tech["name"]
+    assert [r["technicianId"] for r in match["result"]["ranking"]] == [tech["id"]]
+    assert match["result"]["candidates"][0]["name"] == tech["name"]
+    assert match["sources"] == [f"technician:{tech['id']}"]
+    for_job = assert_insight(
+        await client.post(f"/jobs/{job['id']}/match-technician", headers=office)
+    )
+    assert [r["technicianId"] for r in for_job["result"]["ranking"]] == [tech["id"]]
 
     survey = assert_insight(await client.post(f"/jobs/{job['id']}/generate-survey", headers=office))
-    assert survey["answer"]["language"] == "en"
-    assert 1 <= len(survey["answer"]["questions"]) <= 6
+    assert survey["result"]["language"] == "en"
+    assert 1 <= len(survey["result"]["questions"]) <= 6
 
 
 async def test_a_repeated_question_is_answered_from_the_cache(
@@ -129,7 +164,19 @@ async def test_a_repeated_question_is_answered_from_the_cache(
     first = assert_insight(await client.post(url, headers=office))
     second = assert_insight(await client.post(url, headers=office))
     assert (first["cached"], second["cached"]) == (False, True)
-    assert first["answer"] == second["answer"]
+    assert first["result"] == second["result"]
+    # The hit points at the stored generation it repeats, generated when that one was.
+    assert second["generationId"] == first["generationId"]
+    assert second["generatedAt"] == first["generatedAt"]
+    listed = await client.get(f"/customers/{customer['id']}/insights", headers=office)
+    assert listed.status_code == 200, listed.text
+    hit, original = listed.json()["items"]  # newest first: the hit is stored as a repeat
+    assert (original["id"], original["cached"], original["repeatsId"]) == (
+        first["generationId"],
+        False,
+        None,
+    )
+    assert (hit["cached"], hit["repeatsId"]) == (True, first["generationId"])
 
 
 async def test_no_occasion_greeting_has_no_text(
@@ -147,7 +194,8 @@ async def test_no_occasion_greeting_has_no_text(
         container.clock.reset_override()
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["occasion"] == "NONE" and body["greeting"] is None
+    assert (body["result"]["occasion"], body["result"]["text"]) == ("NONE", None)
+    assert (body["model"], body["usage"], body["generationId"]) == ("none", None, None)
 
 
 async def test_unknown_ids_are_not_found(client: httpx.AsyncClient, office: Headers) -> None:
@@ -218,7 +266,7 @@ async def test_match_technician_counts_workload_in_the_window(
     window = {"start": start.isoformat(), "end": (start + timedelta(hours=8)).isoformat()}
     body = {"applianceType": "Refrigerator", "problem": "Noisy", "preferredWindow": window}
     response = await client.post("/jobs/match-technician", json=body, headers=office)
-    result = assert_insight(response)["answer"]
+    result = assert_insight(response)["result"]
     workload = {c["technicianId"]: c["openJobs"] for c in result["candidates"]}
     assert workload == {busy["id"]: 1, free["id"]: 0}
     assert [r["technicianId"] for r in result["ranking"]] == [free["id"], busy["id"]]

@@ -33,7 +33,7 @@ async def test_match_then_assign_the_best_candidate(
 
     response = await client.post(f"/jobs/{job['id']}/match-technician", headers=office)
     assert response.status_code == 200, response.text
-    answer = response.json()["answer"]
+    answer = response.json()["result"]
     [candidate] = answer["candidates"]
     assert candidate["technicianId"] == fran["id"] and candidate["preferred"] is True
     best = answer["ranking"][0]["technicianId"]

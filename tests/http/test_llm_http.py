@@ -28,6 +28,7 @@ from entrypoints.settings import LlmSettings, Settings
 from tests.conftest import TEST_JWT_SECRET
 from tests.http.conftest import Headers, assert_problem
 from tests.http.helpers import create_completed_job, create_customer, create_payment
+from tests.http.test_insights import ENVELOPE
 from tests.integration.fake_openai import FakeOpenAI, answer, closed_port_url, slow, status
 from tests.integration.workers_support import require_redis
 from tests.overrides import container_for_tests
@@ -101,10 +102,29 @@ async def test_summary_comes_from_the_provider_then_from_cache(
     assert request["response_format"]["json_schema"]["name"] == "TimelineSummary"
     assert "<<<DATA payments>>>" in request["messages"][1]["content"]
 
+    # The same envelope as the offline adapter's, with the provider's tokens and cost.
+    assert set(body) == ENVELOPE and body["promptVersion"] == "timeline_summary.v1"
+    assert Decimal(body["usage"]["estimatedCost"]) == Decimal("0.042")  # 120 x 0.15 + 40 x 0.60
+
     second = await summarize(client, office, customer_id)
     assert second.status_code == 200, second.text
     assert second.json()["cached"] is True
+    assert second.json()["generationId"] == body["generationId"]
     assert fake.calls == 1  # no new upstream request
+
+    stored = (await client.get(f"/customers/{customer_id}/insights", headers=office)).json()
+    hit, original = stored["items"]
+    assert (original["model"], original["promptTokens"], original["completionTokens"]) == (
+        fake.model,
+        120,
+        40,
+    )
+    assert Decimal(original["estimatedCost"]) == Decimal("0.042")
+    assert (hit["repeatsId"], hit["promptTokens"], hit["estimatedCost"]) == (
+        original["id"],
+        0,
+        "0",
+    )
 
 
 async def test_a_new_payment_makes_a_new_upstream_call(

@@ -82,10 +82,14 @@ async def test_the_office_day_end_to_end(
     consent = {(c["channel"], c["purpose"]): c["allowed"] for c in view["consent"]}
     assert consent[("SMS", "TRANSACTIONAL")] is True and consent[("SMS", "MARKETING")] is False
 
-    # The office sends the suggestion; the dispatcher sends it at its time; Twilio confirms.
+    # The office sends the suggestion (AI text: held until approved) and approves it; the
+    # dispatcher sends it at its time; Twilio confirms.
     sent = await ok(await client.post(f"/follow-ups/{suggestion_id}/send", headers=office), 201)
     message_id = sent["message"]["id"]
     assert sent["followUp"]["status"] == "SCHEDULED" and sending.sender.sent == []
+    assert sent["message"]["status"] == "PENDING_APPROVAL"
+    approved = await client.post(f"/messages/{message_id}/approve", headers=office)
+    assert (await ok(approved))["status"] == "SCHEDULED"
     clock.advance(hours=1)
     report = await dispatch_due(container.uow, clock, sending.sender, QuietHours())
     assert report.sent == 1 and sending.sender.sent_ids() == [message_id]
@@ -121,7 +125,7 @@ async def test_the_office_day_end_to_end(
     greeting = await ok(
         await client.post(f"/customers/{bob['id']}/generate-greeting", headers=office)
     )
-    text = greeting["greeting"]["answer"]["text"]
+    text = greeting["result"]["text"]
     post_body = {"customerId": bob["id"], "body": text, "purpose": "TRANSACTIONAL"}
     key = {"Idempotency-Key": "welcome-bob-1"} | office
     first = await ok(await client.post("/messages", json=post_body, headers=key), 201)

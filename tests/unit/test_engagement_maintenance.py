@@ -71,7 +71,7 @@ async def test_alerts_for_every_appliance_reminders_within_the_horizon_only(
         ]
     )
     for m in messages:
-        assert m.purpose is Purpose.MARKETING and m.status is MessageStatus.SCHEDULED
+        assert m.purpose is Purpose.MARKETING and m.status is MessageStatus.PENDING_APPROVAL
         assert m.customer_id == customer and m.channel is ContactMethod.SMS
         assert "is due for maintenance around" in m.body and "Reply STOP" in m.body
     assert llm.calls[TASK] == 1  # one prediction call per customer

@@ -24,8 +24,9 @@ async def test_no_occasion_means_no_model_call(db: FakeDatabase, clock: FakeCloc
     customer_id = await a_customer(db, clock)
     clock.set(JUNE)
     client = ScriptedLlmClient()
-    outcome = await generate_greeting(SYSTEM, insight_context(db, clock, client), customer_id)
-    assert outcome.occasion is Occasion.NONE and outcome.greeting is None
+    insight = await generate_greeting(SYSTEM, insight_context(db, clock, client), customer_id)
+    assert insight.answer.occasion is Occasion.NONE and insight.answer.text is None
+    assert (insight.model, insight.usage, insight.generated_at) == ("none", None, JUNE)
     assert client.calls == 0
 
 
@@ -40,12 +41,12 @@ async def test_a_thank_you_in_the_customers_language(db: FakeDatabase, clock: Fa
     client = ScriptedLlmClient(
         {"greeting": {"language": "es-MX", "text": "  ¡Gracias, Ada, por confiar en nosotros!  "}}
     )
-    outcome = await generate_greeting(SYSTEM, insight_context(db, clock, client), customer_id)
-    assert outcome.occasion is Occasion.THANK_YOU
-    assert outcome.language == "es-MX"
-    assert outcome.sources == [f"customer:{customer_id}", f"job:{job_id}"]
-    assert outcome.greeting is not None
-    assert outcome.greeting.answer.text == "¡Gracias, Ada, por confiar en nosotros!"
+    insight = await generate_greeting(SYSTEM, insight_context(db, clock, client), customer_id)
+    assert insight.answer.occasion is Occasion.THANK_YOU
+    assert (insight.answer.language, insight.language_fallback) == ("es-MX", None)
+    assert insight.sources == (f"customer:{customer_id}", f"job:{job_id}")
+    assert insight.answer.text == "¡Gracias, Ada, por confiar en nosotros!"
+    assert insight.prompt_version == "greeting.v1" and insight.model == "scripted"
     prompt = client.prompts[0]
     assert "THANK_YOU" in prompt.user and "es-MX" in prompt.system
     assert prompt.grounding["job"]["id"] == job_id
@@ -54,11 +55,12 @@ async def test_a_thank_you_in_the_customers_language(db: FakeDatabase, clock: Fa
 async def test_offline_greeting_uses_the_language_table(db: FakeDatabase, clock: FakeClock) -> None:
     customer_id = await a_customer(db, clock, name="Jean Dupont")
     await set_preferences(db, customer_id, language="fr-CA")
-    outcome = await generate_greeting(SYSTEM, insight_context(db, clock), customer_id)
-    assert outcome.occasion is Occasion.NEW_CUSTOMER_WELCOME
-    assert outcome.greeting is not None and outcome.greeting.model == "offline"
-    assert outcome.greeting.answer.language == "fr-CA"
-    assert outcome.greeting.answer.text.startswith("Bienvenue chez Acme Repairs, Jean Dupont")
+    insight = await generate_greeting(SYSTEM, insight_context(db, clock), customer_id)
+    assert insight.answer.occasion is Occasion.NEW_CUSTOMER_WELCOME
+    assert insight.model == "offline"
+    assert insight.answer.language == "fr-CA"
+    assert insight.answer.text is not None
+    assert insight.answer.text.startswith("Bienvenue chez Acme Repairs, Jean Dupont")
 
 
 async def test_offline_greeting_falls_back_to_english_and_says_so(
@@ -66,11 +68,10 @@ async def test_offline_greeting_falls_back_to_english_and_says_so(
 ) -> None:
     customer_id = await a_customer(db, clock)
     await set_preferences(db, customer_id, language="ja")
-    outcome = await generate_greeting(SYSTEM, insight_context(db, clock), customer_id)
-    assert outcome.language == "ja"
-    assert outcome.greeting is not None
-    assert outcome.greeting.answer.language == "en"
-    assert outcome.greeting.answer.text.startswith("Welcome to Acme Repairs")
+    insight = await generate_greeting(SYSTEM, insight_context(db, clock), customer_id)
+    assert (insight.answer.language, insight.language_fallback) == ("en", "en")
+    assert insight.answer.text is not None
+    assert insight.answer.text.startswith("Welcome to Acme Repairs")
 
 
 async def test_an_anniversary_counts_the_years(db: FakeDatabase, clock: FakeClock) -> None:
@@ -79,9 +80,9 @@ async def test_an_anniversary_counts_the_years(db: FakeDatabase, clock: FakeCloc
     clock.set(datetime(2021, 6, 16, 15, tzinfo=UTC))
     await a_completed_job(db, clock, customer_id, technician_id=await a_technician(db, clock))
     clock.set(JUNE)
-    outcome = await generate_greeting(SYSTEM, insight_context(db, clock), customer_id)
-    assert outcome.occasion is Occasion.SERVICE_ANNIVERSARY
-    assert outcome.greeting is not None and "3 year(s)" in outcome.greeting.answer.text
+    insight = await generate_greeting(SYSTEM, insight_context(db, clock), customer_id)
+    assert insight.answer.occasion is Occasion.SERVICE_ANNIVERSARY
+    assert "3 year(s)" in (insight.answer.text or "")
 
 
 async def test_a_blank_greeting_is_refused(db: FakeDatabase, clock: FakeClock) -> None:
@@ -89,3 +90,16 @@ async def test_a_blank_greeting_is_refused(db: FakeDatabase, clock: FakeClock) -
     client = ScriptedLlmClient({"greeting": {"language": "en", "text": "   "}})
     with pytest.raises(LlmInvalidReply):
         await generate_greeting(SYSTEM, insight_context(db, clock, client), customer_id)
+
+
+async def test_a_model_is_asked_for_english_when_the_language_is_not_supported(
+    db: FakeDatabase, clock: FakeClock
+) -> None:
+    customer_id = await a_customer(db, clock)
+    await set_preferences(db, customer_id, language="ja")
+    client = ScriptedLlmClient({"greeting": {"language": "en", "text": "Welcome, Ada!"}})
+    insight = await generate_greeting(SYSTEM, insight_context(db, clock, client), customer_id)
+    prompt = client.prompts[0]
+    assert "language: en" in prompt.user and "ja" not in prompt.system
+    assert prompt.grounding["language"] == "en"
+    assert (insight.answer.language, insight.language_fallback) == ("en", "en")

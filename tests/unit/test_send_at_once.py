@@ -10,6 +10,7 @@ import pytest
 
 from application import follow_ups
 from application.access import SYSTEM
+from application.messaging.approval import approve_message, reject_message
 from application.outbox.dispatch import dispatch_due, send_one
 from application.outbox.outcome import Outcome
 from application.outbox.send_at_once import SendAtOnce
@@ -107,3 +108,23 @@ async def test_the_actor_racing_the_poll_sends_once(clock, actor_first: bool) ->
     assert (outcome is Outcome.SENT) != (report.sent == 1)  # one of them sent it
     [stored] = db.rows("messages")
     assert (stored.status, stored.attempts) == (MessageStatus.SENT, 1)
+
+
+async def test_a_message_approved_when_due_is_handed_over_after_the_commit(clock) -> None:
+    db = FakeDatabase()
+    send_queue = RecordingQueue(db)
+    customer_id = await a_customer(sending_db(db, clock, send_queue), clock)
+    held = []
+    for key in ("approve-me", "reject-me"):
+        async with db.uow() as uow:
+            customer = await uow.customers.get(customer_id)
+            message = compose(
+                customer, Purpose.TRANSACTIONAL, "AI text", key, clock.now(), clock.now()
+            )
+            message.hold_for_approval(frozenset())
+            held.append((await uow.messages.add(message)).id)
+            await uow.commit()
+    assert send_queue.ids == []  # held: nothing handed over
+    await approve_message(SYSTEM, db.uow(), clock, held[0], "Edited")
+    await reject_message(SYSTEM, db.uow(), clock, held[1])
+    assert send_queue.ids == [held[0]]

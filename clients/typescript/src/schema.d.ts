@@ -518,6 +518,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/customers/{customerId}/insights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List customer insights
+         * @description What the assistants answered about this customer, newest first: the prompt
+         *     version, model, inputs' hash, cited records, tokens, cost, who asked and when.
+         *     A technician sees the greeting and maintenance answers of their own customers.
+         */
+        get: operations["listCustomerInsights"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/customers/{customerId}/financials": {
         parameters: {
             query?: never;
@@ -1020,6 +1042,10 @@ export interface paths {
         /**
          * Send follow up
          * @description Send a PENDING (suggested) follow-up as a message (409 for any other status).
+         *
+         *     Left as the suggestion wrote it, the body is AI text: the message is
+         *     PENDING_APPROVAL until staff approve it (`POST /messages/{id}/approve`), unless
+         *     AI_AUTO_APPROVE_PURPOSES names its purpose. A body sent in the request is queued.
          */
         post: operations["sendFollowUp"];
         delete?: never;
@@ -1052,6 +1078,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/messages/{messageId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve message
+         * @description Approve a PENDING_APPROVAL message (AI-written), optionally with an edited body:
+         *     it becomes SCHEDULED and the outbox sends it at its time (409 in any other status).
+         */
+        post: operations["approveMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/messages": {
         parameters: {
             query?: never;
@@ -1068,6 +1115,8 @@ export interface paths {
         /**
          * Create message
          * @description Queue a message to a customer (sent at once when due now) through the outbox.
+         *     With `generationId` (the body is an insight's text, e.g. a greeting) it is
+         *     PENDING_APPROVAL until approved, unless AI_AUTO_APPROVE_PURPOSES names its purpose.
          */
         post: operations["createMessage"];
         delete?: never;
@@ -1110,6 +1159,26 @@ export interface paths {
          * @description Cancel a SCHEDULED message (409 once it is being sent or was sent).
          */
         post: operations["cancelMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/messages/{messageId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject message
+         * @description Reject a PENDING_APPROVAL message (AI-written): it becomes CANCELLED and is never sent (409 in any other status).
+         */
+        post: operations["rejectMessage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1390,7 +1459,7 @@ export interface components {
          * AuditAction
          * @enum {string}
          */
-        AuditAction: "create" | "update" | "delete" | "set-preferences" | "set-preferred-technician" | "opt-out" | "opt-in" | "send" | "dismiss" | "assign";
+        AuditAction: "create" | "update" | "delete" | "set-preferences" | "set-preferred-technician" | "opt-out" | "opt-in" | "send" | "dismiss" | "assign" | "approve" | "reject";
         /** AuditEntryOut */
         AuditEntryOut: {
             id: number;
@@ -1763,12 +1832,17 @@ export interface components {
         };
         /** FollowUpSuggestionsInsight */
         FollowUpSuggestionsInsight: {
+            sources: string[];
             model: string;
+            promptVersion: string;
             cached: boolean;
             degraded: boolean;
-            groundingHash: string;
+            /** Format: date-time */
+            generatedAt: string;
             usage: components["schemas"]["UsageOut"] | null;
-            answer: components["schemas"]["FollowUpSuggestions"];
+            generationId: number | null;
+            languageFallback: string | null;
+            result: components["schemas"]["FollowUpSuggestions"];
         };
         /** FollowUpUpdateIn */
         FollowUpUpdateIn: {
@@ -1782,28 +1856,64 @@ export interface components {
          * @enum {string}
          */
         Frequency: "MINIMAL" | "MODERATE" | "FREQUENT";
-        /** Greeting */
-        Greeting: {
-            language: string;
-            text: string;
-        };
-        /** GreetingInsight */
-        GreetingInsight: {
+        /** GenerationOut */
+        GenerationOut: {
+            id: number;
+            task: components["schemas"]["InsightTask"];
+            promptVersion: string;
+            customerId: number | null;
+            jobId: number | null;
             model: string;
+            groundingHash: string;
+            sources: string[];
+            result: {
+                [key: string]: unknown;
+            };
+            promptTokens: number;
+            completionTokens: number;
+            estimatedCost: string;
+            latencyMs: number;
             cached: boolean;
             degraded: boolean;
-            groundingHash: string;
-            usage: components["schemas"]["UsageOut"] | null;
-            answer: components["schemas"]["Greeting"];
+            repeatsId: number | null;
+            askedBy: number | null;
+            /** Format: date-time */
+            createdAt: string;
         };
-        /** GreetingOut */
-        GreetingOut: {
+        /** GenerationPage */
+        GenerationPage: {
+            items: components["schemas"]["GenerationOut"][];
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        /** GreetingResult */
+        GreetingResult: {
             occasion: components["schemas"]["Occasion"];
             reason: string;
             language: string;
-            sources: string[];
-            greeting: components["schemas"]["GreetingInsight"] | null;
+            text: string | null;
         };
+        /** GreetingResultInsight */
+        GreetingResultInsight: {
+            sources: string[];
+            model: string;
+            promptVersion: string;
+            cached: boolean;
+            degraded: boolean;
+            /** Format: date-time */
+            generatedAt: string;
+            usage: components["schemas"]["UsageOut"] | null;
+            generationId: number | null;
+            languageFallback: string | null;
+            result: components["schemas"]["GreetingResult"];
+        };
+        /**
+         * InsightTask
+         * @description The template names of the insight tasks (a generation's `task`).
+         * @enum {string}
+         */
+        InsightTask: "timeline_summary" | "followup_suggestions" | "greeting" | "sentiment" | "profitability" | "maintenance" | "technician_match" | "survey";
         /** JobCreateIn */
         JobCreateIn: {
             customerId: number;
@@ -1963,12 +2073,17 @@ export interface components {
         };
         /** MaintenancePredictionsInsight */
         MaintenancePredictionsInsight: {
+            sources: string[];
             model: string;
+            promptVersion: string;
             cached: boolean;
             degraded: boolean;
-            groundingHash: string;
+            /** Format: date-time */
+            generatedAt: string;
             usage: components["schemas"]["UsageOut"] | null;
-            answer: components["schemas"]["MaintenancePredictions"];
+            generationId: number | null;
+            languageFallback: string | null;
+            result: components["schemas"]["MaintenancePredictions"];
         };
         /** MatchTechnicianIn */
         MatchTechnicianIn: {
@@ -1984,6 +2099,10 @@ export interface components {
             score: number;
             reason: string;
         };
+        /** MessageApprovalIn */
+        MessageApprovalIn: {
+            body?: string | null;
+        };
         /** MessageIn */
         MessageIn: {
             customerId: number;
@@ -1992,6 +2111,7 @@ export interface components {
             channel?: components["schemas"]["ContactMethod"] | null;
             scheduledFor?: string | null;
             followUpId?: number | null;
+            generationId?: number | null;
         };
         /** MessageOut */
         MessageOut: {
@@ -2027,7 +2147,7 @@ export interface components {
          * MessageStatus
          * @enum {string}
          */
-        MessageStatus: "SCHEDULED" | "SENDING" | "SENT" | "DELIVERED" | "UNDELIVERED" | "FAILED" | "CANCELLED" | "SUPPRESSED" | "NEEDS_REVIEW";
+        MessageStatus: "PENDING_APPROVAL" | "SCHEDULED" | "SENDING" | "SENT" | "DELIVERED" | "UNDELIVERED" | "FAILED" | "CANCELLED" | "SUPPRESSED" | "NEEDS_REVIEW";
         /** MethodTotal */
         MethodTotal: {
             paymentMethod: components["schemas"]["ReportedPaymentMethod"];
@@ -2124,12 +2244,17 @@ export interface components {
         };
         /** ProfitabilityResultInsight */
         ProfitabilityResultInsight: {
+            sources: string[];
             model: string;
+            promptVersion: string;
             cached: boolean;
             degraded: boolean;
-            groundingHash: string;
+            /** Format: date-time */
+            generatedAt: string;
             usage: components["schemas"]["UsageOut"] | null;
-            answer: components["schemas"]["ProfitabilityResult"];
+            generationId: number | null;
+            languageFallback: string | null;
+            result: components["schemas"]["ProfitabilityResult"];
         };
         /**
          * Purpose
@@ -2218,12 +2343,17 @@ export interface components {
         };
         /** SentimentInsight */
         SentimentInsight: {
+            sources: string[];
             model: string;
+            promptVersion: string;
             cached: boolean;
             degraded: boolean;
-            groundingHash: string;
+            /** Format: date-time */
+            generatedAt: string;
             usage: components["schemas"]["UsageOut"] | null;
-            answer: components["schemas"]["Sentiment"];
+            generationId: number | null;
+            languageFallback: string | null;
+            result: components["schemas"]["Sentiment"];
         };
         /** SentimentItem */
         SentimentItem: {
@@ -2263,12 +2393,17 @@ export interface components {
         };
         /** SurveyInsight */
         SurveyInsight: {
+            sources: string[];
             model: string;
+            promptVersion: string;
             cached: boolean;
             degraded: boolean;
-            groundingHash: string;
+            /** Format: date-time */
+            generatedAt: string;
             usage: components["schemas"]["UsageOut"] | null;
-            answer: components["schemas"]["Survey"];
+            generationId: number | null;
+            languageFallback: string | null;
+            result: components["schemas"]["Survey"];
         };
         /** SurveyQuestion */
         SurveyQuestion: {
@@ -2293,12 +2428,17 @@ export interface components {
         };
         /** TechnicianMatchInsight */
         TechnicianMatchInsight: {
+            sources: string[];
             model: string;
+            promptVersion: string;
             cached: boolean;
             degraded: boolean;
-            groundingHash: string;
+            /** Format: date-time */
+            generatedAt: string;
             usage: components["schemas"]["UsageOut"] | null;
-            answer: components["schemas"]["TechnicianMatch"];
+            generationId: number | null;
+            languageFallback: string | null;
+            result: components["schemas"]["TechnicianMatch"];
         };
         /** TechnicianOut */
         TechnicianOut: {
@@ -2359,12 +2499,17 @@ export interface components {
         };
         /** TimelineSummaryInsight */
         TimelineSummaryInsight: {
+            sources: string[];
             model: string;
+            promptVersion: string;
             cached: boolean;
             degraded: boolean;
-            groundingHash: string;
+            /** Format: date-time */
+            generatedAt: string;
             usage: components["schemas"]["UsageOut"] | null;
-            answer: components["schemas"]["TimelineSummary"];
+            generationId: number | null;
+            languageFallback: string | null;
+            result: components["schemas"]["TimelineSummary"];
         };
         /** TokenOut */
         TokenOut: {
@@ -2391,6 +2536,7 @@ export interface components {
             promptTokens: number;
             completionTokens: number;
             latencyMs: number;
+            estimatedCost: string;
         };
         /** UserChangesIn */
         UserChangesIn: {
@@ -4203,7 +4349,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GreetingOut"];
+                    "application/json": components["schemas"]["GreetingResultInsight"];
                 };
             };
             /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
@@ -5082,6 +5228,80 @@ export interface operations {
             };
             /** @description A provider is unavailable or not configured; retry later. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
+    listCustomerInsights: {
+        parameters: {
+            query?: {
+                /** @description page size, at most 200 */
+                limit?: number;
+                /** @description rows to skip */
+                offset?: number;
+                /** @description Only the generations of this task. */
+                task?: components["schemas"]["InsightTask"] | null;
+            };
+            header?: never;
+            path: {
+                customerId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerationPage"];
+                };
+            };
+            /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No valid bearer token, or the user is disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The user's role may not do this (webhooks: missing or invalid signature). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The resource in the path does not exist (or is not visible to this user). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8290,6 +8510,95 @@ export interface operations {
             };
         };
     };
+    approveMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageApprovalIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageOut"];
+                };
+            };
+            /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No valid bearer token, or the user is disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The user's role may not do this (webhooks: missing or invalid signature). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The resource in the path does not exist (or is not visible to this user). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The change conflicts with the current state (duplicate, wrong status, in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
     listMessages: {
         parameters: {
             query?: {
@@ -8524,6 +8833,91 @@ export interface operations {
         };
     };
     cancelMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageOut"];
+                };
+            };
+            /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No valid bearer token, or the user is disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The user's role may not do this (webhooks: missing or invalid signature). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The resource in the path does not exist (or is not visible to this user). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The change conflicts with the current state (duplicate, wrong status, in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
+    rejectMessage: {
         parameters: {
             query?: never;
             header?: never;

@@ -392,3 +392,31 @@ def include_object(
 ) -> bool:
     """For autogenerate: everything but `SEARCH_OBJECTS`."""
     return name not in SEARCH_OBJECTS
+
+
+# Stored generations: every insight answer, who asked it about whom, and what it cost.
+# `repeats_id`: the generation a cache hit repeats. Pruned after LLM_GENERATION_RETENTION_DAYS.
+insight_generations = _table(
+    "insight_generations",
+    Column("task", String(40), nullable=False),
+    Column("prompt_version", String(60), nullable=False),
+    _fk("customers.id", nullable=True, ondelete="CASCADE"),
+    _fk("jobs.id", nullable=True, ondelete="SET NULL"),
+    Column("model", String(100), nullable=False),
+    Column("grounding_hash", String(64), nullable=False),
+    Column("sources", JSON, nullable=False),
+    Column("result", Text, nullable=False),
+    Column("prompt_tokens", Integer, nullable=False),
+    Column("completion_tokens", Integer, nullable=False),
+    Column("estimated_cost", String(32), nullable=False),
+    Column("latency_ms", Float, nullable=False),
+    Column("cached", Boolean, nullable=False),
+    Column("degraded", Boolean, nullable=False),
+    _fk("insight_generations.id", nullable=True, name="repeats_id", ondelete="SET NULL"),
+    Column("asked_by", Integer),  # a user id, kept after the user is deleted; null: system
+    _created_at(),
+    Index(None, "customer_id", "created_at"),
+    Index(None, "created_at"),
+    Index(None, "job_id"),
+    Index(None, "repeats_id"),
+)

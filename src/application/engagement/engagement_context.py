@@ -14,7 +14,7 @@ from application.ports.engagement import EngagementQueries
 from application.ports.unit_of_work import UnitOfWork
 from domain.contact_preferences import QuietHours
 from domain.customer import Customer
-from domain.messaging.message import Message
+from domain.messaging.message import Message, Purpose
 
 log = logging.getLogger("fieldcrm.engagement")
 
@@ -31,6 +31,8 @@ class EngagementContext:
     maintenance_horizon: timedelta = DEFAULT_MAINTENANCE_HORIZON
     survey_delay: timedelta = DEFAULT_SURVEY_DELAY
     quiet_hours: QuietHours = field(default_factory=QuietHours)
+    # Purposes whose AI-written messages skip PENDING_APPROVAL.
+    auto_approved: frozenset[Purpose] = frozenset()
 
     def first_slot(self, customer: Customer, message: Message, now: datetime) -> datetime:
         """When the message may first go out: the customer's next allowed instant (quiet

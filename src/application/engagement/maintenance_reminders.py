@@ -9,6 +9,7 @@ from itertools import groupby
 
 from application.access import SYSTEM
 from application.engagement.engagement_context import EngagementContext, log
+from application.engagement.reminder_wording import reminder_wording
 from application.insights.maintenance_prediction import predict_customer_maintenance
 from application.llm.answers import MaintenancePredictions
 from application.llm.errors import LlmInvalidReply
@@ -49,13 +50,12 @@ def service_interval_prediction(appliance: Appliance, today: date) -> Prediction
 
 def reminder_text(
     customer: Customer, appliance: Appliance, alert: MaintenanceAlert, shop: str
-) -> str:
+) -> tuple[str, str]:
+    """(language, text): in the customer's language, English when it is not supported."""
     d = appliance.details
     what = " ".join(x for x in (d.brand, d.type) if x)
-    return (
-        f"Hi {customer.details.name}, your {what} is due for maintenance around "
-        f"{alert.due_date.isoformat()}. Reply to book a visit with {shop}. "
-        "Reply STOP to opt out."
+    return reminder_wording(
+        customer.preferences.language, customer.details.name, what, alert.due_date.isoformat(), shop
     )
 
 
@@ -64,7 +64,8 @@ async def refresh_maintenance_alerts(ctx: EngagementContext) -> int:
     maintenance prediction use case (the service-interval table for any appliance it
     leaves out), and queue a MARKETING reminder, keyed `maintenance:{appliance}:{due}`,
     for each alert not DONE that falls due within `maintenance_horizon`, in the same unit
-    of work as the alert. Customers without marketing consent get alerts, no reminders.
+    of work as the alert, in the customer's language and PENDING_APPROVAL (unless MARKETING
+    is auto-approved). Customers without marketing consent get alerts, no reminders.
 
     Idempotent: a second run selects nothing new (alerts are assessed after their
     appliance last changed; a reminder's key is taken). Returns alerts created or changed
@@ -152,12 +153,14 @@ async def _remind(
 ) -> int:
     if not customer.marketing_consent:
         return 0
-    text = reminder_text(customer, appliance, alert, ctx.insights.shop_name)
+    language, text = reminder_text(customer, appliance, alert, ctx.insights.shop_name)
     try:
         message = compose(customer, Purpose.MARKETING, text, alert.reminder_key(), now, now)
     except ValidationFailed as exc:  # no contact detail for the customer's channel
         log.info("no maintenance reminder for customer %s: %s", customer.id, exc)
         return 0
+    message.language = language
+    message.hold_for_approval(ctx.auto_approved)  # its due date is an insight's answer
     message.scheduled_for = ctx.first_slot(customer, message, now)
     stored = await enqueue(uow.messages, message)
     return 1 if stored is message else 0

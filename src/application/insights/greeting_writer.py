@@ -2,14 +2,17 @@
 
 The occasion (welcome, thank-you, anniversary, seasonal reminder or none) is decided by
 `domain.greeting_occasion.decide_occasion` from the clock and the records; with none, the model is
-not asked at all. The text is written in the customer's `languagePreference`.
+not asked at all. The text is written in the customer's `languagePreference` (one of the
+five supported languages; English otherwise, which the envelope's `languageFallback` says).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
+
+import msgspec
 
 from application.access import Actor, Permission
 from application.customer_reads import MAX_COLLECTION_CAP
@@ -17,8 +20,10 @@ from application.insights.insight_context import (
     InsightContext,
     base_language,
     insight_view,
+    language_fallback,
     local_today,
     prompt_values,
+    with_answer,
 )
 from application.llm.answers import Greeting
 from application.llm.errors import LlmInvalidReply
@@ -31,15 +36,17 @@ SPEC = spec_for(Greeting)
 TASK = "greeting.v1"
 
 
-@dataclass(frozen=True, slots=True)
-class GreetingOutcome:
-    """The decided occasion and, unless it is NONE, the greeting the model wrote."""
+NO_MODEL = "none"  # no occasion: nothing was asked of any model
+
+
+class GreetingResult(msgspec.Struct, kw_only=True):
+    """The decided occasion and the greeting written for it (`text` None when the occasion
+    is NONE). `language`: the language `text` is written in."""
 
     occasion: Occasion
     reason: str
     language: str
-    sources: list[str] = field(default_factory=list)
-    greeting: Insight[Greeting] | None = None
+    text: str | None
 
 
 def _completed(view: CustomerView) -> list[tuple[JobItem, CompletedService]]:
@@ -91,7 +98,9 @@ def _check(answer: Greeting) -> Greeting:
     return answer
 
 
-async def generate_greeting(actor: Actor, ctx: InsightContext, customer_id: int) -> GreetingOutcome:
+async def generate_greeting(
+    actor: Actor, ctx: InsightContext, customer_id: int
+) -> Insight[GreetingResult]:
     """The occasion of today's greeting and its text (no model call when there is none)."""
     # The whole history: the anniversary counts from the first completed job.
     view = await insight_view(
@@ -102,19 +111,39 @@ async def generate_greeting(actor: Actor, ctx: InsightContext, customer_id: int)
     sources = [f"customer:{view.id}"]
     if decision.job_id is not None:
         sources.append(f"job:{decision.job_id}")
-    outcome = GreetingOutcome(decision.occasion, decision.reason, view.language_preference, sources)
+    fallback = language_fallback(view.language_preference)
+    language = fallback or view.language_preference  # what the text is to be written in
     if decision.occasion is Occasion.NONE:
-        return outcome
+        result = GreetingResult(
+            occasion=decision.occasion, reason=decision.reason, language=language, text=None
+        )
+        return Insight(
+            result,
+            NO_MODEL,
+            False,
+            None,
+            "",
+            prompt_version=TASK,
+            generated_at=now,
+            sources=tuple(sources),
+            language_fallback=fallback,
+        )
     today = local_today(now, view.time_zone).isoformat()
-    grounding = _grounding(view, decision, ctx.shop_name, today)
+    grounding = {**_grounding(view, decision, ctx.shop_name, today), "language": language}
     values = prompt_values(
         ctx,
         view,
         {"records": grounding},
         occasion=decision.occasion.value,
-        baseLanguage=base_language(view.language_preference),
+        language=language,
+        baseLanguage=base_language(language),
     )
     insight = await ctx.llm.ask(TASK, values, grounding, SPEC, _check)
-    return GreetingOutcome(
-        decision.occasion, decision.reason, view.language_preference, sources, insight
+    result = GreetingResult(
+        occasion=decision.occasion,
+        reason=decision.reason,
+        language=insight.answer.language,
+        text=insight.answer.text,
     )
+    cited = tuple(dict.fromkeys((*sources, *insight.sources)))
+    return replace(with_answer(insight, result), sources=cited, language_fallback=fallback)

@@ -18,13 +18,16 @@ from application.access import (
 from application.customer_reads import load_customer_view
 from application.insights.customer_grounding import GROUNDING_CAP
 from application.insights.service_history_memo import ServiceHistoryMemo
+from application.llm.asking import asking_about
 from application.llm.gateway import Insight, LlmGateway
 from application.llm.grounding_blocks import blocks
 from application.ports.clock import Clock
+from application.ports.generations import GenerationLog
 from application.ports.read_queries import CustomerViewQuery
 from application.ports.unit_of_work import UnitOfWork
 from application.read_models.customer_view import CustomerView
 from domain.contact_preferences import QuietHours
+from domain.survey_reply import LANGUAGES as SUPPORTED_LANGUAGES
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,7 @@ class InsightContext:
     shop_name: str = "the shop"
     quiet_hours: QuietHours = field(default_factory=QuietHours)
     service_history: ServiceHistoryMemo = field(default_factory=ServiceHistoryMemo)
+    generations: GenerationLog | None = None  # where answers are stored (None: nowhere)
 
 
 async def authorize_insight(
@@ -47,6 +51,7 @@ async def authorize_insight(
         async with ctx.uow() as uow:
             await require_customer_visible(uow, actor, customer_id)
     authorize(actor, permission)
+    asking_about(actor, customer_id)
 
 
 async def insight_view(
@@ -101,6 +106,12 @@ def inline(text: str, max_len: int = 200) -> str:
 def base_language(tag: str) -> str:
     """The primary language subtag of a BCP 47 tag ("pt-BR" -> "pt")."""
     return tag.split("-", 1)[0].lower()
+
+
+def language_fallback(tag: str) -> str | None:
+    """ "en" when customer-facing text cannot be written in `tag` (not one of the five
+    supported languages) and is written in English instead; None when it can."""
+    return None if base_language(tag) in SUPPORTED_LANGUAGES else "en"
 
 
 def local_today(now: datetime, zone: str) -> date:

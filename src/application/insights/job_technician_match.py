@@ -34,4 +34,4 @@ async def match_technician_for_job(
         customer_id=job.details.customer_id,
         window=TimeWindow(start, end),
     )
-    return await match_technician(actor, ctx, request)
+    return await match_technician(actor, ctx, request, job_id)

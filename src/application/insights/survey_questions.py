@@ -6,11 +6,13 @@ appliance and the customer's name.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from application.access import Actor, Permission, authorize, require_job_visible
-from application.insights.insight_context import InsightContext, inline
+from application.insights.insight_context import InsightContext, inline, language_fallback
 from application.llm.answers import Survey, SurveyQuestion
+from application.llm.asking import asking_about
 from application.llm.gateway import Insight
 from application.llm.grounding_blocks import blocks
 from application.llm.specs import spec_for
@@ -40,6 +42,7 @@ async def generate_survey(actor: Actor, ctx: InsightContext, job_id: int) -> Ins
         job = await require(uow.jobs, "job", job_id)
         require_job_visible(actor, job)
         authorize(actor, Permission.USE_INSIGHTS)
+        asking_about(actor, job.details.customer_id, job_id)
         if job.status is not JobStatus.COMPLETED:
             raise Conflict(
                 f"job {job_id} is {job.status.value}; a survey is for a completed job only"
@@ -50,7 +53,8 @@ async def generate_survey(actor: Actor, ctx: InsightContext, job_id: int) -> Ins
             await uow.technicians.get(d.technician_id) if d.technician_id is not None else None
         )
         appliance = await uow.appliances.get(d.appliance_id) if d.appliance_id is not None else None
-    language = customer.preferences.language
+    fallback = language_fallback(customer.preferences.language)
+    language = fallback or customer.preferences.language  # unsupported: English
     grounding: dict[str, Any] = {
         "language": language,
         "shopName": ctx.shop_name,
@@ -82,4 +86,5 @@ async def generate_survey(actor: Actor, ctx: InsightContext, job_id: int) -> Ins
         "language": language,
         "dataBlocks": blocks({"records": grounding}),
     }
-    return await ctx.llm.ask(TASK, values, grounding, SPEC, _check)
+    insight = await ctx.llm.ask(TASK, values, grounding, SPEC, _check)
+    return replace(insight, language_fallback=fallback)

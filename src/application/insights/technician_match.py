@@ -19,6 +19,7 @@ import msgspec
 from application.access import Actor, Permission, authorize
 from application.insights.insight_context import InsightContext, inline, with_answer
 from application.llm.answers import RankedTechnician, TechnicianRanking
+from application.llm.asking import asking_about
 from application.llm.gateway import Insight
 from application.llm.grounding_blocks import blocks, record
 from application.llm.specs import spec_for
@@ -171,11 +172,13 @@ async def _customer_ratings(uow: UnitOfWork, customer_id: int) -> dict[int, list
 
 
 async def match_technician(
-    actor: Actor, ctx: InsightContext, request: MatchRequest
+    actor: Actor, ctx: InsightContext, request: MatchRequest, job_id: int | None = None
 ) -> Insight[TechnicianMatch]:
-    """Candidates first (deterministic), then the model's ranking of them only."""
+    """Candidates first (deterministic), then the model's ranking of them only (`job_id`:
+    the job asked about, which the stored generation is filed under)."""
     authorize(actor, Permission.USE_INSIGHTS)
     request = request.validated()
+    asking_about(actor, request.customer_id, job_id)
     customer: dict[str, Any] | None = None
     preferred_id: int | None = None
     ratings: dict[int, list[int]] = {}

@@ -1,4 +1,5 @@
-"""Asking the LLM: cache by (template, model, grounding), single-flight, checks, cost log."""
+"""Asking the LLM: cache by (template, model, grounding), single-flight, checks, cost log,
+and a stored generation for every answer given (`GenerationLog`)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,21 @@ import functools
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar, cast
 
 import msgspec
 
+from application.llm.asking import current_asking
+from application.llm.citations import cited_sources
 from application.llm.errors import LlmInvalidReply, LlmRateLimited, LlmUnavailable
 from application.llm.grounding_blocks import fingerprint
 from application.llm.templates import load_template
 from application.ports.cache import Cache
+from application.ports.clock import Clock
+from application.ports.generations import Generation, GenerationLog
 from application.ports.llm import AnswerSpec, GenerationOptions, LlmClient, Prompt, Usage
 from application.ports.llm_meter import LlmMeter
 
@@ -40,7 +46,14 @@ class Prices:
 
 @dataclass(frozen=True, slots=True)
 class Insight(Generic[T]):
-    """An answer with where it came from: the model, whether cached, and the usage."""
+    """An answer with where it came from: the model, whether cached, and the usage.
+
+    `prompt_version` is the template key (`sentiment.v1`); `generated_at` when the answer
+    was first generated (a cache hit keeps the original's); `sources` the record ids it
+    cites; `generation_id` the stored generation holding this answer (a hit: the one it
+    repeats); `language_fallback` "en" when the customer's language is not supported and
+    the text is English instead.
+    """
 
     answer: T
     model: str
@@ -48,6 +61,12 @@ class Insight(Generic[T]):
     usage: Usage | None
     grounding_hash: str
     degraded: bool = False
+    prompt_version: str = ""
+    generated_at: datetime | None = None
+    sources: tuple[str, ...] = ()
+    generation_id: int | None = None
+    estimated_cost: Decimal = Decimal(0)
+    language_fallback: str | None = None
 
 
 class _Cached(msgspec.Struct):
@@ -56,6 +75,8 @@ class _Cached(msgspec.Struct):
     prompt_tokens: int
     completion_tokens: int
     latency_ms: float
+    generated_at: datetime | None = None
+    generation_id: int | None = None
 
 
 class LlmGateway:
@@ -70,6 +91,9 @@ class LlmGateway:
         prices: Prices | None = None,
         fallback: LlmClient | None = None,
         meter: LlmMeter | None = None,
+        *,
+        clock: Clock | None = None,
+        generations: GenerationLog | None = None,
     ) -> None:
         self._client = client
         self._meter = meter
@@ -77,6 +101,8 @@ class LlmGateway:
         self._ttl = ttl_seconds
         self._prices = prices or Prices()
         self._fallback = fallback
+        self._clock = clock
+        self._generations = generations
         self._in_flight: dict[str, asyncio.Task[Insight[Any]]] = {}
 
     def cache_key(self, template_key: str, grounding_hash: str) -> str:
@@ -103,6 +129,7 @@ class LlmGateway:
         grounding_hash = fingerprint({"grounding": grounding, "system": system, "user": user})
         key = self.cache_key(template.key, grounding_hash)
         task = self._in_flight.get(key)
+        joined = task is not None
         if task is None:
             prompt = Prompt(template.key, system, user, grounding)
             task = asyncio.ensure_future(
@@ -110,7 +137,10 @@ class LlmGateway:
             )
             self._in_flight[key] = task
             task.add_done_callback(functools.partial(self._finished, key))
-        return cast("Insight[T]", await asyncio.shield(task))
+        insight = cast("Insight[T]", await asyncio.shield(task))
+        if joined:  # another caller's upstream call answered: stored as a repeat of it
+            await self._store(insight, template.key, cached=True)
+        return insight
 
     def _finished(self, key: str, task: asyncio.Task[Insight[Any]]) -> None:
         if self._in_flight.get(key) is task:
@@ -118,14 +148,18 @@ class LlmGateway:
         if not task.cancelled():
             task.exception()  # retrieved: callers re-raise it; no "never retrieved" warning
 
-    async def _cached(self, key: str, prompt: Prompt, spec: AnswerSpec[T]) -> tuple[T, str] | None:
+    async def _cached(
+        self, key: str, prompt: Prompt, spec: AnswerSpec[T]
+    ) -> tuple[T, _Cached] | None:
         """The cached answer, or None; an entry that no longer decodes counts as a miss."""
         hit = await self._cache.get(key)
         if hit is None:
             return None
         try:
             entry = msgspec.json.decode(hit, type=_Cached)
-            return spec.decode(bytes(entry.answer)), entry.model
+            if entry.generated_at is None:  # written before generations were stored
+                return None
+            return spec.decode(bytes(entry.answer)), entry
         except (msgspec.MsgspecError, LlmInvalidReply) as exc:
             log.warning("llm task=%s unusable cache entry, asking again: %s", prompt.task, exc)
             return None
@@ -142,10 +176,22 @@ class LlmGateway:
         started = time.perf_counter()
         hit = await self._cached(key, prompt, spec)
         if hit is not None:
-            answer, model = hit
+            answer, entry = hit
             latency_ms = (time.perf_counter() - started) * 1000
-            self._log(prompt.task, model, "hit", Usage(model, 0, 0, latency_ms))
-            return Insight(answer, model, True, None, grounding_hash)
+            self._log(prompt.task, entry.model, "hit", Usage(entry.model, 0, 0, latency_ms))
+            insight = Insight(
+                answer,
+                entry.model,
+                True,
+                None,
+                grounding_hash,
+                prompt_version=prompt.task,
+                generated_at=entry.generated_at,
+                sources=cited_sources(answer),
+                generation_id=entry.generation_id,
+            )
+            await self._store(insight, prompt.task, cached=True, latency_ms=latency_ms)
+            return insight
         options = options or GenerationOptions()
         try:
             reply = await self._client.complete(prompt, spec, options)
@@ -157,19 +203,82 @@ class LlmGateway:
             reply = await self._fallback.complete(prompt, spec, options)
             answer = check(reply.answer)
             self._log(prompt.task, reply.usage.model, "miss", reply.usage, degraded=True)
-            return Insight(answer, reply.usage.model, False, reply.usage, grounding_hash, True)
+            degraded = self._fresh(answer, reply.usage, grounding_hash, prompt.task, True)
+            return await self._store(degraded, prompt.task, cached=False)
         answer = check(reply.answer)
         usage = reply.usage
         self._log(prompt.task, usage.model, "miss", usage)
+        insight = await self._store(
+            self._fresh(answer, usage, grounding_hash, prompt.task, False),
+            prompt.task,
+            cached=False,
+        )
         entry = _Cached(
             msgspec.Raw(msgspec.json.encode(answer)),
             usage.model,
             usage.prompt_tokens,
             usage.completion_tokens,
             usage.latency_ms,
+            insight.generated_at,
+            insight.generation_id,
         )
         await self._cache.set(key, msgspec.json.encode(entry), self._ttl)
-        return Insight(answer, usage.model, False, usage, grounding_hash)
+        return insight
+
+    def _now(self) -> datetime:
+        return self._clock.now() if self._clock is not None else datetime.now(UTC)
+
+    def _fresh(
+        self, answer: T, usage: Usage, grounding_hash: str, template: str, degraded: bool
+    ) -> Insight[T]:
+        return Insight(
+            answer,
+            usage.model,
+            False,
+            usage,
+            grounding_hash,
+            degraded,
+            prompt_version=template,
+            generated_at=self._now(),
+            sources=cited_sources(answer),
+            estimated_cost=self._prices.cost(usage),
+        )
+
+    async def _store(
+        self, insight: Insight[T], template: str, cached: bool, latency_ms: float = 0.0
+    ) -> Insight[T]:
+        """Store the generation (a repeat when `cached`: it points at the original); the
+        fresh insight comes back with its `generation_id`. A store that fails is logged and
+        the answer still served: accountability must not take the assistant down."""
+        if self._generations is None:
+            return insight
+        asking = current_asking()
+        usage = insight.usage if not cached else None
+        generation = Generation(
+            task=template.rsplit(".", 1)[0],
+            prompt_version=template,
+            customer_id=asking.customer_id,
+            job_id=asking.job_id,
+            model=insight.model,
+            grounding_hash=insight.grounding_hash,
+            sources=insight.sources,
+            result=msgspec.json.encode(insight.answer),
+            prompt_tokens=usage.prompt_tokens if usage else 0,
+            completion_tokens=usage.completion_tokens if usage else 0,
+            estimated_cost=insight.estimated_cost if not cached else Decimal(0),
+            latency_ms=usage.latency_ms if usage else latency_ms,
+            cached=cached,
+            degraded=insight.degraded,
+            asked_by=asking.user_id,
+            created_at=self._now(),
+            repeats_id=insight.generation_id if cached else None,
+        )
+        try:
+            stored_id = await self._generations.add(generation)
+        except Exception as exc:  # any storage failure: serve the answer, and say so
+            log.warning("llm task=%s generation not stored: %s", template, type(exc).__name__)
+            return insight
+        return insight if cached else replace(insight, generation_id=stored_id)
 
     def _log(self, task: str, model: str, cache: str, usage: Usage, degraded: bool = False) -> None:
         """One line per answer: model, tokens, latency, cache hit/miss and estimated cost."""

@@ -38,15 +38,16 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def _camel_keys(value: Any) -> Any:
+def camel_keys(value: Any) -> Any:
+    """JSON data with every object key in camelCase (the wire and the prompts use it)."""
     if isinstance(value, dict):
-        return {_camel(key): _camel_keys(item) for key, item in value.items()}
+        return {_camel(key): camel_keys(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_camel_keys(item) for item in value]
+        return [camel_keys(item) for item in value]
     return value
 
 
 def record(struct: msgspec.Struct) -> dict[str, Any]:
     """A read-model struct as prompt data, with the camelCase keys every grounding uses."""
-    document: dict[str, Any] = _camel_keys(msgspec.to_builtins(struct))
+    document: dict[str, Any] = camel_keys(msgspec.to_builtins(struct))
     return document

@@ -20,28 +20,33 @@ from domain.messaging.client_requests import (
     digest,
     stored_key,
 )
-from domain.messaging.message import Message, send_time
+from domain.messaging.message import Message, Purpose, send_time
 
 
 @dataclass(slots=True)
 class NewMessage(Draft):
-    """A message staff post (POST /messages), remembered under a client key by its digest."""
+    """A message staff post (POST /messages), remembered under a client key by its digest.
+    `generation_id`: the stored insight generation whose text the body is (a greeting):
+    such a message waits for approval like any AI-written one."""
+
+    generation_id: int | None = None
 
     def digest(self) -> str:
         """The request as a client key remembers it (instants compared in UTC)."""
         when = self.scheduled_for
         if when is not None and when.tzinfo is not None:
             when = when.astimezone(UTC)
-        return digest(
-            {
-                "customer_id": self.customer_id,
-                "body": self.body,
-                "purpose": self.purpose.value,
-                "channel": None if self.channel is None else self.channel.value,
-                "scheduled_for": None if when is None else when.isoformat(),
-                "follow_up_id": self.follow_up_id,
-            }
-        )
+        request = {
+            "customer_id": self.customer_id,
+            "body": self.body,
+            "purpose": self.purpose.value,
+            "channel": None if self.channel is None else self.channel.value,
+            "scheduled_for": None if when is None else when.isoformat(),
+            "follow_up_id": self.follow_up_id,
+        }
+        if self.generation_id is not None:  # absent otherwise: earlier digests still match
+            request["generation_id"] = self.generation_id
+        return digest(request)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +58,20 @@ class Posted:
 
 
 async def post_message(
-    actor: Actor, uow: UnitOfWork, clock: Clock, new: NewMessage, client_key: str | None = None
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    new: NewMessage,
+    client_key: str | None = None,
+    auto_approved: frozenset[Purpose] = frozenset(),
 ) -> Posted:
     """Queue a message to a customer (staff only); due now, it is sent at commit.
 
     With `client_key`, a repeat of the same request by the same user returns the message
     the first one queued (`created` False, nothing sent again); the same key with another
     request is `KeyReused` (a Conflict). A follow-up given must be the customer's; a
-    PENDING one becomes SCHEDULED for the message.
+    PENDING one becomes SCHEDULED for the message. A body an insight wrote
+    (`generation_id`) is PENDING_APPROVAL unless its purpose is in `auto_approved`.
     """
     authorize(actor, Permission.MANAGE_MESSAGES)
     key = f"ad-hoc:{uuid4().hex}"
@@ -81,7 +92,8 @@ async def post_message(
         when = send_time("scheduled_for", new.scheduled_for, now)
         job_id = await _link_follow_up(uow, new, when)
         sending = Sending(key, when, job_id, request if client_key else None)
-        message = await queue_draft(uow, actor, now, customer, new, sending)
+        hold = auto_approved if new.generation_id is not None else None
+        message = await queue_draft(uow, actor, now, customer, new, sending, hold)
         await uow.commit()
     return Posted(message, created=True)
 

@@ -60,8 +60,12 @@ async def queue_draft(
     customer: Customer,
     draft: Draft,
     sent: Sending,
+    hold: frozenset[Purpose] | None = None,
 ) -> Message:
-    """Compose and queue the draft as `sent` says, with an audit entry (no personal data)."""
+    """Compose and queue the draft as `sent` says, with an audit entry (no personal data).
+
+    `hold`: the body was written by an insight, not by staff; the message waits in
+    PENDING_APPROVAL unless its purpose is in `hold` (the auto-approved purposes)."""
     refuse_unwanted_channel(customer, draft.channel)
     message = compose(
         customer,
@@ -75,9 +79,12 @@ async def queue_draft(
         job_id=sent.job_id,
     )
     message.request_digest = sent.request_digest
+    if hold is not None:
+        message.hold_for_approval(hold)
     message = await enqueue(uow.messages, message)
     assert message.id is not None
     changes: dict[str, list[object]] = {
+        "status": [None, message.status.value],
         "channel": [None, message.channel.value],
         "purpose": [None, message.purpose.value],
         "scheduled_for": [None, message.scheduled_for.isoformat()],

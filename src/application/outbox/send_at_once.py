@@ -1,8 +1,9 @@
 """Sending a message queued for "now" at once, instead of at the next poll.
 
 `SendAtOnce` wraps a unit of work: it notes every message added through it that is
-already due, and once the transaction has committed (never before: a worker must find
-the row) hands their ids to the `SendQueue`. The use cases that queue messages
+already due (and every one approved through it that is due), and once the transaction
+has committed (never before: a worker must find the row) hands their ids to the
+`SendQueue`. The use cases that queue messages
 (`enqueue`) need not know: the composition root wraps every unit of work it makes.
 """
 
@@ -14,7 +15,7 @@ from typing import Any, Self
 from application.ports.clock import Clock
 from application.ports.outbox import MessageRepository, SendQueue
 from application.ports.unit_of_work import UnitOfWork
-from domain.messaging.message import Message
+from domain.messaging.message import Message, MessageStatus
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +29,22 @@ class _NotingMessages:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
+    async def update_if_status(self, message: Message, expected: MessageStatus) -> bool:
+        """Also notes a message just approved (PENDING_APPROVAL → SCHEDULED) that is due."""
+        updated = await self._inner.update_if_status(message, expected)
+        approved = (
+            updated
+            and expected is MessageStatus.PENDING_APPROVAL
+            and message.status is MessageStatus.SCHEDULED
+        )
+        if approved and message.id is not None and message.scheduled_for <= self._clock.now():
+            self._due.append(message.id)
+        return updated
+
     async def add(self, message: Message) -> Message:
         stored = await self._inner.add(message)
-        if stored.id is not None and stored.scheduled_for <= self._clock.now():
+        due = stored.scheduled_for <= self._clock.now()
+        if stored.id is not None and stored.status is MessageStatus.SCHEDULED and due:
             self._due.append(stored.id)
         return stored
 

@@ -21,6 +21,7 @@ class Purpose(enum.StrEnum):
 
 
 class MessageStatus(enum.StrEnum):
+    PENDING_APPROVAL = "PENDING_APPROVAL"  # an insight wrote the body: staff approve it first
     SCHEDULED = "SCHEDULED"
     SENDING = "SENDING"
     SENT = "SENT"
@@ -36,6 +37,7 @@ M = MessageStatus
 # Rank orders the states: a transition never goes to a lower rank, so a late or repeated
 # provider callback can never move a message backward.
 RANK: dict[MessageStatus, int] = {
+    M.PENDING_APPROVAL: 0,
     M.SCHEDULED: 0,
     M.SENDING: 1,
     M.NEEDS_REVIEW: 2,
@@ -47,6 +49,7 @@ RANK: dict[MessageStatus, int] = {
     M.SUPPRESSED: 4,
 }
 TRANSITIONS: dict[MessageStatus, frozenset[MessageStatus]] = {
+    M.PENDING_APPROVAL: frozenset({M.SCHEDULED, M.CANCELLED}),
     M.SCHEDULED: frozenset({M.SENDING, M.CANCELLED, M.SUPPRESSED}),
     M.SENDING: frozenset({M.SENT, M.FAILED, M.SCHEDULED, M.NEEDS_REVIEW, M.SUPPRESSED}),
     M.NEEDS_REVIEW: frozenset({M.SENT, M.DELIVERED, M.UNDELIVERED, M.FAILED, M.CANCELLED}),
@@ -93,6 +96,29 @@ class Message:
             raise InvalidTransition("message", self.status.value, target.value)
         self.status = target
         self.updated_at = now
+
+    def hold_for_approval(self, auto_approved: frozenset[Purpose]) -> None:
+        """A new message whose body an insight wrote: it waits in PENDING_APPROVAL (outside
+        the outbox's send path) unless its purpose is auto-approved."""
+        if self.status is MessageStatus.SCHEDULED and self.purpose not in auto_approved:
+            self.status = MessageStatus.PENDING_APPROVAL
+
+    def approve(self, body: str | None, now: datetime) -> None:
+        """Staff approve the text (`body`: their edit, None keeps it); it may now be sent."""
+        if self.status is not MessageStatus.PENDING_APPROVAL:
+            raise InvalidTransition("message", self.status.value, "approved")
+        if body is not None:
+            errors: dict[str, str] = {}
+            edited = v.required_text(errors, "body", body, MAX_BODY)
+            v.raise_if(errors)
+            self.body = edited
+        self.move_to(MessageStatus.SCHEDULED, now)
+
+    def reject(self, now: datetime) -> None:
+        """Staff reject the text: the message is never sent."""
+        if self.status is not MessageStatus.PENDING_APPROVAL:
+            raise InvalidTransition("message", self.status.value, "rejected")
+        self.move_to(MessageStatus.CANCELLED, now)
 
     def apply_provider_status(self, reported: MessageStatus, now: datetime) -> bool:
         """A provider callback: applied only if it moves the message forward. Returns whether

@@ -39,6 +39,7 @@ from entrypoints.http.controllers.financials import (
 )
 from entrypoints.http.controllers.follow_ups import FollowUpController
 from entrypoints.http.controllers.health import HealthController
+from entrypoints.http.controllers.insight_history import InsightHistoryController
 from entrypoints.http.controllers.insights import insights_router
 from entrypoints.http.controllers.jobs import JobController
 from entrypoints.http.controllers.maintenance_alerts import MaintenanceAlertController
@@ -149,6 +150,7 @@ def create_app(container: Container) -> Litestar:
             CustomerController,
             ConsentController,
             insights_router,
+            InsightHistoryController,
             customer_financials_handler,
             job_financials_handler,
             TechnicianController,

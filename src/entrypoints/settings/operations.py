@@ -46,6 +46,7 @@ _CRONS = {
     "follow_ups": "SCHEDULE_FOLLOW_UPS",
     "maintenance": "SCHEDULE_MAINTENANCE",
     "surveys": "SCHEDULE_SURVEYS",
+    "prune_generations": "SCHEDULE_PRUNE_GENERATIONS",
 }
 
 
@@ -58,6 +59,7 @@ class ScheduleSettings(SettingsGroup):
     follow_ups: str = env(_CRONS["follow_ups"], "0 7 * * *")
     maintenance: str = env(_CRONS["maintenance"], "30 7 * * *")
     surveys: str = env(_CRONS["surveys"], "*/15 * * * *")
+    prune_generations: str = env(_CRONS["prune_generations"], "15 3 * * *")
 
     @field_validator(*_CRONS)
     @classmethod

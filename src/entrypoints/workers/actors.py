@@ -97,6 +97,16 @@ async def queue_post_service_surveys(period_key: str | None = None) -> None:
     log.info("queue_post_service_surveys %s: %s surveys", period_key or "-", count)
 
 
+async def prune_insight_generations(period_key: str | None = None) -> None:
+    """Delete stored insight generations older than LLM_GENERATION_RETENTION_DAYS."""
+    from application.insights.generation_retention import prune_generations
+
+    c = worker_container()
+    days = c.settings().llm.generation_retention_days
+    count = await prune_generations(c.generation_log(), c.clock(), days)
+    log.info("prune_insight_generations %s: %s deleted", period_key or "-", count)
+
+
 #: Actor options. `max_age` drops a periodic message that waited too long (the next period
 #: brings a fresh one); the daily jobs keep theirs for hours, so a busy morning still runs.
 ACTOR_OPTIONS: dict[str, dict[str, Any]] = {
@@ -108,6 +118,7 @@ ACTOR_OPTIONS: dict[str, dict[str, Any]] = {
     "daily_follow_up_suggestions": {"max_age": 12 * _HOUR_MS, "time_limit": 60 * _MINUTE_MS},
     "refresh_maintenance_alerts": {"max_age": 12 * _HOUR_MS, "time_limit": 60 * _MINUTE_MS},
     "queue_post_service_surveys": {"max_age": 60 * _MINUTE_MS, "time_limit": 30 * _MINUTE_MS},
+    "prune_insight_generations": {"max_age": 12 * _HOUR_MS, "time_limit": 30 * _MINUTE_MS},
 }
 
 _FUNCTIONS = {
@@ -117,6 +128,7 @@ _FUNCTIONS = {
     "daily_follow_up_suggestions": daily_follow_up_suggestions,
     "refresh_maintenance_alerts": refresh_maintenance_alerts,
     "queue_post_service_surveys": queue_post_service_surveys,
+    "prune_insight_generations": prune_insight_generations,
 }
 
 Actors = dict[str, dramatiq.Actor[Any, Any]]

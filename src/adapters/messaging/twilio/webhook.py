@@ -46,8 +46,7 @@ def signature_valid(
         return False
     algorithm = get_signature_algorithm(signature_settings)
     return any(
-        RequestValidator(token).validate(url, params, signature, algorithm)
-        for token in auth_tokens
+        RequestValidator(token).validate(url, params, signature, algorithm) for token in auth_tokens
     )
 
 

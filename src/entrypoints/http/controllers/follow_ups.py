@@ -13,7 +13,7 @@ from domain.contact_preferences import ContactMethod
 from domain.follow_up import FollowUp, FollowUpStatus
 from domain.messaging.message import Purpose
 from entrypoints.http.controllers.messages import MessageOut, message_out
-from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
+from entrypoints.http.deps import ActorDep, ClockDep, PathId, SettingsDep, Uow
 from entrypoints.http.list_params import CUSTOMER_ID, JOB_ID, status_filter
 from entrypoints.http.rate_limits import message_rate_limit
 from entrypoints.http.resource_controller import HttpResource, resource_controller
@@ -135,11 +135,18 @@ class FollowUpCreate(Controller):
         follow_up_id: PathId,
         uow: Uow,
         clock: ClockDep,
+        settings: SettingsDep,
         data: JSONBody[FollowUpSendIn | None] = None,
     ) -> FollowUpSentOut:
-        """Send a PENDING (suggested) follow-up as a message (409 for any other status)."""
+        """Send a PENDING (suggested) follow-up as a message (409 for any other status).
+
+        Left as the suggestion wrote it, the body is AI text: the message is
+        PENDING_APPROVAL until staff approve it (`POST /messages/{id}/approve`), unless
+        AI_AUTO_APPROVE_PURPOSES names its purpose. A body sent in the request is queued."""
         edits = data.edits() if data is not None else actions.SendEdits()
-        return sent_out(await actions.send_follow_up(actor, uow, clock, follow_up_id, edits))
+        auto = settings.llm.auto_approved
+        sent = await actions.send_follow_up(actor, uow, clock, follow_up_id, edits, auto)
+        return sent_out(sent)
 
     @post("/{follow_up_id:int}/dismiss", operation_id="dismissFollowUp", status_code=200)
     async def dismiss(

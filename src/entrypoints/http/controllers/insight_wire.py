@@ -1,45 +1,60 @@
-"""The wire shapes of the LLM endpoints: one concrete `<Answer>Insight` type per answer."""
+"""The wire shape of the LLM endpoints: one envelope, a concrete `<Result>Insight` per task.
+
+Every insight answers `{result, sources, model, promptVersion, cached, degraded,
+generatedAt, usage, generationId, languageFallback}`, whichever adapter (offline or an
+OpenAI-compatible provider) produced it; only `result`'s type differs per task.
+"""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any, cast
+from datetime import datetime
+from typing import Any, cast
 
 import msgspec
 
-from application.insights.greeting_writer import GreetingOutcome
-from application.llm.answers import Greeting
 from application.llm.gateway import Insight
-from domain.greeting_occasion import Occasion
 from entrypoints.http.wire import Out
 from entrypoints.http.wire_twins import to_wire, wire_type
 
 
 class UsageOut(Out):
+    """Tokens, time and the estimated cost (decimal string, from LLM_PRICE_*) of the call."""
+
     prompt_tokens: int
     completion_tokens: int
     latency_ms: float
+    estimated_cost: str
 
 
 class InsightOut(Out):
-    """`model` is "offline" for deterministic answers; `degraded` when the provider failed."""
+    """`model` is "offline" for deterministic answers ("none" when nothing was asked);
+    `promptVersion` the prompt template and version; `cached` when the answer repeats an
+    earlier generation with the same inputs (`generatedAt` is then the original's, `usage`
+    null); `degraded` when the provider failed and the offline adapter answered;
+    `generationId` the stored generation holding the answer (GET /customers/{id}/insights);
+    `languageFallback` "en" when the customer's language is not supported and the text is
+    English instead."""
 
+    sources: list[str]
     model: str
+    prompt_version: str
     cached: bool
     degraded: bool
-    grounding_hash: str
+    generated_at: datetime
     usage: UsageOut | None
+    generation_id: int | None
+    language_fallback: str | None
 
 
 @functools.cache
-def insight_type(answer_type: type[msgspec.Struct]) -> type[InsightOut]:
-    """`InsightOut` carrying an `answer_type` (camelCase twin), named `<Answer>Insight`."""
-    name = f"{answer_type.__name__}Insight"
+def insight_type(result_type: type[msgspec.Struct]) -> type[InsightOut]:
+    """`InsightOut` carrying a `result_type` (camelCase twin), named `<Result>Insight`."""
+    name = f"{result_type.__name__}Insight"
     insight = msgspec.defstruct(
         name,
-        [("answer", wire_type(answer_type))],
+        [("result", wire_type(result_type))],
         bases=(InsightOut,),
         module=__name__,
         kw_only=True,
@@ -48,44 +63,31 @@ def insight_type(answer_type: type[msgspec.Struct]) -> type[InsightOut]:
     return cast("type[InsightOut]", insight)
 
 
-def insight_out(insight: Insight[Any]) -> InsightOut:
+def usage_out(insight: Insight[Any]) -> UsageOut | None:
     usage = insight.usage
-    answer_type: type[msgspec.Struct] = type(insight.answer)
-    make: Callable[..., InsightOut] = insight_type(answer_type)
-    return make(
-        model=insight.model,
-        cached=insight.cached,
-        degraded=insight.degraded,
-        grounding_hash=insight.grounding_hash,
-        usage=UsageOut(
-            prompt_tokens=usage.prompt_tokens,
-            completion_tokens=usage.completion_tokens,
-            latency_ms=round(usage.latency_ms, 1),
-        )
-        if usage is not None
-        else None,
-        answer=to_wire(insight.answer),
+    if usage is None:
+        return None
+    return UsageOut(
+        prompt_tokens=usage.prompt_tokens,
+        completion_tokens=usage.completion_tokens,
+        latency_ms=round(usage.latency_ms, 1),
+        estimated_cost=str(insight.estimated_cost),
     )
 
 
-if TYPE_CHECKING:
-    GreetingInsight = InsightOut
-else:
-    GreetingInsight = insight_type(Greeting)
-
-
-class GreetingOut(Out):
-    """`greeting` is null when no occasion applies (then no model is asked)."""
-
-    occasion: Occasion
-    reason: str
-    language: str
-    sources: list[str]
-    greeting: GreetingInsight | None
-
-
-def greeting_out(outcome: GreetingOutcome) -> GreetingOut:
-    greeting = outcome.greeting
-    decided = msgspec.convert(replace(outcome, greeting=None), GreetingOut, from_attributes=True)
-    decided.greeting = insight_out(greeting) if greeting is not None else None
-    return decided
+def insight_out(insight: Insight[Any]) -> InsightOut:
+    result_type: type[msgspec.Struct] = type(insight.answer)
+    make: Callable[..., InsightOut] = insight_type(result_type)
+    assert insight.generated_at is not None
+    return make(
+        result=to_wire(insight.answer),
+        sources=list(insight.sources),
+        model=insight.model,
+        prompt_version=insight.prompt_version,
+        cached=insight.cached,
+        degraded=insight.degraded,
+        generated_at=insight.generated_at,
+        usage=usage_out(insight),
+        generation_id=insight.generation_id,
+        language_fallback=insight.language_fallback,
+    )

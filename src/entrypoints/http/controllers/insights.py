@@ -1,4 +1,5 @@
-"""The LLM endpoints (all POST, 200): answers grounded in the customer's own records.
+"""The LLM endpoints (all POST, 200): answers grounded in the customer's own records, each
+in the one insight envelope (`insight_wire.InsightOut`).
 
 Every route is one row of `ROUTES` (path, operation id, request, response, use case); one
 function turns a row into a Litestar handler, and one router puts the rate limit on them all.
@@ -20,7 +21,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from application.access import Actor
 from application.insights.follow_up_suggestions import followup_suggestions
-from application.insights.greeting_writer import GreetingOutcome, generate_greeting
+from application.insights.greeting_writer import GreetingResult, generate_greeting
 from application.insights.insight_context import InsightContext
 from application.insights.job_technician_match import match_technician_for_job
 from application.insights.maintenance_prediction import (
@@ -40,12 +41,7 @@ from application.llm.answers import (
     TimelineSummary,
 )
 from domain.time_window import TimeWindow
-from entrypoints.http.controllers.insight_wire import (
-    GreetingOut,
-    greeting_out,
-    insight_out,
-    insight_type,
-)
+from entrypoints.http.controllers.insight_wire import insight_out, insight_type
 from entrypoints.http.deps import ActorDep, InsightsDep, PathId
 from entrypoints.http.rate_limits import llm_rate_limit
 from entrypoints.http.wire import Id, In, Text
@@ -86,18 +82,16 @@ class InsightRoute:
     path: str
     operation_id: str
     request: tuple[str, Any]  # the handler's parameter: a path id or the JSON body
-    answer: type[Any]  # an answer struct, or GreetingOutcome (answered as GreetingOut)
+    answer: type[Any]  # the result struct, answered inside the envelope (`<Result>Insight`)
     ask: Callable[..., Awaitable[Any]]
     doc: str | None = None
 
     @property
     def response(self) -> Any:
-        if self.answer is GreetingOutcome:
-            return GreetingOut
         return insight_type(cast("type[msgspec.Struct]", self.answer))
 
     def out(self, answer: Any) -> Any:
-        return greeting_out(answer) if self.answer is GreetingOutcome else insight_out(answer)
+        return insight_out(answer)
 
 
 async def _match(actor: Actor, insights: InsightContext, data: MatchTechnicianIn) -> Any:
@@ -118,7 +112,7 @@ ROUTES = (
     ),
     InsightRoute(
         "greeting", f"{C}/generate-greeting", "generateGreeting",
-        CUSTOMER, GreetingOutcome, generate_greeting,
+        CUSTOMER, GreetingResult, generate_greeting,
         "The occasion is decided from the records; the model only writes the text.",
     ),
     InsightRoute(

@@ -1,5 +1,6 @@
 """/messages: the outbox — what was and will be sent to customers; post one without a job
-(idempotent per `Idempotency-Key`), cancel a scheduled one."""
+(idempotent per `Idempotency-Key`), cancel a scheduled one, approve or reject one an insight
+wrote (PENDING_APPROVAL)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from litestar.params import HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from application.messaging import messages as uc
+from application.messaging.approval import approve_message, reject_message
 from application.messaging.post_message import NewMessage, post_message
 from domain.contact_preferences import ContactMethod
 from domain.messaging.message import Message, MessageStatus, Purpose
-from entrypoints.http.deps import ActorDep, ClockDep, Uow
+from entrypoints.http.deps import ActorDep, ClockDep, PathId, SettingsDep, Uow
 from entrypoints.http.list_params import CUSTOMER_ID, status_filter
 from entrypoints.http.rate_limits import message_rate_limit
 from entrypoints.http.resource_controller import HttpResource, Move, resource_controller
@@ -49,9 +51,17 @@ class MessageIn(In):
     channel: ContactMethod | None = None  # default: the customer's preferred channel
     scheduled_for: datetime | None = None  # default: now (sent at once)
     follow_up_id: Id | None = None  # a follow-up of the same customer
+    # The insight generation whose text `body` is (e.g. a greeting): held for approval.
+    generation_id: Id | None = None
 
     def new(self) -> NewMessage:
         return self.fields_into(NewMessage)
+
+
+class MessageApprovalIn(In):
+    """Staff's edit of the AI-written text; omitted: the text is approved as it is."""
+
+    body: MessageBody | None = None
 
 
 class MessageOut(Out):
@@ -98,12 +108,30 @@ class MessageActions(Controller):
         data: JSONBody[MessageIn],
         uow: Uow,
         clock: ClockDep,
+        settings: SettingsDep,
         idempotency_key: IdempotencyKey = None,
     ) -> Response[MessageOut]:
-        """Queue a message to a customer (sent at once when due now) through the outbox."""
-        posted = await post_message(actor, uow, clock, data.new(), idempotency_key)
+        """Queue a message to a customer (sent at once when due now) through the outbox.
+        With `generationId` (the body is an insight's text, e.g. a greeting) it is
+        PENDING_APPROVAL until approved, unless AI_AUTO_APPROVE_PURPOSES names its purpose."""
+        auto = settings.llm.auto_approved
+        posted = await post_message(actor, uow, clock, data.new(), idempotency_key, auto)
         status = HTTP_201_CREATED if posted.created else HTTP_200_OK
         return Response(message_out(posted.message), status_code=status)
+
+    @post("/{message_id:int}/approve", operation_id="approveMessage", status_code=HTTP_200_OK)
+    async def approve(
+        self,
+        actor: ActorDep,
+        message_id: PathId,
+        uow: Uow,
+        clock: ClockDep,
+        data: JSONBody[MessageApprovalIn | None] = None,
+    ) -> MessageOut:
+        """Approve a PENDING_APPROVAL message (AI-written), optionally with an edited body:
+        it becomes SCHEDULED and the outbox sends it at its time (409 in any other status)."""
+        body = data.body if data is not None else None
+        return message_out(await approve_message(actor, uow, clock, message_id, body))
 
 
 MESSAGES: HttpResource[Message] = HttpResource(
@@ -118,6 +146,12 @@ MESSAGES: HttpResource[Message] = HttpResource(
             "cancel",
             uc.cancel_message,
             "Cancel a SCHEDULED message (409 once it is being sent or was sent).",
+        ),
+        Move(
+            "reject",
+            reject_message,
+            "Reject a PENDING_APPROVAL message (AI-written): it becomes CANCELLED and is never "
+            "sent (409 in any other status).",
         ),
     ),
 )
