@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar, cast
 
 import msgspec
@@ -15,6 +14,13 @@ from domain.money import Money
 T = TypeVar("T")
 U = TypeVar("U")
 
+
+def whole(pattern: str) -> str:
+    """`pattern` anchored to the whole string, the same in JSON Schema (ECMA-262) and in
+    Python, whose `$` also matches before a final newline: `(?![\\s\\S])` forbids it."""
+    return rf"^(?:{pattern})$(?![\s\S])"
+
+
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 ShortText = Annotated[str, msgspec.Meta(max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=2000)]
@@ -22,10 +28,29 @@ LongText = Annotated[str, msgspec.Meta(max_length=5000)]
 MessageBody = Annotated[str, msgspec.Meta(max_length=1600)]  # the domain's MAX_BODY
 Phone = Annotated[str, msgspec.Meta(max_length=32)]
 Email = Annotated[str, msgspec.Meta(max_length=254)]
-Currency = Annotated[str, msgspec.Meta(min_length=3, max_length=3, pattern="^[A-Za-z]{3}$")]
+Currency = Annotated[str, msgspec.Meta(min_length=3, max_length=3, pattern=whole("[A-Za-z]{3}"))]
 Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
-# Money travels as a decimal string ("125.50") or a JSON number; bounds are checked by Money.
-Amount = Annotated[Decimal, msgspec.Meta(description='decimal amount, e.g. "125.50"')]
+# Money travels as a decimal string only ("125.50"): greater than zero, at most
+# 999,999,999,999.99 (domain.money.MAX_AMOUNT) and 3 decimals (the finest minor unit); no sign,
+# exponent, leading zero or spaces. More decimals than the body's currency allows (2 for USD)
+# is the one money rule left to the domain (422), as it depends on `currency`.
+MONEY_PATTERN = whole(
+    r"[1-9][0-9]{0,10}(?:\.[0-9]{1,3})?"  # up to 99,999,999,999.999
+    r"|[1-9][0-9]{11}(?:\.[0-9]{1,2})?"  # 12 digits: at most 2 decimals (MAX_AMOUNT)
+    r"|0\.(?:[1-9][0-9]{0,2}|0[1-9][0-9]?|00[1-9])"  # below one, not zero
+)
+Amount = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=MONEY_PATTERN,
+        min_length=1,
+        max_length=15,
+        description='decimal amount as a string, e.g. "125.50": above zero, at most '
+        "999999999999.99, no sign or exponent; no more decimals than the currency allows "
+        "(2 for most, 0 for JPY, 3 for KWD: else 422)",
+        examples=["125.50"],
+    ),
+]
 
 Limit = Annotated[
     int, QueryParameter(ge=1, le=MAX_PAGE_SIZE, description=f"page size, at most {MAX_PAGE_SIZE}")

@@ -1,0 +1,150 @@
+"""No type coercion on input: what the OpenAPI document says a value is, it must be on the wire.
+
+Litestar decodes a JSON body to plain Python values and then converts the handler's
+parameters with msgspec in lax mode (`strict=False`), which is what query strings need
+("5" is an integer there) but also turns `"1"` into `1`, `0` into `false`, `1.0` into `1` and
+a number of seconds into a timestamp in a JSON body. Two checks run before that conversion
+(from `request_guards.guard_request`), each a 400 naming the field:
+
+- **Bodies** are decoded once more, by msgspec in strict mode, as the handler's body type:
+  JSON types must be exactly the documented ones.
+- **Query and path parameters** documented as integers must be decimal digits (an optional
+  `-`), as booleans exactly `true` or `false`; `+1`, `1.0`, `1e3`, ` 1`, `1_0`, `0x1`,
+  `1`/`0`/`True`/`yes` for a boolean are refused. The types are read from the app's own
+  OpenAPI document, so the server checks exactly what the document promises.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import msgspec
+from litestar import Litestar, Request
+from litestar.exceptions import ValidationException
+from litestar.openapi.spec import OpenAPIType, Reference, Schema
+
+from entrypoints.http.problems import camel
+
+_INTEGER = re.compile(r"-?[0-9]+")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_BOOLEAN = re.compile(r"true|false")
+_SHAPES = {"integer": _INTEGER, "number": _NUMBER, "boolean": _BOOLEAN}
+_MESSAGES = {
+    "integer": "must be an integer written in decimal digits",
+    "number": "must be a decimal number",
+    "boolean": "must be true or false",
+}
+_AT = re.compile(r"^(?P<message>.*?) - at `\$(?P<path>[^`]*)`$")
+_NAMED = re.compile(r"(?:missing required|unknown) field `([^`]+)`")
+Kinds = dict[tuple[str, str], str]  # (in, name) -> the JSON type a parameter must have
+
+
+@functools.cache
+def _decoder(body_type: Any) -> msgspec.json.Decoder[Any]:
+    return msgspec.json.Decoder(body_type, strict=True)
+
+
+def _problem_item(error: msgspec.ValidationError) -> dict[str, str]:
+    """`{"key": ..., "field": ..., "message": ...}` for one msgspec error: the field is the
+    camelCase path (`customerId`, `message.body`, `skills[0]`)."""
+    text = str(error)
+    match = _AT.match(text)
+    message, path = (match["message"], match["path"].lstrip(".")) if match else (text, "")
+    named = _NAMED.search(message)
+    if named:
+        path = f"{path}.{named[1]}".lstrip(".")
+    return {"key": path or "body", "field": path or "body", "message": message}
+
+
+async def reject_loose_body(request: Request[Any, Any, Any], body_type: Any) -> None:
+    """400 unless the JSON body has exactly the types of `body_type` (strict msgspec)."""
+    body = await request.body()
+    if not body.strip():
+        return  # Litestar reports the missing body itself
+    try:
+        _decoder(body_type).decode(body)
+    except msgspec.ValidationError as exc:
+        item = _problem_item(exc)
+        raise ValidationException(f"{item['field']}: {item['message']}", extra=[item]) from exc
+    except msgspec.DecodeError:
+        return  # malformed JSON: Litestar's own decoder answers 400
+
+
+def _schema_types(schema: Any) -> set[str]:
+    """The JSON types `schema` allows (array items count for a repeated parameter)."""
+    if isinstance(schema, Reference) or not isinstance(schema, Schema):
+        return {"string"}  # components used by parameters are enums of strings
+    kinds: set[str] = set()
+    declared = schema.type if isinstance(schema.type, list | tuple) else [schema.type]
+    for kind in declared:
+        if kind == OpenAPIType.ARRAY:
+            kinds |= _schema_types(schema.items)
+        elif isinstance(kind, OpenAPIType):
+            kinds.add(kind.value)
+    for option in [*(schema.one_of or []), *(schema.any_of or [])]:
+        kinds |= _schema_types(option)
+    return kinds
+
+
+def _parameter_kinds(app: Litestar) -> dict[tuple[str, str], Kinds]:
+    """(path template, method) -> the typed query and path parameters of that operation."""
+    table: dict[tuple[str, str], Kinds] = {}
+    for path, item in (app.openapi_schema.paths or {}).items():
+        for method in ("get", "put", "post", "delete", "patch"):
+            operation = getattr(item, method, None)
+            if operation is None:
+                continue
+            kinds: Kinds = {}
+            for parameter in operation.parameters or []:
+                if isinstance(parameter, Reference) or parameter.param_in not in ("query", "path"):
+                    continue
+                types = _schema_types(parameter.schema) - {"null"}
+                if len(types) == 1 and (kind := next(iter(types))) in _SHAPES:
+                    kinds[(parameter.param_in, parameter.name)] = kind
+            table[(path, method.upper())] = kinds
+    return table
+
+
+# id(app) -> (app, its table): Litestar objects take no weak references; the app is kept so
+# its id cannot be reused by another one.
+_TABLES: dict[int, tuple[Litestar, dict[tuple[str, str], Kinds]]] = {}
+
+
+def _kinds_of(request: Request[Any, Any, Any]) -> Kinds:
+    app = request.app
+    entry = _TABLES.get(id(app))
+    if entry is None or entry[0] is not app:
+        entry = _TABLES[id(app)] = (app, _parameter_kinds(app))
+    return entry[1].get((request.scope.get("path_template", ""), request.method), {})
+
+
+def _path_values(template: str, path: str) -> Mapping[str, str]:
+    """The raw text of each `{name}` segment of `template` in `path`."""
+    names, values = template.strip("/").split("/"), path.strip("/").split("/")
+    if len(names) != len(values):
+        return {}
+    return {n[1:-1]: v for n, v in zip(names, values, strict=True) if n.startswith("{")}
+
+
+def _raw_values(request: Request[Any, Any, Any], where: str, name: str) -> Iterator[str]:
+    if where == "query":
+        yield from request.query_params.getall(name, [])
+    else:
+        value = _path_values(request.scope.get("path_template", ""), request.url.path).get(name)
+        if value is not None:
+            yield value
+
+
+def reject_loose_parameters(request: Request[Any, Any, Any]) -> None:
+    """400 naming every integer, number or boolean parameter not written in its one form."""
+    errors = [
+        {"key": name, "field": camel(name), "message": _MESSAGES[kind]}
+        for (where, name), kind in _kinds_of(request).items()
+        if any(not _SHAPES[kind].fullmatch(raw) for raw in _raw_values(request, where, name))
+    ]
+    if errors:
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        raise ValidationException(detail, extra=errors)
