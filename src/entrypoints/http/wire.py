@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, Generic, TypeVar, cast
+from typing import Annotated, Any, Generic, Literal, TypeVar, cast
 
 import msgspec
 from litestar.params import QueryParameter
 
 from application.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ListQuery, Page
+from domain.messaging.message import MAX_BODY
 from domain.money import Money
+from domain.ratings import MAX_RATING, MIN_RATING
+from domain.validation import ZONES
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -21,14 +24,56 @@ def whole(pattern: str) -> str:
     return rf"^(?:{pattern})$(?![\s\S])"
 
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-ShortText = Annotated[str, msgspec.Meta(max_length=200)]
-Text = Annotated[str, msgspec.Meta(max_length=2000)]
-LongText = Annotated[str, msgspec.Meta(max_length=5000)]
-MessageBody = Annotated[str, msgspec.Meta(max_length=1600)]  # the domain's MAX_BODY
-Phone = Annotated[str, msgspec.Meta(max_length=32)]
-Email = Annotated[str, msgspec.Meta(max_length=254)]
+# Characters that are white space to Python (`str.strip`, `\\s`) or to JSON Schema (ECMA-262
+# `\\s`): text made only of these is blank to the domain.
+_SPACE = r"\s\x1c-\x1f\x85\ufeff"
+NO_NUL = whole(r"[^\x00]*")
+NOT_BLANK = whole(rf"[^\x00]*[^\x00{_SPACE}][^\x00]*")
+
+
+def text(max_length: int, *, required: bool = False, **meta: Any) -> Any:
+    """A text field as the domain takes it: at most `max_length` characters, no NUL (PostgreSQL
+    cannot store it); `required` text must also have a character that is not white space
+    (the domain trims text and refuses it blank)."""
+    if required:
+        return Annotated[
+            str, msgspec.Meta(min_length=1, max_length=max_length, pattern=NOT_BLANK, **meta)
+        ]
+    return Annotated[str, msgspec.Meta(max_length=max_length, pattern=NO_NUL, **meta)]
+
+
+Name = text(200, required=True)
+ShortText = text(200)
+Text = text(2000)
+LongText = text(5000)
+MessageBody = text(MAX_BODY, required=True)  # the domain's MAX_BODY
+# E.164 as `domain.validation.phone` takes it: `+`, 7-15 digits, spaces, dashes, dots and
+# parentheses between them (the domain removes those).
+Phone = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=32,
+        pattern=whole(r"\+[1-9](?:[ ().-]*[0-9]){6,14}[ ().-]*"),
+        description="E.164, e.g. +14155550123 (spaces, dashes, dots, parentheses allowed)",
+        examples=["+14155550123"],
+    ),
+]
+# `domain.validation.EMAIL`, without the white space the domain would trim.
+_EMAIL_PART = rf"[^@\x00{_SPACE}]"
+Email = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=254,
+        pattern=whole(rf"{_EMAIL_PART}{{1,64}}@{_EMAIL_PART}+\.{_EMAIL_PART}{{2,}}"),
+        examples=["ana@example.com"],
+    ),
+]
 Currency = Annotated[str, msgspec.Meta(min_length=3, max_length=3, pattern=whole("[A-Za-z]{3}"))]
+Rating = Annotated[int, msgspec.Meta(ge=MIN_RATING, le=MAX_RATING)]
+TimeZone = Annotated[
+    Literal[tuple(sorted(ZONES))],  # type: ignore[misc]
+    msgspec.Meta(description="an IANA time zone name, e.g. America/New_York"),
+]
 Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
 # Money travels as a decimal string only ("125.50"): greater than zero, at most
 # 999,999,999,999.99 (domain.money.MAX_AMOUNT) and 3 decimals (the finest minor unit); no sign,

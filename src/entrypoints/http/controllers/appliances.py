@@ -14,18 +14,21 @@ from entrypoints.http.wire import (
     Id,
     In,
     Out,
-    ShortText,
     record_out,
+    text,
 )
 from entrypoints.http.wire_twins import customer_record
+
+ApplianceName = text(100, required=True)  # the domain's limits (domain/appliance.py)
+ApplianceDetail = text(100)
 
 
 class ApplianceIn(In):
     customer_id: Id
-    type: ShortText
-    brand: ShortText | None = None
-    model_number: ShortText | None = None
-    serial_number: ShortText | None = None
+    type: ApplianceName
+    brand: ApplianceDetail | None = None
+    model_number: ApplianceDetail | None = None
+    serial_number: ApplianceDetail | None = None
     installed_on: date | None = None
 
     def details(self) -> ApplianceDetails:

@@ -48,7 +48,7 @@ from entrypoints.http.controllers.insight_wire import (
 )
 from entrypoints.http.deps import ActorDep, InsightsDep, PathId
 from entrypoints.http.rate_limits import llm_rate_limit
-from entrypoints.http.wire import Id, In, Text
+from entrypoints.http.wire import Id, In, text
 
 Instant = Annotated[datetime, msgspec.Meta(tz=True)]
 
@@ -58,9 +58,14 @@ class WindowIn(In):
     end: Instant
 
 
+# The limits of application/insights/technician_match.py.
+ApplianceType = text(100, required=True)
+Problem = text(2000, required=True)
+
+
 class MatchTechnicianIn(In):
-    appliance_type: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-    problem: Text
+    appliance_type: ApplianceType
+    problem: Problem
     customer_id: Id | None = None
     preferred_window: WindowIn | None = None
 
