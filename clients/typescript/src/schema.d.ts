@@ -1481,12 +1481,12 @@ export interface components {
         /** CommunicationPreferencesIn */
         CommunicationPreferencesIn: {
             preferredContactMethod?: components["schemas"]["ContactMethod"] | null;
-            /** @description e.g. {"weekdays": ["morning", "afternoon"], "weekends": ["any"]} */
-            preferredContactTimes?: {
-                [key: string]: string[];
-            } | null;
+            preferredContactTimes?: components["schemas"]["ContactTimesIn"] | null;
             communicationFrequencyPreference?: components["schemas"]["Frequency"] | null;
-            /** @default en */
+            /**
+             * @description a BCP 47 language tag, e.g. en or es-MX
+             * @default en
+             */
             languagePreference?: string;
             marketingConsent?: boolean | null;
         };
@@ -1533,6 +1533,11 @@ export interface components {
          * @enum {string}
          */
         ContactMethod: "WHATSAPP" | "EMAIL" | "PHONE" | "SMS";
+        /** ContactTimesIn */
+        ContactTimesIn: {
+            weekdays?: components["schemas"]["DaySlot"][];
+            weekends?: components["schemas"]["DaySlot"][];
+        };
         /** CustomerFinancials */
         CustomerFinancials: {
             currency: string;
@@ -1547,11 +1552,20 @@ export interface components {
         /** CustomerIn */
         CustomerIn: {
             name: string;
+            /**
+             * @description E.164, e.g. +14155550123 (spaces, dashes, dots, parentheses allowed)
+             * @example +14155550123
+             */
             phone?: string | null;
+            /** @example ana@example.com */
             email?: string | null;
             address?: string | null;
-            /** @default UTC */
-            timeZone?: string;
+            /**
+             * @description an IANA time zone name, e.g. America/New_York
+             * @default UTC
+             * @enum {string}
+             */
+            timeZone?: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmara" | "Africa/Asmera" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Timbuktu" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/Buenos_Aires" | "America/Argentina/Catamarca" | "America/Argentina/ComodRivadavia" | "America/Argentina/Cordoba" | "America/Argentina/Jujuy" | "America/Argentina/La_Rioja" | "America/Argentina/Mendoza" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Atikokan" | "America/Atka" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Buenos_Aires" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Catamarca" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Coral_Harbour" | "America/Cordoba" | "America/Costa_Rica" | "America/Coyhaique" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Ensenada" | "America/Fort_Nelson" | "America/Fort_Wayne" | "America/Fortaleza" | "America/Glace_Bay" | "America/Godthab" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Indianapolis" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Indianapolis" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Jujuy" | "America/Juneau" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Knox_IN" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Louisville" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Mendoza" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montreal" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nipigon" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Nuuk" | "America/Ojinaga" | "America/Panama" | "America/Pangnirtung" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Acre" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rainy_River" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Rosario" | "America/Santa_Isabel" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Shiprock" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Thunder_Bay" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Virgin" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "America/Yellowknife" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/South_Pole" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Ashkhabad" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Calcutta" | "Asia/Chita" | "Asia/Choibalsan" | "Asia/Chongqing" | "Asia/Chungking" | "Asia/Colombo" | "Asia/Dacca" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Harbin" | "Asia/Hebron" | "Asia/Ho_Chi_Minh" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Istanbul" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Kashgar" | "Asia/Kathmandu" | "Asia/Katmandu" | "Asia/Khandyga" | "Asia/Kolkata" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macao" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Rangoon" | "Asia/Riyadh" | "Asia/Saigon" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Tel_Aviv" | "Asia/Thimbu" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ujung_Pandang" | "Asia/Ulaanbaatar" | "Asia/Ulan_Bator" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yangon" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faeroe" | "Atlantic/Faroe" | "Atlantic/Jan_Mayen" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/ACT" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Canberra" | "Australia/Currie" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/LHI" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/NSW" | "Australia/North" | "Australia/Perth" | "Australia/Queensland" | "Australia/South" | "Australia/Sydney" | "Australia/Tasmania" | "Australia/Victoria" | "Australia/West" | "Australia/Yancowinna" | "Brazil/Acre" | "Brazil/DeNoronha" | "Brazil/East" | "Brazil/West" | "CET" | "CST6CDT" | "Canada/Atlantic" | "Canada/Central" | "Canada/Eastern" | "Canada/Mountain" | "Canada/Newfoundland" | "Canada/Pacific" | "Canada/Saskatchewan" | "Canada/Yukon" | "Chile/Continental" | "Chile/EasterIsland" | "Cuba" | "EET" | "EST" | "EST5EDT" | "Egypt" | "Eire" | "Etc/GMT" | "Etc/GMT+0" | "Etc/GMT+1" | "Etc/GMT+10" | "Etc/GMT+11" | "Etc/GMT+12" | "Etc/GMT+2" | "Etc/GMT+3" | "Etc/GMT+4" | "Etc/GMT+5" | "Etc/GMT+6" | "Etc/GMT+7" | "Etc/GMT+8" | "Etc/GMT+9" | "Etc/GMT-0" | "Etc/GMT-1" | "Etc/GMT-10" | "Etc/GMT-11" | "Etc/GMT-12" | "Etc/GMT-13" | "Etc/GMT-14" | "Etc/GMT-2" | "Etc/GMT-3" | "Etc/GMT-4" | "Etc/GMT-5" | "Etc/GMT-6" | "Etc/GMT-7" | "Etc/GMT-8" | "Etc/GMT-9" | "Etc/GMT0" | "Etc/Greenwich" | "Etc/UCT" | "Etc/UTC" | "Etc/Universal" | "Etc/Zulu" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belfast" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kiev" | "Europe/Kirov" | "Europe/Kyiv" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Nicosia" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Tiraspol" | "Europe/Ulyanovsk" | "Europe/Uzhgorod" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zaporozhye" | "Europe/Zurich" | "Factory" | "GB" | "GB-Eire" | "GMT" | "GMT+0" | "GMT-0" | "GMT0" | "Greenwich" | "HST" | "Hongkong" | "Iceland" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Iran" | "Israel" | "Jamaica" | "Japan" | "Kwajalein" | "Libya" | "MET" | "MST" | "MST7MDT" | "Mexico/BajaNorte" | "Mexico/BajaSur" | "Mexico/General" | "NZ" | "NZ-CHAT" | "Navajo" | "PRC" | "PST8PDT" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Chuuk" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Enderbury" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Johnston" | "Pacific/Kanton" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Pohnpei" | "Pacific/Ponape" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Samoa" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Truk" | "Pacific/Wake" | "Pacific/Wallis" | "Pacific/Yap" | "Poland" | "Portugal" | "ROC" | "ROK" | "Singapore" | "Turkey" | "UCT" | "US/Alaska" | "US/Aleutian" | "US/Arizona" | "US/Central" | "US/East-Indiana" | "US/Eastern" | "US/Hawaii" | "US/Indiana-Starke" | "US/Michigan" | "US/Mountain" | "US/Pacific" | "US/Samoa" | "UTC" | "Universal" | "W-SU" | "WET" | "Zulu" | "localtime";
             notes?: string | null;
             referralCode?: string | null;
         };
@@ -1587,11 +1601,20 @@ export interface components {
         /** CustomerUpdateIn */
         CustomerUpdateIn: {
             name: string;
+            /**
+             * @description E.164, e.g. +14155550123 (spaces, dashes, dots, parentheses allowed)
+             * @example +14155550123
+             */
             phone?: string | null;
+            /** @example ana@example.com */
             email?: string | null;
             address?: string | null;
-            /** @default UTC */
-            timeZone?: string;
+            /**
+             * @description an IANA time zone name, e.g. America/New_York
+             * @default UTC
+             * @enum {string}
+             */
+            timeZone?: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmara" | "Africa/Asmera" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Timbuktu" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/Buenos_Aires" | "America/Argentina/Catamarca" | "America/Argentina/ComodRivadavia" | "America/Argentina/Cordoba" | "America/Argentina/Jujuy" | "America/Argentina/La_Rioja" | "America/Argentina/Mendoza" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Atikokan" | "America/Atka" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Buenos_Aires" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Catamarca" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Coral_Harbour" | "America/Cordoba" | "America/Costa_Rica" | "America/Coyhaique" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Ensenada" | "America/Fort_Nelson" | "America/Fort_Wayne" | "America/Fortaleza" | "America/Glace_Bay" | "America/Godthab" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Indianapolis" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Indianapolis" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Jujuy" | "America/Juneau" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Knox_IN" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Louisville" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Mendoza" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montreal" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nipigon" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Nuuk" | "America/Ojinaga" | "America/Panama" | "America/Pangnirtung" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Acre" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rainy_River" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Rosario" | "America/Santa_Isabel" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Shiprock" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Thunder_Bay" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Virgin" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "America/Yellowknife" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/South_Pole" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Ashkhabad" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Calcutta" | "Asia/Chita" | "Asia/Choibalsan" | "Asia/Chongqing" | "Asia/Chungking" | "Asia/Colombo" | "Asia/Dacca" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Harbin" | "Asia/Hebron" | "Asia/Ho_Chi_Minh" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Istanbul" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Kashgar" | "Asia/Kathmandu" | "Asia/Katmandu" | "Asia/Khandyga" | "Asia/Kolkata" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macao" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Rangoon" | "Asia/Riyadh" | "Asia/Saigon" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Tel_Aviv" | "Asia/Thimbu" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ujung_Pandang" | "Asia/Ulaanbaatar" | "Asia/Ulan_Bator" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yangon" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faeroe" | "Atlantic/Faroe" | "Atlantic/Jan_Mayen" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/ACT" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Canberra" | "Australia/Currie" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/LHI" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/NSW" | "Australia/North" | "Australia/Perth" | "Australia/Queensland" | "Australia/South" | "Australia/Sydney" | "Australia/Tasmania" | "Australia/Victoria" | "Australia/West" | "Australia/Yancowinna" | "Brazil/Acre" | "Brazil/DeNoronha" | "Brazil/East" | "Brazil/West" | "CET" | "CST6CDT" | "Canada/Atlantic" | "Canada/Central" | "Canada/Eastern" | "Canada/Mountain" | "Canada/Newfoundland" | "Canada/Pacific" | "Canada/Saskatchewan" | "Canada/Yukon" | "Chile/Continental" | "Chile/EasterIsland" | "Cuba" | "EET" | "EST" | "EST5EDT" | "Egypt" | "Eire" | "Etc/GMT" | "Etc/GMT+0" | "Etc/GMT+1" | "Etc/GMT+10" | "Etc/GMT+11" | "Etc/GMT+12" | "Etc/GMT+2" | "Etc/GMT+3" | "Etc/GMT+4" | "Etc/GMT+5" | "Etc/GMT+6" | "Etc/GMT+7" | "Etc/GMT+8" | "Etc/GMT+9" | "Etc/GMT-0" | "Etc/GMT-1" | "Etc/GMT-10" | "Etc/GMT-11" | "Etc/GMT-12" | "Etc/GMT-13" | "Etc/GMT-14" | "Etc/GMT-2" | "Etc/GMT-3" | "Etc/GMT-4" | "Etc/GMT-5" | "Etc/GMT-6" | "Etc/GMT-7" | "Etc/GMT-8" | "Etc/GMT-9" | "Etc/GMT0" | "Etc/Greenwich" | "Etc/UCT" | "Etc/UTC" | "Etc/Universal" | "Etc/Zulu" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belfast" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kiev" | "Europe/Kirov" | "Europe/Kyiv" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Nicosia" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Tiraspol" | "Europe/Ulyanovsk" | "Europe/Uzhgorod" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zaporozhye" | "Europe/Zurich" | "Factory" | "GB" | "GB-Eire" | "GMT" | "GMT+0" | "GMT-0" | "GMT0" | "Greenwich" | "HST" | "Hongkong" | "Iceland" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Iran" | "Israel" | "Jamaica" | "Japan" | "Kwajalein" | "Libya" | "MET" | "MST" | "MST7MDT" | "Mexico/BajaNorte" | "Mexico/BajaSur" | "Mexico/General" | "NZ" | "NZ-CHAT" | "Navajo" | "PRC" | "PST8PDT" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Chuuk" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Enderbury" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Johnston" | "Pacific/Kanton" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Pohnpei" | "Pacific/Ponape" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Samoa" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Truk" | "Pacific/Wake" | "Pacific/Wallis" | "Pacific/Yap" | "Poland" | "Portugal" | "ROC" | "ROK" | "Singapore" | "Turkey" | "UCT" | "US/Alaska" | "US/Aleutian" | "US/Arizona" | "US/Central" | "US/East-Indiana" | "US/Eastern" | "US/Hawaii" | "US/Indiana-Starke" | "US/Michigan" | "US/Mountain" | "US/Pacific" | "US/Samoa" | "UTC" | "Universal" | "W-SU" | "WET" | "Zulu" | "localtime";
             notes?: string | null;
             /** @description "": no referrer */
             referralCode?: string | null;
@@ -1634,13 +1657,21 @@ export interface components {
             };
             financialSummary: components["schemas"]["CustomerFinancials"] | null;
         };
+        /**
+         * DaySlot
+         * @enum {string}
+         */
+        DaySlot: "morning" | "afternoon" | "evening" | "any";
         /** DismissAlertIn */
         DismissAlertIn: {
             reason: string;
         };
         /** ExpenseIn */
         ExpenseIn: {
-            /** @description decimal amount, e.g. "125.50" */
+            /**
+             * @description decimal amount as a string, e.g. "125.50": above zero, at most 999999999999.99, no sign or exponent; no more decimals than the currency allows (2 for most, 0 for JPY, 3 for KWD: else 422)
+             * @example 125.50
+             */
             amount: string;
             /** @default USD */
             currency?: string;
@@ -2032,7 +2063,10 @@ export interface components {
         /** PaymentIn */
         PaymentIn: {
             customerId: number;
-            /** @description decimal amount, e.g. "125.50" */
+            /**
+             * @description decimal amount as a string, e.g. "125.50": above zero, at most 999999999999.99, no sign or exponent; no more decimals than the currency allows (2 for most, 0 for JPY, 3 for KWD: else 422)
+             * @example 125.50
+             */
             amount: string;
             /** @default USD */
             currency?: string;
@@ -2269,7 +2303,12 @@ export interface components {
         /** TechnicianIn */
         TechnicianIn: {
             name: string;
+            /**
+             * @description E.164, e.g. +14155550123 (spaces, dashes, dots, parentheses allowed)
+             * @example +14155550123
+             */
             phone?: string | null;
+            /** @example ana@example.com */
             email?: string | null;
             skills?: string[];
             /** @default true */
@@ -2385,12 +2424,14 @@ export interface components {
         UserChangesIn: {
             role?: components["schemas"]["Role"] | null;
             active?: boolean | null;
+            /** @description 12-256 characters with an ASCII letter and an ASCII digit or symbol */
             password?: string | null;
             technicianId?: number | null;
         };
         /** UserIn */
         UserIn: {
             username: string;
+            /** @description 12-256 characters with an ASCII letter and an ASCII digit or symbol */
             password: string;
             role: components["schemas"]["Role"];
             technicianId?: number | null;
@@ -2455,7 +2496,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2493,7 +2534,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2562,7 +2603,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2631,7 +2672,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2687,7 +2728,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2756,7 +2797,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2819,7 +2860,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2897,7 +2938,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `technicianId` names no technician. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2964,7 +3005,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3053,7 +3094,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `technicianId` names no technician. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3136,7 +3177,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3225,7 +3266,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3290,7 +3331,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3368,7 +3409,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `referralCode` names no customer, the customer would refer itself or the referral would form a cycle. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3435,7 +3476,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3524,7 +3565,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `referralCode` names no customer, the customer would refer itself or the referral would form a cycle; both `referralCode` and `referredById` are given. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3607,7 +3648,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3696,7 +3737,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `technicianId` names no technician; the technician is not active. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3770,7 +3811,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3842,7 +3883,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3936,7 +3977,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4021,7 +4062,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4135,7 +4176,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4249,7 +4290,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4363,7 +4404,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4477,7 +4518,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4591,7 +4632,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4705,7 +4746,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4812,7 +4853,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `customerId` names no customer; `preferredWindow.end` is not after `preferredWindow.start`; a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4926,7 +4967,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5040,7 +5081,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5136,7 +5177,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5203,7 +5244,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5267,7 +5308,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5345,7 +5386,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5412,7 +5453,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5501,7 +5542,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5584,7 +5625,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5673,7 +5714,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `technicianId` names no technician; the technician is not active. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5744,7 +5785,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5822,7 +5863,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `customerId` names no customer; `technicianId` names no technician; the technician is not active; `applianceId` is not one of the customer's appliances; `maintenanceAlertId` is not an open or acknowledged alert of the same customer; a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5889,7 +5930,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5978,7 +6019,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `technicianId` names no technician; the technician is not active; `customerId` differs from the job's customer (a job cannot move); `applianceId` is not one of the customer's appliances; a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6061,7 +6102,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6146,7 +6187,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6231,7 +6272,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6316,7 +6357,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6381,7 +6422,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6459,7 +6500,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `customerId` names no customer; `jobId` names no job; `jobId` is a job of another customer; `amount` has more decimals than `currency` allows (2 for most, 0 for JPY, 3 for KWD); a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6526,7 +6567,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6615,7 +6656,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `customerId` names no customer; `jobId` names no job; `jobId` is a job of another customer; `amount` has more decimals than `currency` allows (2 for most, 0 for JPY, 3 for KWD); a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6698,7 +6739,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6763,7 +6804,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6841,7 +6882,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `customerId` names no customer; `jobId` names no job; `jobId` is a job of another customer; `amount` has more decimals than `currency` allows (2 for most, 0 for JPY, 3 for KWD); a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6908,7 +6949,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6997,7 +7038,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `customerId` names no customer; `jobId` names no job; `jobId` is a job of another customer; `amount` has more decimals than `currency` allows (2 for most, 0 for JPY, 3 for KWD); a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7080,7 +7121,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7144,7 +7185,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7222,7 +7263,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `customerId` names no customer; `lastServiceDate` is after now; a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7289,7 +7330,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7378,7 +7419,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `customerId` names no customer; an appliance cannot move to another customer. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7461,7 +7502,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7527,7 +7568,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7605,7 +7646,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `customerId` names no customer; `jobId` names no job; `customerId` is not the job's customer; `technicianId` is not the job's technician, or the job has none. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7694,7 +7735,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `technicianId` names no technician; `jobId` names no job; `jobId` is not a job of this customer done by this technician. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7768,7 +7809,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7834,7 +7875,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7912,7 +7953,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `jobId` names no job; `customerId` is not the job's customer; a timestamp without a UTC offset (`must include a UTC offset`); the customer has no contact detail for `channel`, has opted out of it or has another preferred method; `scheduledFor` is in the past. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8012,7 +8053,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `reason` is blank. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8101,7 +8142,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: no `body` and no suggestion to send; the customer has no contact detail for `channel`, has opted out of it or has another preferred method; `scheduledFor` is in the past; a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8179,7 +8220,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8268,7 +8309,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: the status change is not allowed from the current status; a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8333,7 +8374,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8423,7 +8464,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `customerId` names no customer; `followUpId` is not a follow-up of the same customer; the customer has no contact detail for `channel`, has opted out of it or has another preferred method; `scheduledFor` is in the past; a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8501,7 +8542,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8586,7 +8627,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8675,7 +8716,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8742,7 +8783,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8807,7 +8848,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8896,7 +8937,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8963,7 +9004,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9030,7 +9071,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9115,7 +9156,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9199,7 +9240,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9281,7 +9322,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9348,7 +9389,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
