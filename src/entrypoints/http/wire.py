@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, Generic, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar, cast
 
 import msgspec
 from litestar.params import QueryParameter
@@ -31,22 +31,20 @@ NO_NUL = whole(r"[^\x00]*")
 NOT_BLANK = whole(rf"[^\x00]*[^\x00{_SPACE}][^\x00]*")
 
 
-def text(max_length: int, *, required: bool = False, **meta: Any) -> Any:
+def text_meta(max_length: int, *, required: bool = False, **meta: Any) -> msgspec.Meta:
     """A text field as the domain takes it: at most `max_length` characters, no NUL (PostgreSQL
     cannot store it); `required` text must also have a character that is not white space
     (the domain trims text and refuses it blank)."""
     if required:
-        return Annotated[
-            str, msgspec.Meta(min_length=1, max_length=max_length, pattern=NOT_BLANK, **meta)
-        ]
-    return Annotated[str, msgspec.Meta(max_length=max_length, pattern=NO_NUL, **meta)]
+        return msgspec.Meta(min_length=1, max_length=max_length, pattern=NOT_BLANK, **meta)
+    return msgspec.Meta(max_length=max_length, pattern=NO_NUL, **meta)
 
 
-Name = text(200, required=True)
-ShortText = text(200)
-Text = text(2000)
-LongText = text(5000)
-MessageBody = text(MAX_BODY, required=True)  # the domain's MAX_BODY
+Name = Annotated[str, text_meta(200, required=True)]
+ShortText = Annotated[str, text_meta(200)]
+Text = Annotated[str, text_meta(2000)]
+LongText = Annotated[str, text_meta(5000)]
+MessageBody = Annotated[str, text_meta(MAX_BODY, required=True)]  # the domain's MAX_BODY
 # E.164 as `domain.validation.phone` takes it: `+`, 7-15 digits, spaces, dashes, dots and
 # parentheses between them (the domain removes those).
 Phone = Annotated[
@@ -70,10 +68,13 @@ Email = Annotated[
 ]
 Currency = Annotated[str, msgspec.Meta(min_length=3, max_length=3, pattern=whole("[A-Za-z]{3}"))]
 Rating = Annotated[int, msgspec.Meta(ge=MIN_RATING, le=MAX_RATING)]
-TimeZone = Annotated[
-    Literal[tuple(sorted(ZONES))],  # type: ignore[misc]
-    msgspec.Meta(description="an IANA time zone name, e.g. America/New_York"),
-]
+if TYPE_CHECKING:
+    TimeZone = str
+else:
+    TimeZone = Annotated[
+        Literal[tuple(sorted(ZONES))],  # an enum in the schema: the names the domain accepts
+        msgspec.Meta(description="an IANA time zone name, e.g. America/New_York"),
+    ]
 Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
 # Money travels as a decimal string only ("125.50"): greater than zero, at most
 # 999,999,999,999.99 (domain.money.MAX_AMOUNT) and 3 decimals (the finest minor unit); no sign,

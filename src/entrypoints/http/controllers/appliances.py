@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from application import appliances as uc
 from application.appliances import NewAppliance
@@ -15,12 +16,14 @@ from entrypoints.http.wire import (
     In,
     Out,
     record_out,
-    text,
+    text_meta,
 )
 from entrypoints.http.wire_twins import customer_record
 
-ApplianceName = text(100, required=True)  # the domain's limits (domain/appliance.py)
-ApplianceDetail = text(100)
+ApplianceName = Annotated[
+    str, text_meta(100, required=True)
+]  # the domain's limits (domain/appliance.py)
+ApplianceDetail = Annotated[str, text_meta(100)]
 
 
 class ApplianceIn(In):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from litestar import Controller, post
 from litestar.params import JSONBody
@@ -13,7 +14,7 @@ from domain.messaging.call_task import MAX_NOTE, CallOutcome, CallTask, CallTask
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.list_params import CUSTOMER_ID, status_filter
 from entrypoints.http.resource_controller import HttpResource, resource_controller
-from entrypoints.http.wire import In, Out, attributes_to, text
+from entrypoints.http.wire import In, Out, attributes_to, text_meta
 
 
 class CallTaskOut(Out):
@@ -32,7 +33,7 @@ class CallTaskOut(Out):
 call_task_out = attributes_to(CallTaskOut)
 
 
-CallNote = text(MAX_NOTE)
+CallNote = Annotated[str, text_meta(MAX_NOTE)]
 
 
 class CompleteCallIn(In):

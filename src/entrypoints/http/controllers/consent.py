@@ -3,7 +3,7 @@ a change the customer gave them (by phone, in person)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 from litestar import Controller, get, put
 from litestar.params import JSONBody
@@ -15,7 +15,7 @@ from domain.messaging.consent import MAX_NOTE
 from domain.messaging.message import Purpose
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.list_params import PAGING_ONLY, PagingDep
-from entrypoints.http.wire import In, text
+from entrypoints.http.wire import In, text_meta
 from entrypoints.http.wire_twins import to_wire, wire_type
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ else:
     ConsentViewOut = wire_type(ConsentView)
 
 
-Note = text(MAX_NOTE)
+Note = Annotated[str, text_meta(MAX_NOTE)]
 
 
 class ConsentChangeIn(In):

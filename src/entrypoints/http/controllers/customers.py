@@ -36,7 +36,7 @@ from entrypoints.http.wire import (
     Phone,
     TimeZone,
     record_out,
-    text,
+    text_meta,
     whole,
 )
 from entrypoints.http.wire_twins import to_wire, view_record, wire_type
@@ -67,7 +67,7 @@ LanguageTag = Annotated[
         description="a BCP 47 language tag, e.g. en or es-MX",
     ),
 ]
-Address = text(500)
+Address = Annotated[str, text_meta(500)]
 Slots = Annotated[list[DaySlot], msgspec.Meta(max_length=len(DaySlot))]
 
 

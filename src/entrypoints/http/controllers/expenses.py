@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from msgspec import UNSET, UnsetType
 
@@ -17,10 +18,10 @@ from entrypoints.http.wire import (
     In,
     Out,
     Text,
-    text,
+    text_meta,
 )
 
-Category = text(100, required=True)  # the domain's limit (domain/expense.py)
+Category = Annotated[str, text_meta(100, required=True)]  # the domain's limit (domain/expense.py)
 
 
 class ExpenseIn(In, kw_only=True):

@@ -48,7 +48,7 @@ from entrypoints.http.controllers.insight_wire import (
 )
 from entrypoints.http.deps import ActorDep, InsightsDep, PathId
 from entrypoints.http.rate_limits import llm_rate_limit
-from entrypoints.http.wire import Id, In, text
+from entrypoints.http.wire import Id, In, text_meta
 
 Instant = Annotated[datetime, msgspec.Meta(tz=True)]
 
@@ -59,8 +59,8 @@ class WindowIn(In):
 
 
 # The limits of application/insights/technician_match.py.
-ApplianceType = text(100, required=True)
-Problem = text(2000, required=True)
+ApplianceType = Annotated[str, text_meta(100, required=True)]
+Problem = Annotated[str, text_meta(2000, required=True)]
 
 
 class MatchTechnicianIn(In):

@@ -15,7 +15,7 @@ from domain.maintenance_alert import MAX_REASON, AlertStatus, MaintenanceAlert
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.list_params import CUSTOMER_ID, QueryFilter, status_filter
 from entrypoints.http.resource_controller import HttpResource, Move, resource_controller
-from entrypoints.http.wire import In, Out, attributes_to, text
+from entrypoints.http.wire import In, Out, attributes_to, text_meta
 
 DUE_BEFORE_FILTER = QueryFilter(
     "due_before",
@@ -45,7 +45,7 @@ class MaintenanceAlertOut(Out):
 maintenance_alert_out = attributes_to(MaintenanceAlertOut)
 
 
-Reason = text(MAX_REASON, required=True)
+Reason = Annotated[str, text_meta(MAX_REASON, required=True)]
 
 
 class DismissAlertIn(In):
