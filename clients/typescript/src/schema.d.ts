@@ -2938,7 +2938,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `technicianId` names no technician. */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `technicianId` names no technician; a user with role `technician` has no `technicianId`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3094,7 +3094,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `technicianId` names no technician. */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `technicianId` names no technician; a user with role `technician` has no `technicianId`. */
             422: {
                 headers: {
                     [name: string]: unknown;

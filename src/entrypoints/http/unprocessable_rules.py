@@ -13,6 +13,7 @@ _CUSTOMER = "`customerId` names no customer"
 _JOB = "`jobId` names no job"
 _TECHNICIAN = "`technicianId` names no technician"
 _ACTIVE_TECHNICIAN = "the technician is not active"
+_TECHNICIAN_USER = "a user with role `technician` has no `technicianId`"
 _MONEY = "`amount` has more decimals than `currency` allows (2 for most, 0 for JPY, 3 for KWD)"
 _JOB_OF_CUSTOMER = "`jobId` is a job of another customer"
 _REFERRAL = (
@@ -30,8 +31,8 @@ RULES: dict[str, tuple[str, ...]] = {
     "createCustomer": (_REFERRAL,),
     "updateCustomer": (_REFERRAL, "both `referralCode` and `referredById` are given"),
     "setPreferredTechnician": (_TECHNICIAN, _ACTIVE_TECHNICIAN),
-    "createUser": ("`technicianId` names no technician",),
-    "updateUser": ("`technicianId` names no technician",),
+    "createUser": (_TECHNICIAN, _TECHNICIAN_USER),
+    "updateUser": (_TECHNICIAN, _TECHNICIAN_USER),
     "createTechnician": (),
     "updateTechnician": (),
     "createJob": (
