@@ -37,7 +37,7 @@ def _schema(document: dict[str, Any], name: str) -> dict[str, Any]:
     ("path", "body", "field"),
     [
         ("/payments", payment_body(1, customerId="1"), "customerId"),  # string for an integer
-        ("/payments", payment_body(1, customerId=1.0), "customerId"),  # float for an integer
+        ("/payments", payment_body(1, customerId=1.5), "customerId"),  # a fraction for an integer
         ("/payments", payment_body(1, customerId=True), "customerId"),  # boolean for an integer
         ("/customers", customer_body(name=5), "name"),  # number for a string
         ("/customers", customer_body(timeZone=None), "timeZone"),  # null for a required value
@@ -55,6 +55,14 @@ async def test_a_body_value_of_another_json_type_is_400_naming_it(
     client, office, path, body, field
 ):
     assert_problem(await client.post(path, json=body, headers=office), 400, field)
+
+
+async def test_a_number_with_no_fraction_is_an_integer_as_json_schema_says(client, office):
+    customer = await create_customer(client, office)
+    body = payment_body(1, customerId=float(customer["id"]))  # JSON `1.0`
+    response = await client.post("/payments", json=body, headers=office)
+    assert response.status_code == 201, response.text
+    assert response.json()["customerId"] == customer["id"]
 
 
 async def test_marketing_consent_zero_is_not_a_boolean(client, office):

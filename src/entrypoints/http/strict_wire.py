@@ -6,8 +6,9 @@ parameters with msgspec in lax mode (`strict=False`), which is what query string
 a number of seconds into a timestamp in a JSON body. Two checks run before that conversion
 (from `request_guards.guard_request`), each a 400 naming the field:
 
-- **Bodies** are decoded once more, by msgspec in strict mode, as the handler's body type:
-  JSON types must be exactly the documented ones.
+- **Bodies** are converted once more, by msgspec in strict mode, to the handler's body type:
+  JSON types must be exactly the documented ones. The one conversion kept is JSON Schema's
+  own: a number with a zero fractional part (`2.0`, `1e3`) is an integer.
 - **Query and path parameters** documented as integers must be decimal digits (an optional
   `-`), as booleans exactly `true` or `false`; `+1`, `1.0`, `1e3`, ` 1`, `1_0`, `0x1`,
   `1`/`0`/`True`/`yes` for a boolean are refused. The types are read from the app's own
@@ -16,7 +17,6 @@ a number of seconds into a timestamp in a JSON body. Two checks run before that 
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -42,9 +42,16 @@ _NAMED = re.compile(r"(?:missing required|unknown) field `([^`]+)`")
 Kinds = dict[tuple[str, str], str]  # (in, name) -> the JSON type a parameter must have
 
 
-@functools.cache
-def _decoder(body_type: Any) -> msgspec.json.Decoder[Any]:
-    return msgspec.json.Decoder(body_type, strict=True)
+def _integral_floats_as_ints(value: Any) -> Any:
+    """`value` (decoded JSON) with every number of zero fractional part as an int: JSON Schema
+    counts `2.0` and `1e3` as integers, so the server does too (`2.5` stays a float)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _integral_floats_as_ints(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_integral_floats_as_ints(item) for item in value]
+    return value
 
 
 def _problem_item(error: msgspec.ValidationError) -> dict[str, str]:
@@ -65,12 +72,14 @@ async def reject_loose_body(request: Request[Any, Any, Any], body_type: Any) -> 
     if not body.strip():
         return  # Litestar reports the missing body itself
     try:
-        _decoder(body_type).decode(body)
+        value = _integral_floats_as_ints(msgspec.json.decode(body))
+    except msgspec.DecodeError:
+        return  # malformed JSON: Litestar's own decoder answers 400
+    try:
+        msgspec.convert(value, body_type, strict=True)
     except msgspec.ValidationError as exc:
         item = _problem_item(exc)
         raise ValidationException(f"{item['field']}: {item['message']}", extra=[item]) from exc
-    except msgspec.DecodeError:
-        return  # malformed JSON: Litestar's own decoder answers 400
 
 
 def _schema_types(schema: Any) -> set[str]:
