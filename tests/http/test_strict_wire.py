@@ -350,3 +350,32 @@ def test_every_operation_documents_the_rules_behind_its_422(document):
     assert set(RULES) <= operation_ids  # the table names real operations
     payment = document["paths"]["/payments"]["post"]["responses"]["422"]["description"]
     assert "`customerId` names no customer" in payment and "more decimals" in payment
+
+
+@pytest.mark.parametrize("raw", ["0.5", "1700000000", "tomorrow"])
+async def test_a_date_time_query_parameter_is_rfc_3339_text_only(client, office, raw):
+    response = await client.get("/jobs", params={"scheduledTo": raw}, headers=office)
+    assert_problem(response, 400, "scheduledTo")
+
+
+async def test_a_date_query_parameter_is_a_date_only(client, office):
+    response = await client.get("/maintenance-alerts", params={"dueBefore": "1"}, headers=office)
+    assert_problem(response, 400, "dueBefore")
+    response = await client.get(
+        "/maintenance-alerts", params={"dueBefore": "2030-01-02"}, headers=office
+    )
+    assert response.status_code == 200, response.text
+
+
+async def test_a_job_description_must_not_be_blank_at_the_wire(client, office, document):
+    assert "pattern" in _schema(document, "JobIn")["properties"]["description"]
+    body = {"customerId": 1, "description": "  ", "scheduledFor": "2030-01-02T09:30:00Z"}
+    assert_problem(await client.post("/jobs", json=body, headers=office), 400, "description")
+
+
+async def test_a_pattern_failure_says_what_the_pattern_means(client, office):
+    response = await client.post("/customers", json=customer_body(phone="555"), headers=office)
+    problem = assert_problem(response, 400, "phone")
+    assert problem["errors"][0]["message"] == "must be an E.164 phone number such as +14155550123"
+    response = await client.post("/customers", json=customer_body(name=" "), headers=office)
+    assert "must not be blank" in assert_problem(response, 400, "name")["detail"]

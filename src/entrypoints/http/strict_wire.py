@@ -10,15 +10,17 @@ a number of seconds into a timestamp in a JSON body. Two checks run before that 
   JSON types must be exactly the documented ones. The one conversion kept is JSON Schema's
   own: a number with a zero fractional part (`2.0`, `1e3`) is an integer.
 - **Query and path parameters** documented as integers must be decimal digits (an optional
-  `-`), as booleans exactly `true` or `false`; `+1`, `1.0`, `1e3`, ` 1`, `1_0`, `0x1`,
-  `1`/`0`/`True`/`yes` for a boolean are refused. The types are read from the app's own
+  `-`), as booleans exactly `true` or `false`, as date-times or dates their RFC 3339 text;
+  `+1`, `1.0`, `1e3`, ` 1`, `1_0`, `0x1`, `1`/`0`/`True`/`yes` for a boolean, `0.5` for a
+  date-time are refused. The types are read from the app's own
   OpenAPI document, so the server checks exactly what the document promises.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date, datetime
 from typing import Any
 
 import msgspec
@@ -27,15 +29,36 @@ from litestar.exceptions import ValidationException
 from litestar.openapi.spec import OpenAPIType, Reference, Schema
 
 from entrypoints.http.problems import camel
+from entrypoints.http.wire import PATTERN_MESSAGES
 
-_INTEGER = re.compile(r"-?[0-9]+")
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
-_BOOLEAN = re.compile(r"true|false")
-_SHAPES = {"integer": _INTEGER, "number": _NUMBER, "boolean": _BOOLEAN}
+
+def _parses_strictly(target: type) -> Callable[[str], bool]:
+    """Whether text is `target` in its JSON form (msgspec strict: lax mode would also read a
+    number such as `0.5` as a Unix timestamp)."""
+
+    def parses(raw: str) -> bool:
+        try:
+            msgspec.convert(raw, target, strict=True)
+        except msgspec.ValidationError:
+            return False
+        return True
+
+    return parses
+
+
+_SHAPES: dict[str, Callable[[str], bool]] = {
+    "integer": lambda raw: re.fullmatch(r"-?[0-9]+", raw) is not None,
+    "number": lambda raw: re.fullmatch(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?", raw) is not None,
+    "boolean": lambda raw: raw in ("true", "false"),
+    "date-time": _parses_strictly(datetime),
+    "date": _parses_strictly(date),
+}
 _MESSAGES = {
     "integer": "must be an integer written in decimal digits",
     "number": "must be a decimal number",
     "boolean": "must be true or false",
+    "date-time": "must be an RFC 3339 date-time such as 2030-01-02T09:00:00Z",
+    "date": "must be a date such as 2030-01-02",
 }
 _AT = re.compile(r"^(?P<message>.*?) - at `\$(?P<path>[^`]*)`$")
 _NAMED = re.compile(r"(?:missing required|unknown) field `([^`]+)`")
@@ -60,6 +83,11 @@ def _problem_item(error: msgspec.ValidationError) -> dict[str, str]:
     text = str(error)
     match = _AT.match(text)
     message, path = (match["message"], match["path"].lstrip(".")) if match else (text, "")
+    if message.startswith("Expected `str` matching regex"):
+        message = next(
+            (text for regex, text in PATTERN_MESSAGES.items() if repr(regex) in message),
+            "must have the form the schema's pattern gives",
+        )
     named = _NAMED.search(message)
     if named:
         path = f"{path}.{named[1]}".lstrip(".")
@@ -82,6 +110,10 @@ async def reject_loose_body(request: Request[Any, Any, Any], body_type: Any) -> 
         raise ValidationException(f"{item['field']}: {item['message']}", extra=[item]) from exc
 
 
+def _format(schema: Schema) -> str:
+    return str(getattr(schema.format, "value", schema.format))
+
+
 def _schema_types(schema: Any) -> set[str]:
     """The JSON types `schema` allows (array items count for a repeated parameter)."""
     if isinstance(schema, Reference) or not isinstance(schema, Schema):
@@ -91,6 +123,8 @@ def _schema_types(schema: Any) -> set[str]:
     for kind in declared:
         if kind == OpenAPIType.ARRAY:
             kinds |= _schema_types(schema.items)
+        elif kind == OpenAPIType.STRING and _format(schema) in ("date-time", "date"):
+            kinds.add(_format(schema))
         elif isinstance(kind, OpenAPIType):
             kinds.add(kind.value)
     for option in [*(schema.one_of or []), *(schema.any_of or [])]:
@@ -152,7 +186,7 @@ def reject_loose_parameters(request: Request[Any, Any, Any]) -> None:
     errors = [
         {"key": name, "field": camel(name), "message": _MESSAGES[kind]}
         for (where, name), kind in _kinds_of(request).items()
-        if any(not _SHAPES[kind].fullmatch(raw) for raw in _raw_values(request, where, name))
+        if any(not _SHAPES[kind](raw) for raw in _raw_values(request, where, name))
     ]
     if errors:
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)

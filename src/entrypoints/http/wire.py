@@ -18,17 +18,26 @@ T = TypeVar("T")
 U = TypeVar("U")
 
 
-def whole(pattern: str) -> str:
+PATTERN_MESSAGES: dict[str, str] = {}
+"""What each documented pattern means, for the 400 a value not matching it gets."""
+
+
+def whole(pattern: str, meaning: str = "must have the form the schema's pattern gives") -> str:
     """`pattern` anchored to the whole string, the same in JSON Schema (ECMA-262) and in
-    Python, whose `$` also matches before a final newline: `(?![\\s\\S])` forbids it."""
-    return rf"^(?:{pattern})$(?![\s\S])"
+    Python, whose `$` also matches before a final newline: `(?![\\s\\S])` forbids it.
+    `meaning` is the message of a value that does not match it."""
+    anchored = rf"^(?:{pattern})$(?![\s\S])"
+    PATTERN_MESSAGES[anchored] = meaning
+    return anchored
 
 
 # Characters that are white space to Python (`str.strip`, `\\s`) or to JSON Schema (ECMA-262
 # `\\s`): text made only of these is blank to the domain.
 _SPACE = r"\s\x1c-\x1f\x85\ufeff"
-NO_NUL = whole(r"[^\x00]*")
-NOT_BLANK = whole(rf"[^\x00]*[^\x00{_SPACE}][^\x00]*")
+NO_NUL = whole(r"[^\x00]*", "must not contain NUL characters")
+NOT_BLANK = whole(
+    rf"[^\x00]*[^\x00{_SPACE}][^\x00]*", "must not be blank or contain NUL characters"
+)
 
 
 def text_meta(max_length: int, *, required: bool = False, **meta: Any) -> msgspec.Meta:
@@ -51,7 +60,10 @@ Phone = Annotated[
     str,
     msgspec.Meta(
         max_length=32,
-        pattern=whole(r"\+[1-9](?:[ ().-]*[0-9]){6,14}[ ().-]*"),
+        pattern=whole(
+            r"\+[1-9](?:[ ().-]*[0-9]){6,14}[ ().-]*",
+            "must be an E.164 phone number such as +14155550123",
+        ),
         description="E.164, e.g. +14155550123 (spaces, dashes, dots, parentheses allowed)",
         examples=["+14155550123"],
     ),
@@ -62,11 +74,21 @@ Email = Annotated[
     str,
     msgspec.Meta(
         max_length=254,
-        pattern=whole(rf"{_EMAIL_PART}{{1,64}}@{_EMAIL_PART}+\.{_EMAIL_PART}{{2,}}"),
+        pattern=whole(
+            rf"{_EMAIL_PART}{{1,64}}@{_EMAIL_PART}+\.{_EMAIL_PART}{{2,}}",
+            "must be an email address",
+        ),
         examples=["ana@example.com"],
     ),
 ]
-Currency = Annotated[str, msgspec.Meta(min_length=3, max_length=3, pattern=whole("[A-Za-z]{3}"))]
+Currency = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=3,
+        max_length=3,
+        pattern=whole("[A-Za-z]{3}", "must be a three-letter ISO 4217 code"),
+    ),
+]
 Rating = Annotated[int, msgspec.Meta(ge=MIN_RATING, le=MAX_RATING)]
 if TYPE_CHECKING:
     TimeZone = str
@@ -83,7 +105,9 @@ Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
 MONEY_PATTERN = whole(
     r"[1-9][0-9]{0,10}(?:\.[0-9]{1,3})?"  # up to 99,999,999,999.999
     r"|[1-9][0-9]{11}(?:\.[0-9]{1,2})?"  # 12 digits: at most 2 decimals (MAX_AMOUNT)
-    r"|0\.(?:[1-9][0-9]{0,2}|0[1-9][0-9]?|00[1-9])"  # below one, not zero
+    r"|0\.(?:[1-9][0-9]{0,2}|0[1-9][0-9]?|00[1-9])",  # below one, not zero
+    'must be a decimal string above zero such as "125.50": at most 999999999999.99, '
+    "no sign, exponent or leading zero",
 )
 Amount = Annotated[
     str,

@@ -49,10 +49,15 @@ else:
 # `domain.referral.normalize_referral_code`: 8 Crockford base32 characters in any case, with
 # spaces and dashes anywhere, O/I/L read as 0/1/1 (so only U is not a code letter).
 _CODE = "[ -]*(?:[0-9A-TV-Za-tv-z][ -]*){8}"
-ReferralCode = Annotated[str, msgspec.Meta(min_length=8, max_length=20, pattern=whole(_CODE))]
+_CODE_MESSAGE = "must be an 8-character referral code"
+ReferralCode = Annotated[
+    str, msgspec.Meta(min_length=8, max_length=20, pattern=whole(_CODE, _CODE_MESSAGE))
+]
 ReferralCodeOrEmpty = Annotated[
     str,
-    msgspec.Meta(max_length=20, pattern=whole(f"(?:{_CODE})?"), description='"": no referrer'),
+    msgspec.Meta(
+        max_length=20, pattern=whole(f"(?:{_CODE})?", _CODE_MESSAGE), description='"": no referrer'
+    ),
 ]
 # `domain.contact_preferences.BCP47` (ASCII digits only), at most 35 characters.
 LanguageTag = Annotated[
@@ -62,7 +67,8 @@ LanguageTag = Annotated[
         max_length=35,
         pattern=whole(
             r"[a-zA-Z]{2,3}(?:-[a-zA-Z]{4})?(?:-(?:[a-zA-Z]{2}|[0-9]{3}))?"
-            r"(?:-(?:[a-zA-Z0-9]{5,8}|[0-9][a-zA-Z0-9]{3}))*"
+            r"(?:-(?:[a-zA-Z0-9]{5,8}|[0-9][a-zA-Z0-9]{3}))*",
+            "must be a BCP 47 language tag such as en or es-MX",
         ),
         description="a BCP 47 language tag, e.g. en or es-MX",
     ),

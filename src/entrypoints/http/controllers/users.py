@@ -24,14 +24,24 @@ Password = Annotated[
     msgspec.Meta(
         min_length=MIN_PASSWORD_LENGTH,
         max_length=256,
-        pattern=whole(r"(?=[\s\S]*[A-Za-z])(?=[\s\S]*[0-9 -/:-@\[-`{-~])[^\x00]*"),
+        pattern=whole(
+            r"(?=[\s\S]*[A-Za-z])(?=[\s\S]*[0-9 -/:-@\[-`{-~])[^\x00]*",
+            "must mix an ASCII letter with an ASCII digit or symbol",
+        ),
         description="12-256 characters with an ASCII letter and an ASCII digit or symbol",
     ),
 ]
 # `domain.user.USERNAME` (the domain lower-cases it first).
 Username = Annotated[
     str,
-    msgspec.Meta(min_length=3, max_length=64, pattern=whole("[A-Za-z0-9][A-Za-z0-9._@-]{2,63}")),
+    msgspec.Meta(
+        min_length=3,
+        max_length=64,
+        pattern=whole(
+            "[A-Za-z0-9][A-Za-z0-9._@-]{2,63}",
+            "must be 3-64 characters: letters, digits, '.', '_', '@', '-'",
+        ),
+    ),
 ]
 
 
