@@ -19,7 +19,8 @@ into `errors` under the field's name."""
 
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
-_ZONES = frozenset(available_timezones())
+ZONES = frozenset(available_timezones())
+"""The time zone names the domain accepts (the HTTP schema lists the same)."""
 # PostgreSQL text cannot hold NUL; refusing it here keeps that a 422, not a 500.
 NUL_MESSAGE = "must not contain NUL characters"
 
@@ -79,7 +80,7 @@ def instant(errors: dict[str, str], field: str, value: datetime) -> datetime:
 
 
 def time_zone(errors: dict[str, str], field: str, value: str) -> str:
-    if value not in _ZONES:
+    if value not in ZONES:
         errors[field] = "must be an IANA time zone such as America/New_York"
         return value
     try:

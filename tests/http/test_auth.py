@@ -135,4 +135,4 @@ async def test_weak_password_is_refused_naming_the_field(client, admin):
     response = await client.post(
         "/users", json={"username": "weak", "password": "short", "role": "office"}, headers=admin
     )
-    assert_problem(response, 422, "password")
+    assert_problem(response, 400, "password")

@@ -70,7 +70,7 @@ async def test_the_office_edits_the_message_and_it_goes_now(
 @pytest.mark.parametrize(
     ("body", "status", "field"),
     [
-        ({"body": "  "}, 422, "body"),
+        ({"body": "  "}, 400, "body"),
         ({"channel": "EMAIL"}, 422, "channel"),  # no email on file
         ({"scheduledFor": "2030-01-01T10:00:00Z"}, 422, "scheduledFor"),
         ({"channel": "PIGEON"}, 400, "channel"),

@@ -109,12 +109,12 @@ async def test_the_message_goes_at_the_requested_time_or_the_follow_up_date(
 @pytest.mark.parametrize(
     ("message", "status", "field"),
     [
-        ({"body": "   "}, 422, "message.body"),
+        ({"body": "   "}, 400, "message.body"),
         ({"body": "x" * 1601}, 400, "message.body"),
         ({"body": "hi", "channel": "EMAIL"}, 422, "message.channel"),  # no email on file
         ({"body": "hi", "channel": "PIGEON"}, 400, "message.channel"),
         ({"body": "hi", "scheduledFor": "2030-01-09T10:00:00"}, 422, "message.scheduledFor"),
-        ({"body": "hi", "extra": 1}, 400, "extra"),
+        ({"body": "hi", "extra": 1}, 400, "message.extra"),
     ],
 )
 async def test_a_bad_message_refuses_the_whole_follow_up(

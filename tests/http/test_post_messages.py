@@ -114,7 +114,7 @@ async def test_a_follow_up_of_another_customer_is_refused(client, office, custom
 @pytest.mark.parametrize(
     ("changes", "status", "field"),
     [
-        ({"body": "   "}, 422, "body"),
+        ({"body": "   "}, 400, "body"),
         ({"body": "x" * 1601}, 400, "body"),
         ({"customerId": 999_999}, 422, "customerId"),
         ({"purpose": "GOSSIP"}, 400, "purpose"),

@@ -109,8 +109,8 @@ async def test_bad_customer_id_in_the_path_is_4xx(client, office, path):
 @pytest.mark.parametrize(
     ("changes", "status", "field"),
     [
-        ({"rating": 0}, 422, "rating"),
-        ({"rating": 6}, 422, "rating"),
+        ({"rating": 0}, 400, "rating"),
+        ({"rating": 6}, 400, "rating"),
         ({"rating": 3.5}, 400, "rating"),
         ({"rating": None}, 400, "rating"),
         ({"jobId": None}, 400, "jobId"),

@@ -1552,12 +1552,12 @@ export interface components {
         /** CommunicationPreferencesIn */
         CommunicationPreferencesIn: {
             preferredContactMethod?: components["schemas"]["ContactMethod"] | null;
-            /** @description e.g. {"weekdays": ["morning", "afternoon"], "weekends": ["any"]} */
-            preferredContactTimes?: {
-                [key: string]: string[];
-            } | null;
+            preferredContactTimes?: components["schemas"]["ContactTimesIn"] | null;
             communicationFrequencyPreference?: components["schemas"]["Frequency"] | null;
-            /** @default en */
+            /**
+             * @description a BCP 47 language tag, e.g. en or es-MX
+             * @default en
+             */
             languagePreference?: string;
             marketingConsent?: boolean | null;
         };
@@ -1604,6 +1604,11 @@ export interface components {
          * @enum {string}
          */
         ContactMethod: "WHATSAPP" | "EMAIL" | "PHONE" | "SMS";
+        /** ContactTimesIn */
+        ContactTimesIn: {
+            weekdays?: components["schemas"]["DaySlot"][];
+            weekends?: components["schemas"]["DaySlot"][];
+        };
         /** CustomerFinancials */
         CustomerFinancials: {
             currency: string;
@@ -1618,11 +1623,20 @@ export interface components {
         /** CustomerIn */
         CustomerIn: {
             name: string;
+            /**
+             * @description E.164, e.g. +14155550123 (spaces, dashes, dots, parentheses allowed)
+             * @example +14155550123
+             */
             phone?: string | null;
+            /** @example ana@example.com */
             email?: string | null;
             address?: string | null;
-            /** @default UTC */
-            timeZone?: string;
+            /**
+             * @description an IANA time zone name, e.g. America/New_York
+             * @default UTC
+             * @enum {string}
+             */
+            timeZone?: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmara" | "Africa/Asmera" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Timbuktu" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/Buenos_Aires" | "America/Argentina/Catamarca" | "America/Argentina/ComodRivadavia" | "America/Argentina/Cordoba" | "America/Argentina/Jujuy" | "America/Argentina/La_Rioja" | "America/Argentina/Mendoza" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Atikokan" | "America/Atka" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Buenos_Aires" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Catamarca" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Coral_Harbour" | "America/Cordoba" | "America/Costa_Rica" | "America/Coyhaique" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Ensenada" | "America/Fort_Nelson" | "America/Fort_Wayne" | "America/Fortaleza" | "America/Glace_Bay" | "America/Godthab" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Indianapolis" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Indianapolis" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Jujuy" | "America/Juneau" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Knox_IN" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Louisville" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Mendoza" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montreal" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nipigon" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Nuuk" | "America/Ojinaga" | "America/Panama" | "America/Pangnirtung" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Acre" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rainy_River" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Rosario" | "America/Santa_Isabel" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Shiprock" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Thunder_Bay" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Virgin" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "America/Yellowknife" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/South_Pole" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Ashkhabad" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Calcutta" | "Asia/Chita" | "Asia/Choibalsan" | "Asia/Chongqing" | "Asia/Chungking" | "Asia/Colombo" | "Asia/Dacca" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Harbin" | "Asia/Hebron" | "Asia/Ho_Chi_Minh" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Istanbul" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Kashgar" | "Asia/Kathmandu" | "Asia/Katmandu" | "Asia/Khandyga" | "Asia/Kolkata" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macao" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Rangoon" | "Asia/Riyadh" | "Asia/Saigon" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Tel_Aviv" | "Asia/Thimbu" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ujung_Pandang" | "Asia/Ulaanbaatar" | "Asia/Ulan_Bator" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yangon" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faeroe" | "Atlantic/Faroe" | "Atlantic/Jan_Mayen" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/ACT" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Canberra" | "Australia/Currie" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/LHI" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/NSW" | "Australia/North" | "Australia/Perth" | "Australia/Queensland" | "Australia/South" | "Australia/Sydney" | "Australia/Tasmania" | "Australia/Victoria" | "Australia/West" | "Australia/Yancowinna" | "Brazil/Acre" | "Brazil/DeNoronha" | "Brazil/East" | "Brazil/West" | "CET" | "CST6CDT" | "Canada/Atlantic" | "Canada/Central" | "Canada/Eastern" | "Canada/Mountain" | "Canada/Newfoundland" | "Canada/Pacific" | "Canada/Saskatchewan" | "Canada/Yukon" | "Chile/Continental" | "Chile/EasterIsland" | "Cuba" | "EET" | "EST" | "EST5EDT" | "Egypt" | "Eire" | "Etc/GMT" | "Etc/GMT+0" | "Etc/GMT+1" | "Etc/GMT+10" | "Etc/GMT+11" | "Etc/GMT+12" | "Etc/GMT+2" | "Etc/GMT+3" | "Etc/GMT+4" | "Etc/GMT+5" | "Etc/GMT+6" | "Etc/GMT+7" | "Etc/GMT+8" | "Etc/GMT+9" | "Etc/GMT-0" | "Etc/GMT-1" | "Etc/GMT-10" | "Etc/GMT-11" | "Etc/GMT-12" | "Etc/GMT-13" | "Etc/GMT-14" | "Etc/GMT-2" | "Etc/GMT-3" | "Etc/GMT-4" | "Etc/GMT-5" | "Etc/GMT-6" | "Etc/GMT-7" | "Etc/GMT-8" | "Etc/GMT-9" | "Etc/GMT0" | "Etc/Greenwich" | "Etc/UCT" | "Etc/UTC" | "Etc/Universal" | "Etc/Zulu" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belfast" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kiev" | "Europe/Kirov" | "Europe/Kyiv" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Nicosia" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Tiraspol" | "Europe/Ulyanovsk" | "Europe/Uzhgorod" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zaporozhye" | "Europe/Zurich" | "Factory" | "GB" | "GB-Eire" | "GMT" | "GMT+0" | "GMT-0" | "GMT0" | "Greenwich" | "HST" | "Hongkong" | "Iceland" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Iran" | "Israel" | "Jamaica" | "Japan" | "Kwajalein" | "Libya" | "MET" | "MST" | "MST7MDT" | "Mexico/BajaNorte" | "Mexico/BajaSur" | "Mexico/General" | "NZ" | "NZ-CHAT" | "Navajo" | "PRC" | "PST8PDT" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Chuuk" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Enderbury" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Johnston" | "Pacific/Kanton" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Pohnpei" | "Pacific/Ponape" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Samoa" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Truk" | "Pacific/Wake" | "Pacific/Wallis" | "Pacific/Yap" | "Poland" | "Portugal" | "ROC" | "ROK" | "Singapore" | "Turkey" | "UCT" | "US/Alaska" | "US/Aleutian" | "US/Arizona" | "US/Central" | "US/East-Indiana" | "US/Eastern" | "US/Hawaii" | "US/Indiana-Starke" | "US/Michigan" | "US/Mountain" | "US/Pacific" | "US/Samoa" | "UTC" | "Universal" | "W-SU" | "WET" | "Zulu" | "localtime";
             notes?: string | null;
             referralCode?: string | null;
         };
@@ -1658,11 +1672,20 @@ export interface components {
         /** CustomerUpdateIn */
         CustomerUpdateIn: {
             name: string;
+            /**
+             * @description E.164, e.g. +14155550123 (spaces, dashes, dots, parentheses allowed)
+             * @example +14155550123
+             */
             phone?: string | null;
+            /** @example ana@example.com */
             email?: string | null;
             address?: string | null;
-            /** @default UTC */
-            timeZone?: string;
+            /**
+             * @description an IANA time zone name, e.g. America/New_York
+             * @default UTC
+             * @enum {string}
+             */
+            timeZone?: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmara" | "Africa/Asmera" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Timbuktu" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/Buenos_Aires" | "America/Argentina/Catamarca" | "America/Argentina/ComodRivadavia" | "America/Argentina/Cordoba" | "America/Argentina/Jujuy" | "America/Argentina/La_Rioja" | "America/Argentina/Mendoza" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Atikokan" | "America/Atka" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Buenos_Aires" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Catamarca" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Coral_Harbour" | "America/Cordoba" | "America/Costa_Rica" | "America/Coyhaique" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Ensenada" | "America/Fort_Nelson" | "America/Fort_Wayne" | "America/Fortaleza" | "America/Glace_Bay" | "America/Godthab" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Indianapolis" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Indianapolis" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Jujuy" | "America/Juneau" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Knox_IN" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Louisville" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Mendoza" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montreal" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nipigon" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Nuuk" | "America/Ojinaga" | "America/Panama" | "America/Pangnirtung" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Acre" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rainy_River" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Rosario" | "America/Santa_Isabel" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Shiprock" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Thunder_Bay" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Virgin" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "America/Yellowknife" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/South_Pole" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Ashkhabad" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Calcutta" | "Asia/Chita" | "Asia/Choibalsan" | "Asia/Chongqing" | "Asia/Chungking" | "Asia/Colombo" | "Asia/Dacca" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Harbin" | "Asia/Hebron" | "Asia/Ho_Chi_Minh" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Istanbul" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Kashgar" | "Asia/Kathmandu" | "Asia/Katmandu" | "Asia/Khandyga" | "Asia/Kolkata" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macao" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Rangoon" | "Asia/Riyadh" | "Asia/Saigon" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Tel_Aviv" | "Asia/Thimbu" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ujung_Pandang" | "Asia/Ulaanbaatar" | "Asia/Ulan_Bator" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yangon" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faeroe" | "Atlantic/Faroe" | "Atlantic/Jan_Mayen" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/ACT" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Canberra" | "Australia/Currie" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/LHI" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/NSW" | "Australia/North" | "Australia/Perth" | "Australia/Queensland" | "Australia/South" | "Australia/Sydney" | "Australia/Tasmania" | "Australia/Victoria" | "Australia/West" | "Australia/Yancowinna" | "Brazil/Acre" | "Brazil/DeNoronha" | "Brazil/East" | "Brazil/West" | "CET" | "CST6CDT" | "Canada/Atlantic" | "Canada/Central" | "Canada/Eastern" | "Canada/Mountain" | "Canada/Newfoundland" | "Canada/Pacific" | "Canada/Saskatchewan" | "Canada/Yukon" | "Chile/Continental" | "Chile/EasterIsland" | "Cuba" | "EET" | "EST" | "EST5EDT" | "Egypt" | "Eire" | "Etc/GMT" | "Etc/GMT+0" | "Etc/GMT+1" | "Etc/GMT+10" | "Etc/GMT+11" | "Etc/GMT+12" | "Etc/GMT+2" | "Etc/GMT+3" | "Etc/GMT+4" | "Etc/GMT+5" | "Etc/GMT+6" | "Etc/GMT+7" | "Etc/GMT+8" | "Etc/GMT+9" | "Etc/GMT-0" | "Etc/GMT-1" | "Etc/GMT-10" | "Etc/GMT-11" | "Etc/GMT-12" | "Etc/GMT-13" | "Etc/GMT-14" | "Etc/GMT-2" | "Etc/GMT-3" | "Etc/GMT-4" | "Etc/GMT-5" | "Etc/GMT-6" | "Etc/GMT-7" | "Etc/GMT-8" | "Etc/GMT-9" | "Etc/GMT0" | "Etc/Greenwich" | "Etc/UCT" | "Etc/UTC" | "Etc/Universal" | "Etc/Zulu" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belfast" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kiev" | "Europe/Kirov" | "Europe/Kyiv" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Nicosia" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Tiraspol" | "Europe/Ulyanovsk" | "Europe/Uzhgorod" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zaporozhye" | "Europe/Zurich" | "Factory" | "GB" | "GB-Eire" | "GMT" | "GMT+0" | "GMT-0" | "GMT0" | "Greenwich" | "HST" | "Hongkong" | "Iceland" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Iran" | "Israel" | "Jamaica" | "Japan" | "Kwajalein" | "Libya" | "MET" | "MST" | "MST7MDT" | "Mexico/BajaNorte" | "Mexico/BajaSur" | "Mexico/General" | "NZ" | "NZ-CHAT" | "Navajo" | "PRC" | "PST8PDT" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Chuuk" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Enderbury" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Johnston" | "Pacific/Kanton" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Pohnpei" | "Pacific/Ponape" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Samoa" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Truk" | "Pacific/Wake" | "Pacific/Wallis" | "Pacific/Yap" | "Poland" | "Portugal" | "ROC" | "ROK" | "Singapore" | "Turkey" | "UCT" | "US/Alaska" | "US/Aleutian" | "US/Arizona" | "US/Central" | "US/East-Indiana" | "US/Eastern" | "US/Hawaii" | "US/Indiana-Starke" | "US/Michigan" | "US/Mountain" | "US/Pacific" | "US/Samoa" | "UTC" | "Universal" | "W-SU" | "WET" | "Zulu" | "localtime";
             notes?: string | null;
             /** @description "": no referrer */
             referralCode?: string | null;
@@ -1705,13 +1728,21 @@ export interface components {
             };
             financialSummary: components["schemas"]["CustomerFinancials"] | null;
         };
+        /**
+         * DaySlot
+         * @enum {string}
+         */
+        DaySlot: "morning" | "afternoon" | "evening" | "any";
         /** DismissAlertIn */
         DismissAlertIn: {
             reason: string;
         };
         /** ExpenseIn */
         ExpenseIn: {
-            /** @description decimal amount, e.g. "125.50" */
+            /**
+             * @description decimal amount as a string, e.g. "125.50": above zero, at most 999999999999.99, no sign or exponent; no more decimals than the currency allows (2 for most, 0 for JPY, 3 for KWD: else 422)
+             * @example 125.50
+             */
             amount: string;
             /** @default USD */
             currency?: string;
@@ -2163,7 +2194,10 @@ export interface components {
         /** PaymentIn */
         PaymentIn: {
             customerId: number;
-            /** @description decimal amount, e.g. "125.50" */
+            /**
+             * @description decimal amount as a string, e.g. "125.50": above zero, at most 999999999999.99, no sign or exponent; no more decimals than the currency allows (2 for most, 0 for JPY, 3 for KWD: else 422)
+             * @example 125.50
+             */
             amount: string;
             /** @default USD */
             currency?: string;
@@ -2415,7 +2449,12 @@ export interface components {
         /** TechnicianIn */
         TechnicianIn: {
             name: string;
+            /**
+             * @description E.164, e.g. +14155550123 (spaces, dashes, dots, parentheses allowed)
+             * @example +14155550123
+             */
             phone?: string | null;
+            /** @example ana@example.com */
             email?: string | null;
             skills?: string[];
             /** @default true */
@@ -2542,12 +2581,14 @@ export interface components {
         UserChangesIn: {
             role?: components["schemas"]["Role"] | null;
             active?: boolean | null;
+            /** @description 12-256 characters with an ASCII letter and an ASCII digit or symbol */
             password?: string | null;
             technicianId?: number | null;
         };
         /** UserIn */
         UserIn: {
             username: string;
+            /** @description 12-256 characters with an ASCII letter and an ASCII digit or symbol */
             password: string;
             role: components["schemas"]["Role"];
             technicianId?: number | null;
@@ -2612,7 +2653,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2650,7 +2691,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2719,7 +2760,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2788,7 +2829,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2844,7 +2885,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2913,7 +2954,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2976,7 +3017,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3054,7 +3095,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `technicianId` names no technician; a user with role `technician` has no `technicianId`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3121,7 +3162,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3210,7 +3251,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `technicianId` names no technician; a user with role `technician` has no `technicianId`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3293,7 +3334,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3382,7 +3423,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3447,7 +3488,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3525,7 +3566,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `referralCode` names no customer, the customer would refer itself or the referral would form a cycle. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3592,7 +3633,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3681,7 +3722,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `referralCode` names no customer, the customer would refer itself or the referral would form a cycle; both `referralCode` and `referredById` are given. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3764,7 +3805,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3853,7 +3894,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `technicianId` names no technician; the technician is not active. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3927,7 +3968,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3999,7 +4040,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4093,7 +4134,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4178,7 +4219,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4292,7 +4333,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4406,7 +4447,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4520,7 +4561,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4634,7 +4675,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4748,7 +4789,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4862,7 +4903,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4969,7 +5010,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `customerId` names no customer; `preferredWindow.end` is not after `preferredWindow.start`; a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5083,7 +5124,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5197,7 +5238,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5367,7 +5408,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5434,7 +5475,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5498,7 +5539,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5576,7 +5617,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5643,7 +5684,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5732,7 +5773,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5815,7 +5856,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5904,7 +5945,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `technicianId` names no technician; the technician is not active. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5975,7 +6016,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6053,7 +6094,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `customerId` names no customer; `technicianId` names no technician; the technician is not active; `applianceId` is not one of the customer's appliances; `maintenanceAlertId` is not an open or acknowledged alert of the same customer; a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6120,7 +6161,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6209,7 +6250,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `technicianId` names no technician; the technician is not active; `customerId` differs from the job's customer (a job cannot move); `applianceId` is not one of the customer's appliances; a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6292,7 +6333,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6377,7 +6418,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6462,7 +6503,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6547,7 +6588,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6612,7 +6653,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6690,7 +6731,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `customerId` names no customer; `jobId` names no job; `jobId` is a job of another customer; `amount` has more decimals than `currency` allows (2 for most, 0 for JPY, 3 for KWD); a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6757,7 +6798,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6846,7 +6887,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `customerId` names no customer; `jobId` names no job; `jobId` is a job of another customer; `amount` has more decimals than `currency` allows (2 for most, 0 for JPY, 3 for KWD); a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6929,7 +6970,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6994,7 +7035,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7072,7 +7113,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `customerId` names no customer; `jobId` names no job; `jobId` is a job of another customer; `amount` has more decimals than `currency` allows (2 for most, 0 for JPY, 3 for KWD); a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7139,7 +7180,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7228,7 +7269,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `customerId` names no customer; `jobId` names no job; `jobId` is a job of another customer; `amount` has more decimals than `currency` allows (2 for most, 0 for JPY, 3 for KWD); a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7311,7 +7352,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7375,7 +7416,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7453,7 +7494,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `customerId` names no customer; `lastServiceDate` is after now; a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7520,7 +7561,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7609,7 +7650,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `customerId` names no customer; an appliance cannot move to another customer. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7692,7 +7733,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7758,7 +7799,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7836,7 +7877,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `customerId` names no customer; `jobId` names no job; `customerId` is not the job's customer; `technicianId` is not the job's technician, or the job has none. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7925,7 +7966,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `technicianId` names no technician; `jobId` names no job; `jobId` is not a job of this customer done by this technician. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7999,7 +8040,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8065,7 +8106,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8143,7 +8184,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `jobId` names no job; `customerId` is not the job's customer; a timestamp without a UTC offset (`must include a UTC offset`); the customer has no contact detail for `channel`, has opted out of it or has another preferred method; `scheduledFor` is in the past. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8243,7 +8284,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `reason` is blank. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8332,7 +8373,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: no `body` and no suggestion to send; the customer has no contact detail for `channel`, has opted out of it or has another preferred method; `scheduledFor` is in the past; a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8410,7 +8451,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8499,7 +8540,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: the status change is not allowed from the current status; a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8653,7 +8694,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8743,7 +8784,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `customerId` names no customer; `followUpId` is not a follow-up of the same customer; the customer has no contact detail for `channel`, has opted out of it or has another preferred method; `scheduledFor` is in the past; a timestamp without a UTC offset (`must include a UTC offset`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8821,7 +8862,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8906,7 +8947,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9080,7 +9121,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9147,7 +9188,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9212,7 +9253,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9301,7 +9342,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9368,7 +9409,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9435,7 +9476,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9520,7 +9561,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9604,7 +9645,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9686,7 +9727,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9753,7 +9794,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -6,6 +6,7 @@ added to the JSON it serves at `/schema/openapi.json` (once, then cached). (Publ
 
 - **Path parameters are camelCase** like every other name on the wire (`{customerId}`, not
   the handler's `customer_id`); the URLs are the same.
+- **Closed request bodies**: `additionalProperties: false` (`openapi_closed_bodies`).
 - **Links** from each create operation to the operations on the record it returns (get,
   update, delete, its actions and sub-resources, the lists filtered by it), and from every
   response carrying a foreign key (`customerId`) to the reads of that record, so a client
@@ -30,6 +31,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from pydantic import SecretStr
 
 from entrypoints.container import bootstrap
+from entrypoints.http.openapi_closed_bodies import close_request_bodies
 from entrypoints.http.problems import camel
 from entrypoints.settings import Settings
 
@@ -62,6 +64,7 @@ def finish_document(generated: Document) -> Document:
         for path, item in document.get("paths", {}).items()
     }
     _add_links(document)
+    close_request_bodies(document)
     return document
 
 

@@ -20,6 +20,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from entrypoints.http.auth import PUBLIC_PATHS
 from entrypoints.http.problems import PROBLEM_JSON
 from entrypoints.http.rate_limits import LlmRateLimitMiddleware
+from entrypoints.http.unprocessable_rules import unprocessable_description
 
 _PUBLIC = [re.compile(pattern) for pattern in PUBLIC_PATHS]
 _WEBHOOKS = "/webhooks/"
@@ -33,7 +34,8 @@ _DESCRIPTIONS = {
     404: "The resource in the path does not exist (or is not visible to this user).",
     409: "The change conflicts with the current state (duplicate, wrong status, in use).",
     413: "The request body is larger than the server accepts.",
-    422: "The request is well formed but breaks a business rule (named in `errors`).",
+    422: "The request is well formed but breaks a rule that compares it with another field, "
+    "another record or the clock (named in `errors`).",
     429: "Too many requests of this kind (LLM, messages) by this user, or too many failed "
     "logins for the username or address; retry after `Retry-After` seconds.",
     502: "The LLM provider failed or answered something unusable.",
@@ -92,6 +94,14 @@ def problem_statuses(handler: HTTPRouteHandler, path: str) -> list[int]:
     return sorted(set(statuses))
 
 
+def _description(handler: HTTPRouteHandler, status: int, webhook: bool) -> str:
+    if webhook and status in _WEBHOOK_DESCRIPTIONS:
+        return _WEBHOOK_DESCRIPTIONS[status]
+    if status == 422:
+        return unprocessable_description(handler.operation_id, _DESCRIPTIONS[422])  # type: ignore[arg-type]
+    return _DESCRIPTIONS[status]
+
+
 def document_problems(app: Litestar) -> None:
     """Declare the problem responses of every route handler of `app` in its OpenAPI."""
     for route in app.routes:
@@ -103,8 +113,7 @@ def document_problems(app: Litestar) -> None:
                 status: ResponseSpec(
                     data_container=ProblemDocument,
                     media_type=PROBLEM_JSON,
-                    description=(webhook and _WEBHOOK_DESCRIPTIONS.get(status))
-                    or _DESCRIPTIONS[status],
+                    description=_description(handler, status, webhook),
                     generate_examples=False,
                 )
                 for status in problem_statuses(handler, route.path)

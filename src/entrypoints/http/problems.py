@@ -70,6 +70,8 @@ _HEADERS = {"idempotency_key": "Idempotency-Key"}
 
 
 def _field_of(item: dict[str, Any]) -> str:
+    if "field" in item:  # named by the check that raised it (strict_wire)
+        return str(item["field"])
     message = str(item.get("message", ""))
     for pattern in (_MISSING_FIELD, _UNKNOWN_FIELD, _FIELD_IN_MESSAGE):
         match = pattern.search(message)

@@ -3,29 +3,124 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
-from typing import Annotated, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar, cast
 
 import msgspec
 from litestar.params import QueryParameter
 
 from application.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ListQuery, Page
+from domain.messaging.message import MAX_BODY
 from domain.money import Money
+from domain.ratings import MAX_RATING, MIN_RATING
+from domain.validation import ZONES
 
 T = TypeVar("T")
 U = TypeVar("U")
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-ShortText = Annotated[str, msgspec.Meta(max_length=200)]
-Text = Annotated[str, msgspec.Meta(max_length=2000)]
-LongText = Annotated[str, msgspec.Meta(max_length=5000)]
-MessageBody = Annotated[str, msgspec.Meta(max_length=1600)]  # the domain's MAX_BODY
-Phone = Annotated[str, msgspec.Meta(max_length=32)]
-Email = Annotated[str, msgspec.Meta(max_length=254)]
-Currency = Annotated[str, msgspec.Meta(min_length=3, max_length=3, pattern="^[A-Za-z]{3}$")]
+
+PATTERN_MESSAGES: dict[str, str] = {}
+"""What each documented pattern means, for the 400 a value not matching it gets."""
+
+
+def whole(pattern: str, meaning: str = "must have the form the schema's pattern gives") -> str:
+    """`pattern` anchored to the whole string, the same in JSON Schema (ECMA-262) and in
+    Python, whose `$` also matches before a final newline: `(?![\\s\\S])` forbids it.
+    `meaning` is the message of a value that does not match it."""
+    anchored = rf"^(?:{pattern})$(?![\s\S])"
+    PATTERN_MESSAGES[anchored] = meaning
+    return anchored
+
+
+# Characters that are white space to Python (`str.strip`, `\\s`) or to JSON Schema (ECMA-262
+# `\\s`): text made only of these is blank to the domain.
+_SPACE = r"\s\x1c-\x1f\x85\ufeff"
+NO_NUL = whole(r"[^\x00]*", "must not contain NUL characters")
+NOT_BLANK = whole(
+    rf"[^\x00]*[^\x00{_SPACE}][^\x00]*", "must not be blank or contain NUL characters"
+)
+
+
+def text_meta(max_length: int, *, required: bool = False, **meta: Any) -> msgspec.Meta:
+    """A text field as the domain takes it: at most `max_length` characters, no NUL (PostgreSQL
+    cannot store it); `required` text must also have a character that is not white space
+    (the domain trims text and refuses it blank)."""
+    if required:
+        return msgspec.Meta(min_length=1, max_length=max_length, pattern=NOT_BLANK, **meta)
+    return msgspec.Meta(max_length=max_length, pattern=NO_NUL, **meta)
+
+
+Name = Annotated[str, text_meta(200, required=True)]
+ShortText = Annotated[str, text_meta(200)]
+Text = Annotated[str, text_meta(2000)]
+LongText = Annotated[str, text_meta(5000)]
+MessageBody = Annotated[str, text_meta(MAX_BODY, required=True)]  # the domain's MAX_BODY
+# E.164 as `domain.validation.phone` takes it: `+`, 7-15 digits, spaces, dashes, dots and
+# parentheses between them (the domain removes those).
+Phone = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=32,
+        pattern=whole(
+            r"\+[1-9](?:[ ().-]*[0-9]){6,14}[ ().-]*",
+            "must be an E.164 phone number such as +14155550123",
+        ),
+        description="E.164, e.g. +14155550123 (spaces, dashes, dots, parentheses allowed)",
+        examples=["+14155550123"],
+    ),
+]
+# `domain.validation.EMAIL`, without the white space the domain would trim.
+_EMAIL_PART = rf"[^@\x00{_SPACE}]"
+Email = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=254,
+        pattern=whole(
+            rf"{_EMAIL_PART}{{1,64}}@{_EMAIL_PART}+\.{_EMAIL_PART}{{2,}}",
+            "must be an email address",
+        ),
+        examples=["ana@example.com"],
+    ),
+]
+Currency = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=3,
+        max_length=3,
+        pattern=whole("[A-Za-z]{3}", "must be a three-letter ISO 4217 code"),
+    ),
+]
+Rating = Annotated[int, msgspec.Meta(ge=MIN_RATING, le=MAX_RATING)]
+if TYPE_CHECKING:
+    TimeZone = str
+else:
+    TimeZone = Annotated[
+        Literal[tuple(sorted(ZONES))],  # an enum in the schema: the names the domain accepts
+        msgspec.Meta(description="an IANA time zone name, e.g. America/New_York"),
+    ]
 Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
-# Money travels as a decimal string ("125.50") or a JSON number; bounds are checked by Money.
-Amount = Annotated[Decimal, msgspec.Meta(description='decimal amount, e.g. "125.50"')]
+# Money travels as a decimal string only ("125.50"): greater than zero, at most
+# 999,999,999,999.99 (domain.money.MAX_AMOUNT) and 3 decimals (the finest minor unit); no sign,
+# exponent, leading zero or spaces. More decimals than the body's currency allows (2 for USD)
+# is the one money rule left to the domain (422), as it depends on `currency`.
+MONEY_PATTERN = whole(
+    r"[1-9][0-9]{0,10}(?:\.[0-9]{1,3})?"  # up to 99,999,999,999.999
+    r"|[1-9][0-9]{11}(?:\.[0-9]{1,2})?"  # 12 digits: at most 2 decimals (MAX_AMOUNT)
+    r"|0\.(?:[1-9][0-9]{0,2}|0[1-9][0-9]?|00[1-9])",  # below one, not zero
+    'must be a decimal string above zero such as "125.50": at most 999999999999.99, '
+    "no sign, exponent or leading zero",
+)
+Amount = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=MONEY_PATTERN,
+        min_length=1,
+        max_length=15,
+        description='decimal amount as a string, e.g. "125.50": above zero, at most '
+        "999999999999.99, no sign or exponent; no more decimals than the currency allows "
+        "(2 for most, 0 for JPY, 3 for KWD: else 422)",
+        examples=["125.50"],
+    ),
+]
 
 Limit = Annotated[
     int, QueryParameter(ge=1, le=MAX_PAGE_SIZE, description=f"page size, at most {MAX_PAGE_SIZE}")

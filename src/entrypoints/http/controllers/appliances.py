@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from application import appliances as uc
 from application.appliances import NewAppliance
@@ -14,18 +15,23 @@ from entrypoints.http.wire import (
     Id,
     In,
     Out,
-    ShortText,
     record_out,
+    text_meta,
 )
 from entrypoints.http.wire_twins import customer_record
+
+ApplianceName = Annotated[
+    str, text_meta(100, required=True)
+]  # the domain's limits (domain/appliance.py)
+ApplianceDetail = Annotated[str, text_meta(100)]
 
 
 class ApplianceIn(In):
     customer_id: Id
-    type: ShortText
-    brand: ShortText | None = None
-    model_number: ShortText | None = None
-    serial_number: ShortText | None = None
+    type: ApplianceName
+    brand: ApplianceDetail | None = None
+    model_number: ApplianceDetail | None = None
+    serial_number: ApplianceDetail | None = None
     installed_on: date | None = None
 
     def details(self) -> ApplianceDetails:

@@ -31,15 +31,15 @@ from entrypoints.http.deps import (
     SettingsDep,
     Uow,
 )
-from entrypoints.http.wire import In, Out
+from entrypoints.http.wire import NO_NUL, In, Out
 
 # secrets.token_urlsafe(32) is 43 characters; anything far longer is not one of ours.
-RefreshToken = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+RefreshToken = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)]
 
 
 class LoginIn(In):
-    username: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-    password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
+    username: Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=NO_NUL)]
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=256, pattern=NO_NUL)]
 
 
 class RefreshIn(In):

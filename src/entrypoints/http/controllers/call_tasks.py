@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-import msgspec
 from litestar import Controller, post
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
@@ -15,7 +14,7 @@ from domain.messaging.call_task import MAX_NOTE, CallOutcome, CallTask, CallTask
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.list_params import CUSTOMER_ID, status_filter
 from entrypoints.http.resource_controller import HttpResource, resource_controller
-from entrypoints.http.wire import In, Out, attributes_to
+from entrypoints.http.wire import In, Out, attributes_to, text_meta
 
 
 class CallTaskOut(Out):
@@ -34,9 +33,12 @@ class CallTaskOut(Out):
 call_task_out = attributes_to(CallTaskOut)
 
 
+CallNote = Annotated[str, text_meta(MAX_NOTE)]
+
+
 class CompleteCallIn(In):
     outcome: CallOutcome
-    note: Annotated[str, msgspec.Meta(max_length=MAX_NOTE)] | None = None
+    note: CallNote | None = None
 
 
 class CallTaskCompletion(Controller):

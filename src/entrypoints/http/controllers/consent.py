@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
-import msgspec
 from litestar import Controller, get, put
 from litestar.params import JSONBody
 
@@ -16,7 +15,7 @@ from domain.messaging.consent import MAX_NOTE
 from domain.messaging.message import Purpose
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.list_params import PAGING_ONLY, PagingDep
-from entrypoints.http.wire import In
+from entrypoints.http.wire import In, text_meta
 from entrypoints.http.wire_twins import to_wire, wire_type
 
 if TYPE_CHECKING:
@@ -25,7 +24,7 @@ else:
     ConsentViewOut = wire_type(ConsentView)
 
 
-Note = Annotated[str, msgspec.Meta(max_length=MAX_NOTE)]
+Note = Annotated[str, text_meta(MAX_NOTE)]
 
 
 class ConsentChangeIn(In):

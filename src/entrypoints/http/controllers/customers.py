@@ -14,7 +14,13 @@ from application import customers as uc
 from application.customer_reads import view_customer
 from application.customers import Referrer
 from application.read_models.customer_view import CustomerView
-from domain.contact_preferences import ContactMethod, ContactPreferences, ContactTimes, Frequency
+from domain.contact_preferences import (
+    ContactMethod,
+    ContactPreferences,
+    ContactTimes,
+    DaySlot,
+    Frequency,
+)
 from domain.customer import Customer, CustomerDetails
 from domain.errors import ValidationFailed
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, SettingsDep, Uow, ViewQueryDep
@@ -28,8 +34,10 @@ from entrypoints.http.wire import (
     Name,
     Out,
     Phone,
-    ShortText,
+    TimeZone,
     record_out,
+    text_meta,
+    whole,
 )
 from entrypoints.http.wire_twins import to_wire, view_record, wire_type
 
@@ -38,15 +46,45 @@ if TYPE_CHECKING:
 else:
     CustomerViewOut = wire_type(CustomerView)
 
-ReferralCode = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
-ReferralCodeOrEmpty = Annotated[str, msgspec.Meta(max_length=20, description='"": no referrer')]
-ContactTimesDoc = Annotated[
-    dict[
-        Annotated[str, msgspec.Meta(max_length=20)],
-        list[Annotated[str, msgspec.Meta(max_length=20)]],
-    ],
-    msgspec.Meta(description='e.g. {"weekdays": ["morning", "afternoon"], "weekends": ["any"]}'),
+# `domain.referral.normalize_referral_code`: 8 Crockford base32 characters in any case, with
+# spaces and dashes anywhere, O/I/L read as 0/1/1 (so only U is not a code letter).
+_CODE = "[ -]*(?:[0-9A-TV-Za-tv-z][ -]*){8}"
+_CODE_MESSAGE = "must be an 8-character referral code"
+ReferralCode = Annotated[
+    str, msgspec.Meta(min_length=8, max_length=20, pattern=whole(_CODE, _CODE_MESSAGE))
 ]
+ReferralCodeOrEmpty = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=20, pattern=whole(f"(?:{_CODE})?", _CODE_MESSAGE), description='"": no referrer'
+    ),
+]
+# `domain.contact_preferences.BCP47` (ASCII digits only), at most 35 characters.
+LanguageTag = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=2,
+        max_length=35,
+        pattern=whole(
+            r"[a-zA-Z]{2,3}(?:-[a-zA-Z]{4})?(?:-(?:[a-zA-Z]{2}|[0-9]{3}))?"
+            r"(?:-(?:[a-zA-Z0-9]{5,8}|[0-9][a-zA-Z0-9]{3}))*",
+            "must be a BCP 47 language tag such as en or es-MX",
+        ),
+        description="a BCP 47 language tag, e.g. en or es-MX",
+    ),
+]
+Address = Annotated[str, text_meta(500)]
+Slots = Annotated[list[DaySlot], msgspec.Meta(max_length=len(DaySlot))]
+
+
+class ContactTimesIn(In):
+    """When the customer may be contacted, by kind of day (a kind left out: never)."""
+
+    weekdays: Slots = []
+    weekends: Slots = []
+
+    def times(self) -> ContactTimes:
+        return ContactTimes(frozenset(self.weekdays), frozenset(self.weekends))
 
 
 class CustomerFields(In):
@@ -55,8 +93,8 @@ class CustomerFields(In):
     name: Name
     phone: Phone | None = None
     email: Email | None = None
-    address: Annotated[str, msgspec.Meta(max_length=500)] | None = None
-    time_zone: ShortText = "UTC"
+    address: Address | None = None
+    time_zone: TimeZone = "UTC"
     notes: LongText | None = None
 
     def details(self) -> CustomerDetails:
@@ -114,16 +152,16 @@ class PreferredTechnicianIn(In):
 
 class CommunicationPreferencesIn(In):
     preferred_contact_method: ContactMethod | None = None
-    preferred_contact_times: ContactTimesDoc | None = None
+    preferred_contact_times: ContactTimesIn | None = None
     communication_frequency_preference: Frequency | None = None
-    language_preference: Annotated[str, msgspec.Meta(max_length=35)] = "en"
+    language_preference: LanguageTag = "en"
     marketing_consent: bool | None = None
 
     def preferences(self) -> ContactPreferences:
         times = self.preferred_contact_times
         return ContactPreferences(
             method=self.preferred_contact_method,
-            times=ContactTimes.parse(times) if times is not None else None,
+            times=times.times() if times is not None else None,
             frequency=self.communication_frequency_preference,
             language=self.language_preference,
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-import msgspec
 from msgspec import UNSET, UnsetType
 
 from application import expenses as uc
@@ -19,13 +18,16 @@ from entrypoints.http.wire import (
     In,
     Out,
     Text,
+    text_meta,
 )
+
+Category = Annotated[str, text_meta(100, required=True)]  # the domain's limit (domain/expense.py)
 
 
 class ExpenseIn(In, kw_only=True):
     amount: Amount
     currency: Currency = "USD"
-    category: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    category: Category
     incurred_at: datetime | UnsetType = UNSET  # left out: now
     description: Text | None = None
     customer_id: Id | None = None

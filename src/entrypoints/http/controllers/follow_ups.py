@@ -23,6 +23,7 @@ from entrypoints.http.wire import (
     LongText,
     MessageBody,
     Out,
+    Rating,
     ShortText,
     attributes_to,
 )
@@ -44,8 +45,7 @@ class FollowUpIn(In):
     job_id: Id
     customer_id: Id | None = None
     follow_up_date: datetime | None = None
-    # Checked by the domain (1-5), so an out-of-range rating is a 422 naming the field.
-    satisfaction_rating: int | None = None
+    satisfaction_rating: Rating | None = None
     feedback: LongText | None = None
     message: FollowUpMessageIn | None = None
 
@@ -65,7 +65,7 @@ class FollowUpUpdateIn(In):
 
     status: FollowUpStatus | None = None
     follow_up_date: datetime | None = None
-    satisfaction_rating: int | None = None
+    satisfaction_rating: Rating | None = None
     feedback: LongText | None = None
 
     def details(self) -> uc.FollowUpChanges:

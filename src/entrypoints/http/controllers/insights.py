@@ -44,7 +44,7 @@ from domain.time_window import TimeWindow
 from entrypoints.http.controllers.insight_wire import insight_out, insight_type
 from entrypoints.http.deps import ActorDep, InsightsDep, PathId
 from entrypoints.http.rate_limits import llm_rate_limit
-from entrypoints.http.wire import Id, In, Text
+from entrypoints.http.wire import Id, In, text_meta
 
 Instant = Annotated[datetime, msgspec.Meta(tz=True)]
 
@@ -54,9 +54,14 @@ class WindowIn(In):
     end: Instant
 
 
+# The limits of application/insights/technician_match.py.
+ApplianceType = Annotated[str, text_meta(100, required=True)]
+Problem = Annotated[str, text_meta(2000, required=True)]
+
+
 class MatchTechnicianIn(In):
-    appliance_type: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-    problem: Text
+    appliance_type: ApplianceType
+    problem: Problem
     customer_id: Id | None = None
     preferred_window: WindowIn | None = None
 

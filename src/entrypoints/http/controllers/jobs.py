@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import msgspec
 from litestar import Controller, post
@@ -24,15 +24,17 @@ from entrypoints.http.wire import (
     LongText,
     Out,
     ShortText,
-    Text,
     record_out,
+    text_meta,
 )
 from entrypoints.http.wire_twins import CUSTOMER_LINK, view_record
+
+Description = Annotated[str, text_meta(2000, required=True)]  # domain/job.py
 
 
 class JobIn(In):
     customer_id: Id
-    description: Text
+    description: Description
     scheduled_for: datetime
     technician_id: Id | None = None
     appliance: ShortText | None = None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-import msgspec
 from litestar import Controller, post
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
@@ -16,7 +15,7 @@ from domain.maintenance_alert import MAX_REASON, AlertStatus, MaintenanceAlert
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.list_params import CUSTOMER_ID, QueryFilter, status_filter
 from entrypoints.http.resource_controller import HttpResource, Move, resource_controller
-from entrypoints.http.wire import In, Out, attributes_to
+from entrypoints.http.wire import In, Out, attributes_to, text_meta
 
 DUE_BEFORE_FILTER = QueryFilter(
     "due_before",
@@ -46,8 +45,11 @@ class MaintenanceAlertOut(Out):
 maintenance_alert_out = attributes_to(MaintenanceAlertOut)
 
 
+Reason = Annotated[str, text_meta(MAX_REASON, required=True)]
+
+
 class DismissAlertIn(In):
-    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_REASON)]
+    reason: Reason
 
 
 class MaintenanceAlertMoves(Controller):

@@ -18,6 +18,7 @@ from entrypoints.http.wire import (
     In,
     LongText,
     Out,
+    Rating,
     attributes_to,
 )
 from entrypoints.http.wire_twins import CUSTOMER_LINK, view_record
@@ -26,8 +27,7 @@ from entrypoints.http.wire_twins import CUSTOMER_LINK, view_record
 class ReviewIn(In):
     job_id: Id
     customer_id: Id
-    # Checked by the domain (1-5), so an out-of-range rating is a 422 naming `rating`.
-    rating: int
+    rating: Rating
     technician_id: Id | None = None
     comment: LongText | None = None
 

@@ -12,15 +12,14 @@ from application.read_models.customer_view import TechnicianRatingItem
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.list_params import PAGING_ONLY
 from entrypoints.http.resource_controller import nested_list
-from entrypoints.http.wire import Id, In, Out, attributes_to
+from entrypoints.http.wire import Id, In, Out, Rating, attributes_to
 from entrypoints.http.wire_twins import customer_record
 
 
 class TechnicianRatingIn(In):
     technician_id: Id
     job_id: Id
-    # Checked by the domain (1-5), so an out-of-range rating is a 422 naming `rating`.
-    rating: int
+    rating: Rating
 
 
 if TYPE_CHECKING:

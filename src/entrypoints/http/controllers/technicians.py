@@ -13,6 +13,7 @@ from domain.technician import Technician, TechnicianDetails
 from entrypoints.http.list_params import QueryFilter
 from entrypoints.http.resource_controller import HttpResource, resource_controller
 from entrypoints.http.wire import (
+    NOT_BLANK,
     Email,
     In,
     Name,
@@ -25,8 +26,8 @@ from entrypoints.http.wire import (
 # on list items); msgspec enforces them.
 Skill = Annotated[
     str,
-    msgspec.Meta(min_length=1, max_length=60),
-    KwargDefinition(min_length=1, max_length=60),
+    msgspec.Meta(min_length=1, max_length=60, pattern=NOT_BLANK),
+    KwargDefinition(min_length=1, max_length=60, pattern=NOT_BLANK),
 ]
 
 

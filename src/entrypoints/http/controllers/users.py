@@ -11,16 +11,42 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application import users as uc
-from domain.user import Role, User
+from domain.user import MIN_PASSWORD_LENGTH, Role, User
 from entrypoints.http.deps import ActiveUsersDep, ActorDep, ClockDep, HasherDep, PathId, Uow
 from entrypoints.http.resource_controller import HttpResource, resource_controller
-from entrypoints.http.wire import Id, In, Out, attributes_to
+from entrypoints.http.wire import Id, In, Out, attributes_to, whole
 
-Password = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
+# The domain's password policy (domain/user.py): 12-256 characters mixing two of letters,
+# digits and symbols; on the wire, an ASCII letter and an ASCII digit or symbol (a policy the
+# same in every regular-expression dialect, and never looser than the domain's).
+Password = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=MIN_PASSWORD_LENGTH,
+        max_length=256,
+        pattern=whole(
+            r"(?=[\s\S]*[A-Za-z])(?=[\s\S]*[0-9 -/:-@\[-`{-~])[^\x00]*",
+            "must mix an ASCII letter with an ASCII digit or symbol",
+        ),
+        description="12-256 characters with an ASCII letter and an ASCII digit or symbol",
+    ),
+]
+# `domain.user.USERNAME` (the domain lower-cases it first).
+Username = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=3,
+        max_length=64,
+        pattern=whole(
+            "[A-Za-z0-9][A-Za-z0-9._@-]{2,63}",
+            "must be 3-64 characters: letters, digits, '.', '_', '@', '-'",
+        ),
+    ),
+]
 
 
 class UserIn(In):
-    username: Annotated[str, msgspec.Meta(min_length=3, max_length=64)]
+    username: Username
     password: Password
     role: Role
     technician_id: Id | None = None
