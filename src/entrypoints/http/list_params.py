@@ -12,9 +12,10 @@ import enum
 import inspect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, TypeAlias
 
+import msgspec
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ValidationException
 from litestar.openapi.spec import OpenAPIType, Schema
@@ -22,6 +23,8 @@ from litestar.params import QueryParameter, SkipValidation
 
 from application.pagination import ListQuery, SortKey
 from domain.customer_search import MAX_LENGTH, MIN_LENGTH
+from domain.instant_range import OUT_OF_RANGE, within_range
+from entrypoints.http.openapi_instants import DATE_TIME_PATTERN
 from entrypoints.http.problems import camel
 from entrypoints.http.wire import (
     PAGE_DEFAULT,
@@ -62,14 +65,18 @@ class QueryFilter:
 
 
 def filters_provider(filters: Sequence[QueryFilter]) -> Provide:
-    """A dependency returning the given filters (None when left out; enums by value); a
-    timestamp without a UTC offset is refused (400 naming it)."""
+    """A dependency returning the given filters (None when left out; enums by value; a
+    timestamp decoded from its RFC 3339 text); a date or timestamp outside the supported
+    years (domain.instant_range) is refused (400 naming it)."""
 
     def provide(**values: Any) -> Mapping[str, object]:
         for name, value in values.items():
-            if isinstance(value, datetime) and value.tzinfo is None:
-                message = "needs a UTC offset (e.g. 2030-01-02T09:00:00Z)"
-                raise ValidationException(message, extra=[{"key": name, "message": message}])
+            if isinstance(value, str) and name in _TIMESTAMPS:
+                values[name] = value = _instant(name, value)
+            if isinstance(value, date) and not within_range(value):
+                raise ValidationException(
+                    OUT_OF_RANGE, extra=[{"key": name, "message": OUT_OF_RANGE}]
+                )
         return {
             f.field or f.name: _plain(values[f.name]) for f in filters if values[f.name] is not None
         }
@@ -188,6 +195,23 @@ def statuses_filter(status: type[enum.Enum]) -> QueryFilter:
 
 
 def time_filter(name: str, query_name: str, description: str) -> QueryFilter:
-    """A timestamp bound (ISO 8601 with an offset)."""
-    parameter = QueryParameter(name=query_name, description=description)
-    return QueryFilter(name, Annotated[datetime | None, parameter])
+    """A timestamp bound: RFC 3339 with an offset, within the supported years. Taken as text
+    matching the documented pattern and decoded here, so nothing else (`0.5`, a date without
+    a time) is coerced into a timestamp."""
+    parameter = QueryParameter(
+        name=query_name, description=description, pattern=DATE_TIME_PATTERN, format="date-time"
+    )
+    _TIMESTAMPS.add(name)
+    return QueryFilter(name, Annotated[str | None, parameter])
+
+
+_TIMESTAMPS: set[str] = set()  # the Python names of the time_filter parameters
+_TIMESTAMP = msgspec.json.Decoder(datetime)
+
+
+def _instant(name: str, text: str) -> datetime:
+    try:
+        return _TIMESTAMP.decode(msgspec.json.encode(text))
+    except msgspec.ValidationError:
+        message = "must be an RFC 3339 timestamp with an offset, e.g. 2030-01-02T09:00:00Z"
+        raise ValidationException(message, extra=[{"key": name, "message": message}]) from None

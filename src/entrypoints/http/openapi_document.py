@@ -30,6 +30,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from pydantic import SecretStr
 
 from entrypoints.container import bootstrap
+from entrypoints.http.openapi_instants import bound_instants
 from entrypoints.http.problems import camel
 from entrypoints.settings import Settings
 
@@ -62,6 +63,7 @@ def finish_document(generated: Document) -> Document:
         for path, item in document.get("paths", {}).items()
     }
     _add_links(document)
+    bound_instants(document)
     return document
 
 
