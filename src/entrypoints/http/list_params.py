@@ -114,26 +114,31 @@ def repeatable_enum(name: str, values: list[str], max_items: int, description: s
 def sort_provider(keys: Sequence[str]) -> Provide:
     """`?sort=`: the list's order, from `keys` (snake_case fields, camelCase on the wire).
 
-    Each value is a key, `-key` for descending; several keys are given comma-separated
-    (`sort=name,-createdAt`) or repeated. The schema lists every allowed value as an enum.
-    An unknown key is a 400 naming `sort` and listing the allowed keys."""
+    Each value is one key, `-key` for descending; several keys are given by repeating the
+    parameter (`sort=name&sort=-createdAt`), exactly as the schema says (an array of the
+    allowed values). Anything else (an unknown key, a comma list) is a 400 naming `sort`
+    and listing the allowed keys."""
     wire = {camel(key): key for key in keys}
     allowed = [value for key in wire for value in (key, f"-{key}")]
     parameter = repeatable_enum(
         "sort",
         allowed,
         len(wire),
-        "order: keys comma-separated or repeated, `-key` descending; ties newest first",
+        "order: one key per value, repeat the parameter for more; `-key` descending; ties"
+        " newest first",
     )
 
     def provide(sort: list[str] | None = None) -> tuple[SortKey, ...]:
-        given = [part.strip() for value in sort or () for part in value.split(",")]
+        given = list(sort or ())
         if len(given) > len(wire):
             message = f"at most {len(wire)} keys"
             raise ValidationException(message, extra=[{"key": "sort", "message": message}])
         for part in given:
             if part.removeprefix("-") not in wire:
-                message = f"unknown sort key {part!r}; allowed: {', '.join(allowed)}"
+                message = (
+                    f"unknown sort key {part!r} (one key per value: repeat `sort` for more);"
+                    f" allowed: {', '.join(allowed)}"
+                )
                 raise ValidationException(message, extra=[{"key": "sort", "message": message}])
         return tuple(SortKey(wire[p.removeprefix("-")], p.startswith("-")) for p in given)
 

@@ -15,6 +15,7 @@ from application.messaging import messages as uc
 from application.messaging.post_message import NewMessage, post_message
 from domain.contact_preferences import ContactMethod
 from domain.messaging.message import Message, MessageStatus, Purpose
+from entrypoints.http.created_location import LOCATION_HEADER, created_at
 from entrypoints.http.deps import ActorDep, ClockDep, Uow
 from entrypoints.http.list_params import CUSTOMER_ID, status_filter
 from entrypoints.http.rate_limits import message_rate_limit
@@ -84,6 +85,7 @@ class MessageActions(Controller):
         operation_id="createMessage",
         status_code=HTTP_201_CREATED,
         middleware=[message_rate_limit().middleware],
+        response_headers=[LOCATION_HEADER],
         responses={
             HTTP_200_OK: ResponseSpec(
                 data_container=MessageOut,
@@ -103,7 +105,7 @@ class MessageActions(Controller):
         """Queue a message to a customer (sent at once when due now) through the outbox."""
         posted = await post_message(actor, uow, clock, data.new(), idempotency_key)
         status = HTTP_201_CREATED if posted.created else HTTP_200_OK
-        return Response(message_out(posted.message), status_code=status)
+        return created_at("/messages", message_out(posted.message), status)
 
 
 MESSAGES: HttpResource[Message] = HttpResource(
