@@ -204,7 +204,11 @@ def time_filter(name: str, query_name: str, description: str) -> QueryFilter:
     matching the documented pattern and decoded here, so nothing else (`0.5`, a date without
     a time) is coerced into a timestamp."""
     parameter = QueryParameter(
-        name=query_name, description=description, pattern=DATE_TIME_PATTERN, format="date-time"
+        name=query_name,
+        description=description,
+        pattern=DATE_TIME_PATTERN,
+        format="date-time",
+        max_length=64,
     )
     _TIMESTAMPS.add(name)
     return QueryFilter(name, Annotated[str | None, parameter])
