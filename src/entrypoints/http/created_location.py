@@ -19,7 +19,10 @@ LOCATION_HEADER = ResponseHeader(
 )
 
 
-def created_at(collection: str, out: Any, status_code: int = HTTP_201_CREATED) -> Response[Any]:
-    """`out` (a record with an `id`) answered with `status_code` and its `Location`."""
-    location = f"{collection.rstrip('/')}/{out.id}"
+def created_at(
+    collection: str, out: Any, status_code: int = HTTP_201_CREATED, record_id: int | None = None
+) -> Response[Any]:
+    """`out` answered with `status_code` and the `Location` of the record created in
+    `collection`: `out` itself (its `id`), or the one numbered `record_id`."""
+    location = f"{collection.rstrip('/')}/{out.id if record_id is None else record_id}"
     return Response(out, status_code=status_code, headers={"Location": location})

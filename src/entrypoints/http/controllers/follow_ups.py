@@ -135,6 +135,7 @@ class FollowUpCreate(Controller):
         "/{follow_up_id:int}/send",
         operation_id="sendFollowUp",
         middleware=[message_rate_limit().middleware],
+        response_headers=[LOCATION_HEADER],
     )
     async def send(
         self,
@@ -143,10 +144,11 @@ class FollowUpCreate(Controller):
         uow: Uow,
         clock: ClockDep,
         data: JSONBody[FollowUpSendIn | None] = None,
-    ) -> FollowUpSentOut:
+    ) -> Response[FollowUpSentOut]:
         """Send a PENDING (suggested) follow-up as a message (409 for any other status)."""
         edits = data.edits() if data is not None else actions.SendEdits()
-        return sent_out(await actions.send_follow_up(actor, uow, clock, follow_up_id, edits))
+        sent = sent_out(await actions.send_follow_up(actor, uow, clock, follow_up_id, edits))
+        return created_at("/messages", sent, record_id=sent.message.id)  # the message created
 
     @post("/{follow_up_id:int}/dismiss", operation_id="dismissFollowUp", status_code=200)
     async def dismiss(
