@@ -2774,7 +2774,7 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip */
                 offset?: number;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt" | "username" | "-username" | "role" | "-role")[] | null;
             };
             header?: never;
@@ -2846,6 +2846,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The path of the record created (`{collection}/{id}`), where it is read. */
+                    Location?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3245,7 +3247,7 @@ export interface operations {
                 offset?: number;
                 /** @description search: name, email, address (any part of a word, accents and case ignored) or phone (any formatting, at least 4 digits); best match first */
                 q?: string | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "name" | "-name" | "email" | "-email" | "createdAt" | "-createdAt")[] | null;
             };
             header?: never;
@@ -3317,6 +3319,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The path of the record created (`{collection}/{id}`), where it is read. */
+                    Location?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3714,7 +3718,7 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip */
                 offset?: number;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt")[] | null;
             };
             header?: never;
@@ -5222,7 +5226,7 @@ export interface operations {
                 /** @description rows to skip */
                 offset?: number;
                 active?: boolean | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt" | "name" | "-name")[] | null;
             };
             header?: never;
@@ -5294,6 +5298,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The path of the record created (`{collection}/{id}`), where it is read. */
+                    Location?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5699,7 +5705,7 @@ export interface operations {
                 scheduledFrom?: string | null;
                 /** @description scheduled before (exclusive) */
                 scheduledTo?: string | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt" | "scheduledFor" | "-scheduledFor" | "status" | "-status" | "completionDate" | "-completionDate")[] | null;
             };
             header?: never;
@@ -5771,6 +5777,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The path of the record created (`{collection}/{id}`), where it is read. */
+                    Location?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6336,7 +6344,7 @@ export interface operations {
                 offset?: number;
                 customerId?: number | null;
                 jobId?: number | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt" | "paidAt" | "-paidAt" | "paymentMethod" | "-paymentMethod")[] | null;
             };
             header?: never;
@@ -6408,6 +6416,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The path of the record created (`{collection}/{id}`), where it is read. */
+                    Location?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6718,7 +6728,7 @@ export interface operations {
                 offset?: number;
                 customerId?: number | null;
                 jobId?: number | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt" | "incurredAt" | "-incurredAt" | "category" | "-category")[] | null;
             };
             header?: never;
@@ -6790,6 +6800,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The path of the record created (`{collection}/{id}`), where it is read. */
+                    Location?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7099,7 +7111,7 @@ export interface operations {
                 /** @description rows to skip */
                 offset?: number;
                 customerId?: number | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt" | "type" | "-type" | "brand" | "-brand" | "installedOn" | "-installedOn" | "lastServiceDate" | "-lastServiceDate")[] | null;
             };
             header?: never;
@@ -7171,6 +7183,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The path of the record created (`{collection}/{id}`), where it is read. */
+                    Location?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7482,7 +7496,7 @@ export interface operations {
                 jobId?: number | null;
                 customerId?: number | null;
                 technicianId?: number | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt" | "rating" | "-rating")[] | null;
             };
             header?: never;
@@ -7712,7 +7726,7 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip */
                 offset?: number;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt")[] | null;
             };
             header?: never;
@@ -7789,7 +7803,7 @@ export interface operations {
                 customerId?: number | null;
                 status?: components["schemas"]["FollowUpStatus"] | null;
                 jobId?: number | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt" | "followUpDate" | "-followUpDate" | "status" | "-status" | "satisfactionRating" | "-satisfactionRating")[] | null;
             };
             header?: never;
@@ -7861,6 +7875,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The path of the record created (`{collection}/{id}`), where it is read. */
+                    Location?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8041,6 +8057,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The path of the record created (`{collection}/{id}`), where it is read. */
+                    Location?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8288,7 +8306,7 @@ export interface operations {
                 offset?: number;
                 customerId?: number | null;
                 status?: components["schemas"]["MessageStatus"] | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt" | "scheduledFor" | "-scheduledFor" | "status" | "-status" | "sentAt" | "-sentAt")[] | null;
             };
             header?: never;
@@ -8372,6 +8390,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The path of the record created (`{collection}/{id}`), where it is read. */
+                    Location?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8762,7 +8782,7 @@ export interface operations {
                 offset?: number;
                 status?: components["schemas"]["CallTaskStatus"] | null;
                 customerId?: number | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt")[] | null;
             };
             header?: never;
@@ -8985,7 +9005,7 @@ export interface operations {
                 status?: components["schemas"]["AlertStatus"] | null;
                 /** @description due on or before this date */
                 dueBefore?: string | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt")[] | null;
             };
             header?: never;
@@ -9303,7 +9323,7 @@ export interface operations {
                 entity?: components["schemas"]["AuditedEntity"] | null;
                 entityId?: number | null;
                 userId?: number | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "occurredAt" | "-occurredAt")[] | null;
             };
             header?: never;
