@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import inspect
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, TypeAlias
@@ -57,11 +57,13 @@ PAGING_ONLY = {PAGING: PAGING_PROVIDER}
 @dataclass(frozen=True, slots=True)
 class QueryFilter:
     """One list filter: its Python name and annotated type (carrying the camelCase query
-    name and bounds), and the use case's filter name when it differs."""
+    name and bounds), the use case's filter name when it differs, and how its text becomes
+    the filter's value when Litestar does not decode it (`decode(name, text)`)."""
 
     name: str
     annotation: Any
     field: str | None = None
+    decode: Callable[[str, str], object] | None = None
 
 
 def filters_provider(filters: Sequence[QueryFilter]) -> Provide:
@@ -69,10 +71,12 @@ def filters_provider(filters: Sequence[QueryFilter]) -> Provide:
     timestamp decoded from its RFC 3339 text); a date or timestamp outside the supported
     years (domain.instant_range) is refused (400 naming it)."""
 
+    decoders = {f.name: f.decode for f in filters if f.decode is not None}
+
     def provide(**values: Any) -> Mapping[str, object]:
         for name, value in values.items():
-            if isinstance(value, str) and name in _TIMESTAMPS:
-                values[name] = value = _instant(name, value)
+            if value is not None and name in decoders:
+                values[name] = value = decoders[name](name, value)
             if isinstance(value, date) and not within_range(value):
                 raise ValidationException(
                     OUT_OF_RANGE, extra=[{"key": name, "message": OUT_OF_RANGE}]
@@ -210,11 +214,9 @@ def time_filter(name: str, query_name: str, description: str) -> QueryFilter:
         format="date-time",
         max_length=64,
     )
-    _TIMESTAMPS.add(name)
-    return QueryFilter(name, Annotated[str | None, parameter])
+    return QueryFilter(name, Annotated[str | None, parameter], decode=_instant)
 
 
-_TIMESTAMPS: set[str] = set()  # the Python names of the time_filter parameters
 _TIMESTAMP = msgspec.json.Decoder(datetime)
 
 
