@@ -2847,7 +2847,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The path of the record created (`{collection}/{id}`), where it is read. */
-                    Location?: unknown;
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3320,7 +3320,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The path of the record created (`{collection}/{id}`), where it is read. */
-                    Location?: unknown;
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5299,7 +5299,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The path of the record created (`{collection}/{id}`), where it is read. */
-                    Location?: unknown;
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5778,7 +5778,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The path of the record created (`{collection}/{id}`), where it is read. */
-                    Location?: unknown;
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6417,7 +6417,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The path of the record created (`{collection}/{id}`), where it is read. */
-                    Location?: unknown;
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6801,7 +6801,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The path of the record created (`{collection}/{id}`), where it is read. */
-                    Location?: unknown;
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7184,7 +7184,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The path of the record created (`{collection}/{id}`), where it is read. */
-                    Location?: unknown;
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7876,7 +7876,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The path of the record created (`{collection}/{id}`), where it is read. */
-                    Location?: unknown;
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8058,7 +8058,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The path of the record created (`{collection}/{id}`), where it is read. */
-                    Location?: unknown;
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8391,7 +8391,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The path of the record created (`{collection}/{id}`), where it is read. */
-                    Location?: unknown;
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -15,6 +15,8 @@ from litestar.status_codes import HTTP_201_CREATED
 LOCATION_HEADER = ResponseHeader(
     name="Location",
     description="The path of the record created (`{collection}/{id}`), where it is read.",
+    value="/customers/42",  # documentation only: gives the header its schema (a string)
+    required=True,
     documentation_only=True,
 )
 
