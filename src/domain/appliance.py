@@ -72,7 +72,14 @@ class ApplianceDetails:
 
     def validated(self) -> ApplianceDetails:
         name = v.optional(100)
-        return v.checked(self, type=_kind_name, brand=name, model_number=name, serial_number=name)
+        return v.checked(
+            self,
+            type=_kind_name,
+            brand=name,
+            model_number=name,
+            serial_number=name,
+            installed_on=v.calendar_date,
+        )
 
 
 def _kind_name(errors: dict[str, str], field: str, value: str) -> str:

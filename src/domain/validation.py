@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from domain.errors import ValidationFailed
+from domain.instant_range import OUT_OF_RANGE, within_range
 
 T = TypeVar("T")
 Check = Callable[[dict[str, str], str, Any], Any]
@@ -68,15 +69,22 @@ def email(errors: dict[str, str], field: str, value: str | None) -> str | None:
 
 
 def instant(errors: dict[str, str], field: str, value: datetime) -> datetime:
-    """An aware datetime, normalised to UTC (how it is stored and returned)."""
+    """An aware datetime within the supported years (domain.instant_range), normalised to
+    UTC (how it is stored and returned)."""
     if value.tzinfo is None or value.utcoffset() is None:
         errors[field] = "must include a UTC offset"
         return value
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        errors[field] = "is out of the supported date range"
+    if not within_range(value):
+        errors[field] = OUT_OF_RANGE
         return value
+    return value.astimezone(UTC)  # cannot overflow within the range
+
+
+def calendar_date(errors: dict[str, str], field: str, value: date | None) -> date | None:
+    """A date (or none) within the supported years (domain.instant_range)."""
+    if value is not None and not within_range(value):
+        errors[field] = OUT_OF_RANGE
+    return value
 
 
 def time_zone(errors: dict[str, str], field: str, value: str) -> str:

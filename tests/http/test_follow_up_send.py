@@ -38,6 +38,7 @@ async def test_sending_a_suggestion_holds_it_for_approval_with_its_channel_and_t
     follow_up, message = sent["followUp"], sent["message"]
     assert (follow_up["status"], follow_up["suggestion"]) == ("SCHEDULED", text)
     assert (message["followUpId"], message["jobId"]) == (follow_up_id, job["id"])
+    assert response.headers["location"] == f"/messages/{message['id']}"  # what it created
     assert (message["body"], message["channel"], message["status"]) == (
         "Ask for a review",
         "SMS",

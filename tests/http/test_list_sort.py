@@ -51,9 +51,7 @@ async def test_customers_sort_by_name_either_way_and_by_several_keys(
     assert await names(client, office, sort="-name") == ["Carol", "bob", "alice", "Alice"]
     assert await names(client, office, sort="email") == ["Carol", "bob", "alice", "Alice"]
     assert await names(client, office, sort="-email") == ["alice", "bob", "Carol", "Alice"]
-    by_two = ["Alice", "alice", "bob", "Carol"]
-    assert await names(client, office, sort="name,id") == by_two
-    assert await names(client, office, sort=["name", "id"]) == by_two
+    assert await names(client, office, sort=["name", "id"]) == ["Alice", "alice", "bob", "Carol"]
 
 
 async def test_ties_are_newest_first_so_pages_are_stable(
@@ -68,7 +66,9 @@ async def test_ties_are_newest_first_so_pages_are_stable(
     assert pages == sorted(made, reverse=True)
 
 
-@pytest.mark.parametrize("sort", ["nope", "-phone", "name,", "name,-bogus", "--name"])
+@pytest.mark.parametrize(
+    "sort", ["nope", "-phone", "name,", "name,id", "name,-bogus", "--name", " name"]
+)
 async def test_an_unknown_key_is_a_400_naming_sort_and_the_allowed_keys(
     client: httpx.AsyncClient, office: Headers, sort: str
 ) -> None:

@@ -208,6 +208,22 @@ async def test_a_reply_is_stored_as_feedback_on_the_follow_up(client, office, se
     assert follow_up["feedback"] == "All good, thank you!"
 
 
+async def test_a_reply_as_long_as_twilio_sends_is_kept_whole_and_a_longer_one_is_400(
+    client, office, sent
+) -> None:
+    longest = "x" * 1600  # Twilio's maximum Body (SMS and WhatsApp)
+    await inbound(client, longest, sid="SMlong")
+    follow_up = (await client.get(f"/follow-ups/{sent['followUpId']}", headers=office)).json()
+    assert follow_up["feedback"] == longest
+    params = {"From": CUSTOMER, "Body": longest + "x", "MessageSid": "SMlonger"}
+    assert_problem(await post(client, INBOUND, params), 400, "Body")
+    document = (await client.get("/schema/openapi.json")).json()
+    form = document["paths"][INBOUND]["post"]["requestBody"]["content"]
+    properties = form["application/x-www-form-urlencoded"]["schema"]["properties"]
+    assert properties["Body"]["maxLength"] == 1600
+    assert properties["MessageSid"]["maxLength"] == 200
+
+
 async def test_whatsapp_stop_is_recorded_for_whatsapp(client, office, container) -> None:
     await create_completed_job(client, office)
     await inbound(client, "stop", sender=f"whatsapp:{CUSTOMER}")

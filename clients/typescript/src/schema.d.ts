@@ -2972,7 +2972,7 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip */
                 offset?: number;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt" | "username" | "-username" | "role" | "-role")[] | null;
             };
             header?: never;
@@ -3044,6 +3044,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The path of the record created (`{collection}/{id}`), where it is read. */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3443,7 +3445,7 @@ export interface operations {
                 offset?: number;
                 /** @description search: name, email, address (any part of a word, accents and case ignored) or phone (any formatting, at least 4 digits); best match first */
                 q?: string | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "name" | "-name" | "email" | "-email" | "createdAt" | "-createdAt")[] | null;
             };
             header?: never;
@@ -3515,6 +3517,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The path of the record created (`{collection}/{id}`), where it is read. */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3912,7 +3916,7 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip */
                 offset?: number;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt")[] | null;
             };
             header?: never;
@@ -5494,7 +5498,7 @@ export interface operations {
                 /** @description rows to skip */
                 offset?: number;
                 active?: boolean | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt" | "name" | "-name")[] | null;
             };
             header?: never;
@@ -5566,6 +5570,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The path of the record created (`{collection}/{id}`), where it is read. */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5971,7 +5977,7 @@ export interface operations {
                 scheduledFrom?: string | null;
                 /** @description scheduled before (exclusive) */
                 scheduledTo?: string | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt" | "scheduledFor" | "-scheduledFor" | "status" | "-status" | "completionDate" | "-completionDate")[] | null;
             };
             header?: never;
@@ -6043,6 +6049,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The path of the record created (`{collection}/{id}`), where it is read. */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6608,7 +6616,7 @@ export interface operations {
                 offset?: number;
                 customerId?: number | null;
                 jobId?: number | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt" | "paidAt" | "-paidAt" | "paymentMethod" | "-paymentMethod")[] | null;
             };
             header?: never;
@@ -6680,6 +6688,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The path of the record created (`{collection}/{id}`), where it is read. */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6990,7 +7000,7 @@ export interface operations {
                 offset?: number;
                 customerId?: number | null;
                 jobId?: number | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt" | "incurredAt" | "-incurredAt" | "category" | "-category")[] | null;
             };
             header?: never;
@@ -7062,6 +7072,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The path of the record created (`{collection}/{id}`), where it is read. */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7371,7 +7383,7 @@ export interface operations {
                 /** @description rows to skip */
                 offset?: number;
                 customerId?: number | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt" | "type" | "-type" | "brand" | "-brand" | "installedOn" | "-installedOn" | "lastServiceDate" | "-lastServiceDate")[] | null;
             };
             header?: never;
@@ -7443,6 +7455,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The path of the record created (`{collection}/{id}`), where it is read. */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7754,7 +7768,7 @@ export interface operations {
                 jobId?: number | null;
                 customerId?: number | null;
                 technicianId?: number | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt" | "rating" | "-rating")[] | null;
             };
             header?: never;
@@ -7984,7 +7998,7 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip */
                 offset?: number;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt")[] | null;
             };
             header?: never;
@@ -8061,7 +8075,7 @@ export interface operations {
                 customerId?: number | null;
                 status?: components["schemas"]["FollowUpStatus"] | null;
                 jobId?: number | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt" | "followUpDate" | "-followUpDate" | "status" | "-status" | "satisfactionRating" | "-satisfactionRating")[] | null;
             };
             header?: never;
@@ -8133,6 +8147,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The path of the record created (`{collection}/{id}`), where it is read. */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8313,6 +8329,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The path of the record created (`{collection}/{id}`), where it is read. */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8649,7 +8667,7 @@ export interface operations {
                 offset?: number;
                 customerId?: number | null;
                 status?: components["schemas"]["MessageStatus"] | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt" | "scheduledFor" | "-scheduledFor" | "status" | "-status" | "sentAt" | "-sentAt")[] | null;
             };
             header?: never;
@@ -8733,6 +8751,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description The path of the record created (`{collection}/{id}`), where it is read. */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9208,7 +9228,7 @@ export interface operations {
                 offset?: number;
                 status?: components["schemas"]["CallTaskStatus"] | null;
                 customerId?: number | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt")[] | null;
             };
             header?: never;
@@ -9431,7 +9451,7 @@ export interface operations {
                 status?: components["schemas"]["AlertStatus"] | null;
                 /** @description due on or before this date */
                 dueBefore?: string | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "createdAt" | "-createdAt")[] | null;
             };
             header?: never;
@@ -9749,7 +9769,7 @@ export interface operations {
                 entity?: components["schemas"]["AuditedEntity"] | null;
                 entityId?: number | null;
                 userId?: number | null;
-                /** @description order: keys comma-separated or repeated, `-key` descending; ties newest first */
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
                 sort?: ("id" | "-id" | "occurredAt" | "-occurredAt")[] | null;
             };
             header?: never;

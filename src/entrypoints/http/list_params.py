@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import enum
 import inspect
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, TypeAlias
 
+import msgspec
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ValidationException
 from litestar.openapi.spec import OpenAPIType, Schema
@@ -22,6 +23,8 @@ from litestar.params import QueryParameter, SkipValidation
 
 from application.pagination import ListQuery, SortKey
 from domain.customer_search import MAX_LENGTH, MIN_LENGTH
+from domain.instant_range import OUT_OF_RANGE, within_range
+from entrypoints.http.openapi_instants import DATE_TIME_PATTERN
 from entrypoints.http.problems import camel
 from entrypoints.http.wire import (
     PAGE_DEFAULT,
@@ -54,22 +57,30 @@ PAGING_ONLY = {PAGING: PAGING_PROVIDER}
 @dataclass(frozen=True, slots=True)
 class QueryFilter:
     """One list filter: its Python name and annotated type (carrying the camelCase query
-    name and bounds), and the use case's filter name when it differs."""
+    name and bounds), the use case's filter name when it differs, and how its text becomes
+    the filter's value when Litestar does not decode it (`decode(name, text)`)."""
 
     name: str
     annotation: Any
     field: str | None = None
+    decode: Callable[[str, str], object] | None = None
 
 
 def filters_provider(filters: Sequence[QueryFilter]) -> Provide:
-    """A dependency returning the given filters (None when left out; enums by value); a
-    timestamp without a UTC offset is refused (400 naming it)."""
+    """A dependency returning the given filters (None when left out; enums by value; a
+    timestamp decoded from its RFC 3339 text); a date or timestamp outside the supported
+    years (domain.instant_range) is refused (400 naming it)."""
+
+    decoders = {f.name: f.decode for f in filters if f.decode is not None}
 
     def provide(**values: Any) -> Mapping[str, object]:
         for name, value in values.items():
-            if isinstance(value, datetime) and value.tzinfo is None:
-                message = "needs a UTC offset (e.g. 2030-01-02T09:00:00Z)"
-                raise ValidationException(message, extra=[{"key": name, "message": message}])
+            if value is not None and name in decoders:
+                values[name] = value = decoders[name](name, value)
+            if isinstance(value, date) and not within_range(value):
+                raise ValidationException(
+                    OUT_OF_RANGE, extra=[{"key": name, "message": OUT_OF_RANGE}]
+                )
         return {
             f.field or f.name: _plain(values[f.name]) for f in filters if values[f.name] is not None
         }
@@ -107,26 +118,31 @@ def repeatable_enum(name: str, values: list[str], max_items: int, description: s
 def sort_provider(keys: Sequence[str]) -> Provide:
     """`?sort=`: the list's order, from `keys` (snake_case fields, camelCase on the wire).
 
-    Each value is a key, `-key` for descending; several keys are given comma-separated
-    (`sort=name,-createdAt`) or repeated. The schema lists every allowed value as an enum.
-    An unknown key is a 400 naming `sort` and listing the allowed keys."""
+    Each value is one key, `-key` for descending; several keys are given by repeating the
+    parameter (`sort=name&sort=-createdAt`), exactly as the schema says (an array of the
+    allowed values). Anything else (an unknown key, a comma list) is a 400 naming `sort`
+    and listing the allowed keys."""
     wire = {camel(key): key for key in keys}
     allowed = [value for key in wire for value in (key, f"-{key}")]
     parameter = repeatable_enum(
         "sort",
         allowed,
         len(wire),
-        "order: keys comma-separated or repeated, `-key` descending; ties newest first",
+        "order: one key per value, repeat the parameter for more; `-key` descending; ties"
+        " newest first",
     )
 
     def provide(sort: list[str] | None = None) -> tuple[SortKey, ...]:
-        given = [part.strip() for value in sort or () for part in value.split(",")]
+        given = list(sort or ())
         if len(given) > len(wire):
             message = f"at most {len(wire)} keys"
             raise ValidationException(message, extra=[{"key": "sort", "message": message}])
         for part in given:
             if part.removeprefix("-") not in wire:
-                message = f"unknown sort key {part!r}; allowed: {', '.join(allowed)}"
+                message = (
+                    f"unknown sort key {part!r} (one key per value: repeat `sort` for more);"
+                    f" allowed: {', '.join(allowed)}"
+                )
                 raise ValidationException(message, extra=[{"key": "sort", "message": message}])
         return tuple(SortKey(wire[p.removeprefix("-")], p.startswith("-")) for p in given)
 
@@ -188,6 +204,25 @@ def statuses_filter(status: type[enum.Enum]) -> QueryFilter:
 
 
 def time_filter(name: str, query_name: str, description: str) -> QueryFilter:
-    """A timestamp bound (ISO 8601 with an offset)."""
-    parameter = QueryParameter(name=query_name, description=description)
-    return QueryFilter(name, Annotated[datetime | None, parameter])
+    """A timestamp bound: RFC 3339 with an offset, within the supported years. Taken as text
+    matching the documented pattern and decoded here, so nothing else (`0.5`, a date without
+    a time) is coerced into a timestamp."""
+    parameter = QueryParameter(
+        name=query_name,
+        description=description,
+        pattern=DATE_TIME_PATTERN,
+        format="date-time",
+        max_length=64,
+    )
+    return QueryFilter(name, Annotated[str | None, parameter], decode=_instant)
+
+
+_TIMESTAMP = msgspec.json.Decoder(datetime)
+
+
+def _instant(name: str, text: str) -> datetime:
+    try:
+        return _TIMESTAMP.decode(msgspec.json.encode(text))
+    except msgspec.ValidationError:
+        message = "must be an RFC 3339 timestamp with an offset, e.g. 2030-01-02T09:00:00Z"
+        raise ValidationException(message, extra=[{"key": name, "message": message}]) from None

@@ -32,6 +32,7 @@ from pydantic import SecretStr
 
 from entrypoints.container import bootstrap
 from entrypoints.http.openapi_closed_bodies import close_request_bodies
+from entrypoints.http.openapi_instants import bound_instants
 from entrypoints.http.problems import camel
 from entrypoints.settings import Settings
 
@@ -65,6 +66,7 @@ def finish_document(generated: Document) -> Document:
     }
     _add_links(document)
     close_request_bodies(document)
+    bound_instants(document)
     return document
 
 

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Generic, Protocol, TypeVar
 
-from litestar import Controller, delete, get, post, put
+from litestar import Controller, Response, delete, get, post, put
 from litestar.di import Provide
 from litestar.enums import RequestEncodingType
 from litestar.handlers import HTTPRouteHandler
@@ -27,6 +27,7 @@ from application.pagination import ListQuery, Page
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from application.resources import Crud
+from entrypoints.http.created_location import LOCATION_HEADER, created_at
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.list_params import (
     FILTERS,
@@ -174,10 +175,14 @@ def _create(r: HttpResource[Any]) -> HTTPRouteHandler:
 
     async def create(self: Controller, **kw: Any) -> Any:
         data: Body = kw["data"]
-        return r.to_out(await use_case(kw["actor"], kw["uow"], kw["clock"], data.details()))
+        out = r.to_out(await use_case(kw["actor"], kw["uow"], kw["clock"], data.details()))
+        return out if r.get is None else created_at(r.path, out)
 
     params = {"actor": ActorDep, "data": json_body(r.body), "uow": Uow, "clock": ClockDep}
-    return post("/", operation_id=f"create{r.singular}")(_route(create, params, r.out))
+    if r.get is None:  # nowhere to read it: no Location
+        return post("/", operation_id=f"create{r.singular}")(_route(create, params, r.out))
+    handler = post("/", operation_id=f"create{r.singular}", response_headers=[LOCATION_HEADER])
+    return handler(_route(create, params, Response[r.out]))  # type: ignore[name-defined]
 
 
 def _update(r: HttpResource[Any]) -> HTTPRouteHandler:

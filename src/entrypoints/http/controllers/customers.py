@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import msgspec
-from litestar import Controller, get, post, put
+from litestar import Controller, Response, get, post, put
 from litestar.params import JSONBody
 from msgspec import UNSET, UnsetType
 
@@ -23,6 +23,7 @@ from domain.contact_preferences import (
 )
 from domain.customer import Customer, CustomerDetails
 from domain.errors import ValidationFailed
+from entrypoints.http.created_location import LOCATION_HEADER, created_at
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, SettingsDep, Uow, ViewQueryDep
 from entrypoints.http.list_params import SEARCH_TEXT
 from entrypoints.http.resource_controller import HttpResource, nested_list, resource_controller
@@ -187,12 +188,12 @@ class CustomerRoutes(Controller):
     """Create and update (with a referral code), the Customer View, referrals and
     preferences, next to the generated list and delete."""
 
-    @post("/", operation_id="createCustomer")
+    @post("/", operation_id="createCustomer", response_headers=[LOCATION_HEADER])
     async def create(
         self, actor: ActorDep, data: JSONBody[CustomerIn], uow: Uow, clock: ClockDep
-    ) -> CustomerOut:
+    ) -> Response[CustomerOut]:
         customer = await uc.create_customer(actor, uow, clock, data.details(), data.referral_code)
-        return customer_out(customer)
+        return created_at("/customers", customer_out(customer))
 
     @get("/{customer_id:int}", operation_id="getCustomerView")
     async def get_one(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from litestar import Controller, post
+from litestar import Controller, Response, post
 from litestar.params import JSONBody
 
 from application import follow_up_actions as actions
@@ -13,6 +13,7 @@ from domain.contact_preferences import ContactMethod
 from domain.follow_up import FollowUp, FollowUpStatus
 from domain.messaging.message import Purpose
 from entrypoints.http.controllers.messages import MessageOut, message_out
+from entrypoints.http.created_location import LOCATION_HEADER, created_at
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, SettingsDep, Uow
 from entrypoints.http.list_params import CUSTOMER_ID, JOB_ID, status_filter
 from entrypoints.http.rate_limits import message_rate_limit
@@ -118,16 +119,23 @@ def sent_out(sent: actions.SentFollowUp) -> FollowUpSentOut:
 
 class FollowUpCreate(Controller):
     # A follow-up may queue a message to the customer: a per-user budget bounds the sends.
-    @post("/", operation_id="createFollowUp", middleware=[message_rate_limit().middleware])
+    @post(
+        "/",
+        operation_id="createFollowUp",
+        middleware=[message_rate_limit().middleware],
+        response_headers=[LOCATION_HEADER],
+    )
     async def create(
         self, actor: ActorDep, data: JSONBody[FollowUpIn], uow: Uow, clock: ClockDep
-    ) -> FollowUpOut:
-        return follow_up_out(await uc.create_follow_up(actor, uow, clock, data.new()))
+    ) -> Response[FollowUpOut]:
+        created = await uc.create_follow_up(actor, uow, clock, data.new())
+        return created_at("/follow-ups", follow_up_out(created))
 
     @post(
         "/{follow_up_id:int}/send",
         operation_id="sendFollowUp",
         middleware=[message_rate_limit().middleware],
+        response_headers=[LOCATION_HEADER],
     )
     async def send(
         self,
@@ -137,7 +145,7 @@ class FollowUpCreate(Controller):
         clock: ClockDep,
         settings: SettingsDep,
         data: JSONBody[FollowUpSendIn | None] = None,
-    ) -> FollowUpSentOut:
+    ) -> Response[FollowUpSentOut]:
         """Send a PENDING (suggested) follow-up as a message (409 for any other status).
 
         Left as the suggestion wrote it, the body is AI text: the message is
@@ -145,8 +153,8 @@ class FollowUpCreate(Controller):
         AI_AUTO_APPROVE_PURPOSES names its purpose. A body sent in the request is queued."""
         edits = data.edits() if data is not None else actions.SendEdits()
         auto = settings.llm.auto_approved
-        sent = await actions.send_follow_up(actor, uow, clock, follow_up_id, edits, auto)
-        return sent_out(sent)
+        sent = sent_out(await actions.send_follow_up(actor, uow, clock, follow_up_id, edits, auto))
+        return created_at("/messages", sent, record_id=sent.message.id)  # the message created
 
     @post("/{follow_up_id:int}/dismiss", operation_id="dismissFollowUp", status_code=200)
     async def dismiss(

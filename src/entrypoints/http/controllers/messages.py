@@ -17,6 +17,7 @@ from application.messaging.approval import approve_message, reject_message
 from application.messaging.post_message import NewMessage, post_message
 from domain.contact_preferences import ContactMethod
 from domain.messaging.message import Message, MessageStatus, Purpose
+from entrypoints.http.created_location import LOCATION_HEADER, created_at
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, SettingsDep, Uow
 from entrypoints.http.list_params import CUSTOMER_ID, status_filter
 from entrypoints.http.rate_limits import message_rate_limit
@@ -94,6 +95,7 @@ class MessageActions(Controller):
         operation_id="createMessage",
         status_code=HTTP_201_CREATED,
         middleware=[message_rate_limit().middleware],
+        response_headers=[LOCATION_HEADER],
         responses={
             HTTP_200_OK: ResponseSpec(
                 data_container=MessageOut,
@@ -117,7 +119,7 @@ class MessageActions(Controller):
         auto = settings.llm.auto_approved
         posted = await post_message(actor, uow, clock, data.new(), idempotency_key, auto)
         status = HTTP_201_CREATED if posted.created else HTTP_200_OK
-        return Response(message_out(posted.message), status_code=status)
+        return created_at("/messages", message_out(posted.message), status)
 
     @post("/{message_id:int}/approve", operation_id="approveMessage", status_code=HTTP_200_OK)
     async def approve(

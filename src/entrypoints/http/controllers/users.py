@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, delete, post, put
+from litestar import Controller, Response, delete, post, put
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application import users as uc
 from domain.user import MIN_PASSWORD_LENGTH, Role, User
+from entrypoints.http.created_location import LOCATION_HEADER, created_at
 from entrypoints.http.deps import ActiveUsersDep, ActorDep, ClockDep, HasherDep, PathId, Uow
 from entrypoints.http.resource_controller import HttpResource, resource_controller
 from entrypoints.http.wire import Id, In, Out, attributes_to, whole
@@ -74,7 +75,7 @@ user_out = attributes_to(UserOut)
 class UserWrites(Controller):
     """Writes need the password hasher and drop the user from the active-user cache."""
 
-    @post("/", operation_id="createUser")
+    @post("/", operation_id="createUser", response_headers=[LOCATION_HEADER])
     async def create(
         self,
         actor: ActorDep,
@@ -82,9 +83,11 @@ class UserWrites(Controller):
         uow: Uow,
         clock: ClockDep,
         password_hasher: HasherDep,
-    ) -> UserOut:
+    ) -> Response[UserOut]:
         new = uc.NewUser(data.username, data.password, data.role, data.technician_id)
-        return user_out(await uc.create_user(actor, uow, clock, password_hasher, new))
+        return created_at(
+            "/users", user_out(await uc.create_user(actor, uow, clock, password_hasher, new))
+        )
 
     @put("/{user_id:int}", operation_id="updateUser")
     async def update(

@@ -64,13 +64,35 @@ async def verified_form(request: Request[Any, Any, Any], settings: Settings) -> 
     return form
 
 
+# Twilio's own limits: a message Body is at most 1600 characters (SMS and WhatsApp), the same
+# as ours (MAX_BODY); every other parameter we read (SIDs, statuses, addresses) is far
+# shorter than 200.
+_MAX_LENGTH = {"Body": MAX_BODY}
+_OTHER_MAX_LENGTH = 200
+
+
+def _max_length(name: str) -> int:
+    return _MAX_LENGTH.get(name, _OTHER_MAX_LENGTH)
+
+
 def _required(form: FormMultiDict, name: str) -> str:
     value = form.get(name)
-    if not isinstance(value, str) or not value.strip() or len(value) > 200:
+    if not isinstance(value, str) or not value.strip():
         raise ValidationException(
             f"{name}: required", extra=[{"key": name, "message": "is required"}]
         )
     return value.strip()
+
+
+def _within_lengths(form: FormMultiDict, names: list[str]) -> None:
+    """A 400 naming the first of the documented parameters longer than documented."""
+    for name in names:
+        value = form.get(name)
+        if isinstance(value, str) and len(value) > _max_length(name):
+            message = f"must be at most {_max_length(name)} characters"
+            raise ValidationException(
+                f"{name}: {message}", extra=[{"key": name, "message": message}]
+            )
 
 
 def _form_operation(required: list[str], optional: list[str]) -> type[Operation]:
@@ -82,7 +104,8 @@ def _form_operation(required: list[str], optional: list[str]) -> type[Operation]
     form = Schema(
         type=OpenAPIType.OBJECT,
         properties={
-            name: Schema(type=OpenAPIType.STRING, max_length=200, pattern=NO_NUL) for name in names
+            name: Schema(type=OpenAPIType.STRING, max_length=_max_length(name), pattern=NO_NUL)
+            for name in names
         },
         required=required,
         additional_properties=text,
@@ -117,6 +140,7 @@ class TwilioWebhookController(Controller):
     ) -> None:
         """A message's delivery status changed (applied only forward; repeats ignored)."""
         form = await verified_form(request, settings)
+        _within_lengths(form, ["MessageSid", "MessageStatus", "ErrorCode"])
         sid = _required(form, "MessageSid")
         status = _required(form, "MessageStatus")
         token = request.headers.get(IDEMPOTENCY_HEADER) or f"status:{sid}:{status}"
@@ -146,9 +170,10 @@ class TwilioWebhookController(Controller):
     ) -> Response[str]:
         """A customer wrote to us: STOP/START/HELP or a reply; answered with TwiML."""
         form = await verified_form(request, settings)
+        _within_lengths(form, ["From", "Body", "MessageSid"])
         phone, channel = inbound_sender(_required(form, "From"))
         body = form.get("Body")
-        body = body[:MAX_BODY] if isinstance(body, str) else ""
+        body = body if isinstance(body, str) else ""
         sid = form.get("MessageSid")
         token = request.headers.get(IDEMPOTENCY_HEADER) or (
             f"inbound:{sid}" if isinstance(sid, str) and sid else None
