@@ -5345,7 +5345,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8647,7 +8647,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9052,7 +9052,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDocument"];
                 };
             };
-            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
