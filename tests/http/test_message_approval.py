@@ -108,7 +108,7 @@ async def test_approving_without_an_edit_keeps_the_text(
 
 @pytest.mark.parametrize(
     ("body", "status", "field"),
-    [({"body": "   "}, 422, "body"), ({"body": 5}, 400, "body"), ({"other": 1}, 400, "other")],
+    [({"body": "   "}, 400, "body"), ({"body": 5}, 400, "body"), ({"other": 1}, 400, "other")],
 )
 async def test_a_bad_edit_names_the_field_and_keeps_the_message_waiting(
     client, office, container, clock, job, sending, body, status, field
