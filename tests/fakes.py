@@ -610,6 +610,8 @@ class FakeSender:
         self.fail_with: list[Exception] = []
         self.statuses: dict[str, MessageStatus] = {}
         self.status_queries: list[str] = []
+        self.chooses_ids = False
+        self.chosen = 0
 
     async def send(self, message: Message) -> SendResult:
         if self.pause:
@@ -618,7 +620,15 @@ class FakeSender:
             raise self.fail_with.pop(0)
         assert message.id is not None
         self.sent.append((message.id, self.clock.now() if self.clock else None))
-        return SendResult(f"SM{len(self.sent):032d}")
+        chosen = message.provider_message_id if self.chooses_ids else None
+        return SendResult(chosen or f"SM{len(self.sent):032d}")
+
+    def choose_id(self, message: Message) -> str | None:
+        """Like SMTP when `chooses_ids` is set (an id known before the send)."""
+        if not self.chooses_ids:
+            return None
+        self.chosen += 1
+        return f"chosen-{self.chosen}"
 
     async def fetch_status(self, message: Message) -> MessageStatus | None:
         assert message.provider_message_id is not None

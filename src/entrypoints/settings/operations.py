@@ -29,7 +29,15 @@ class WorkerSettings(SettingsGroup):
         "WORKER_REQUEUE_CHECK_PER_MILLION", 1000, ge=1, le=1_000_000
     )
     redis_namespace: str = env("WORKER_REDIS_NAMESPACE", "fieldcrm")
-    stale_sending_seconds: int = env("WORKER_STALE_SENDING_SECONDS", 600, ge=1, le=86_400)
+    # A SENDING message older than this is settled by the reconciler: more than the
+    # longest send (provider timeout + waiting for the sender's rate limit).
+    stale_sending_seconds: int = env("WORKER_STALE_SENDING_SECONDS", 60, ge=1, le=86_400)
+    dispatch_batch_size: int = env("DISPATCH_BATCH_SIZE", 200, ge=1, le=10_000)
+    dispatch_concurrency: int = env("DISPATCH_CONCURRENCY", 8, ge=1, le=100)
+    # A dispatch run goes on with the next batch while batches come back full, this long.
+    dispatch_run_seconds: int = env("DISPATCH_RUN_SECONDS", 50, ge=0, le=3600)
+    # A known outcome is retried into the database this long (an outage, a failover).
+    write_back_seconds: int = env("OUTBOX_WRITE_BACK_SECONDS", 90, ge=0, le=3600)
 
     @field_validator("redis_namespace")
     @classmethod
@@ -54,7 +62,7 @@ class ScheduleSettings(SettingsGroup):
 
     timezone: str = env("SCHEDULE_TIMEZONE", "UTC")
     dispatch: str = env(_CRONS["dispatch"], "* * * * *")
-    reconcile: str = env(_CRONS["reconcile"], "*/5 * * * *")
+    reconcile: str = env(_CRONS["reconcile"], "*/30 * * * * *")  # every 30 seconds
     follow_ups: str = env(_CRONS["follow_ups"], "0 7 * * *")
     maintenance: str = env(_CRONS["maintenance"], "30 7 * * *")
     surveys: str = env(_CRONS["surveys"], "*/15 * * * *")

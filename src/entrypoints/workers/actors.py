@@ -36,12 +36,16 @@ def worker_container() -> Container:
 
 def _sending(c: Container) -> dict[str, Any]:
     """What sending needs from the container, as the outbox use cases' arguments."""
+    from application.outbox.write_back import WriteBack
+
+    settings = c.settings()
     return {
         "uow_factory": c.uow,
         "clock": c.clock(),
         "sender": c.message_sender(),
         "quiet": c.quiet_hours(),
-        "max_attempts": c.settings().messaging.max_attempts,
+        "max_attempts": settings.messaging.max_attempts,
+        "write_back": WriteBack(budget_seconds=settings.workers.write_back_seconds),
     }
 
 
@@ -49,7 +53,14 @@ async def dispatch_due_messages(period_key: str | None = None) -> None:
     """Send the outbox messages whose time has come (the every-minute safety net)."""
     from application.outbox.dispatch import dispatch_due
 
-    report = await dispatch_due(**_sending(worker_container()))
+    c = worker_container()
+    workers = c.settings().workers
+    report = await dispatch_due(
+        **_sending(c),
+        batch_size=workers.dispatch_batch_size,
+        concurrency=workers.dispatch_concurrency,
+        for_seconds=workers.dispatch_run_seconds,
+    )
     level = logging.INFO if report.processed else logging.DEBUG
     log.log(level, "dispatch_due_messages %s: %s", period_key or "-", report)
 
