@@ -56,7 +56,7 @@ class Permission(enum.StrEnum):
     WRITE_BUSINESS = "change business records"
     READ_BUSINESS = "read business records"
     READ_MONEY = "read payments, expenses and financials"
-    MANAGE_MESSAGES = "read or cancel messages"
+    MANAGE_MESSAGES = "read, cancel or resolve messages"
     USE_INSIGHTS = "use this assistant"
     # What a technician may do, limited to their own work by the object-level checks below.
     READ_OWN_WORK = "read assigned work"

@@ -42,6 +42,8 @@ class AuditAction(enum.StrEnum):
     SEND = "send"
     DISMISS = "dismiss"
     ASSIGN = "assign"
+    RESOLVE = "resolve"  # a person settled a message whose outcome was unknown
+    ERASE = "erase"  # a customer's personal data replaced on their request
 
 
 @dataclass(slots=True)

@@ -30,7 +30,7 @@ from tests.http.helpers import (
     payment_body,
     technician_body,
 )
-from tests.http.office_work import add_call_task, raise_alert
+from tests.http.office_work import add_call_task, lost_answer, raise_alert
 
 CALLERS = ("anon", "admin", "office", "tech_own", "tech_other")
 PUBLIC = {
@@ -318,6 +318,12 @@ TABLE: dict[str, Row] = {
     ),
     "getMessage": row("GET", "/messages/{message}", "401 200 200 403 403"),
     "cancelMessage": row("POST", "/messages/{message}/cancel", "401 200 200 403 403"),
+    "resolveMessage": row(
+        "POST",
+        "/messages/{reviewMessage}/resolve",
+        "401 200 200 403 403",
+        lambda ids: {"outcome": "SENT"},
+    ),
     # Call tasks: the office's call list, staff only like the outbox it comes from.
     "listCallTasks": row("GET", "/call-tasks", "401 200 200 403 403"),
     "getCallTask": row("GET", "/call-tasks/{callTask}", "401 200 200 403 403"),
@@ -415,6 +421,7 @@ async def _set(
     ids["message"] = messages.json()["items"][0]["id"]
     ids["alert"] = await raise_alert(container, customer, ids["appliance"])
     ids["callTask"] = await add_call_task(container, customer)
+    ids["reviewMessage"] = await lost_answer(container, customer)
     if with_user:
         user = await post(
             "/users", {"username": f"spare-{n}", "password": PASSWORD, "role": "office"}

@@ -1076,6 +1076,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/messages/{messageId}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve message
+         * @description Settle a NEEDS_REVIEW message (staff): `SENT` records it as sent; `NOT_SENT`
+         *     queues one new attempt, due now. Its follow-up moves with it; audited. 409 when the
+         *     message is not NEEDS_REVIEW.
+         */
+        post: operations["resolveMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/messages/{messageId}": {
         parameters: {
             query?: never;
@@ -1390,7 +1412,7 @@ export interface components {
          * AuditAction
          * @enum {string}
          */
-        AuditAction: "create" | "update" | "delete" | "set-preferences" | "set-preferred-technician" | "opt-out" | "opt-in" | "send" | "dismiss" | "assign";
+        AuditAction: "create" | "update" | "delete" | "set-preferences" | "set-preferred-technician" | "opt-out" | "opt-in" | "send" | "dismiss" | "assign" | "resolve" | "erase";
         /** AuditEntryOut */
         AuditEntryOut: {
             id: number;
@@ -1754,7 +1776,7 @@ export interface components {
          * FollowUpStatus
          * @enum {string}
          */
-        FollowUpStatus: "PENDING" | "SCHEDULED" | "SENT" | "COMPLETED" | "NO_RESPONSE" | "FAILED" | "CANCELLED";
+        FollowUpStatus: "PENDING" | "SCHEDULED" | "SENT" | "AWAITING_REVIEW" | "COMPLETED" | "NO_RESPONSE" | "FAILED" | "CANCELLED";
         /** FollowUpSuggestions */
         FollowUpSuggestions: {
             suggestions: components["schemas"]["Suggestion"][];
@@ -2155,6 +2177,15 @@ export interface components {
          * @enum {string}
          */
         ReportedPaymentMethod: "CASH" | "CARD" | "TRANSFER" | "CHECK" | "OTHER" | "UNKNOWN";
+        /**
+         * Resolution
+         * @enum {string}
+         */
+        Resolution: "SENT" | "NOT_SENT";
+        /** ResolutionIn */
+        ResolutionIn: {
+            outcome: components["schemas"]["Resolution"];
+        };
         /** ReviewIn */
         ReviewIn: {
             jobId: number;
@@ -8437,6 +8468,95 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again. */
                     "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
+    resolveMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolutionIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageOut"];
+                };
+            };
+            /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No valid bearer token, or the user is disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The user's role may not do this (webhooks: missing or invalid signature). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The resource in the path does not exist (or is not visible to this user). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The change conflicts with the current state (duplicate, wrong status, in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request is well formed but breaks a business rule (named in `errors`). */
+            422: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,5 +1,6 @@
 """/messages: the outbox — what was and will be sent to customers; post one without a job
-(idempotent per `Idempotency-Key`), cancel a scheduled one."""
+(idempotent per `Idempotency-Key`), cancel a scheduled one, resolve one whose outcome is
+unknown (NEEDS_REVIEW)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from application.messaging import messages as uc
 from application.messaging.post_message import NewMessage, post_message
 from domain.contact_preferences import ContactMethod
 from domain.messaging.message import Message, MessageStatus, Purpose
-from entrypoints.http.deps import ActorDep, ClockDep, Uow
+from domain.messaging.review import Resolution
+from entrypoints.http.deps import ActorDep, ClockDep, PathId, Uow
 from entrypoints.http.list_params import CUSTOMER_ID, status_filter
 from entrypoints.http.rate_limits import message_rate_limit
 from entrypoints.http.resource_controller import HttpResource, Move, resource_controller
@@ -77,6 +79,12 @@ class MessageOut(Out):
 message_out = attributes_to(MessageOut)
 
 
+class ResolutionIn(In):
+    """What a person found at the provider (look the message up by its providerMessageId)."""
+
+    outcome: Resolution
+
+
 class MessageActions(Controller):
     # Posting queues a message to a customer: the per-user message budget bounds it.
     @post(
@@ -104,6 +112,20 @@ class MessageActions(Controller):
         posted = await post_message(actor, uow, clock, data.new(), idempotency_key)
         status = HTTP_201_CREATED if posted.created else HTTP_200_OK
         return Response(message_out(posted.message), status_code=status)
+
+    @post("/{message_id:int}/resolve", operation_id="resolveMessage", status_code=HTTP_200_OK)
+    async def resolve(
+        self,
+        actor: ActorDep,
+        message_id: PathId,
+        data: JSONBody[ResolutionIn],
+        uow: Uow,
+        clock: ClockDep,
+    ) -> MessageOut:
+        """Settle a NEEDS_REVIEW message (staff): `SENT` records it as sent; `NOT_SENT`
+        queues one new attempt, due now. Its follow-up moves with it; audited. 409 when the
+        message is not NEEDS_REVIEW."""
+        return message_out(await uc.resolve_message(actor, uow, clock, message_id, data.outcome))
 
 
 MESSAGES: HttpResource[Message] = HttpResource(
