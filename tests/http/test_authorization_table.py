@@ -141,6 +141,7 @@ TABLE: dict[str, Row] = {
         body=lambda ids: customer_body(name="Renamed"),
     ),
     "deleteCustomer": row("DELETE", "/customers/{bareCustomer}", "401 204 204 403 404"),
+    "eraseCustomer": row("POST", "/customers/{customer}/erase", "401 200 403 403 403"),
     "listCustomerReferrals": row("GET", "/customers/{customer}/referrals", "401 200 200 403 404"),
     "setPreferredTechnician": row(
         "PUT",

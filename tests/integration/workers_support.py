@@ -190,6 +190,7 @@ def process_env(**overrides: str) -> dict[str, str]:
         SCHEDULE_FOLLOW_UPS="0 0 1 1 *",
         SCHEDULE_MAINTENANCE="0 0 1 1 *",
         SCHEDULE_SURVEYS="0 0 1 1 *",
+        SCHEDULE_PRUNE="0 0 1 1 *",
     )
     env.update(overrides)
     return env

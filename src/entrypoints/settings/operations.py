@@ -54,6 +54,7 @@ _CRONS = {
     "follow_ups": "SCHEDULE_FOLLOW_UPS",
     "maintenance": "SCHEDULE_MAINTENANCE",
     "surveys": "SCHEDULE_SURVEYS",
+    "prune": "SCHEDULE_PRUNE",
 }
 
 
@@ -66,6 +67,7 @@ class ScheduleSettings(SettingsGroup):
     follow_ups: str = env(_CRONS["follow_ups"], "0 7 * * *")
     maintenance: str = env(_CRONS["maintenance"], "30 7 * * *")
     surveys: str = env(_CRONS["surveys"], "*/15 * * * *")
+    prune: str = env(_CRONS["prune"], "45 3 * * *")
 
     @field_validator(*_CRONS)
     @classmethod
@@ -86,6 +88,16 @@ class ScheduleSettings(SettingsGroup):
             except ScheduleError as exc:
                 raise SettingsError(variable, str(exc)) from None
         return self
+
+
+class RetentionSettings(SettingsGroup):
+    """How long records are kept by the daily pruning pass (0: forever)."""
+
+    scheduler_runs_days: int = env("RETENTION_SCHEDULER_RUNS_DAYS", 30, ge=0, le=36_500)
+    # Longer than a provider retries a webhook: a repeat older than this is not recognised.
+    webhook_events_days: int = env("RETENTION_WEBHOOK_EVENTS_DAYS", 30, ge=0, le=36_500)
+    message_bodies_days: int = env("RETENTION_MESSAGE_BODIES_DAYS", 365, ge=0, le=36_500)
+    audit_entries_days: int = env("RETENTION_AUDIT_ENTRIES_DAYS", 0, ge=0, le=36_500)
 
 
 class EngagementSettings(SettingsGroup):

@@ -106,6 +106,23 @@ async def queue_post_service_surveys(period_key: str | None = None) -> None:
     log.info("queue_post_service_surveys %s: %s surveys", period_key or "-", count)
 
 
+async def prune_old_data(period_key: str | None = None) -> None:
+    """The daily pruning pass: what is past its retention (RETENTION_*_DAYS)."""
+    from application.data_lifecycle import Retention
+    from application.data_lifecycle import prune_old_data as use_case
+
+    c = worker_container()
+    r = c.settings().retention
+    retention = Retention(
+        r.scheduler_runs_days or None,
+        r.webhook_events_days or None,
+        r.message_bodies_days or None,
+        r.audit_entries_days or None,
+    )
+    pruned = await use_case(c.uow(), c.clock(), retention)
+    log.info("prune_old_data %s: %s", period_key or "-", pruned)
+
+
 #: Actor options. `max_age` drops a periodic message that waited too long (the next period
 #: brings a fresh one); the daily jobs keep theirs for hours, so a busy morning still runs.
 ACTOR_OPTIONS: dict[str, dict[str, Any]] = {
@@ -117,6 +134,7 @@ ACTOR_OPTIONS: dict[str, dict[str, Any]] = {
     "daily_follow_up_suggestions": {"max_age": 12 * _HOUR_MS, "time_limit": 60 * _MINUTE_MS},
     "refresh_maintenance_alerts": {"max_age": 12 * _HOUR_MS, "time_limit": 60 * _MINUTE_MS},
     "queue_post_service_surveys": {"max_age": 60 * _MINUTE_MS, "time_limit": 30 * _MINUTE_MS},
+    "prune_old_data": {"max_age": 12 * _HOUR_MS, "time_limit": 60 * _MINUTE_MS},
 }
 
 _FUNCTIONS = {
@@ -126,6 +144,7 @@ _FUNCTIONS = {
     "daily_follow_up_suggestions": daily_follow_up_suggestions,
     "refresh_maintenance_alerts": refresh_maintenance_alerts,
     "queue_post_service_surveys": queue_post_service_surveys,
+    "prune_old_data": prune_old_data,
 }
 
 Actors = dict[str, dramatiq.Actor[Any, Any]]

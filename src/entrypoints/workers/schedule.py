@@ -210,4 +210,5 @@ JOBS: tuple[tuple[str, str, str], ...] = (
     ("daily_follow_up_suggestions", "follow_ups", "SCHEDULE_FOLLOW_UPS"),
     ("refresh_maintenance_alerts", "maintenance", "SCHEDULE_MAINTENANCE"),
     ("queue_post_service_surveys", "surveys", "SCHEDULE_SURVEYS"),
+    ("prune_old_data", "prune", "SCHEDULE_PRUNE"),
 )
