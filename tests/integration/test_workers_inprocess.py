@@ -51,6 +51,7 @@ def test_actors_are_declared_with_bounded_retries_and_ages() -> None:
         "daily_follow_up_suggestions",
         "refresh_maintenance_alerts",
         "queue_post_service_surveys",
+        "prune_old_data",
     }
     for name, actor in actors.items():
         assert actor.broker is broker
