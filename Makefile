@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint lint-imports bench migrate seed-demo clean install client client-check contract
+.PHONY: run test lint lint-imports bench migrate seed-demo clean install client client-check contract chaos
 
 install: $(STAMP)
 
@@ -69,6 +69,10 @@ contract: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The outbox fault run (docs/operations.md#chaos): needs FIELDCRM_TEST_POSTGRES_URL and redis-server.
+chaos: $(STAMP)
+	PYTHONPATH=src:. $(BIN)/python -m tests.chaos
 
 clean:
 	rm -rf $(VENV) fieldcrm.db
