@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint lint-imports bench migrate seed-demo clean install client client-check contract \
-	lock wheel-smoke deploy-check eval
+	lock wheel-smoke deploy-check eval chaos
 
 install: $(STAMP)
 
@@ -95,6 +95,10 @@ bench: $(STAMP)
 		|| { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }; } \
 		|| echo "make bench: wrk is not installed (apt-get install -y wrk); the HTTP load is skipped"
 	$(BIN)/python -m bench
+
+# The outbox fault run (docs/operations.md#chaos): needs FIELDCRM_TEST_POSTGRES_URL and redis-server.
+chaos: $(STAMP)
+	PYTHONPATH=src:. $(BIN)/python -m tests.chaos
 
 clean:
 	rm -rf $(VENV) fieldcrm.db

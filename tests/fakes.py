@@ -41,7 +41,7 @@ from domain.maintenance_alert import MaintenanceAlert
 from domain.maintenance_history import ServiceRecord
 from domain.messaging.call_task import CallTask
 from domain.messaging.consent import Consent, ConsentEntry
-from domain.messaging.message import Message, MessageStatus, Purpose
+from domain.messaging.message import TERMINAL, Message, MessageStatus, Purpose
 from domain.payment import Payment
 from domain.review import Review, TechnicianRating
 from domain.technician import Technician
@@ -461,6 +461,46 @@ class FakeAuditEntryRepository(FakeRepository[AuditEntry]):
         return Page(copy.deepcopy(page), len(matching), query.limit, query.offset)
 
 
+class FakeDataLifecycle:
+    """Erasure of the customer record and its messages, pruning of message bodies: the
+    part of the SQL adapter's rules (adapters/sqlalchemy/data_lifecycle.py) the unit
+    tests rely on; the integration tests check every table on the real databases."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        self._db = db
+
+    async def erase_customer(self, customer_id: int) -> dict[str, int]:
+        customers = cast(dict[int, Any], self._db.tables["customers"])
+        customer = customers[customer_id]
+        customer.details = dataclasses.replace(
+            customer.details,
+            name=f"Erased customer {customer_id}",
+            phone=None,
+            email=None,
+            address=None,
+            notes=None,
+        )
+        mine = [m for m in self._db.tables["messages"].values() if m.customer_id == customer_id]
+        for message in mine:
+            message.recipient = message.body = "(erased)"
+            message.last_error = None
+        return {"customers": 1, "messages": len(mine)}
+
+    async def prune(self, cutoffs: Any) -> dict[str, int]:
+        if cutoffs.message_bodies is None:
+            return {}
+        old = [
+            m
+            for m in self._db.tables["messages"].values()
+            if m.status in TERMINAL
+            and m.updated_at < cutoffs.message_bodies
+            and m.body != "(pruned)"
+        ]
+        for message in old:
+            message.body = "(pruned)"
+        return {"message_bodies": len(old)}
+
+
 class FakeUnitOfWork:
     """One transaction over a `FakeDatabase`: used once; rolls back unless committed.
 
@@ -487,6 +527,7 @@ class FakeUnitOfWork:
         self.call_tasks = FakeCallTaskRepository(self.db, "call_tasks")
         self.webhook_events = FakeWebhookEventRepository(self.db)
         self.audit_entries = FakeAuditEntryRepository(self.db, "audit_entries")
+        self.data_lifecycle = FakeDataLifecycle(self.db)
 
     async def __aenter__(self) -> Self:
         if self._used:
@@ -658,6 +699,8 @@ class FakeSender:
         self.statuses: dict[str, MessageStatus] = {}
         self.status_queries: list[str] = []
         self.bodies: list[tuple[int, str]] = []  # (message id, the text that went out)
+        self.chooses_ids = False
+        self.chosen = 0
 
     async def send(self, message: Message) -> SendResult:
         if self.pause:
@@ -667,7 +710,15 @@ class FakeSender:
         assert message.id is not None
         self.sent.append((message.id, self.clock.now() if self.clock else None))
         self.bodies.append((message.id, message.body))
-        return SendResult(f"SM{len(self.sent):032d}")
+        chosen = message.provider_message_id if self.chooses_ids else None
+        return SendResult(chosen or f"SM{len(self.sent):032d}")
+
+    def choose_id(self, message: Message) -> str | None:
+        """Like SMTP when `chooses_ids` is set (an id known before the send)."""
+        if not self.chooses_ids:
+            return None
+        self.chosen += 1
+        return f"chosen-{self.chosen}"
 
     async def fetch_status(self, message: Message) -> MessageStatus | None:
         assert message.provider_message_id is not None

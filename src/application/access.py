@@ -52,11 +52,12 @@ class Permission(enum.StrEnum):
     """Role-level permissions; object-level limits for technicians come on top."""
 
     MANAGE_USERS = "manage users"
+    ERASE_PERSONAL_DATA = "erase a customer's personal data"
     READ_AUDIT = "read the audit trail"
     WRITE_BUSINESS = "change business records"
     READ_BUSINESS = "read business records"
     READ_MONEY = "read payments, expenses and financials"
-    MANAGE_MESSAGES = "read or cancel messages"
+    MANAGE_MESSAGES = "read, cancel or resolve messages"
     USE_INSIGHTS = "use this assistant"
     # What a technician may do, limited to their own work by the object-level checks below.
     READ_OWN_WORK = "read assigned work"
@@ -65,7 +66,11 @@ class Permission(enum.StrEnum):
     USE_FIELD_INSIGHTS = "use field assistants (greeting, maintenance)"
 
 
-_STAFF = frozenset(Permission) - {Permission.MANAGE_USERS, Permission.READ_AUDIT}
+_STAFF = frozenset(Permission) - {
+    Permission.MANAGE_USERS,
+    Permission.READ_AUDIT,
+    Permission.ERASE_PERSONAL_DATA,
+}
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.OFFICE: _STAFF,

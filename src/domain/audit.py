@@ -44,6 +44,8 @@ class AuditAction(enum.StrEnum):
     ASSIGN = "assign"
     APPROVE = "approve"  # an AI-written message approved (maybe edited) for sending
     REJECT = "reject"  # an AI-written message rejected: never sent
+    RESOLVE = "resolve"  # a person settled a message whose outcome was unknown
+    ERASE = "erase"  # a customer's personal data replaced on their request
 
 
 @dataclass(slots=True)

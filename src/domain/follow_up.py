@@ -16,6 +16,7 @@ class FollowUpStatus(enum.StrEnum):
     PENDING = "PENDING"
     SCHEDULED = "SCHEDULED"
     SENT = "SENT"
+    AWAITING_REVIEW = "AWAITING_REVIEW"  # its message's outcome is unknown (NEEDS_REVIEW)
     COMPLETED = "COMPLETED"
     NO_RESPONSE = "NO_RESPONSE"
     FAILED = "FAILED"
@@ -25,7 +26,9 @@ class FollowUpStatus(enum.StrEnum):
 S = FollowUpStatus
 FOLLOW_UP_TRANSITIONS: dict[FollowUpStatus, frozenset[FollowUpStatus]] = {
     S.PENDING: frozenset({S.SCHEDULED, S.SENT, S.COMPLETED, S.CANCELLED}),
-    S.SCHEDULED: frozenset({S.SENT, S.COMPLETED, S.FAILED, S.CANCELLED}),
+    S.SCHEDULED: frozenset({S.SENT, S.AWAITING_REVIEW, S.COMPLETED, S.FAILED, S.CANCELLED}),
+    # Someone resolves the message: SENT, or not sent and tried again (SCHEDULED).
+    S.AWAITING_REVIEW: frozenset({S.SENT, S.SCHEDULED, S.COMPLETED, S.FAILED, S.CANCELLED}),
     S.SENT: frozenset({S.COMPLETED, S.NO_RESPONSE, S.FAILED}),
     S.NO_RESPONSE: frozenset({S.COMPLETED}),
     S.COMPLETED: frozenset(),

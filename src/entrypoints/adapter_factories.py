@@ -10,12 +10,14 @@ from pydantic import SecretStr
 from redis.asyncio import Redis
 
 from adapters.llm.openai_client import OpenAiLlmClient
+from adapters.messaging.paced import PacedSender, Pacer
 from adapters.messaging.router import ChannelRouter
 from adapters.messaging.smtp_sender import SmtpConfig, SmtpEmailSender
 from adapters.messaging.twilio.sender import TwilioConfig, TwilioSender
 from application.ports.clock import Clock
 from application.ports.outbox import MessageSender
 from domain.contact_preferences import ContactMethod
+from domain.messaging.message import Message
 from entrypoints.settings import LlmSettings, SmtpSettings, TwilioSettings
 
 log = logging.getLogger(__name__)
@@ -56,26 +58,43 @@ def openai_client(llm: LlmSettings) -> OpenAiLlmClient:
     )
 
 
-def twilio_sender(twilio: TwilioSettings | None, clock: Clock) -> TwilioSender | None:
+def twilio_sender(twilio: TwilioSettings | None, clock: Clock) -> MessageSender | None:
+    """Twilio, paced per sending number / messaging service when TWILIO_SENDS_PER_SECOND."""
     if twilio is None:
         return None
     config = TwilioConfig(
-        **twilio.model_dump(exclude={"auth_token", "auth_token_previous", "public_base_url"}),
+        **twilio.model_dump(
+            exclude={"auth_token", "auth_token_previous", "public_base_url", "sends_per_second"}
+        ),
         auth_token=twilio.auth_token.get_secret_value(),
         status_callback_url=twilio.status_callback_url,
     )
-    return TwilioSender(config, clock)
+    sender = TwilioSender(config, clock)
+    if not twilio.sends_per_second:
+        return sender
+
+    def from_(message: Message) -> str:
+        if message.channel is ContactMethod.WHATSAPP and twilio.whatsapp_from:
+            return f"whatsapp:{twilio.whatsapp_from}"
+        return twilio.messaging_service_sid or twilio.from_number or "twilio"
+
+    return PacedSender(sender, Pacer(twilio.sends_per_second), from_)
 
 
-def smtp_sender(smtp: SmtpSettings | None, shop_name: str) -> SmtpEmailSender | None:
+def smtp_sender(smtp: SmtpSettings | None, shop_name: str) -> MessageSender | None:
+    """SMTP, paced per server when SMTP_SENDS_PER_SECOND."""
     if smtp is None:
         return None
     config = SmtpConfig(
-        **smtp.model_dump(exclude={"password"}),
+        **smtp.model_dump(exclude={"password", "sends_per_second"}),
         password=reveal(smtp.password),
         subject=f"A message from {shop_name}",
     )
-    return SmtpEmailSender(config)
+    sender = SmtpEmailSender(config)
+    if not smtp.sends_per_second:
+        return sender
+    server = f"{smtp.host}:{smtp.port}"
+    return PacedSender(sender, Pacer(smtp.sends_per_second), lambda _message: server)
 
 
 def channel_router(

@@ -30,7 +30,7 @@ from tests.http.helpers import (
     payment_body,
     technician_body,
 )
-from tests.http.office_work import add_call_task, hold_reminder, raise_alert
+from tests.http.office_work import add_call_task, hold_reminder, lost_answer, raise_alert
 
 CALLERS = ("anon", "admin", "office", "tech_own", "tech_other")
 PUBLIC = {
@@ -141,6 +141,7 @@ TABLE: dict[str, Row] = {
         body=lambda ids: customer_body(name="Renamed"),
     ),
     "deleteCustomer": row("DELETE", "/customers/{bareCustomer}", "401 204 204 403 404"),
+    "eraseCustomer": row("POST", "/customers/{customer}/erase", "401 200 403 403 403"),
     "listCustomerReferrals": row("GET", "/customers/{customer}/referrals", "401 200 200 403 404"),
     "setPreferredTechnician": row(
         "PUT",
@@ -322,6 +323,12 @@ TABLE: dict[str, Row] = {
     "cancelMessage": row("POST", "/messages/{message}/cancel", "401 200 200 403 403"),
     "approveMessage": row("POST", "/messages/{heldMessage}/approve", "401 200 200 403 403"),
     "rejectMessage": row("POST", "/messages/{heldMessage}/reject", "401 200 200 403 403"),
+    "resolveMessage": row(
+        "POST",
+        "/messages/{reviewMessage}/resolve",
+        "401 200 200 403 403",
+        lambda ids: {"outcome": "SENT"},
+    ),
     # Call tasks: the office's call list, staff only like the outbox it comes from.
     "listCallTasks": row("GET", "/call-tasks", "401 200 200 403 403"),
     "getCallTask": row("GET", "/call-tasks/{callTask}", "401 200 200 403 403"),
@@ -420,6 +427,7 @@ async def _set(
     ids["alert"] = await raise_alert(container, customer, ids["appliance"])
     ids["callTask"] = await add_call_task(container, customer)
     ids["heldMessage"] = await hold_reminder(container, customer)
+    ids["reviewMessage"] = await lost_answer(container, customer)
     if with_user:
         user = await post(
             "/users", {"username": f"spare-{n}", "password": PASSWORD, "role": "office"}

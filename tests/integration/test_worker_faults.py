@@ -58,6 +58,9 @@ FAST = {
     "WORKER_HEARTBEAT_TIMEOUT_SECONDS": "2",
     "WORKER_REQUEUE_CHECK_PER_MILLION": "1000000",
     "WORKER_STALE_SENDING_SECONDS": "2",
+    # One send in flight: the kill catches exactly the held one (with more, the others
+    # claimed but not yet handed over also go to review, as this sender chooses no ids).
+    "DISPATCH_CONCURRENCY": "1",
 }
 
 

@@ -161,6 +161,9 @@ class LoopbackSender:
         response.raise_for_status()
         return SendResult(response.json()["sid"])
 
+    def choose_id(self, message: Message) -> str | None:
+        return None
+
     async def fetch_status(self, message: Message) -> MessageStatus | None:
         response = await self._client.get(f"/messages/{message.provider_message_id}")
         return MessageStatus.DELIVERED if response.status_code == 200 else None
@@ -187,6 +190,7 @@ def process_env(**overrides: str) -> dict[str, str]:
         SCHEDULE_FOLLOW_UPS="0 0 1 1 *",
         SCHEDULE_MAINTENANCE="0 0 1 1 *",
         SCHEDULE_SURVEYS="0 0 1 1 *",
+        SCHEDULE_PRUNE="0 0 1 1 *",
     )
     env.update(overrides)
     return env

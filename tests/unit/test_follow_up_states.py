@@ -1,4 +1,6 @@
-"""Follow-ups move forward only: PENDING < SCHEDULED < SENT < NO_RESPONSE < a final state."""
+"""Follow-ups move forward only: PENDING < SCHEDULED < AWAITING_REVIEW < SENT < NO_RESPONSE
+< a final state — but for the one step back, AWAITING_REVIEW → SCHEDULED, when someone
+resolves its message as not sent (one new attempt)."""
 
 from __future__ import annotations
 
@@ -14,15 +16,22 @@ from domain.follow_up import FOLLOW_UP_TRANSITIONS, FollowUp, FollowUpStatus
 
 S = FollowUpStatus
 T0 = datetime(2024, 5, 1, 9, tzinfo=UTC)
-RANK = {S.PENDING: 0, S.SCHEDULED: 1, S.SENT: 2, S.NO_RESPONSE: 3}
+RANK = {S.PENDING: 0, S.SCHEDULED: 1, S.AWAITING_REVIEW: 1.5, S.SENT: 2, S.NO_RESPONSE: 3}
 RANK |= {S.COMPLETED: 4, S.FAILED: 4, S.CANCELLED: 4}
+BACK = {(S.AWAITING_REVIEW, S.SCHEDULED)}
+
+
+def forward(source: FollowUpStatus, target: FollowUpStatus) -> bool:
+    return RANK[target] > RANK[source] or (source, target) in BACK
+
+
 TERMINAL = {S.COMPLETED, S.FAILED, S.CANCELLED}
 
 
 def test_the_table_only_moves_forward_and_terminal_states_are_final() -> None:
     assert set(FOLLOW_UP_TRANSITIONS) == set(S)
     for source, targets in FOLLOW_UP_TRANSITIONS.items():
-        assert all(RANK[target] > RANK[source] for target in targets), source
+        assert all(forward(source, target) for target in targets), source
         assert (not targets) == (source in TERMINAL), source
 
 
@@ -62,7 +71,7 @@ def test_random_moves_follow_the_table(dated: bool, targets: list[FollowUpStatus
         elif target in FOLLOW_UP_TRANSITIONS[before.status]:
             follow_up.move_to(target)
             assert follow_up.status is target
-            assert RANK[target] > RANK[before.status]
+            assert forward(before.status, target)
         else:
             with pytest.raises(InvalidTransition) as refused:
                 follow_up.move_to(target)

@@ -58,6 +58,9 @@ class ConsoleSender:
         )
         return SendResult(provider_id)
 
+    def choose_id(self, message: Message) -> str | None:
+        return None
+
     async def fetch_status(self, message: Message) -> MessageStatus | None:
         if message.provider_message_id is None:
             return None

@@ -30,5 +30,11 @@ class ChannelRouter:
     async def send(self, message: Message) -> SendResult:
         return await self.sender_for(message.channel).send(message)
 
+    def choose_id(self, message: Message) -> str | None:
+        try:
+            return self.sender_for(message.channel).choose_id(message)
+        except SendError:
+            return None
+
     async def fetch_status(self, message: Message) -> MessageStatus | None:
         return await self.sender_for(message.channel).fetch_status(message)

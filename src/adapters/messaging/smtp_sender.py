@@ -24,6 +24,11 @@ from domain.messaging.message import Message, MessageStatus
 
 log = logging.getLogger(__name__)
 IMPLICIT_TLS_PORT = 465
+ID_PREFIX = "smtp-"
+
+
+def _token() -> str:
+    return uuid.uuid4().hex
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +89,8 @@ class SmtpEmailSender:
     async def send(self, message: Message) -> SendResult:
         if message.channel is not ContactMethod.EMAIL:
             raise SendError(False, f"SMTP does not send {message.channel} messages")
-        token = uuid.uuid4().hex
+        chosen = message.provider_message_id or ""
+        token = chosen.removeprefix(ID_PREFIX) if chosen.startswith(ID_PREFIX) else _token()
         c = self._config
         try:
             await aiosmtplib.send(
@@ -102,7 +108,11 @@ class SmtpEmailSender:
         except (aiosmtplib.SMTPException, OSError) as error:
             raise send_error(error) from error
         log.info("smtp: message %s to %s accepted", message.id, masked_recipient(message))
-        return SendResult(f"smtp-{token}")
+        return SendResult(ID_PREFIX + token)
+
+    def choose_id(self, message: Message) -> str | None:
+        """`smtp-<hex>`: the Message-ID's local part is the hex, known before sending."""
+        return ID_PREFIX + _token()
 
     async def fetch_status(self, message: Message) -> MessageStatus | None:
         """SMTP cannot be asked afterwards; a stuck email goes to review."""

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransactio
 from adapters.sqlalchemy import outbox_repositories as o
 from adapters.sqlalchemy import repositories as r
 from adapters.sqlalchemy.audit_repository import AuditEntryRepository
+from adapters.sqlalchemy.data_lifecycle import SqlDataLifecycle
 
 
 class SqlUnitOfWork:
@@ -41,6 +42,7 @@ class SqlUnitOfWork:
         self.webhook_events = o.WebhookEventRepository(self._conn)
         self.maintenance_alerts = r.MaintenanceAlertRepository(self._conn)
         self.audit_entries = AuditEntryRepository(self._conn)
+        self.data_lifecycle = SqlDataLifecycle(self._conn)
         return self
 
     async def __aexit__(

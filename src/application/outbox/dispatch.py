@@ -7,8 +7,11 @@ The path of one message (`send_one`):
 2. **Decide** with the domain send policy (no transaction open): SEND, DEFER to the next
    allowed instant (back to SCHEDULED) or SUPPRESS (with the reason in `last_error`).
 3. **Send** through the MessageSender port, outside any transaction; PHONE messages become
-   a call task for the office.
-4. **Record** the outcome at once (`record.py`), a compare-and-set on SENDING.
+   a call task for the office. Where we choose the provider's id (SMTP's Message-ID) it is
+   stored first: a send whose answer is lost can be looked up, and a SENDING row without
+   it was certainly never handed over (the reconciler queues it again).
+4. **Record** the outcome at once (`record.py`), a compare-and-set on SENDING, retried
+   across a database outage (`write_back.py`): a known outcome is not lost to it.
 
 `send_one` runs for a message queued for "now" as soon as its transaction commits (the
 `send_message` actor) and for every due message from the once-a-minute `dispatch_due`;
@@ -19,12 +22,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import datetime
 
 from application.outbox.claim import Claimed, UowFactory, claim
 from application.outbox.outcome import DispatchReport, Outcome
-from application.outbox.record import after_error, record, record_call_task, record_sent
+from application.outbox.record import (
+    after_error,
+    record,
+    record_call_task,
+    record_sent,
+    store_chosen_id,
+)
 from application.outbox.state import advance
+from application.outbox.write_back import WriteBack, written_back
 from application.ports.clock import Clock
 from application.ports.outbox import MessageSender, SendError
 from domain.contact_preferences import ContactMethod, QuietHours
@@ -36,6 +47,7 @@ log = logging.getLogger(__name__)
 
 M = MessageStatus
 DEFAULT_MAX_ATTEMPTS = 5
+DEFAULT_WRITE_BACK = WriteBack()
 
 
 async def dispatch_due(
@@ -47,27 +59,40 @@ async def dispatch_due(
     *,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     concurrency: int = 1,
+    for_seconds: float = 0.0,
+    write_back: WriteBack = DEFAULT_WRITE_BACK,
 ) -> DispatchReport:
-    """Send up to `batch_size` due messages (oldest first). Safe to run in any number of
-    workers at once: each message is claimed by exactly one of them."""
-    async with uow_factory() as uow:
-        ids = await uow.messages.due_ids(clock.now(), batch_size)
+    """Send due messages (oldest first), `batch_size` at a time with up to `concurrency`
+    sends in flight; while batches come back full, go on with the next one for up to
+    `for_seconds` (0: one batch). Safe to run in any number of workers at once: each
+    message is claimed by exactly one of them."""
     report = DispatchReport()
     limit = asyncio.Semaphore(max(concurrency, 1))
+    deadline = time.monotonic() + for_seconds
 
     async def one(message_id: int) -> None:
         async with limit:
             outcome = await send_one(
-                uow_factory, clock, sender, quiet, message_id, max_attempts=max_attempts
+                uow_factory,
+                clock,
+                sender,
+                quiet,
+                message_id,
+                max_attempts=max_attempts,
+                write_back=write_back,
             )
         report.count(outcome)
 
-    if concurrency <= 1:
-        for message_id in ids:
-            await one(message_id)
-    else:
-        await asyncio.gather(*(one(message_id) for message_id in ids))
-    return report
+    while True:
+        async with uow_factory() as uow:
+            ids = await uow.messages.due_ids(clock.now(), batch_size)
+        if concurrency <= 1:
+            for message_id in ids:
+                await one(message_id)
+        else:
+            await asyncio.gather(*(one(message_id) for message_id in ids))
+        if len(ids) < batch_size or time.monotonic() >= deadline:
+            return report
 
 
 async def send_one(
@@ -78,6 +103,7 @@ async def send_one(
     message_id: int,
     *,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    write_back: WriteBack = DEFAULT_WRITE_BACK,
 ) -> Outcome:
     """Claim, decide, send and record one message; returns the `Outcome`. A message that
     is not due or that another worker claimed is left alone (SKIPPED)."""
@@ -90,16 +116,23 @@ async def send_one(
         return await record(uow_factory, message, _hold_back(message, decision, clock.now()))
     if message.channel is ContactMethod.PHONE:
         return await record_call_task(uow_factory, message, clock.now())
+    message.provider_message_id = sender.choose_id(message)
+    if message.provider_message_id is not None and not await store_chosen_id(uow_factory, message):
+        return Outcome.SKIPPED  # the reconciler queued it again meanwhile: not sent here
     try:
         result = await sender.send(message)
     except SendError as error:
         outcome = after_error(message, error, clock.now(), max_attempts)
-        return await record(uow_factory, message, outcome)
+        return await written_back(
+            lambda: record(uow_factory, message, outcome), message.id, write_back
+        )
     except Exception as error:  # a bug or an unexpected failure: the outcome is unknown
         log.exception("message %s: sender raised unexpectedly", message.id)
         message.move_to(M.NEEDS_REVIEW, clock.now())
         message.last_error = f"unexpected sender error: {type(error).__name__}"[:500]
-        return await record(uow_factory, message, Outcome.NEEDS_REVIEW)
+        return await written_back(
+            lambda: record(uow_factory, message, Outcome.NEEDS_REVIEW), message.id, write_back
+        )
     now = clock.now()
     message.provider_message_id = result.provider_message_id
     message.last_error = None
@@ -113,7 +146,7 @@ async def send_one(
         masked_recipient(message),
         result.provider_message_id,
     )
-    return await record_sent(uow_factory, message)
+    return await written_back(lambda: record_sent(uow_factory, message), message.id, write_back)
 
 
 def _decide(claimed: Claimed, now: datetime, quiet: QuietHours) -> Decision:

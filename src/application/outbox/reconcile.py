@@ -26,7 +26,9 @@ async def reconcile_stuck(
     """Settle messages left SENDING for longer than `stale_after` (their worker died).
 
     Where the provider's id was recorded, its current status is applied; otherwise (or
-    when the provider cannot say) the message goes to NEEDS_REVIEW. Nothing is resent.
+    when the provider cannot say) the message goes to NEEDS_REVIEW. Nothing is resent —
+    except a message whose channel's id we choose and store before sending but which has
+    none: it was never handed over, so it is queued again (its attempt given back).
     `stale_after` must exceed the longest a send can take (the sender's timeout).
     Returns how many messages were settled.
     """
@@ -34,6 +36,9 @@ async def reconcile_stuck(
         stale = await uow.messages.stale_sending(clock.now() - stale_after, limit)
     settled = 0
     for message in stale:
+        if message.provider_message_id is None and sender.choose_id(message) is not None:
+            settled += await _queue_again(uow_factory, message, clock)
+            continue
         reported = await _provider_status(sender, message)
         now = clock.now()
         if reported in (MessageStatus.SCHEDULED, MessageStatus.SENDING):
@@ -50,6 +55,18 @@ async def reconcile_stuck(
                 settled += 1
             await uow.commit()
     return settled
+
+
+async def _queue_again(uow_factory: UowFactory, message: Message, clock: Clock) -> int:
+    """A message claimed but never handed to the provider: back to SCHEDULED, due now."""
+    now = clock.now()
+    message.move_to(MessageStatus.SCHEDULED, now)
+    message.attempts = max(message.attempts - 1, 0)
+    message.last_error = "worker stopped before sending; queued again"
+    async with uow_factory() as uow:
+        stored = await store(uow, message, MessageStatus.SENDING)
+        await uow.commit()
+    return int(stored)
 
 
 async def _provider_status(sender: MessageSender, message: Message) -> MessageStatus | None:

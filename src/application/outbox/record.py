@@ -28,9 +28,10 @@ def backoff(attempt: int) -> timedelta:
 
 
 async def record(uow_factory: UowFactory, message: Message, outcome: Outcome) -> Outcome:
-    """Store the claimed message's new state; NEEDS_REVIEW if it was moved meanwhile."""
+    """Store the claimed message's new state (over a review mark the reconciler set
+    meanwhile, too: this outcome is known); NEEDS_REVIEW if it was moved otherwise."""
     async with uow_factory() as uow:
-        stored = await store(uow, message, M.SENDING)
+        stored = await store(uow, message, M.SENDING) or await _store_late(uow, message)
         await uow.commit()
     if not stored:
         log.error("message %s: %s outcome not stored; it was moved meanwhile", message.id, outcome)
@@ -57,6 +58,15 @@ def after_error(message: Message, error: SendError, now: datetime, max_attempts:
     return Outcome.FAILED
 
 
+async def store_chosen_id(uow_factory: UowFactory, message: Message) -> bool:
+    """Before the send: store the provider id the message will go out under (it stays
+    SENDING). False when it was moved meanwhile: then it must not be sent."""
+    async with uow_factory() as uow:
+        stored = await uow.messages.update_if_status(message, M.SENDING)
+        await uow.commit()
+    return stored
+
+
 async def record_call_task(uow_factory: UowFactory, message: Message, now: datetime) -> Outcome:
     """A PHONE message is "sent" by handing the office a call to make."""
     message.move_to(M.SENT, now)
@@ -75,7 +85,7 @@ async def record_sent(uow_factory: UowFactory, message: Message) -> Outcome:
     """Store a message the provider accepted; over a review mark the reconciler set
     meanwhile, too. Never resent if even that fails: the provider has it."""
     async with uow_factory() as uow:
-        stored = await store(uow, message, M.SENDING) or await _store_over_review(uow, message)
+        stored = await store(uow, message, M.SENDING) or await _store_late(uow, message)
         await uow.commit()
     if stored:
         return Outcome.SENT
@@ -87,14 +97,23 @@ async def record_sent(uow_factory: UowFactory, message: Message) -> Outcome:
     return Outcome.NEEDS_REVIEW
 
 
-async def _store_over_review(uow: UnitOfWork, message: Message) -> bool:
-    """The reconciler marked the message NEEDS_REVIEW while the send was in flight: the
-    send did succeed, so record it over the review mark."""
+async def _store_late(uow: UnitOfWork, message: Message) -> bool:
+    """The row is no longer SENDING. Already holding this outcome (an earlier try's commit
+    went through but its answer was lost): stored. Marked NEEDS_REVIEW by the reconciler
+    while the send or the write-back was in flight: the outcome is known, so it is
+    recorded over the review mark."""
     fresh = await uow.messages.get(message.id) if message.id is not None else None
-    if fresh is None or fresh.status is not M.NEEDS_REVIEW:
+    if fresh is None:
+        return False
+    if fresh.status is message.status and fresh.updated_at == message.updated_at:
+        return True
+    reviewable = message.status is M.NEEDS_REVIEW or fresh.can_move_to(message.status)
+    if fresh.status is not M.NEEDS_REVIEW or not reviewable:
         return False
     fresh.provider_message_id = message.provider_message_id
     fresh.sent_at = message.sent_at
-    fresh.last_error = None
+    fresh.last_error = message.last_error
+    fresh.scheduled_for = message.scheduled_for
+    fresh.attempts = message.attempts
     fresh.move_to(message.status, message.updated_at)
     return await store(uow, fresh, M.NEEDS_REVIEW)

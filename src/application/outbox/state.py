@@ -21,6 +21,8 @@ FOLLOW_UP_STATUS: dict[MessageStatus, FollowUpStatus] = {
     M.FAILED: FollowUpStatus.FAILED,
     M.UNDELIVERED: FollowUpStatus.FAILED,
     M.SUPPRESSED: FollowUpStatus.FAILED,
+    M.NEEDS_REVIEW: FollowUpStatus.AWAITING_REVIEW,
+    M.SCHEDULED: FollowUpStatus.SCHEDULED,  # resolved as not sent: tried again
 }
 REACHED_PROVIDER = frozenset({M.SENT, M.DELIVERED, M.UNDELIVERED})
 

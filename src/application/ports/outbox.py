@@ -102,7 +102,14 @@ class MessageSender(Protocol):
     """Hands a message to a provider for its channel (SMS, WhatsApp, email)."""
 
     async def send(self, message: Message) -> SendResult:
-        """Send once; raises SendError. Never retries by itself."""
+        """Send once; raises SendError. Never retries by itself. A message carrying the
+        id `choose_id` gave it is sent under that id."""
+        ...
+
+    def choose_id(self, message: Message) -> str | None:
+        """A fresh provider id for `message` where we choose it (SMTP's Message-ID), so it
+        is stored before the send and a send whose answer is lost can still be looked up;
+        None where the provider assigns its id on acceptance (Twilio)."""
         ...
 
     async def fetch_status(self, message: Message) -> MessageStatus | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.ports.data_lifecycle import DataLifecycle
 from application.ports.engagement import MaintenanceAlertRepository
 from application.ports.outbox import (
     CallTaskRepository,
@@ -50,6 +51,7 @@ class UnitOfWork(Protocol):
     webhook_events: WebhookEventRepository
     maintenance_alerts: MaintenanceAlertRepository
     audit_entries: AuditEntryRepository
+    data_lifecycle: DataLifecycle
 
     @property
     def messages(self) -> MessageRepository:

@@ -52,7 +52,11 @@ TRANSITIONS: dict[MessageStatus, frozenset[MessageStatus]] = {
     M.PENDING_APPROVAL: frozenset({M.SCHEDULED, M.CANCELLED}),
     M.SCHEDULED: frozenset({M.SENDING, M.CANCELLED, M.SUPPRESSED}),
     M.SENDING: frozenset({M.SENT, M.FAILED, M.SCHEDULED, M.NEEDS_REVIEW, M.SUPPRESSED}),
-    M.NEEDS_REVIEW: frozenset({M.SENT, M.DELIVERED, M.UNDELIVERED, M.FAILED, M.CANCELLED}),
+    # SCHEDULED only when someone resolves it as not sent (one new attempt); RANK keeps
+    # any provider report from taking that step.
+    M.NEEDS_REVIEW: frozenset(
+        {M.SCHEDULED, M.SENT, M.DELIVERED, M.UNDELIVERED, M.FAILED, M.CANCELLED}
+    ),
     M.SENT: frozenset({M.DELIVERED, M.UNDELIVERED, M.FAILED}),
     M.DELIVERED: frozenset(),
     M.UNDELIVERED: frozenset(),

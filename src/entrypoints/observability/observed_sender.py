@@ -46,3 +46,6 @@ class ObservedSender:
     async def fetch_status(self, message: Message) -> MessageStatus | None:
         with span("message.fetch_status", {"messaging.channel": message.channel.value}):
             return await self._inner.fetch_status(message)
+
+    def choose_id(self, message: Message) -> str | None:
+        return self._inner.choose_id(message)

@@ -35,6 +35,8 @@ class TwilioSettings(SettingsGroup):
     whatsapp_from: str | None = env("TWILIO_WHATSAPP_FROM", None)
     whatsapp_template_sid: str | None = env("TWILIO_WHATSAPP_TEMPLATE_SID", None)
     timeout_seconds: int = env("TWILIO_TIMEOUT_SECONDS", 10, ge=1, le=120)
+    # Sends a second per sending number / messaging service, in each worker (0: no limit).
+    sends_per_second: float = env("TWILIO_SENDS_PER_SECOND", 0, ge=0, le=1000)
 
     @model_validator(mode="before")
     @classmethod
@@ -108,6 +110,8 @@ class SmtpSettings(SettingsGroup):
     password: SecretStr | None = env("SMTP_PASSWORD", None)
     starttls: bool = env("SMTP_STARTTLS", True)
     timeout_seconds: int = env("SMTP_TIMEOUT_SECONDS", 10, ge=1, le=120)
+    # Sends a second to the SMTP server, in each worker (0: no limit).
+    sends_per_second: float = env("SMTP_SENDS_PER_SECOND", 0, ge=0, le=1000)
 
     @model_validator(mode="before")
     @classmethod

@@ -29,7 +29,15 @@ class WorkerSettings(SettingsGroup):
         "WORKER_REQUEUE_CHECK_PER_MILLION", 1000, ge=1, le=1_000_000
     )
     redis_namespace: str = env("WORKER_REDIS_NAMESPACE", "fieldcrm")
-    stale_sending_seconds: int = env("WORKER_STALE_SENDING_SECONDS", 600, ge=1, le=86_400)
+    # A SENDING message older than this is settled by the reconciler: more than the
+    # longest send (provider timeout + waiting for the sender's rate limit).
+    stale_sending_seconds: int = env("WORKER_STALE_SENDING_SECONDS", 60, ge=1, le=86_400)
+    dispatch_batch_size: int = env("DISPATCH_BATCH_SIZE", 200, ge=1, le=10_000)
+    dispatch_concurrency: int = env("DISPATCH_CONCURRENCY", 8, ge=1, le=100)
+    # A dispatch run goes on with the next batch while batches come back full, this long.
+    dispatch_run_seconds: int = env("DISPATCH_RUN_SECONDS", 50, ge=0, le=3600)
+    # A known outcome is retried into the database this long (an outage, a failover).
+    write_back_seconds: int = env("OUTBOX_WRITE_BACK_SECONDS", 90, ge=0, le=3600)
 
     @field_validator("redis_namespace")
     @classmethod
@@ -47,6 +55,7 @@ _CRONS = {
     "maintenance": "SCHEDULE_MAINTENANCE",
     "surveys": "SCHEDULE_SURVEYS",
     "prune_generations": "SCHEDULE_PRUNE_GENERATIONS",
+    "prune": "SCHEDULE_PRUNE",
 }
 
 
@@ -55,11 +64,12 @@ class ScheduleSettings(SettingsGroup):
 
     timezone: str = env("SCHEDULE_TIMEZONE", "UTC")
     dispatch: str = env(_CRONS["dispatch"], "* * * * *")
-    reconcile: str = env(_CRONS["reconcile"], "*/5 * * * *")
+    reconcile: str = env(_CRONS["reconcile"], "*/30 * * * * *")  # every 30 seconds
     follow_ups: str = env(_CRONS["follow_ups"], "0 7 * * *")
     maintenance: str = env(_CRONS["maintenance"], "30 7 * * *")
     surveys: str = env(_CRONS["surveys"], "*/15 * * * *")
     prune_generations: str = env(_CRONS["prune_generations"], "15 3 * * *")
+    prune: str = env(_CRONS["prune"], "45 3 * * *")
 
     @field_validator(*_CRONS)
     @classmethod
@@ -80,6 +90,16 @@ class ScheduleSettings(SettingsGroup):
             except ScheduleError as exc:
                 raise SettingsError(variable, str(exc)) from None
         return self
+
+
+class RetentionSettings(SettingsGroup):
+    """How long records are kept by the daily pruning pass (0: forever)."""
+
+    scheduler_runs_days: int = env("RETENTION_SCHEDULER_RUNS_DAYS", 30, ge=0, le=36_500)
+    # Longer than a provider retries a webhook: a repeat older than this is not recognised.
+    webhook_events_days: int = env("RETENTION_WEBHOOK_EVENTS_DAYS", 30, ge=0, le=36_500)
+    message_bodies_days: int = env("RETENTION_MESSAGE_BODIES_DAYS", 365, ge=0, le=36_500)
+    audit_entries_days: int = env("RETENTION_AUDIT_ENTRIES_DAYS", 0, ge=0, le=36_500)
 
 
 class EngagementSettings(SettingsGroup):

@@ -19,6 +19,7 @@ from entrypoints.settings.observability import ObservabilitySettings
 from entrypoints.settings.operations import (
     EngagementSettings,
     LimitSettings,
+    RetentionSettings,
     ScheduleSettings,
     WorkerSettings,
 )
@@ -65,6 +66,7 @@ class Settings(SettingsGroup):
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     workers: WorkerSettings = Field(default_factory=WorkerSettings)
     engagement: EngagementSettings = Field(default_factory=EngagementSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
     # When any customer may be contacted, in their local time (outbox and engagement).
     quiet_hours: QuietHours = Field(default_factory=QuietHours, validation_alias="QUIET_HOURS")
     messaging: MessagingSettings = Field(default_factory=MessagingSettings)

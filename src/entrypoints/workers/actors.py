@@ -37,12 +37,16 @@ def worker_container() -> Container:
 
 def _sending(c: Container) -> dict[str, Any]:
     """What sending needs from the container, as the outbox use cases' arguments."""
+    from application.outbox.write_back import WriteBack
+
+    settings = c.settings()
     return {
         "uow_factory": c.uow,
         "clock": c.clock(),
         "sender": ObservedSender(c.message_sender()),
         "quiet": c.quiet_hours(),
-        "max_attempts": c.settings().messaging.max_attempts,
+        "max_attempts": settings.messaging.max_attempts,
+        "write_back": WriteBack(budget_seconds=settings.workers.write_back_seconds),
     }
 
 
@@ -50,7 +54,14 @@ async def dispatch_due_messages(period_key: str | None = None) -> None:
     """Send the outbox messages whose time has come (the every-minute safety net)."""
     from application.outbox.dispatch import dispatch_due
 
-    report = await dispatch_due(**_sending(worker_container()))
+    c = worker_container()
+    workers = c.settings().workers
+    report = await dispatch_due(
+        **_sending(c),
+        batch_size=workers.dispatch_batch_size,
+        concurrency=workers.dispatch_concurrency,
+        for_seconds=workers.dispatch_run_seconds,
+    )
     level = logging.INFO if report.processed else logging.DEBUG
     log.log(level, "dispatch_due_messages %s: %s", period_key or "-", report)
 
@@ -107,6 +118,23 @@ async def prune_insight_generations(period_key: str | None = None) -> None:
     log.info("prune_insight_generations %s: %s deleted", period_key or "-", count)
 
 
+async def prune_old_data(period_key: str | None = None) -> None:
+    """The daily pruning pass: what is past its retention (RETENTION_*_DAYS)."""
+    from application.data_lifecycle import Retention
+    from application.data_lifecycle import prune_old_data as use_case
+
+    c = worker_container()
+    r = c.settings().retention
+    retention = Retention(
+        r.scheduler_runs_days or None,
+        r.webhook_events_days or None,
+        r.message_bodies_days or None,
+        r.audit_entries_days or None,
+    )
+    pruned = await use_case(c.uow(), c.clock(), retention)
+    log.info("prune_old_data %s: %s", period_key or "-", pruned)
+
+
 #: Actor options. `max_age` drops a periodic message that waited too long (the next period
 #: brings a fresh one); the daily jobs keep theirs for hours, so a busy morning still runs.
 ACTOR_OPTIONS: dict[str, dict[str, Any]] = {
@@ -119,6 +147,7 @@ ACTOR_OPTIONS: dict[str, dict[str, Any]] = {
     "refresh_maintenance_alerts": {"max_age": 12 * _HOUR_MS, "time_limit": 60 * _MINUTE_MS},
     "queue_post_service_surveys": {"max_age": 60 * _MINUTE_MS, "time_limit": 30 * _MINUTE_MS},
     "prune_insight_generations": {"max_age": 12 * _HOUR_MS, "time_limit": 30 * _MINUTE_MS},
+    "prune_old_data": {"max_age": 12 * _HOUR_MS, "time_limit": 60 * _MINUTE_MS},
 }
 
 _FUNCTIONS = {
@@ -129,6 +158,7 @@ _FUNCTIONS = {
     "refresh_maintenance_alerts": refresh_maintenance_alerts,
     "queue_post_service_surveys": queue_post_service_surveys,
     "prune_insight_generations": prune_insight_generations,
+    "prune_old_data": prune_old_data,
 }
 
 Actors = dict[str, dramatiq.Actor[Any, Any]]

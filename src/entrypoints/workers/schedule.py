@@ -211,4 +211,5 @@ JOBS: tuple[tuple[str, str, str], ...] = (
     ("refresh_maintenance_alerts", "maintenance", "SCHEDULE_MAINTENANCE"),
     ("queue_post_service_surveys", "surveys", "SCHEDULE_SURVEYS"),
     ("prune_insight_generations", "prune_generations", "SCHEDULE_PRUNE_GENERATIONS"),
+    ("prune_old_data", "prune", "SCHEDULE_PRUNE"),
 )

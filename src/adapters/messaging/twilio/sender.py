@@ -120,6 +120,10 @@ class TwilioSender:
         status = map_provider_status(created.status or "") or MessageStatus.SENT
         return SendResult(str(created.sid), status)
 
+    def choose_id(self, message: Message) -> str | None:
+        """Twilio assigns the Message SID itself."""
+        return None
+
     async def fetch_status(self, message: Message) -> MessageStatus | None:
         sid = message.provider_message_id
         if not sid:

@@ -13,6 +13,7 @@ from msgspec import UNSET, UnsetType
 from application import customers as uc
 from application.customer_reads import view_customer
 from application.customers import Referrer
+from application.data_lifecycle import erase_customer
 from application.read_models.customer_view import CustomerView
 from domain.contact_preferences import (
     ContactMethod,
@@ -26,7 +27,12 @@ from domain.errors import ValidationFailed
 from entrypoints.http.created_location import LOCATION_HEADER, created_at
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, SettingsDep, Uow, ViewQueryDep
 from entrypoints.http.list_params import SEARCH_TEXT
-from entrypoints.http.resource_controller import HttpResource, nested_list, resource_controller
+from entrypoints.http.resource_controller import (
+    HttpResource,
+    Move,
+    nested_list,
+    resource_controller,
+)
 from entrypoints.http.wire import (
     Email,
     Id,
@@ -277,5 +283,16 @@ CUSTOMERS: HttpResource[Customer] = HttpResource(
     filters=(SEARCH_TEXT,),
     list=uc.list_customers,
     delete=uc.delete_customer,
+    moves=(
+        Move(
+            "erase",
+            erase_customer,
+            "Erase the customer's personal data on their request (admin only): name, "
+            "phone, e-mail, address and notes, and the copies in their messages, consent "
+            "sources, call tasks, feedback and audit entries, are replaced. Jobs and "
+            "financial records stay with the anonymised customer. Audited without the "
+            "erased values. Cannot be undone.",
+        ),
+    ),
 )
 CustomerController = resource_controller(CUSTOMERS, CustomerRoutes)

@@ -1,6 +1,6 @@
 """/messages: the outbox — what was and will be sent to customers; post one without a job
 (idempotent per `Idempotency-Key`), cancel a scheduled one, approve or reject one an insight
-wrote (PENDING_APPROVAL)."""
+wrote (PENDING_APPROVAL), resolve one whose outcome is unknown (NEEDS_REVIEW)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from application.messaging.approval import approve_message, reject_message
 from application.messaging.post_message import NewMessage, post_message
 from domain.contact_preferences import ContactMethod
 from domain.messaging.message import Message, MessageStatus, Purpose
+from domain.messaging.review import Resolution
 from entrypoints.http.created_location import LOCATION_HEADER, created_at
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, SettingsDep, Uow
 from entrypoints.http.list_params import CUSTOMER_ID, status_filter
@@ -88,6 +89,12 @@ class MessageOut(Out):
 message_out = attributes_to(MessageOut)
 
 
+class ResolutionIn(In):
+    """What a person found at the provider (look the message up by its providerMessageId)."""
+
+    outcome: Resolution
+
+
 class MessageActions(Controller):
     # Posting queues a message to a customer: the per-user message budget bounds it.
     @post(
@@ -134,6 +141,20 @@ class MessageActions(Controller):
         it becomes SCHEDULED and the outbox sends it at its time (409 in any other status)."""
         body = data.body if data is not None else None
         return message_out(await approve_message(actor, uow, clock, message_id, body))
+
+    @post("/{message_id:int}/resolve", operation_id="resolveMessage", status_code=HTTP_200_OK)
+    async def resolve(
+        self,
+        actor: ActorDep,
+        message_id: PathId,
+        data: JSONBody[ResolutionIn],
+        uow: Uow,
+        clock: ClockDep,
+    ) -> MessageOut:
+        """Settle a NEEDS_REVIEW message (staff): `SENT` records it as sent; `NOT_SENT`
+        queues one new attempt, due now. Its follow-up moves with it; audited. 409 when the
+        message is not NEEDS_REVIEW."""
+        return message_out(await uc.resolve_message(actor, uow, clock, message_id, data.outcome))
 
 
 MESSAGES: HttpResource[Message] = HttpResource(
