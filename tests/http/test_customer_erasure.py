@@ -63,6 +63,10 @@ async def test_erase_leaves_no_copy_of_the_customer_anywhere(
     assert (
         await client.put(f"/customers/{cid}/consent", json=consent, headers=office)
     ).status_code == 200
+    # A stored insight answer: the welcome greeting quotes the customer's name.
+    greeting = await client.post(f"/customers/{cid}/generate-greeting", headers=office)
+    assert greeting.status_code == 200, greeting.text
+    assert any(t == "insight_generations" for t, _, _ in leaks(await every_text_value(container)))
     assert leaks(await every_text_value(container))  # the test would see a copy
 
     response = await client.post(f"/customers/{cid}/erase", headers=admin)
