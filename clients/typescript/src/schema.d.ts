@@ -271,6 +271,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/customers/{customerId}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase customer
+         * @description Erase the customer's personal data on their request (admin only): name, phone, e-mail, address and notes, and the copies in their messages, consent sources, call tasks, feedback and audit entries, are replaced. Jobs and financial records stay with the anonymised customer. Audited without the erased values. Cannot be undone.
+         */
+        post: operations["eraseCustomer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/customers/{customerId}/referrals": {
         parameters: {
             query?: never;
@@ -1125,6 +1145,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/messages/{messageId}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve message
+         * @description Settle a NEEDS_REVIEW message (staff): `SENT` records it as sent; `NOT_SENT`
+         *     queues one new attempt, due now. Its follow-up moves with it; audited. 409 when the
+         *     message is not NEEDS_REVIEW.
+         */
+        post: operations["resolveMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/messages/{messageId}": {
         parameters: {
             query?: never;
@@ -1459,7 +1501,7 @@ export interface components {
          * AuditAction
          * @enum {string}
          */
-        AuditAction: "create" | "update" | "delete" | "set-preferences" | "set-preferred-technician" | "opt-out" | "opt-in" | "send" | "dismiss" | "assign" | "approve" | "reject";
+        AuditAction: "create" | "update" | "delete" | "set-preferences" | "set-preferred-technician" | "opt-out" | "opt-in" | "send" | "dismiss" | "assign" | "approve" | "reject" | "resolve" | "erase";
         /** AuditEntryOut */
         AuditEntryOut: {
             id: number;
@@ -1856,7 +1898,7 @@ export interface components {
          * FollowUpStatus
          * @enum {string}
          */
-        FollowUpStatus: "PENDING" | "SCHEDULED" | "SENT" | "COMPLETED" | "NO_RESPONSE" | "FAILED" | "CANCELLED";
+        FollowUpStatus: "PENDING" | "SCHEDULED" | "SENT" | "AWAITING_REVIEW" | "COMPLETED" | "NO_RESPONSE" | "FAILED" | "CANCELLED";
         /** FollowUpSuggestions */
         FollowUpSuggestions: {
             suggestions: components["schemas"]["Suggestion"][];
@@ -2325,6 +2367,15 @@ export interface components {
          * @enum {string}
          */
         ReportedPaymentMethod: "CASH" | "CARD" | "TRANSFER" | "CHECK" | "OTHER" | "UNKNOWN";
+        /**
+         * Resolution
+         * @enum {string}
+         */
+        Resolution: "SENT" | "NOT_SENT";
+        /** ResolutionIn */
+        ResolutionIn: {
+            outcome: components["schemas"]["Resolution"];
+        };
         /** ReviewIn */
         ReviewIn: {
             jobId: number;
@@ -3899,6 +3950,91 @@ export interface operations {
                 };
             };
             /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). Its rules: `technicianId` names no technician; the technician is not active. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
+    eraseCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerOut"];
+                };
+            };
+            /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No valid bearer token, or the user is disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The user's role may not do this (webhooks: missing or invalid signature). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The resource in the path does not exist (or is not visible to this user). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The change conflicts with the current state (duplicate, wrong status, in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8818,6 +8954,95 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again. */
                     "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
+    resolveMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolutionIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageOut"];
+                };
+            };
+            /** @description The request is malformed or a parameter or field is invalid (named in `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No valid bearer token, or the user is disabled. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The user's role may not do this (webhooks: missing or invalid signature). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The resource in the path does not exist (or is not visible to this user). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The change conflicts with the current state (duplicate, wrong status, in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description The request is well formed but breaks a rule that compares it with another field, another record or the clock (named in `errors`). This operation has no rule of its own beyond the shared ones. */
+            422: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
