@@ -20,6 +20,7 @@ from application.insights.customer_grounding import GROUNDING_CAP
 from application.llm.gateway import Insight, LlmGateway
 from application.llm.grounding_blocks import blocks
 from application.ports.clock import Clock
+from application.ports.data_versions import CustomerDataVersions
 from application.ports.read_queries import CustomerViewQuery
 from application.ports.unit_of_work import UnitOfWork
 from application.read_models.customer_view import CustomerView
@@ -34,6 +35,9 @@ class InsightContext:
     uow: Callable[[], UnitOfWork]
     shop_name: str = "the shop"
     quiet_hours: QuietHours = field(default_factory=QuietHours)
+    # Keys answers by the customer's data version (see versioned_answer.py); None: no
+    # shortcut, every answer builds the Customer View first.
+    versions: CustomerDataVersions | None = None
 
 
 async def authorize_insight(

@@ -57,6 +57,14 @@ class _Cached(msgspec.Struct):
     latency_ms: float
 
 
+class _Remembered(msgspec.Struct):
+    """An answer stored under a data version (see `LlmGateway.recall`)."""
+
+    answer: msgspec.Raw
+    model: str
+    grounding_hash: str
+
+
 class LlmGateway:
     """The one way use cases ask the model. Answers are reused exactly while the grounding
     data is unchanged; concurrent identical questions share one upstream call."""
@@ -80,6 +88,32 @@ class LlmGateway:
         """Template name and version, the model, and the hash of grounding data and prompt."""
         return f"llm:{template_key}:{self._client.model}:{grounding_hash}"
 
+    def remembered_key(self, template_key: str, subject: str) -> str:
+        """Template, model and a versioned subject (`customer:12:v7:...`): no grounding."""
+        return f"llm:{template_key}:{self._client.model}:{subject}"
+
+    async def recall(
+        self, template_key: str, subject: str, spec: AnswerSpec[T]
+    ) -> Insight[T] | None:
+        """The answer `ask(..., remember_as=subject)` stored, or None: one cache read, no
+        prompt and no grounding. `subject` must name the version of every record the
+        grounding was built from, so a change to any of them is a miss."""
+        started = time.perf_counter()
+        hit = await self._cache.get(self.remembered_key(template_key, subject))
+        if hit is None:
+            return None
+        try:
+            entry = msgspec.json.decode(hit, type=_Remembered)
+            answer = spec.decode(bytes(entry.answer))
+        except (msgspec.MsgspecError, LlmInvalidReply) as exc:
+            log.warning(
+                "llm task=%s unusable remembered entry, asking again: %s", template_key, exc
+            )
+            return None
+        latency_ms = (time.perf_counter() - started) * 1000
+        self._log(template_key, entry.model, "hit", Usage(entry.model, 0, 0, latency_ms))
+        return Insight(answer, entry.model, True, None, entry.grounding_hash)
+
     async def ask(
         self,
         template_key: str,
@@ -88,12 +122,14 @@ class LlmGateway:
         spec: AnswerSpec[T],
         check: Callable[[T], T] = lambda answer: answer,
         options: GenerationOptions | None = None,
+        remember_as: str | None = None,
     ) -> Insight[T]:
         """Render the template, then answer from cache or from the model (checked by `check`).
 
         Identical concurrent questions (same key) share one task: the upstream call runs on
         even if the caller that started it goes away, and its result or error reaches every
-        caller waiting for it. Only checked answers are cached.
+        caller waiting for it. Only checked answers are cached; with `remember_as` the
+        answer (not a degraded one) is also stored for `recall(template_key, remember_as)`.
         """
         template = load_template(template_key)
         system, user = template.render(values)
@@ -107,7 +143,14 @@ class LlmGateway:
             )
             self._in_flight[key] = task
             task.add_done_callback(functools.partial(self._finished, key))
-        return cast("Insight[T]", await asyncio.shield(task))
+        insight = cast("Insight[T]", await asyncio.shield(task))
+        if remember_as is not None and not insight.degraded:
+            entry = _Remembered(
+                msgspec.Raw(msgspec.json.encode(insight.answer)), insight.model, grounding_hash
+            )
+            key = self.remembered_key(template.key, remember_as)
+            await self._cache.set(key, msgspec.json.encode(entry), self._ttl)
+        return insight
 
     def _finished(self, key: str, task: asyncio.Task[Insight[Any]]) -> None:
         if self._in_flight.get(key) is task:
