@@ -39,113 +39,80 @@ OWNED = (
     "call_tasks",
 )
 BUMP = "UPDATE customer_data_versions SET version = version + 1 WHERE customer_id"
-# The customers whose view shows technician `{r}.id` (a job of theirs, or preferred).
-TECHNICIANS_CUSTOMERS = (
-    "(SELECT customer_id FROM jobs WHERE technician_id = {r}.id"
-    " UNION SELECT id FROM customers WHERE preferred_technician_id = {r}.id)"
-)
-CUSTOMER_UPDATE = (
-    " IN ({o}.id, {n}.id, {o}.referred_by_id, {n}.referred_by_id) OR ({o}.name <> {n}.name"
-    " AND customer_id IN (SELECT id FROM customers WHERE referred_by_id = {n}.id))"
-)
+# What each event does, `{o}`/`{n}` standing for the old and new row (SQLite's old/new,
+# PostgreSQL's OLD/NEW); the same statements in both dialects.
+OWNED_EVENTS = {
+    "INSERT": f"{BUMP} = {{n}}.customer_id",
+    "UPDATE": f"{BUMP} IN ({{o}}.customer_id, {{n}}.customer_id)",
+    "DELETE": f"{BUMP} = {{o}}.customer_id",
+}
+CUSTOMER_EVENTS = {
+    # The counter row is created with the customer and kept after it (see above).
+    "INSERT": "INSERT INTO customer_data_versions (customer_id, version) VALUES ({n}.id, 0)"
+    f" ON CONFLICT (customer_id) DO NOTHING; {BUMP} IN ({{n}}.id, {{n}}.referred_by_id)",
+    "UPDATE": f"{BUMP} IN ({{o}}.id, {{n}}.id, {{o}}.referred_by_id, {{n}}.referred_by_id)"
+    " OR ({o}.name <> {n}.name"
+    " AND customer_id IN (SELECT id FROM customers WHERE referred_by_id = {n}.id))",
+    "DELETE": f"{BUMP} IN ({{o}}.id, {{o}}.referred_by_id)",
+}
+# The customers whose view shows the technician: a job of theirs, or preferred.
+TECHNICIAN_EVENTS = {
+    "UPDATE": f"{BUMP} IN (SELECT customer_id FROM jobs WHERE technician_id = {{n}}.id"
+    " UNION SELECT id FROM customers WHERE preferred_technician_id = {n}.id)",
+}
+TRIGGERS = {
+    **{table: OWNED_EVENTS for table in OWNED},
+    "customers": CUSTOMER_EVENTS,
+    "technicians": TECHNICIAN_EVENTS,
+}
 
 
 def _sqlite() -> list[str]:
-    statements = []
-    for table in OWNED:
-        for event, ids in (
-            ("INSERT", "= new.customer_id"),
-            ("UPDATE", "IN (old.customer_id, new.customer_id)"),
-            ("DELETE", "= old.customer_id"),
-        ):
-            statements.append(
-                f"CREATE TRIGGER cdv_{table}_{event.lower()} AFTER {event} ON {table}"
-                f" BEGIN {BUMP} {ids}; END"
-            )
     return [
-        *statements,
-        "CREATE TRIGGER cdv_customers_insert AFTER INSERT ON customers BEGIN"
-        " INSERT OR IGNORE INTO customer_data_versions (customer_id, version)"
-        f" VALUES (new.id, 0); {BUMP} IN (new.id, new.referred_by_id); END",
-        "CREATE TRIGGER cdv_customers_update AFTER UPDATE ON customers BEGIN"
-        f" {BUMP}{CUSTOMER_UPDATE.format(o='old', n='new')}; END",
-        "CREATE TRIGGER cdv_customers_delete AFTER DELETE ON customers BEGIN"
-        f" {BUMP} IN (old.id, old.referred_by_id); END",
-        "CREATE TRIGGER cdv_technicians_update AFTER UPDATE ON technicians BEGIN"
-        f" {BUMP} IN {TECHNICIANS_CUSTOMERS.format(r='new')}; END",
+        f"CREATE TRIGGER cdv_{table}_{event.lower()} AFTER {event} ON {table}"
+        f" BEGIN {body.format(o='old', n='new')}; END"
+        for table, events in TRIGGERS.items()
+        for event, body in events.items()
     ]
 
 
 def _sqlite_down() -> list[str]:
-    names = [f"cdv_{t}_{e}" for t in OWNED for e in ("insert", "update", "delete")]
-    names += [f"cdv_customers_{e}" for e in ("insert", "update", "delete")]
-    names.append("cdv_technicians_update")
-    return [f"DROP TRIGGER IF EXISTS {name}" for name in names]
-
-
-PG_OWNED_FUNCTION = f"""
-CREATE FUNCTION fc_bump_owner_version() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'DELETE' THEN
-    {BUMP} = OLD.customer_id;
-  ELSIF TG_OP = 'UPDATE' THEN
-    {BUMP} IN (OLD.customer_id, NEW.customer_id);
-  ELSE
-    {BUMP} = NEW.customer_id;
-  END IF;
-  RETURN NULL;
-END $$"""
-
-PG_CUSTOMER_FUNCTION = f"""
-CREATE FUNCTION fc_bump_customer_version() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    INSERT INTO customer_data_versions (customer_id, version) VALUES (NEW.id, 0)
-      ON CONFLICT (customer_id) DO NOTHING;
-    {BUMP} IN (NEW.id, NEW.referred_by_id);
-  ELSIF TG_OP = 'UPDATE' THEN
-    {BUMP}{CUSTOMER_UPDATE.format(o="OLD", n="NEW")};
-  ELSE
-    {BUMP} IN (OLD.id, OLD.referred_by_id);
-  END IF;
-  RETURN NULL;
-END $$"""
-
-PG_TECHNICIAN_FUNCTION = f"""
-CREATE FUNCTION fc_bump_technician_customers_version() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  {BUMP} IN {TECHNICIANS_CUSTOMERS.format(r="NEW")};
-  RETURN NULL;
-END $$"""
-
-
-def _postgres() -> list[str]:
     return [
-        PG_OWNED_FUNCTION,
-        PG_CUSTOMER_FUNCTION,
-        PG_TECHNICIAN_FUNCTION,
-        *(
-            f"CREATE TRIGGER cdv_{table} AFTER INSERT OR UPDATE OR DELETE ON {table}"
-            " FOR EACH ROW EXECUTE FUNCTION fc_bump_owner_version()"
-            for table in OWNED
-        ),
-        "CREATE TRIGGER cdv_customers AFTER INSERT OR UPDATE OR DELETE ON customers"
-        " FOR EACH ROW EXECUTE FUNCTION fc_bump_customer_version()",
-        "CREATE TRIGGER cdv_technicians AFTER UPDATE ON technicians"
-        " FOR EACH ROW EXECUTE FUNCTION fc_bump_technician_customers_version()",
+        f"DROP TRIGGER IF EXISTS cdv_{table}_{event.lower()}"
+        for table, events in TRIGGERS.items()
+        for event in events
     ]
 
 
+def _plpgsql_body(events: dict[str, str]) -> str:
+    """One IF branch per event (TG_OP), each running that event's statements."""
+    branches = [
+        f"IF TG_OP = '{event}' THEN {body.format(o='OLD', n='NEW')};"
+        for event, body in events.items()
+    ]
+    return " ELS".join(branches) + " END IF; RETURN NULL;"
+
+
+def _postgres() -> list[str]:
+    statements = []
+    for table, events in TRIGGERS.items():
+        statements += [
+            f"CREATE FUNCTION fc_cdv_{table}() RETURNS trigger LANGUAGE plpgsql AS"
+            f" $$ BEGIN {_plpgsql_body(events)} END $$",
+            f"CREATE TRIGGER cdv_{table} AFTER {' OR '.join(events)} ON {table}"
+            f" FOR EACH ROW EXECUTE FUNCTION fc_cdv_{table}()",
+        ]
+    return statements
+
+
 def _postgres_down() -> list[str]:
-    tables = [*OWNED, "customers", "technicians"]
-    functions = (
-        "fc_bump_owner_version",
-        "fc_bump_customer_version",
-        "fc_bump_technician_customers_version",
-    )
     return [
-        *(f"DROP TRIGGER IF EXISTS cdv_{table} ON {table}" for table in tables),
-        *(f"DROP FUNCTION IF EXISTS {name}()" for name in functions),
+        statement
+        for table in TRIGGERS
+        for statement in (
+            f"DROP TRIGGER IF EXISTS cdv_{table} ON {table}",
+            f"DROP FUNCTION IF EXISTS fc_cdv_{table}()",
+        )
     ]
 
 
