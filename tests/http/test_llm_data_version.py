@@ -5,14 +5,11 @@ again (and answer anew when the grounding changed)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from entrypoints.container import Container
 from tests.http.conftest import Headers
@@ -28,23 +25,10 @@ from tests.http.helpers import (
     create_technician,
     move_job,
 )
+from tests.integration.test_customer_view_statements import counting
 
 Client = httpx.AsyncClient
 VIEW_MARK = "service_follow_ups"  # only the Customer View's statement reads follow-ups here
-
-
-@contextmanager
-def statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_c: Any, _cur: Any, statement: str, *_: Any) -> None:
-        seen.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 async def ask(client: Client, headers: Headers, customer_id: int, task: str) -> dict[str, Any]:
@@ -68,7 +52,7 @@ async def test_a_cached_answer_reads_the_version_not_the_view(
     customer_id, _ = await history(client, office)
     first = await ask(client, office, customer_id, task)
     assert first["cached"] is False
-    with statements(container.engine()) as seen:
+    with counting(container.engine()) as seen:
         second = await ask(client, office, customer_id, task)
     assert second["cached"] is True and second["answer"] == first["answer"]
     assert second["groundingHash"] == first["groundingHash"]
@@ -141,7 +125,7 @@ async def test_a_write_to_each_kind_of_record_invalidates(
     first = await ask(client, office, customer_id, "timeline-summary")
     assert (await ask(client, office, customer_id, "timeline-summary"))["cached"] is True
     await WRITES[kind](client, office, customer_id, job)
-    with statements(container.engine()) as seen:
+    with counting(container.engine()) as seen:
         after = await ask(client, office, customer_id, "timeline-summary")
     assert [s for s in seen if VIEW_MARK in s], f"{kind}: answered without reading the view"
     if kind not in SAME_GROUNDING:

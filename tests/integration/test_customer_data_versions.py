@@ -5,6 +5,7 @@ transaction, and a rolled-back write leaves it as it was."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -76,12 +77,8 @@ async def add(conn: AsyncConnection, table: Table, parents: dict[str, int], **ex
     return int(result.inserted_primary_key[0])
 
 
-@pytest.fixture
-def engine(container: Container) -> AsyncEngine:
-    return container.engine()
-
-
-async def test_every_write_to_each_kind_of_record_bumps_the_version(engine: AsyncEngine) -> None:
+def current_version(engine: AsyncEngine) -> Callable[[int], Awaitable[int]]:
+    """The version of an existing customer (fails for a missing one)."""
     versions = SqlCustomerDataVersions(engine)
 
     async def version(customer_id: int) -> int:
@@ -89,6 +86,16 @@ async def test_every_write_to_each_kind_of_record_bumps_the_version(engine: Asyn
         assert found is not None
         return found
 
+    return version
+
+
+@pytest.fixture
+def engine(container: Container) -> AsyncEngine:
+    return container.engine()
+
+
+async def test_every_write_to_each_kind_of_record_bumps_the_version(engine: AsyncEngine) -> None:
+    version = current_version(engine)
     async with engine.begin() as conn:
         cid = await add(conn, t.customers, {})
         other = await add(conn, t.customers, {})
@@ -128,13 +135,7 @@ async def test_every_write_to_each_kind_of_record_bumps_the_version(engine: Asyn
 
 
 async def test_customers_referrals_and_technicians(engine: AsyncEngine) -> None:
-    versions = SqlCustomerDataVersions(engine)
-
-    async def version(customer_id: int) -> int:
-        found = await versions.version(customer_id)
-        assert found is not None
-        return found
-
+    version = current_version(engine)
     async with engine.begin() as conn:
         referrer = await add(conn, t.customers, {})
         tech = await add(conn, t.technicians, {})
@@ -181,8 +182,10 @@ async def test_customers_referrals_and_technicians(engine: AsyncEngine) -> None:
         unchanged=(referrer,),
     )
     await step("delete referred", delete(c).where(c.c.id == referred), referrer)
-    assert await versions.version(referred) is None  # no customer, no version
-    assert await versions.version(10_000) is None
+    assert (
+        await SqlCustomerDataVersions(engine).version(referred) is None
+    )  # no customer, no version
+    assert await SqlCustomerDataVersions(engine).version(10_000) is None
 
 
 async def test_a_rolled_back_write_leaves_the_version(engine: AsyncEngine) -> None:
