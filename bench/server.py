@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -38,9 +38,12 @@ def _wait_until_up(base_url: str, process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def served(database_url: str, jwt_secret: str) -> Iterator[str]:
+def served(
+    database_url: str, jwt_secret: str, settings: Mapping[str, str] | None = None
+) -> Iterator[str]:
     """`fieldcrm serve --no-workers` on `database_url` (already migrated): yields its base URL.
-    Access logs off (LOG_LEVEL=WARNING); run from an empty directory so no `.env` is read."""
+    Access logs off (LOG_LEVEL=WARNING); run from an empty directory so no `.env` is read.
+    `settings`: more environment variables for the server (e.g. a bench's rate limits)."""
     port = free_port()
     env = {
         **os.environ,
@@ -49,6 +52,7 @@ def served(database_url: str, jwt_secret: str) -> Iterator[str]:
         "LOG_LEVEL": "WARNING",
         "HOST": "127.0.0.1",
         "PORT": str(port),
+        **(settings or {}),
     }
     env.pop("REDIS_URL", None)
     command = [str(Path(sys.executable).parent / "fieldcrm"), "serve", "--no-workers"]
