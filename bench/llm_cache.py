@@ -26,8 +26,8 @@ from pathlib import Path
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bench.customer_view import _VERSION_SQL, JWT_SECRET, Timing, _timed
-from bench.databases import int_env, on_each_database
+from bench.customer_view import JWT_SECRET, Timing, _timed
+from bench.databases import int_env, on_each_database, print_header, server_version
 from bench.office_user import add_office_user, office_headers, quick_hashing
 from bench.seed import Plan, seed
 from bench.server import served
@@ -65,9 +65,8 @@ async def run(
         await add_office_user(container)
         with served(url, JWT_SECRET, SERVER_SETTINGS) as base_url:
             result = await _drive(base_url, seeded.customer_id, requests, warmup)
-        async with engine.connect() as conn:
-            version = (await conn.exec_driver_sql(_VERSION_SQL[engine.dialect.name])).scalar()
-        return LlmResult(label, str(version), requests, *result)
+        version = await server_version(engine)
+        return LlmResult(label, version, requests, *result)
     finally:
         await engine.dispose()
 
@@ -125,17 +124,12 @@ async def _drive(
 
 
 def print_results(results: Sequence[LlmResult]) -> None:
-    print()
-    print(
+    print_header(
         "LLM insights through the server, POST /customers/{id}/timeline-summary: cached "
-        f"answer vs after a write (target: cached p50 <= {TARGET_CACHED_P50_MS:.0f} ms)"
-    )
-    header = (
+        f"answer vs after a write (target: cached p50 <= {TARGET_CACHED_P50_MS:.0f} ms)",
         f"{'database':<12}{'cached p50':>11}{'cached p99':>11}{'write p50':>11}"
-        f"{'write p99':>11}{'health p50':>12}{'health p99':>12}"
+        f"{'write p99':>11}{'health p50':>12}{'health p99':>12}",
     )
-    print(header)
-    print("-" * len(header))
     for r in results:
         print(
             f"{r.database:<12}{r.cached.p50_ms:>11.2f}{r.cached.p99_ms:>11.2f}"
