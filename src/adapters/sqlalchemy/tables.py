@@ -327,6 +327,16 @@ webhook_events = Table(
     Column("received_at", UtcDateTime, nullable=False),
 )
 
+# One counter per customer id, bumped by triggers (migration 0014) in the same transaction as
+# any change to that customer's records: the key of cached LLM answers. No foreign key: the
+# row outlives the customer, so a reused id never starts over at an old version.
+customer_data_versions = Table(
+    "customer_data_versions",
+    metadata,
+    Column("customer_id", Integer, primary_key=True, autoincrement=False),
+    Column("version", BigInteger, nullable=False),
+)
+
 # Refresh tokens (hashed) in families: one family per sign-in, rotated on every use.
 refresh_tokens = Table(
     "refresh_tokens",
