@@ -54,8 +54,14 @@ async def test_a_cached_answer_reads_the_version_not_the_view(
     assert first["cached"] is False
     with counting(container.engine()) as seen:
         second = await ask(client, office, customer_id, task)
-    assert second["cached"] is True and second["answer"] == first["answer"]
-    assert second["groundingHash"] == first["groundingHash"]
+    assert second["cached"] is True and second["result"] == first["result"]
+    # The hit names the stored original and adds no row.
+    assert (second["generationId"], second["generatedAt"]) == (
+        first["generationId"],
+        first["generatedAt"],
+    )
+    listed = await client.get(f"/customers/{customer_id}/insights", headers=office)
+    assert [g["id"] for g in listed.json()["items"]] == [first["generationId"]]
     assert not [s for s in seen if VIEW_MARK in s], seen
     assert [s for s in seen if "customer_data_versions" in s], seen
 
@@ -128,6 +134,8 @@ async def test_a_write_to_each_kind_of_record_invalidates(
     with counting(container.engine()) as seen:
         after = await ask(client, office, customer_id, "timeline-summary")
     assert [s for s in seen if VIEW_MARK in s], f"{kind}: answered without reading the view"
-    if kind not in SAME_GROUNDING:
-        assert after["cached"] is False and after["groundingHash"] != first["groundingHash"]
+    if kind in SAME_GROUNDING:  # the answer cached for that grounding: the original's row
+        assert after["cached"] is True and after["generationId"] == first["generationId"]
+    else:  # a new answer, stored as a new row
+        assert after["cached"] is False and after["generationId"] != first["generationId"]
     assert (await ask(client, office, customer_id, "timeline-summary"))["cached"] is True

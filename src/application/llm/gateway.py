@@ -260,14 +260,12 @@ class LlmGateway:
             answer = check(reply.answer)
             self._log(prompt.task, reply.usage.model, "miss", reply.usage, degraded=True)
             degraded = self._fresh(answer, reply.usage, grounding_hash, prompt.task, True)
-            return await self._store(degraded, prompt.task, cached=False)
+            return await self._store(degraded, prompt.task)
         answer = check(reply.answer)
         usage = reply.usage
         self._log(prompt.task, usage.model, "miss", usage)
         insight = await self._store(
-            self._fresh(answer, usage, grounding_hash, prompt.task, False),
-            prompt.task,
-            cached=False,
+            self._fresh(answer, usage, grounding_hash, prompt.task, False), prompt.task
         )
         entry = _Cached(
             msgspec.Raw(msgspec.json.encode(answer)),
@@ -300,16 +298,15 @@ class LlmGateway:
             estimated_cost=self._prices.cost(usage),
         )
 
-    async def _store(
-        self, insight: Insight[T], template: str, cached: bool, latency_ms: float = 0.0
-    ) -> Insight[T]:
-        """Store the generation (a repeat when `cached`: it points at the original); the
-        fresh insight comes back with its `generation_id`. A store that fails is logged and
-        the answer still served: accountability must not take the assistant down."""
+    async def _store(self, insight: Insight[T], template: str) -> Insight[T]:
+        """Store a fresh answer's generation (only fresh ones: a cache hit or a single-flight
+        joiner is served the original's `generation_id`, no row); the insight comes back with
+        its `generation_id`. A store that fails is logged and the answer still served:
+        accountability must not take the assistant down."""
         if self._generations is None:
             return insight
         asking = current_asking()
-        usage = insight.usage if not cached else None
+        usage = insight.usage
         generation = Generation(
             task=template.rsplit(".", 1)[0],
             prompt_version=template,
@@ -321,20 +318,18 @@ class LlmGateway:
             result=msgspec.json.encode(insight.answer),
             prompt_tokens=usage.prompt_tokens if usage else 0,
             completion_tokens=usage.completion_tokens if usage else 0,
-            estimated_cost=insight.estimated_cost if not cached else Decimal(0),
-            latency_ms=usage.latency_ms if usage else latency_ms,
-            cached=cached,
+            estimated_cost=insight.estimated_cost,
+            latency_ms=usage.latency_ms if usage else 0.0,
             degraded=insight.degraded,
             asked_by=asking.user_id,
-            created_at=self._now(),
-            repeats_id=insight.generation_id if cached else None,
+            created_at=insight.generated_at or self._now(),
         )
         try:
             stored_id = await self._generations.add(generation)
         except Exception as exc:  # any storage failure: serve the answer, and say so
             log.warning("llm task=%s generation not stored: %s", template, type(exc).__name__)
             return insight
-        return insight if cached else replace(insight, generation_id=stored_id)
+        return replace(insight, generation_id=stored_id)
 
     def _log(self, task: str, model: str, cache: str, usage: Usage, degraded: bool = False) -> None:
         """One line per answer: model, tokens, latency, cache hit/miss and estimated cost."""
