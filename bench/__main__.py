@@ -10,8 +10,13 @@ Environment:
   BENCH_OTHER_CUSTOMERS (default 400)  customers around the benchmarked one (each with jobs,
       payments, expenses...): raise it to see how the view scales with the table sizes.
   BENCH_LLM_REQUESTS (default 300), BENCH_LLM_WARMUP (default 30)  timed and warm-up
-      requests each side (cached, offline miss) of POST /customers/{id}/timeline-summary
-      (bench/llm_cache.py), in its own database `fieldcrm_bench_llm`.
+      asks each side (cached; right after a payment) of POST
+      /customers/{id}/timeline-summary through the real server (bench/llm_cache.py), in
+      its own database `fieldcrm_bench_llm`.
+  BENCH_WRITERS (default 16), BENCH_WRITES (default 1600), BENCH_WRITES_WARMUP (default
+      160)  concurrent clients and requests of POST /customers through the real server
+      (bench/sqlite_writers.py, `hey` when on PATH), in its own database
+      `fieldcrm_bench_writers`.
   BENCH_OUTBOX_MESSAGES (default 2000), BENCH_OUTBOX_CUSTOMERS (default 500)  due messages
       per run and their customers for outbox dispatch (bench/outbox.py), in its own
       database `fieldcrm_bench_outbox`.
@@ -35,7 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from bench import http_load, llm_cache, outbox, scheduler_pass, search
+from bench import http_load, llm_cache, outbox, scheduler_pass, search, sqlite_writers
 from bench.customer_view import Result, run
 from bench.databases import bench_postgres_database, drop_postgres_database, int_env
 from bench.seed import Plan
@@ -114,6 +119,7 @@ def main() -> int:
     http_load.run_all(postgres_url)
     scheduler_pass.run_all(postgres_url)
     llm_cache.run_all(postgres_url)
+    sqlite_writers.run_all(postgres_url)
     outbox.run_all(postgres_url)
     search.run_all(postgres_url)
     return 0

@@ -71,3 +71,19 @@ def on_each_database(
         finally:
             asyncio.run(drop_postgres_database(postgres_url, name))
     return results
+
+
+async def server_version(engine: Any) -> str:
+    """ "SQLite 3.40.1" or "PostgreSQL 15...": what the numbers were measured on."""
+    from bench.customer_view import _VERSION_SQL
+
+    async with engine.connect() as conn:
+        return str((await conn.exec_driver_sql(_VERSION_SQL[engine.dialect.name])).scalar())
+
+
+def print_header(title: str, columns: str) -> None:
+    """A result table's title, column names and rule."""
+    print()
+    print(title)
+    print(columns)
+    print("-" * len(columns))

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -68,11 +68,16 @@ def _child(command: list[str], env: dict[str, str], port: int, cwd: str) -> Iter
 
 @contextmanager
 def served(
-    database_url: str, jwt_secret: str, workers: int = 1, log_level: str = "WARNING"
+    database_url: str,
+    jwt_secret: str,
+    workers: int = 1,
+    log_level: str = "WARNING",
+    settings: Mapping[str, str] | None = None,
 ) -> Iterator[str]:
     """`fieldcrm serve --no-workers --workers N` on `database_url` (already migrated): yields
-    its base URL. LOG_LEVEL=INFO keeps uvicorn's access log on, as `make run` has it; run
-    from an empty directory so no `.env` is read."""
+    its base URL. LOG_LEVEL=INFO keeps the access log on, as `make run` has it; run from an
+    empty directory so no `.env` is read. `settings`: more environment variables for the
+    server (e.g. a bench's rate limits)."""
     port = free_port()
     env = {
         **os.environ,
@@ -81,6 +86,7 @@ def served(
         "LOG_LEVEL": log_level,
         "HOST": "127.0.0.1",
         "PORT": str(port),
+        **(settings or {}),
     }
     env.pop("REDIS_URL", None)
     command = [

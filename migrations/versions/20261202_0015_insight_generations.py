@@ -14,13 +14,13 @@ from alembic import op
 import adapters.sqlalchemy.types
 
 revision: str = "0015"
-down_revision: str | None = "0013"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 Ts = adapters.sqlalchemy.types.UtcDateTime
 TABLE = "insight_generations"
-INDEXES = (("customer_id", "created_at"), ("created_at",), ("job_id",), ("repeats_id",))
+INDEXES = (("customer_id", "created_at"), ("created_at",), ("job_id",))
 
 
 def upgrade() -> None:
@@ -39,9 +39,7 @@ def upgrade() -> None:
         sa.Column("completion_tokens", sa.Integer(), nullable=False),
         sa.Column("estimated_cost", sa.String(length=32), nullable=False),
         sa.Column("latency_ms", sa.Float(), nullable=False),
-        sa.Column("cached", sa.Boolean(), nullable=False),
         sa.Column("degraded", sa.Boolean(), nullable=False),
-        sa.Column("repeats_id", sa.Integer(), nullable=True),
         sa.Column("asked_by", sa.Integer(), nullable=True),
         sa.Column("created_at", Ts(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -54,12 +52,6 @@ def upgrade() -> None:
             ["job_id"],
             ["jobs.id"],
             name=op.f("fk_insight_generations_job_id_jobs"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["repeats_id"],
-            ["insight_generations.id"],
-            name=op.f("fk_insight_generations_repeats_id_insight_generations"),
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_insight_generations")),

@@ -15,6 +15,7 @@ from adapters.clock import SystemClock
 from adapters.llm.offline_client import OfflineLlmClient
 from adapters.messaging.console import ConsoleSender
 from adapters.send_queue import PollOnly
+from adapters.sqlalchemy.customer_data_versions import SqlCustomerDataVersions
 from adapters.sqlalchemy.customer_view_query import SqlCustomerViewQuery
 from adapters.sqlalchemy.engagement_queries import SqlEngagementQueries
 from adapters.sqlalchemy.engine import EngineProbe, build_engine
@@ -128,6 +129,7 @@ class Container(containers.DeclarativeContainer):
         quiet_hours=s.quiet_hours,
         service_history=providers.Singleton(ServiceHistoryMemo),
         generations=generation_log,
+        versions=providers.Singleton(SqlCustomerDataVersions, engine),
     )
     engagement_context = providers.Factory(
         EngagementContext,

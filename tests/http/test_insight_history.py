@@ -1,10 +1,11 @@
-"""GET /customers/{id}/insights: every insight answer is stored and listed newest first,
-with its prompt version, model, inputs' hash, sources, cost, who asked and when; the
-retention pass deletes old ones."""
+"""GET /customers/{id}/insights: every answer produced is stored and listed newest first (or
+by `sort`), with its prompt version, model, inputs' hash, sources, cost, who asked and when;
+a cache hit adds no row and names the stored original; the retention pass deletes old ones."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import httpx
 
@@ -13,7 +14,7 @@ from domain.user import Role
 from entrypoints.container import Container
 from tests.fakes import FakeClock
 from tests.http.conftest import Headers, assert_problem
-from tests.http.helpers import create_completed_job, create_customer
+from tests.http.helpers import create_completed_job, create_customer, create_payment
 
 
 async def test_answers_are_listed_newest_first_with_their_provenance(
@@ -33,7 +34,8 @@ async def test_answers_are_listed_newest_first_with_their_provenance(
     assert (newest["id"], oldest["id"]) == (sentiment["generationId"], timeline["generationId"])
     assert (newest["task"], newest["promptVersion"]) == ("sentiment", "sentiment.v1")
     assert newest["result"] == sentiment["result"]  # camelCase, as the endpoint answered
-    assert (newest["model"], newest["cached"], newest["repeatsId"]) == ("offline", False, None)
+    assert (newest["model"], newest["degraded"]) == ("offline", False)
+    assert "cached" not in newest and "repeatsId" not in newest
     assert newest["customerId"] == customer["id"] and len(newest["groundingHash"]) == 64
     assert (newest["promptTokens"], newest["estimatedCost"]) == (0, "0")
     assert newest["askedBy"] is not None  # the office user
@@ -45,6 +47,66 @@ async def test_answers_are_listed_newest_first_with_their_provenance(
     second = await client.get(f"{base}/insights", params={"limit": 1, "offset": 1}, headers=office)
     assert [g["id"] for g in second.json()["items"]] == [timeline["generationId"]]
     assert second.json()["total"] == 2
+
+
+async def listed_ids(
+    client: httpx.AsyncClient, headers: Headers, url: str, **params: Any
+) -> list[int]:
+    response = await client.get(url, params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    return [g["id"] for g in response.json()["items"]]
+
+
+async def answer(client: httpx.AsyncClient, headers: Headers, base: str, task: str) -> Any:
+    response = await client.post(f"{base}/{task}", headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_a_cache_hit_adds_no_row_and_a_write_makes_a_new_one(
+    client: httpx.AsyncClient, office: Headers, clock: FakeClock
+) -> None:
+    customer = await create_customer(client, office)
+    base = f"/customers/{customer['id']}"
+    first = await answer(client, office, base, "timeline-summary")
+    clock.advance(timedelta(minutes=1))
+    hit = await answer(client, office, base, "timeline-summary")
+    assert (first["cached"], hit["cached"]) == (False, True)
+    assert (hit["generationId"], hit["generatedAt"]) == (
+        first["generationId"],
+        first["generatedAt"],
+    )
+    assert await listed_ids(client, office, f"{base}/insights") == [first["generationId"]]
+
+    await create_payment(client, office, customer["id"], amount="10.00")
+    clock.advance(timedelta(minutes=1))
+    fresh = await answer(client, office, base, "timeline-summary")
+    assert fresh["cached"] is False and fresh["generationId"] != first["generationId"]
+    assert fresh["generatedAt"] > first["generatedAt"]
+    ids = await listed_ids(client, office, f"{base}/insights")
+    assert ids == [fresh["generationId"], first["generationId"]]
+
+
+async def test_the_list_sorts_by_time_or_task(
+    client: httpx.AsyncClient, office: Headers, clock: FakeClock
+) -> None:
+    customer = await create_customer(client, office)
+    base = f"/customers/{customer['id']}"
+    made = []
+    for task in ["timeline-summary", "analyze-sentiment", "profitability-analysis"]:
+        made.append(await answer(client, office, base, task))
+        clock.advance(timedelta(minutes=1))
+    timeline, sentiment, money = (g["generationId"] for g in made)
+    url = f"{base}/insights"
+    newest_first = [money, sentiment, timeline]
+    assert await listed_ids(client, office, url) == newest_first
+    assert await listed_ids(client, office, url, sort="-createdAt") == newest_first
+    assert await listed_ids(client, office, url, sort="createdAt") == newest_first[::-1]
+    assert await listed_ids(client, office, url, sort="task") == [money, sentiment, timeline]
+    assert await listed_ids(client, office, url, sort="-task") == [timeline, sentiment, money]
+    assert await listed_ids(client, office, url, sort="id", limit=1, offset=1) == [sentiment]
+    refused = await client.get(url, params={"sort": "model"}, headers=office)
+    assert "-createdAt" in assert_problem(refused, 400, "sort")["detail"]
 
 
 async def test_bad_filters_and_unknown_customers_are_refused(

@@ -199,7 +199,9 @@ async def test_http_get_customer_statement_count_is_the_same_for_0_10_500(contai
                 response = await client.get(f"/customers/{customer_id}", headers=headers)
             assert response.status_code == 200, response.text
             assert response.json()["collections"]["jobs"]["total"] == related // 8
-            counts.append(len(statements))
+            # On SQLite a unit of work starts with BEGIN IMMEDIATE (sqlite_writes.py): a
+            # transaction's start, not a query.
+            counts.append(len([s for s in statements if s != "BEGIN IMMEDIATE"]))
     # One statement for the whole view, whatever the number of related rows.
     assert counts == [1, 1, 1]
     assert max(counts) <= MAX_STATEMENTS

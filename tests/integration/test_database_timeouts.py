@@ -22,5 +22,8 @@ async def test_the_engine_carries_the_configured_timeouts(settings: Settings) ->
                 assert raw.driver_connection._config.command_timeout == 12  # a 5 s margin
             else:
                 assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+                # WAL, and no fsync per commit (only at checkpoints): see sqlite_writes.py
+                assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+                assert (await conn.execute(text("PRAGMA synchronous"))).scalar() == 1  # NORMAL
     finally:
         await engine.dispose()

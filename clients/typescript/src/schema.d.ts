@@ -550,6 +550,7 @@ export interface paths {
          * @description What the assistants answered about this customer, newest first: the prompt
          *     version, model, inputs' hash, cited records, tokens, cost, who asked and when.
          *     A technician sees the greeting and maintenance answers of their own customers.
+         *     `sort`: `createdAt`, `task` or `id` (default `-createdAt`).
          */
         get: operations["listCustomerInsights"];
         put?: never;
@@ -1946,9 +1947,7 @@ export interface components {
             completionTokens: number;
             estimatedCost: string;
             latencyMs: number;
-            cached: boolean;
             degraded: boolean;
-            repeatsId: number | null;
             askedBy: number | null;
             /** Format: date-time */
             createdAt: string;
@@ -5425,6 +5424,8 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip */
                 offset?: number;
+                /** @description order: one key per value, repeat the parameter for more; `-key` descending; ties newest first */
+                sort?: ("id" | "-id" | "createdAt" | "-createdAt" | "task" | "-task")[] | null;
                 /** @description Only the generations of this task. */
                 task?: components["schemas"]["InsightTask"] | null;
             };

@@ -79,6 +79,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode NORMAL syncs the log at checkpoints, not at every commit: a commit costs
+    # no fsync (measured here ~6 ms, the whole budget of a queued writer); the database
+    # stays consistent after a crash, and a power cut may lose the last commits.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
     register_fold(dbapi_connection)
 

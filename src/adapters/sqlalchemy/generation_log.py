@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.tables import insight_generations as table
+from application.pagination import ListQuery
 from application.ports.generations import Generation, GenerationPage
 
 
@@ -28,9 +29,7 @@ def _row(g: Generation) -> dict[str, Any]:
         "completion_tokens": g.completion_tokens,
         "estimated_cost": str(g.estimated_cost),
         "latency_ms": g.latency_ms,
-        "cached": g.cached,
         "degraded": g.degraded,
-        "repeats_id": g.repeats_id,
         "asked_by": g.asked_by,
         "created_at": g.created_at,
     }
@@ -56,16 +55,20 @@ class SqlGenerationLog:
         return int(generation_id)
 
     async def for_customer(
-        self, customer_id: int, tasks: frozenset[str], limit: int, offset: int
+        self, customer_id: int, tasks: frozenset[str], query: ListQuery
     ) -> GenerationPage:
-        """Newest first (ties by id): one statement for the page, one for the total."""
+        """In `sort` order, then newest first (created_at, id): one statement for the page,
+        one for the total."""
         where = [table.c.customer_id == customer_id, table.c.task.in_(sorted(tasks))]
+        order = [
+            table.c[k.field].desc() if k.descending else table.c[k.field].asc() for k in query.sort
+        ]
         page = (
             select(table)
             .where(*where)
-            .order_by(table.c.created_at.desc(), table.c.id.desc())
-            .limit(limit)
-            .offset(offset)
+            .order_by(*order, table.c.created_at.desc(), table.c.id.desc())
+            .limit(query.limit)
+            .offset(query.offset)
         )
         count = select(func.count()).select_from(table).where(*where)
         async with self._engine.connect() as conn:

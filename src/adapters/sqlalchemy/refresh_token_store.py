@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.sqlalchemy.sqlite_writes import write_transaction
 from adapters.sqlalchemy.tables import refresh_tokens as table
 from domain.refresh_token import RefreshToken
 
@@ -32,7 +33,7 @@ class SqlRefreshTokenStore:
         self._engine = engine
 
     async def add(self, token: RefreshToken) -> None:
-        async with self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             await conn.execute(insert(table).values(_row(token)))
 
     async def find(self, token_hash: str) -> RefreshToken | None:
@@ -43,7 +44,7 @@ class SqlRefreshTokenStore:
         return None if row is None else RefreshToken(**row._mapping)
 
     async def rotate(self, used_hash: str, successor: RefreshToken, at: datetime) -> bool:
-        async with self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             claimed = await conn.execute(
                 update(table)
                 .where(
@@ -59,7 +60,7 @@ class SqlRefreshTokenStore:
         return True
 
     async def revoke_family(self, family_id: str, at: datetime) -> None:
-        async with self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             await conn.execute(
                 update(table)
                 .where(table.c.family_id == family_id, table.c.revoked_at.is_(None))
@@ -67,6 +68,6 @@ class SqlRefreshTokenStore:
             )
 
     async def delete_expired(self, now: datetime) -> int:
-        async with self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             result = await conn.execute(delete(table).where(table.c.expires_at <= now))
         return int(result.rowcount or 0)

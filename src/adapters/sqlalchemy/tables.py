@@ -327,6 +327,16 @@ webhook_events = Table(
     Column("received_at", UtcDateTime, nullable=False),
 )
 
+# One counter per customer id, bumped by triggers (migration 0014) in the same transaction as
+# any change to that customer's records: the key of cached LLM answers. No foreign key: the
+# row outlives the customer, so a reused id never starts over at an old version.
+customer_data_versions = Table(
+    "customer_data_versions",
+    metadata,
+    Column("customer_id", Integer, primary_key=True, autoincrement=False),
+    Column("version", BigInteger, nullable=False),
+)
+
 # Refresh tokens (hashed) in families: one family per sign-in, rotated on every use.
 refresh_tokens = Table(
     "refresh_tokens",
@@ -394,8 +404,8 @@ def include_object(
     return name not in SEARCH_OBJECTS
 
 
-# Stored generations: every insight answer, who asked it about whom, and what it cost.
-# `repeats_id`: the generation a cache hit repeats. Pruned after LLM_GENERATION_RETENTION_DAYS.
+# Stored generations: every answer produced (not cache hits), who asked it about whom, and
+# what it cost. Pruned after LLM_GENERATION_RETENTION_DAYS.
 insight_generations = _table(
     "insight_generations",
     Column("task", String(40), nullable=False),
@@ -410,13 +420,10 @@ insight_generations = _table(
     Column("completion_tokens", Integer, nullable=False),
     Column("estimated_cost", String(32), nullable=False),
     Column("latency_ms", Float, nullable=False),
-    Column("cached", Boolean, nullable=False),
     Column("degraded", Boolean, nullable=False),
-    _fk("insight_generations.id", nullable=True, name="repeats_id", ondelete="SET NULL"),
     Column("asked_by", Integer),  # a user id, kept after the user is deleted; null: system
     _created_at(),
     Index(None, "customer_id", "created_at"),
     Index(None, "created_at"),
     Index(None, "job_id"),
-    Index(None, "repeats_id"),
 )

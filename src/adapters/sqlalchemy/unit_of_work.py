@@ -11,21 +11,33 @@ from adapters.sqlalchemy import outbox_repositories as o
 from adapters.sqlalchemy import repositories as r
 from adapters.sqlalchemy.audit_repository import AuditEntryRepository
 from adapters.sqlalchemy.data_lifecycle import SqlDataLifecycle
+from adapters.sqlalchemy.sqlite_writes import WriteSlot, begin_writing
 
 
 class SqlUnitOfWork:
-    """Opens a connection and a transaction on enter; rolls back unless committed."""
+    """Opens a connection and a transaction on enter; rolls back unless committed. On
+    SQLite, units of work run one at a time, each holding the write lock from its start
+    (sqlite_writes.py)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._conn: AsyncConnection | None = None
         self._tx: AsyncTransaction | None = None
+        self._slot = WriteSlot(engine)
 
     async def __aenter__(self) -> Self:
         if self._conn is not None:
             raise RuntimeError("a unit of work is used once; create a new one")
-        self._conn = await self._engine.connect()
-        self._tx = await self._conn.begin()
+        await self._slot.acquire()
+        try:
+            self._conn = await self._engine.connect()
+            self._tx = await self._conn.begin()
+            await begin_writing(self._slot, self._conn)
+        except BaseException:
+            if self._conn is not None:
+                await self._conn.close()
+            self._slot.release()
+            raise
         self.customers = r.CustomerRepository(self._conn)
         self.technicians = r.TechnicianRepository(self._conn)
         self.jobs = r.JobRepository(self._conn)
@@ -56,11 +68,15 @@ class SqlUnitOfWork:
             if self._tx.is_active:
                 await self._tx.rollback()
         finally:
-            await self._conn.close()
+            try:
+                await self._conn.close()
+            finally:
+                self._slot.release()
 
     async def commit(self) -> None:
         assert self._tx is not None
         await self._tx.commit()
+        self._slot.release()  # the write is over: the next one need not wait for our exit
 
     @property
     def connection(self) -> AsyncConnection:

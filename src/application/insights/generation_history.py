@@ -1,7 +1,8 @@
 """GET /customers/{id}/insights: what the assistants answered about a customer, newest first.
 
-Every answer (provider or offline) is stored by the gateway (`LlmGateway`); a cache hit is
-its own row pointing at the generation it repeats. Staff see every customer's; a
+Every answer produced (provider or offline) is stored by the gateway (`LlmGateway`); a
+cache hit adds no row, its envelope's `generationId` names the stored original. Staff see
+every customer's; a
 technician only those of customers they have a job at (404 for others, as for the
 customer itself).
 """
@@ -37,6 +38,8 @@ class InsightTask(enum.StrEnum):
 
 
 FIELD_TASKS = frozenset({InsightTask.GREETING, InsightTask.MAINTENANCE})
+GENERATION_SORTABLE = ("id", "created_at", "task")
+"""The generations list's sort keys (default: newest first)."""
 
 
 async def list_customer_insights(
@@ -46,10 +49,12 @@ async def list_customer_insights(
     task: InsightTask | None,
     page: ListQuery,
 ) -> Page[Generation]:
-    """A page of the customer's stored generations, newest first (filter: `task`). A
-    technician sees only the field assistants' (greeting, maintenance): the others
-    (profitability...) are answers their role may not ask for."""
+    """A page of the customer's stored generations, newest first unless `page.sort` says
+    otherwise (`GENERATION_SORTABLE`; filter: `task`). A technician sees only the field
+    assistants' (greeting, maintenance): the others (profitability...) are answers their
+    role may not ask for."""
     authorize(actor, Permission.USE_FIELD_INSIGHTS)
+    page.check_sort(GENERATION_SORTABLE)
     tasks = {task} if task is not None else set(InsightTask)
     async with ctx.uow() as uow:
         if limited_to_own_work(actor):
@@ -60,5 +65,5 @@ async def list_customer_insights(
     if ctx.generations is None or not tasks:
         return Page([], 0, page.limit, page.offset)
     names = frozenset(t.value for t in tasks)
-    found = await ctx.generations.for_customer(customer_id, names, page.limit, page.offset)
+    found = await ctx.generations.for_customer(customer_id, names, page)
     return Page(found.items, found.total, page.limit, page.offset)

@@ -22,6 +22,7 @@ from application.llm.asking import asking_about
 from application.llm.gateway import Insight, LlmGateway
 from application.llm.grounding_blocks import blocks
 from application.ports.clock import Clock
+from application.ports.data_versions import CustomerDataVersions
 from application.ports.generations import GenerationLog
 from application.ports.read_queries import CustomerViewQuery
 from application.ports.unit_of_work import UnitOfWork
@@ -40,6 +41,9 @@ class InsightContext:
     quiet_hours: QuietHours = field(default_factory=QuietHours)
     service_history: ServiceHistoryMemo = field(default_factory=ServiceHistoryMemo)
     generations: GenerationLog | None = None  # where answers are stored (None: nowhere)
+    # Keys answers by the customer's data version (see versioned_answer.py); None: no
+    # shortcut, every answer builds the Customer View first.
+    versions: CustomerDataVersions | None = None
 
 
 async def authorize_insight(

@@ -12,7 +12,8 @@ from typing import Any
 
 from application.access import Actor
 from application.insights.customer_grounding import GROUNDING_CAP
-from application.insights.insight_context import InsightContext, insight_view, prompt_values
+from application.insights.insight_context import InsightContext, prompt_values
+from application.insights.versioned_answer import versioned_answer
 from application.llm.answers import Sentiment
 from application.llm.gateway import Insight
 from application.llm.specs import spec_for
@@ -64,24 +65,28 @@ def feedback_items(view: CustomerView) -> list[dict[str, Any]]:
 async def analyze_sentiment(
     actor: Actor, ctx: InsightContext, customer_id: int
 ) -> Insight[Sentiment]:
-    """Overall label and score, and one cited result per feedback item."""
-    view = await insight_view(ctx, actor, customer_id)
-    items = feedback_items(view)
-    allowed = {item["itemId"] for item in items}
-    grounding = {
-        "customer": {"id": view.id, "name": view.name},
-        "items": items,
-    }
+    """Overall label and score, and one cited result per feedback item. Answered from the
+    cache by the customer's data version when nothing changed."""
 
-    def check(answer: Sentiment) -> Sentiment:
-        seen: set[str] = set()
-        kept = []
-        for item in answer.items:
-            if item.item_id in allowed and item.item_id not in seen:
-                seen.add(item.item_id)
-                kept.append(item)
-        answer.items = kept
-        return answer
+    async def answer(view: CustomerView, subject: str | None) -> Insight[Sentiment]:
+        items = feedback_items(view)
+        allowed = {item["itemId"] for item in items}
+        grounding = {
+            "customer": {"id": view.id, "name": view.name},
+            "items": items,
+        }
 
-    values = prompt_values(ctx, view, {"feedback": grounding}, itemCount=str(len(items)))
-    return await ctx.llm.ask(TASK, values, grounding, SPEC, check)
+        def check(answer: Sentiment) -> Sentiment:
+            seen: set[str] = set()
+            kept = []
+            for item in answer.items:
+                if item.item_id in allowed and item.item_id not in seen:
+                    seen.add(item.item_id)
+                    kept.append(item)
+            answer.items = kept
+            return answer
+
+        values = prompt_values(ctx, view, {"feedback": grounding}, itemCount=str(len(items)))
+        return await ctx.llm.ask(TASK, values, grounding, SPEC, check, remember_as=subject)
+
+    return await versioned_answer(ctx, actor, customer_id, TASK, SPEC, answer)

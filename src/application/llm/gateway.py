@@ -79,6 +79,16 @@ class _Cached(msgspec.Struct):
     generation_id: int | None = None
 
 
+class _Remembered(msgspec.Struct):
+    """An answer stored under a data version (see `LlmGateway.recall`)."""
+
+    answer: msgspec.Raw
+    model: str
+    grounding_hash: str
+    generated_at: datetime | None = None
+    generation_id: int | None = None  # the stored generation this answer repeats
+
+
 class LlmGateway:
     """The one way use cases ask the model. Answers are reused exactly while the grounding
     data is unchanged; concurrent identical questions share one upstream call."""
@@ -109,6 +119,44 @@ class LlmGateway:
         """Template name and version, the model, and the hash of grounding data and prompt."""
         return f"llm:{template_key}:{self._client.model}:{grounding_hash}"
 
+    def remembered_key(self, template_key: str, subject: str) -> str:
+        """Template, model and a versioned subject (`customer:12:v7:...`): no grounding."""
+        return f"llm:{template_key}:{self._client.model}:{subject}"
+
+    async def recall(
+        self, template_key: str, subject: str, spec: AnswerSpec[T]
+    ) -> Insight[T] | None:
+        """The answer `ask(..., remember_as=subject)` stored, or None: one cache read, no
+        prompt and no grounding. `subject` must name the version of every record the
+        grounding was built from, so a change to any of them is a miss."""
+        started = time.perf_counter()
+        hit = await self._cache.get(self.remembered_key(template_key, subject))
+        if hit is None:
+            return None
+        try:
+            entry = msgspec.json.decode(hit, type=_Remembered)
+            if entry.generated_at is None:  # written before generations were stored
+                return None
+            answer = spec.decode(bytes(entry.answer))
+        except (msgspec.MsgspecError, LlmInvalidReply) as exc:
+            log.warning(
+                "llm task=%s unusable remembered entry, asking again: %s", template_key, exc
+            )
+            return None
+        latency_ms = (time.perf_counter() - started) * 1000
+        self._log(template_key, entry.model, "hit", Usage(entry.model, 0, 0, latency_ms))
+        return Insight(
+            answer,
+            entry.model,
+            True,
+            None,
+            entry.grounding_hash,
+            prompt_version=template_key,
+            generated_at=entry.generated_at,
+            sources=cited_sources(answer),
+            generation_id=entry.generation_id,
+        )
+
     async def ask(
         self,
         template_key: str,
@@ -117,19 +165,20 @@ class LlmGateway:
         spec: AnswerSpec[T],
         check: Callable[[T], T] = lambda answer: answer,
         options: GenerationOptions | None = None,
+        remember_as: str | None = None,
     ) -> Insight[T]:
         """Render the template, then answer from cache or from the model (checked by `check`).
 
         Identical concurrent questions (same key) share one task: the upstream call runs on
         even if the caller that started it goes away, and its result or error reaches every
-        caller waiting for it. Only checked answers are cached.
+        caller waiting for it. Only checked answers are cached; with `remember_as` the
+        answer (not a degraded one) is also stored for `recall(template_key, remember_as)`.
         """
         template = load_template(template_key)
         system, user = template.render(values)
         grounding_hash = fingerprint({"grounding": grounding, "system": system, "user": user})
         key = self.cache_key(template.key, grounding_hash)
         task = self._in_flight.get(key)
-        joined = task is not None
         if task is None:
             prompt = Prompt(template.key, system, user, grounding)
             task = asyncio.ensure_future(
@@ -138,8 +187,16 @@ class LlmGateway:
             self._in_flight[key] = task
             task.add_done_callback(functools.partial(self._finished, key))
         insight = cast("Insight[T]", await asyncio.shield(task))
-        if joined:  # another caller's upstream call answered: stored as a repeat of it
-            await self._store(insight, template.key, cached=True)
+        if remember_as is not None and not insight.degraded:
+            entry = _Remembered(
+                msgspec.Raw(msgspec.json.encode(insight.answer)),
+                insight.model,
+                grounding_hash,
+                insight.generated_at,
+                insight.generation_id,
+            )
+            key = self.remembered_key(template.key, remember_as)
+            await self._cache.set(key, msgspec.json.encode(entry), self._ttl)
         return insight
 
     def _finished(self, key: str, task: asyncio.Task[Insight[Any]]) -> None:
@@ -190,8 +247,7 @@ class LlmGateway:
                 sources=cited_sources(answer),
                 generation_id=entry.generation_id,
             )
-            await self._store(insight, prompt.task, cached=True, latency_ms=latency_ms)
-            return insight
+            return insight  # not stored again: its generation_id names the stored original
         options = options or GenerationOptions()
         try:
             reply = await self._client.complete(prompt, spec, options)
@@ -204,14 +260,12 @@ class LlmGateway:
             answer = check(reply.answer)
             self._log(prompt.task, reply.usage.model, "miss", reply.usage, degraded=True)
             degraded = self._fresh(answer, reply.usage, grounding_hash, prompt.task, True)
-            return await self._store(degraded, prompt.task, cached=False)
+            return await self._store(degraded, prompt.task)
         answer = check(reply.answer)
         usage = reply.usage
         self._log(prompt.task, usage.model, "miss", usage)
         insight = await self._store(
-            self._fresh(answer, usage, grounding_hash, prompt.task, False),
-            prompt.task,
-            cached=False,
+            self._fresh(answer, usage, grounding_hash, prompt.task, False), prompt.task
         )
         entry = _Cached(
             msgspec.Raw(msgspec.json.encode(answer)),
@@ -244,16 +298,15 @@ class LlmGateway:
             estimated_cost=self._prices.cost(usage),
         )
 
-    async def _store(
-        self, insight: Insight[T], template: str, cached: bool, latency_ms: float = 0.0
-    ) -> Insight[T]:
-        """Store the generation (a repeat when `cached`: it points at the original); the
-        fresh insight comes back with its `generation_id`. A store that fails is logged and
-        the answer still served: accountability must not take the assistant down."""
+    async def _store(self, insight: Insight[T], template: str) -> Insight[T]:
+        """Store a fresh answer's generation (only fresh ones: a cache hit or a single-flight
+        joiner is served the original's `generation_id`, no row); the insight comes back with
+        its `generation_id`. A store that fails is logged and the answer still served:
+        accountability must not take the assistant down."""
         if self._generations is None:
             return insight
         asking = current_asking()
-        usage = insight.usage if not cached else None
+        usage = insight.usage
         generation = Generation(
             task=template.rsplit(".", 1)[0],
             prompt_version=template,
@@ -265,20 +318,18 @@ class LlmGateway:
             result=msgspec.json.encode(insight.answer),
             prompt_tokens=usage.prompt_tokens if usage else 0,
             completion_tokens=usage.completion_tokens if usage else 0,
-            estimated_cost=insight.estimated_cost if not cached else Decimal(0),
-            latency_ms=usage.latency_ms if usage else latency_ms,
-            cached=cached,
+            estimated_cost=insight.estimated_cost,
+            latency_ms=usage.latency_ms if usage else 0.0,
             degraded=insight.degraded,
             asked_by=asking.user_id,
-            created_at=self._now(),
-            repeats_id=insight.generation_id if cached else None,
+            created_at=insight.generated_at or self._now(),
         )
         try:
             stored_id = await self._generations.add(generation)
         except Exception as exc:  # any storage failure: serve the answer, and say so
             log.warning("llm task=%s generation not stored: %s", template, type(exc).__name__)
             return insight
-        return insight if cached else replace(insight, generation_id=stored_id)
+        return replace(insight, generation_id=stored_id)
 
     def _log(self, task: str, model: str, cache: str, usage: Usage, degraded: bool = False) -> None:
         """One line per answer: model, tokens, latency, cache hit/miss and estimated cost."""

@@ -7,6 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
+from application.pagination import ListQuery
+
 
 @dataclass(frozen=True, slots=True)
 class Generation:
@@ -14,9 +16,10 @@ class Generation:
 
     `prompt_version` is the template and its version (`sentiment.v1`), `grounding_hash`
     the hash of the input records and rendered prompt (the data version the answer was
-    built from), `result` the checked answer as JSON. A cache hit is stored as its own row
-    (who asked, when) with `repeats_id` naming the generation whose answer it repeats,
-    zero tokens and zero cost. `asked_by` is the user id (None: the system, a worker).
+    built from), `result` the checked answer as JSON. Only answers produced (by the
+    provider or the offline adapter) are stored: a cache hit or a caller sharing another's
+    upstream call adds no row, its envelope's `generationId` names the stored original.
+    `asked_by` is the user id (None: the system, a worker) who asked when it was produced.
     """
 
     task: str
@@ -31,11 +34,9 @@ class Generation:
     completion_tokens: int
     estimated_cost: Decimal
     latency_ms: float
-    cached: bool
     degraded: bool
     asked_by: int | None
     created_at: datetime
-    repeats_id: int | None = None
     id: int | None = None
 
 
@@ -46,14 +47,16 @@ class GenerationPage:
 
 
 class GenerationLog(Protocol):
-    """Where generations are written, listed per customer (newest first) and pruned."""
+    """Where generations are written, listed per customer and pruned."""
 
     async def add(self, generation: Generation) -> int: ...
 
     async def for_customer(
-        self, customer_id: int, tasks: frozenset[str], limit: int, offset: int
+        self, customer_id: int, tasks: frozenset[str], page: ListQuery
     ) -> GenerationPage:
-        """The customer's generations of these `tasks`, newest first, and their count."""
+        """A page (`page.limit`, `page.offset`) of the customer's generations of these
+        `tasks` and their count, ordered by `page.sort` (fields of `Generation`: `id`,
+        `created_at`, `task`), ties newest first; no keys: newest first. Filters unused."""
         ...
 
     async def prune(self, older_than: datetime) -> int:

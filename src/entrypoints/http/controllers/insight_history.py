@@ -9,11 +9,15 @@ import msgspec
 from litestar import Controller, get
 from litestar.params import QueryParameter
 
-from application.insights.generation_history import InsightTask, list_customer_insights
+from application.insights.generation_history import (
+    GENERATION_SORTABLE,
+    InsightTask,
+    list_customer_insights,
+)
 from application.llm.grounding_blocks import camel_keys
 from application.ports.generations import Generation
 from entrypoints.http.deps import ActorDep, InsightsDep, PathId
-from entrypoints.http.list_params import PAGING_ONLY, PagingDep
+from entrypoints.http.list_params import PAGING_ONLY, SORT, PagingDep, SortDep, sort_provider
 from entrypoints.http.wire import Out, page_of, page_type
 
 TaskFilter = Annotated[
@@ -24,8 +28,8 @@ TaskFilter = Annotated[
 
 class GenerationOut(Out):
     """One stored answer. `result` is what the answer said (the checked answer, before any
-    per-request correction such as profitability's reconciled figures); a cache hit has
-    `cached` true, no tokens or cost, and `repeatsId` naming the generation it repeats.
+    per-request correction such as profitability's reconciled figures). Only produced
+    answers are listed: a cache hit adds no row, its envelope's `generationId` is this `id`.
     `groundingHash` identifies the input records and prompt the answer was built from;
     `askedBy` the user id (null: the system, e.g. the daily passes)."""
 
@@ -42,9 +46,7 @@ class GenerationOut(Out):
     completion_tokens: int
     estimated_cost: str
     latency_ms: float
-    cached: bool
     degraded: bool
-    repeats_id: int | None
     asked_by: int | None
     created_at: datetime
 
@@ -71,9 +73,7 @@ def generation_out(g: Generation) -> GenerationOut:
         completion_tokens=g.completion_tokens,
         estimated_cost=str(g.estimated_cost),
         latency_ms=round(g.latency_ms, 1),
-        cached=g.cached,
         degraded=g.degraded,
-        repeats_id=g.repeats_id,
         asked_by=g.asked_by,
         created_at=g.created_at,
     )
@@ -84,18 +84,25 @@ class InsightHistoryController(Controller):
     tags = ["insights"]
     dependencies = PAGING_ONLY
 
-    @get("/{customer_id:int}/insights", operation_id="listCustomerInsights")
+    @get(
+        "/{customer_id:int}/insights",
+        operation_id="listCustomerInsights",
+        dependencies={SORT: sort_provider(GENERATION_SORTABLE)},
+    )
     async def list_insights(
         self,
         actor: ActorDep,
         insights: InsightsDep,
         customer_id: PathId,
         paging: PagingDep,
+        list_sort: SortDep,
         task: TaskFilter = None,
     ) -> GenerationPage:
         """What the assistants answered about this customer, newest first: the prompt
         version, model, inputs' hash, cited records, tokens, cost, who asked and when.
-        A technician sees the greeting and maintenance answers of their own customers."""
-        page = await list_customer_insights(actor, insights, customer_id, task, paging)
+        A technician sees the greeting and maintenance answers of their own customers.
+        `sort`: `createdAt`, `task` or `id` (default `-createdAt`)."""
+        query = paging.sorted_by(*list_sort)
+        page = await list_customer_insights(actor, insights, customer_id, task, query)
         listed: GenerationPage = page_of(GenerationPage, page, generation_out)
         return listed
