@@ -27,6 +27,10 @@ Environment:
       (bench/http_load.py; `python -m bench http` runs it alone; needs `wrk`), in its own
       database `fieldcrm_bench_http`. `python -m bench servers` compares HTTP servers
       (uvicorn plain, uvicorn[standard], granian when installed) on the same app.
+
+`python -m bench PART [PART ...]` runs only those parts: search, http, servers, llm
+(cached insight through the server), writers (SQLite under 16 concurrent writers),
+scheduler, outbox.
 """
 
 from __future__ import annotations
@@ -90,14 +94,22 @@ def main() -> int:
     postgres_url = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get(
         "FIELDCRM_TEST_POSTGRES_URL", ""
     )
-    if sys.argv[1:] == ["search"]:
-        search.run_all(postgres_url)
-        return 0
-    if sys.argv[1:] == ["http"]:
-        http_load.run_all(postgres_url)
-        return 0
-    if sys.argv[1:] == ["servers"]:
-        http_load.run_servers(postgres_url)
+    parts = {
+        "search": search.run_all,
+        "http": http_load.run_all,
+        "servers": http_load.run_servers,
+        "llm": llm_cache.run_all,
+        "writers": sqlite_writers.run_all,
+        "scheduler": scheduler_pass.run_all,
+        "outbox": outbox.run_all,
+    }
+    if sys.argv[1:]:
+        unknown = [name for name in sys.argv[1:] if name not in parts]
+        if unknown:
+            print(f"python -m bench: unknown part {unknown[0]!r}; parts: {', '.join(parts)}")
+            return 2
+        for name in sys.argv[1:]:
+            parts[name](postgres_url)
         return 0
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="fieldcrm-bench-") as tmp:
