@@ -34,6 +34,8 @@ JOB_MOVES: dict[str, dict[str, str]] = {
 FOLLOW_UP_MOVES: dict[str, set[str]] = {
     "PENDING": {"SCHEDULED", "SENT", "COMPLETED", "CANCELLED"},
     "SCHEDULED": {"SENT", "COMPLETED", "FAILED", "CANCELLED"},
+    # Only the outbox moves a follow-up to AWAITING_REVIEW; from there staff may settle it.
+    "AWAITING_REVIEW": {"SENT", "SCHEDULED", "COMPLETED", "FAILED", "CANCELLED"},
     "SENT": {"COMPLETED", "NO_RESPONSE", "FAILED"},
     "NO_RESPONSE": {"COMPLETED"},
     "COMPLETED": set(),

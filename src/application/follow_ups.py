@@ -19,7 +19,7 @@ from application.ports.unit_of_work import UnitOfWork
 from application.resources import Access, Crud, ResourceSpec
 from domain import validation as v
 from domain.contact_preferences import ContactMethod
-from domain.errors import ValidationFailed
+from domain.errors import InvalidTransition, ValidationFailed
 from domain.follow_up import FollowUp, FollowUpStatus
 from domain.messaging.message import Message, Purpose, compose
 
@@ -129,6 +129,9 @@ def _apply(follow_up: FollowUp, changes: FollowUpChanges, now: datetime | None) 
     if changes.follow_up_date is not None:
         follow_up.reschedule(changes.follow_up_date)
     follow_up.record_feedback(changes.satisfaction_rating, changes.feedback)
+    if changes.status is FollowUpStatus.AWAITING_REVIEW and follow_up.status is not changes.status:
+        # Only the outbox says a message awaits review (its NEEDS_REVIEW), not a person.
+        raise InvalidTransition("follow-up", follow_up.status.value, changes.status.value)
     if changes.status is not None:
         follow_up.move_to(changes.status)
 
