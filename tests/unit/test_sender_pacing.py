@@ -47,6 +47,7 @@ async def test_a_paced_sender_waits_for_its_slot() -> None:
 
     class Msg:
         id = 1
+        body = "Your technician is on the way."
         provider_message_id = None
 
     times = []
