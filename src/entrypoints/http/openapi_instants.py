@@ -10,7 +10,7 @@ at the range's edge with an offset. The server enforces the same range (`validat
 
 from __future__ import annotations
 
-from typing import Any
+from entrypoints.http.openapi_request_schemas import Document, request_schemas
 
 _YEAR = "(19|20|21)[0-9]{2}"
 _DATE = _YEAR + "-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
@@ -20,45 +20,11 @@ DATE_TIME_PATTERN = f"^{_DATE}[Tt]{_TIME}{_OFFSET}$"
 DATE_PATTERN = f"^{_DATE}$"
 _PATTERNS = {"date-time": DATE_TIME_PATTERN, "date": DATE_PATTERN}
 
-Document = dict[str, Any]
-_REF = "#/components/schemas/"
-
 
 def bound_instants(document: Document) -> None:
     """Add the range's pattern to every date-time/date string in a request body or
     parameter of `document` (in place), through `$ref`s to the components they use."""
-    components = document.get("components", {}).get("schemas", {})
-    seen: set[str] = set()
-    for item in document.get("paths", {}).values():
-        for operation in item.values():
-            if not isinstance(operation, dict):
-                continue
-            for parameter in operation.get("parameters", []):
-                _bound(parameter.get("schema", {}), components, seen)
-            for media in operation.get("requestBody", {}).get("content", {}).values():
-                _bound(media.get("schema", {}), components, seen)
-
-
-def _bound(schema: Any, components: Document, seen: set[str]) -> None:
-    if isinstance(schema, list):
-        for item in schema:
-            _bound(item, components, seen)
-        return
-    if not isinstance(schema, dict):
-        return
-    ref = schema.get("$ref")
-    if isinstance(ref, str) and ref.startswith(_REF):
-        name = ref.removeprefix(_REF)
-        if name not in seen:
-            seen.add(name)
-            _bound(components.get(name, {}), components, seen)
-        return
-    pattern = _PATTERNS.get(schema.get("format", ""))
-    if pattern is not None and schema.get("type") == "string":
-        schema["pattern"] = pattern
-    for key, value in schema.items():
-        if key in ("properties", "$defs") and isinstance(value, dict):
-            for nested in value.values():
-                _bound(nested, components, seen)
-        elif key in ("items", "oneOf", "anyOf", "allOf", "additionalProperties", "not"):
-            _bound(value, components, seen)
+    for schema in request_schemas(document, parameters=True):
+        pattern = _PATTERNS.get(schema.get("format", ""))
+        if pattern is not None and schema.get("type") == "string":
+            schema["pattern"] = pattern
