@@ -10,7 +10,7 @@ Measured, side by side in one run, on SQLite and PostgreSQL:
   heavy   the 540-row customer, one connection (`wrk -t1 -c1`): p50, p99
   mixed   every customer in turn, 16 connections (`wrk -t2 -c16`): throughput, p99
 for the app as `make run` runs it (access log on), the app with LOG_LEVEL=WARNING (what
-uvicorn's access log costs), the floor, and both with two processes (`--workers 2`).
+the app's access line costs: uvicorn's own access log is off), the floor, and both with two processes (`--workers 2`).
 Every run counts errors and responses with status >= 400 (wrk), and each customer is
 fetched once beforehand and must answer 200. `python -m bench http` runs this alone;
 BENCH_HTTP_SECONDS (default 10) is the length of each wrk run.
@@ -290,7 +290,7 @@ def _print(label: str, customers: int, rows: list[Row]) -> None:
     quiet = rows[2]
     assert quiet[2] is not None
     print(
-        f"  uvicorn's access log: mixed {app[2].throughput:.0f} req/s with it, "
+        f"  the access line: mixed {app[2].throughput:.0f} req/s with it, "
         f"{quiet[2].throughput:.0f} req/s without (LOG_LEVEL=WARNING)"
     )
 
