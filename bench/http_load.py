@@ -10,7 +10,8 @@ Measured, side by side in one run, on SQLite and PostgreSQL:
   heavy   the 540-row customer, one connection (`wrk -t1 -c1`): p50, p99
   mixed   every customer in turn, 16 connections (`wrk -t2 -c16`): throughput, p99
 for the app as `make run` runs it (access log on), the app with LOG_LEVEL=WARNING (what
-the app's access line costs: uvicorn's own access log is off), the floor, and both with two processes (`--workers 2`).
+the app's access line costs: uvicorn's own access log is off), the floor, and both with
+two processes (`--workers 2`).
 Every run counts errors and responses with status >= 400 (wrk), and each customer is
 fetched once beforehand and must answer 200. `python -m bench http` runs this alone;
 BENCH_HTTP_SECONDS (default 10) is the length of each wrk run.
