@@ -62,9 +62,8 @@ class DriverStatement:
                     record = await driver.fetchrow(self.text, *arguments)
                     return None if record is None else tuple(record)
                 named = {name: int(values[name]) for name in self._names}
-                async with driver.execute(self.text, named) as cursor:
-                    row = await cursor.fetchone()
-                return None if row is None else tuple(row)
+                rows = list(await driver.execute_fetchall(self.text, named))  # one thread hop
+                return tuple(rows[0]) if rows else None
             except Exception as error:
                 is_closed = getattr(driver, "is_closed", None)
                 lost = is_closed is not None and is_closed()

@@ -59,9 +59,12 @@ def build_engine(
         # A file database: the same pool size, so 16 concurrent requests reuse connections
         # (each new aiosqlite connection is a thread plus the pragmas below).
         kwargs.update(pool_size=20, max_overflow=10)
+    if url.startswith("sqlite"):
+        kwargs["pool_reset_on_return"] = None  # `_rollback_if_in_transaction` instead
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "reset", _rollback_if_in_transaction)
     else:
         event.listen(engine.sync_engine, "checkout", _drop_closed_connection)
     return engine
@@ -79,6 +82,17 @@ def _drop_closed_connection(dbapi_connection: Any, _record: Any, _proxy: Any) ->
     is_closed = getattr(driver, "is_closed", None)
     if is_closed is not None and is_closed():
         raise exc.DisconnectionError("the pooled connection was closed by the server")
+
+
+def _rollback_if_in_transaction(dbapi_connection: Any, _record: Any, state: Any) -> None:
+    """A connection back in the pool is rolled back only when SQLite says a transaction is
+    open: the pool's default rollback is a round trip to the connection's thread at every
+    return, also after a read that began nothing (the Customer View's)."""
+    if not state.asyncio_safe:
+        return
+    driver = getattr(dbapi_connection, "driver_connection", None)
+    if driver is None or driver.in_transaction:
+        dbapi_connection.rollback()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
