@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec.inspect as mi
 import pytest
-from litestar import Litestar
+from litestar import Litestar, Response
 from litestar.routes import HTTPRoute
 
 Schema = dict[str, Any]
@@ -37,6 +37,8 @@ def _resolve(document: Schema, schema: Schema) -> Schema:
 
 def _type_info(annotation: Any) -> mi.Type | None:
     if typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) is Response:  # Response[T] documents T
         annotation = typing.get_args(annotation)[0]
     try:
         return mi.type_info(annotation)
