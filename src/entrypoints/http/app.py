@@ -52,6 +52,7 @@ from entrypoints.http.controllers.technicians import TechnicianController
 from entrypoints.http.controllers.users import UserController
 from entrypoints.http.controllers.webhooks import TwilioWebhookController
 from entrypoints.http.fallback_store import FallbackStore
+from entrypoints.http.inline_dependencies import resolve_inline
 from entrypoints.http.login_throttle import LOGIN_THROTTLE_STORE, LoginLimits, LoginThrottle
 from entrypoints.http.openapi_document import ContractJsonPlugin
 from entrypoints.http.openapi_problems import document_problems
@@ -88,6 +89,7 @@ EXPOSED_HEADERS = [
 def create_app(container: Container) -> Litestar:
     """Build the app; every dependency comes from `container`."""
     settings = container.settings()
+    resolve_inline()  # dependencies that never wait skip Litestar's task group
     active_users = build_active_users(container)
     jwt_auth = build_jwt_auth(container, active_users)
 

@@ -35,13 +35,25 @@ SENSITIVE_FIELDS = frozenset(
 MASK = "[redacted]"
 
 
+# What each pattern cannot match without (lower case): a pattern runs only on text that
+# contains it, so a line like an access line ("GET /health 200 0.4 ms") costs a few
+# substring tests instead of six regular expression scans. The phone pattern always runs.
+_SECRET_WORDS = ("pass", "token", "secret", "key", "auth")
+
+
 def redact(text: str) -> str:
     """`text` with e-mails, phone numbers, tokens and credentials masked."""
-    text = _URL_CREDENTIALS.sub(r"\1[redacted]@", text)
-    text = _JWT.sub(MASK, text)
-    text = _BEARER.sub(r"\1 " + MASK, text)
-    text = _SECRET_PAIR.sub(r"\1\2" + MASK, text)
-    text = _EMAIL.sub("[email]", text)
+    if "@" in text:
+        text = _URL_CREDENTIALS.sub(r"\1[redacted]@", text)
+    if "eyJ" in text:
+        text = _JWT.sub(MASK, text)
+    lower = text.lower()
+    if "bearer" in lower or "basic" in lower:
+        text = _BEARER.sub(r"\1 " + MASK, text)
+    if any(word in lower for word in _SECRET_WORDS):
+        text = _SECRET_PAIR.sub(r"\1\2" + MASK, text)
+    if "@" in text:
+        text = _EMAIL.sub("[email]", text)
     return _PHONE.sub("[phone]", text)
 
 
