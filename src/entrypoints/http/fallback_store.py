@@ -13,8 +13,9 @@ from datetime import timedelta
 from typing import TypeVar
 
 from litestar.stores.base import Store
-from litestar.stores.memory import MemoryStore
 from redis.exceptions import RedisError
+
+from entrypoints.http.process_store import ProcessStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -26,7 +27,7 @@ class FallbackStore(Store):
 
     def __init__(self, primary: Store, label: str) -> None:
         self._primary = primary
-        self._local = MemoryStore()
+        self._local = ProcessStore()
         self._label = label
 
     @property

@@ -35,10 +35,12 @@ SENSITIVE_FIELDS = frozenset(
 MASK = "[redacted]"
 
 
-# What each pattern cannot match without (lower case): a pattern runs only on text that
-# contains it, so a line like an access line ("GET /health 200 0.4 ms") costs a few
-# substring tests instead of six regular expression scans. The phone pattern always runs.
-_SECRET_WORDS = ("pass", "token", "secret", "key", "auth")
+# What each pattern cannot match without: a pattern runs only on text that contains it, so
+# a line like an access line ("GET /health 200 0.4 ms") costs a few substring tests instead
+# of six regular expression scans. A secret pair needs its name right before `=` or `:`
+# (a quick scan without the name's prefix: "prompt_tokens=0" is no candidate). The phone
+# pattern always runs.
+_SECRET_NAME = re.compile(r"(?i)(?:password|passwd|token|secret|api_?key|auth)\s*[=:]")
 
 
 def redact(text: str) -> str:
@@ -50,7 +52,13 @@ def redact(text: str) -> str:
     lower = text.lower()
     if "bearer" in lower or "basic" in lower:
         text = _BEARER.sub(r"\1 " + MASK, text)
-    if any(word in lower for word in _SECRET_WORDS):
+    if (
+        "pass" in lower
+        or "token" in lower
+        or "secret" in lower
+        or "key" in lower
+        or "auth" in lower
+    ) and _SECRET_NAME.search(text):
         text = _SECRET_PAIR.sub(r"\1\2" + MASK, text)
     if "@" in text:
         text = _EMAIL.sub("[email]", text)
