@@ -9,10 +9,11 @@ Environment:
       pass (bench/scheduler_pass.py), in its own database `fieldcrm_bench_scheduler`.
   BENCH_OTHER_CUSTOMERS (default 400)  customers around the benchmarked one (each with jobs,
       payments, expenses...): raise it to see how the view scales with the table sizes.
-  BENCH_LLM_REQUESTS (default 300), BENCH_LLM_WARMUP (default 30)  timed and warm-up
-      asks each side (cached; right after a payment) of POST
-      /customers/{id}/timeline-summary through the real server (bench/llm_cache.py), in
-      its own database `fieldcrm_bench_llm`.
+  BENCH_LLM_SECONDS (default 5), BENCH_LLM_WARMUP_SECONDS (default 1), BENCH_LLM_MISSES
+      (default 30)  POST /customers/{id}/timeline-summary answered from the cache, and
+      GET /health beside it, each timed by `wrk -t1 -c1` for that long through the real
+      server (bench/llm_cache.py; needs `wrk`), then that many asks right after a write
+      (timed by httpx), in its own database `fieldcrm_bench_llm`.
   BENCH_WRITERS (default 16), BENCH_WRITES (default 1600), BENCH_WRITES_WARMUP (default
       160)  concurrent clients and requests of POST /customers through the real server
       (bench/sqlite_writers.py, `hey` when on PATH), in its own database

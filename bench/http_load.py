@@ -88,6 +88,11 @@ def wrk(base_url: str, token: str, connections: int, seconds: int, ids: list[int
     ]
     if len(ids) > 1:
         command += ["--", *map(str, ids)]
+    return run_wrk(command)
+
+
+def run_wrk(command: list[str]) -> Load:
+    """Run a wrk `command` whose script prints the WRK_JSON line (bench/wrk/*.lua)."""
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     line = next(x for x in out.splitlines() if x.startswith("WRK_JSON "))
     data = json.loads(line.removeprefix("WRK_JSON "))

@@ -223,6 +223,25 @@ async def test_llm_endpoints_need_a_token(client: httpx.AsyncClient, fake: FakeO
     assert fake.calls == 0
 
 
+async def test_each_allowed_ask_counts_down_and_the_window_is_two_numbers(
+    client: httpx.AsyncClient, office: Headers, app: Litestar, fake: FakeOpenAI
+) -> None:
+    customer_id = await customer_with_history(client, office)
+    answers = [await summarize(client, office, customer_id) for _ in range(RATE_LIMIT)]
+    assert [int(a.headers["ratelimit-remaining"]) for a in answers] == list(
+        range(RATE_LIMIT - 1, -1, -1)
+    )
+    assert {a.headers["ratelimit-policy"] for a in answers} == {f"{RATE_LIMIT}; w=60"}
+    assert all(0 < int(a.headers["ratelimit-reset"]) <= 60 for a in answers)
+    assert_problem(await summarize(client, office, customer_id), 429)
+    # The store keeps the count and the reset time, not one timestamp per request.
+    key = f"{LlmRateLimitMiddleware.__name__}::user:{_user_id(office)}"
+    stored = await app.stores.get("llm_rate_limit").get(key)
+    assert stored is not None
+    count, reset = stored.split()
+    assert int(count) == RATE_LIMIT and 0 < int(reset) - time.time() <= 60
+
+
 async def test_per_user_rate_limit(
     client: httpx.AsyncClient, office: Headers, admin: Headers, fake: FakeOpenAI
 ) -> None:

@@ -212,3 +212,29 @@ async def test_a_reused_id_does_not_start_over(engine: AsyncEngine) -> None:
         await add(conn, t.customers, {}, id=cid)
     new = await versions.version(cid)
     assert old is not None and new is not None and new > old
+
+
+async def test_the_lookup_opens_no_transaction_on_postgresql(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One SELECT, one round trip: no BEGIN before it nor ROLLBACK after it."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL: asyncpg sends BEGIN/ROLLBACK round trips for a transaction")
+    import asyncpg
+
+    versions = SqlCustomerDataVersions(engine)
+    async with engine.begin() as conn:
+        cid = await add(conn, t.customers, {})
+    started: list[object] = []
+    transaction = asyncpg.connection.Connection.transaction
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        started.append(self)
+        return transaction(self, *args, **kwargs)
+
+    monkeypatch.setattr(asyncpg.connection.Connection, "transaction", counted)
+    assert await versions.version(cid) is not None
+    assert started == []
+    async with engine.connect() as conn:  # the pool's connections keep their transactions
+        await conn.execute(t.customers.select().limit(1))
+    assert len(started) == 1

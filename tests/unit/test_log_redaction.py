@@ -23,6 +23,13 @@ SECRET_SAMPLES = [
     "Bearer abcdefghijklmnop0123456789",
     "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLXZhbHVl",
     "password=hunter2-hunter2",
+    # Any case and spacing of the names the quick checks look for before the patterns run.
+    "BEARER abcdefghijklmnop0123456789",
+    "Basic dXNlcjpodW50ZXIyaHVudGVy",
+    "Password : hunter2-hunter2",
+    "X_API_KEY=hunter2-hunter2",
+    "Auth=hunter2-hunter2",
+    "refresh_token: hunter2-hunter2",
     "postgresql://fieldcrm:s3cret-pw@db:5432/fieldcrm",
 ]
 

@@ -20,6 +20,13 @@ class SqlCustomerDataVersions:
     version, though its counter row is kept)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
+        # One read-only SELECT needs no transaction. On PostgreSQL autocommit spares the
+        # BEGIN and ROLLBACK round trips asyncpg otherwise sends around it (the isolation
+        # level is an attribute of asyncpg's adapter: setting it costs no round trip). On
+        # SQLite, pysqlite begins no transaction for a SELECT anyway, and changing the
+        # level would cost two trips to aiosqlite's thread.
+        if engine.dialect.name == "postgresql":
+            engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._engine = engine
 
     async def version(self, customer_id: int) -> int | None:

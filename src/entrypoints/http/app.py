@@ -13,7 +13,6 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.openapi import OpenAPIConfig
 from litestar.security.jwt import JWTAuth
 from litestar.stores.base import Store
-from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 
 from application.access import Actor
@@ -52,6 +51,7 @@ from entrypoints.http.controllers.technicians import TechnicianController
 from entrypoints.http.controllers.users import UserController
 from entrypoints.http.controllers.webhooks import TwilioWebhookController
 from entrypoints.http.fallback_store import FallbackStore
+from entrypoints.http.inline_dependencies import resolve_inline
 from entrypoints.http.login_throttle import LOGIN_THROTTLE_STORE, LoginLimits, LoginThrottle
 from entrypoints.http.openapi_document import ContractJsonPlugin
 from entrypoints.http.openapi_problems import document_problems
@@ -59,6 +59,7 @@ from entrypoints.http.openapi_security import document_security
 from entrypoints.http.operation_texts import describe_operations
 from entrypoints.http.options_allow import repair_options_allow
 from entrypoints.http.problems import EXCEPTION_HANDLERS
+from entrypoints.http.process_store import ProcessStore
 from entrypoints.http.rate_limits import (
     LLM_RATE_LIMIT_STATE_KEY,
     LLM_RATE_LIMIT_STORE,
@@ -88,6 +89,7 @@ EXPOSED_HEADERS = [
 def create_app(container: Container) -> Litestar:
     """Build the app; every dependency comes from `container`."""
     settings = container.settings()
+    resolve_inline()  # dependencies that never wait skip Litestar's task group
     active_users = build_active_users(container)
     jwt_auth = build_jwt_auth(container, active_users)
 
@@ -100,9 +102,12 @@ def create_app(container: Container) -> Litestar:
             (LOGIN_THROTTLE_STORE, "fieldcrm:loginlimit", "login throttle"),
         ):
             stores[name] = FallbackStore(RedisStore(redis, namespace=namespace), label)
+    else:  # counted in this process
+        for name in (LLM_RATE_LIMIT_STORE, MESSAGE_RATE_LIMIT_STORE):
+            stores[name] = ProcessStore()
     limits = settings.limits
     login_throttle = LoginThrottle(
-        stores.get(LOGIN_THROTTLE_STORE) or MemoryStore(),
+        stores.get(LOGIN_THROTTLE_STORE) or ProcessStore(),
         LoginLimits(
             window_seconds=limits.login_window_seconds,
             failures_per_username=limits.login_failures_per_username,

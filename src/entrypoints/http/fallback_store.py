@@ -13,12 +13,13 @@ from datetime import timedelta
 from typing import TypeVar
 
 from litestar.stores.base import Store
-from litestar.stores.memory import MemoryStore
 from redis.exceptions import RedisError
+
+from entrypoints.http.process_store import ProcessStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-_STORE_ERRORS = (RedisError, OSError)
+STORE_ERRORS = (RedisError, OSError)
 
 
 class FallbackStore(Store):
@@ -26,18 +27,27 @@ class FallbackStore(Store):
 
     def __init__(self, primary: Store, label: str) -> None:
         self._primary = primary
-        self._local = MemoryStore()
+        self._local = ProcessStore()
         self._label = label
 
     @property
     def primary(self) -> Store:
         return self._primary
 
+    @property
+    def local(self) -> Store:
+        """Where counts go while `primary` fails."""
+        return self._local
+
+    def failed(self, exc: BaseException) -> None:
+        """Say that `primary` failed a call (the caller goes on with `local`)."""
+        log.warning("%s store failed, counting in memory: %s", self._label, type(exc).__name__)
+
     async def _either(self, call: Callable[[Store], Awaitable[T]]) -> T:
         try:
             return await call(self._primary)
-        except _STORE_ERRORS as exc:
-            log.warning("%s store failed, counting in memory: %s", self._label, type(exc).__name__)
+        except STORE_ERRORS as exc:
+            self.failed(exc)
             return await call(self._local)
 
     async def set(

@@ -6,7 +6,6 @@ Runs for every response, routed or not: 2xx, problem documents, 404 on unknown p
 
 from __future__ import annotations
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 # The API serves JSON only: nothing may be loaded, framed or sniffed.
@@ -50,13 +49,23 @@ def csp_for(path: str) -> str:
     return API_CSP
 
 
+_COMMON_RAW = [
+    (name.encode("latin-1"), value.encode("latin-1")) for name, value in COMMON_HEADERS.items()
+]
+_CSP = b"content-security-policy"
+
+
 async def add_security_headers(message: Message, scope: Scope) -> None:
-    """`before_send` hook: add the security headers to the start of every HTTP response."""
+    """`before_send` hook: add the security headers to the start of every HTTP response.
+    The names already set are collected once; the missing headers are appended."""
     if message["type"] != "http.response.start":
         return
-    headers = MutableScopeHeaders.from_message(message)
-    for name, value in COMMON_HEADERS.items():
-        if name not in headers:
-            headers[name] = value
-    if "content-security-policy" not in headers:
-        headers["content-security-policy"] = csp_for(str(scope.get("path", "")))
+    headers = message.setdefault("headers", [])
+    present = {bytes(name).lower() for name, _ in headers}
+    missing = [(name, value) for name, value in _COMMON_RAW if name not in present]
+    if _CSP not in present:
+        missing.append((_CSP, csp_for(str(scope.get("path", ""))).encode("latin-1")))
+    if isinstance(headers, list):
+        headers.extend(missing)
+    else:
+        message["headers"] = [*headers, *missing]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,8 +35,23 @@ def extras(record: logging.LogRecord) -> dict[str, Any]:
     return fields
 
 
+_second: tuple[int, str] = (-1, "")  # the last whole second rendered, and its text
+
+
 def _timestamp(record: logging.LogRecord) -> str:
-    return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+    """`2026-12-03T05:14:45.123+00:00`: the record's time in UTC, to the millisecond. The
+    date and time of day are rendered once per second (a busy server logs many lines in
+    each), the milliseconds on every line."""
+    global _second
+    whole = math.floor(record.created)
+    micros = round((record.created - whole) * 1_000_000)  # as datetime rounds it
+    if micros >= 1_000_000:
+        whole, micros = whole + 1, micros - 1_000_000
+    seen, text = _second
+    if seen != whole:
+        text = datetime.fromtimestamp(whole, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        _second = (whole, text)
+    return f"{text}.{micros // 1000:03d}+00:00"
 
 
 class JsonFormatter(logging.Formatter):

@@ -35,13 +35,33 @@ SENSITIVE_FIELDS = frozenset(
 MASK = "[redacted]"
 
 
+# What each pattern cannot match without: a pattern runs only on text that contains it, so
+# a line like an access line ("GET /health 200 0.4 ms") costs a few substring tests instead
+# of six regular expression scans. A secret pair needs its name right before `=` or `:`
+# (a quick scan without the name's prefix: "prompt_tokens=0" is no candidate). The phone
+# pattern always runs.
+_SECRET_NAME = re.compile(r"(?i)(?:password|passwd|token|secret|api_?key|auth)\s*[=:]")
+
+
 def redact(text: str) -> str:
     """`text` with e-mails, phone numbers, tokens and credentials masked."""
-    text = _URL_CREDENTIALS.sub(r"\1[redacted]@", text)
-    text = _JWT.sub(MASK, text)
-    text = _BEARER.sub(r"\1 " + MASK, text)
-    text = _SECRET_PAIR.sub(r"\1\2" + MASK, text)
-    text = _EMAIL.sub("[email]", text)
+    if "@" in text:
+        text = _URL_CREDENTIALS.sub(r"\1[redacted]@", text)
+    if "eyJ" in text:
+        text = _JWT.sub(MASK, text)
+    lower = text.lower()
+    if "bearer" in lower or "basic" in lower:
+        text = _BEARER.sub(r"\1 " + MASK, text)
+    if (
+        "pass" in lower
+        or "token" in lower
+        or "secret" in lower
+        or "key" in lower
+        or "auth" in lower
+    ) and _SECRET_NAME.search(text):
+        text = _SECRET_PAIR.sub(r"\1\2" + MASK, text)
+    if "@" in text:
+        text = _EMAIL.sub("[email]", text)
     return _PHONE.sub("[phone]", text)
 
 
