@@ -3,9 +3,9 @@
 Each collection is a capped, newest-first scalar subquery aggregated to JSON in the database
 (a job's reviews and expenses nested in the job), in its order. With the read model's
 `JsonSql` the JSON keys are the read model's field names, so msgspec decodes the `view`
-column straight into `CustomerView` and the `fin_*` columns feed its financial summary;
-with the wire's (`JsonSql(..., wire=True)`) the `view` column is the whole document clients
-get, the financial summary built in SQL too (financial_summary_sql.py).
+column straight into `CustomerView`; with the wire's (`JsonSql(..., wire=True)`) the `view`
+column is the document clients get, but for its financial summary. The `fin_*` columns feed
+the financial summary.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, null,
 
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.consent_state_sql import consent_state
-from adapters.sqlalchemy.financial_summary_sql import financial_summary_json
 from adapters.sqlalchemy.financial_sums import customer_expense_filter
 from adapters.sqlalchemy.financials_query import customer_financial_columns
 from adapters.sqlalchemy.json_sql import JsonSql
@@ -91,11 +90,8 @@ def _with_technician(table: Any, alias: str, technician_id: Any) -> Select[Any]:
     return named.outerjoin(who, who.c.id == technician_id)
 
 
-def customer_view_select(js: JsonSql, default_currency: str = "USD") -> Select[Any]:
-    """The view's statement; parameters `customer_id` and `cap`. The read model's: the
-    `view` column and the `fin_*` sums; the wire's: the `view` column alone, the whole
-    document, its financial summary included (`default_currency`: its currency when the
-    customer has no money at all)."""
+def customer_view_select(js: JsonSql) -> Select[Any]:
+    """The view's statement; parameters `customer_id` and `cap`."""
     c, j, p, e = t.customers, t.jobs, t.payments, t.expenses
     a, r, tr, f = t.appliances, t.reviews, t.customer_technician_ratings, t.service_follow_ups
     technician = t.technicians
@@ -185,14 +181,15 @@ def customer_view_select(js: JsonSql, default_currency: str = "USD") -> Select[A
     collection("call_tasks", calls, _oldest(ct.c.created_at, ct.c.id), rm.CallTaskItem)
 
     referrer, preferred = c.alias("referrer"), technician.alias("preferred")
-    # The financial summary: built from the `fin_*` columns by the read model's query, in
-    # SQL for the wire's document.
-    summary = financial_summary_json(js, CUSTOMER, default_currency) if js.wire else null()
+    # The financial summary is built from the `fin_*` columns: null in the read model's
+    # object (filled in by the query), left out of the wire's (appended to the text).
+    summary: dict[str, Any] = {} if js.wire else {"financial_summary": null()}
     view = struct_json(
         js,
         rm.CustomerView,
         c.c,
-        financial_summary=summary,
+        leave_out=frozenset({"financial_summary"}) if js.wire else frozenset(),
+        **summary,
         collections=js.obj(**infos),
         preferred_contact_times=js.document(c.c.preferred_contact_times),
         consent=consent_state(js, CUSTOMER),
@@ -200,7 +197,7 @@ def customer_view_select(js: JsonSql, default_currency: str = "USD") -> Select[A
         preferred_technician=_ref(js, c.c.preferred_technician_id, preferred.c.name),
         **arrays,
     )
-    financials = {} if js.wire else customer_financial_columns(js, CUSTOMER)
+    financials = customer_financial_columns(js, CUSTOMER)
     return (
         select(
             js.text(view).label("view"),

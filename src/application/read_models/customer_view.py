@@ -191,6 +191,8 @@ class CustomerView(msgspec.Struct, kw_only=True):
 class CustomerViewDocument(msgspec.Struct, kw_only=True, frozen=True):
     """The whole (staff) Customer View as the JSON document clients get, built by the
     database so it can be sent on as it is: `json` is a JSON object with the wire's
-    camelCase keys holding every field of `CustomerView`."""
+    camelCase keys holding every field of `CustomerView` but the financial summary, which is
+    `financial_summary` (computed from sums the same statement returned)."""
 
     json: bytes
+    financial_summary: CustomerFinancials
