@@ -93,7 +93,7 @@ async def customer_financials(
     actor: Actor, uow: UnitOfWork, query: FinancialsQuery, customer_id: int
 ) -> CustomerFinancials:
     """A customer's revenue, expenses and net, with breakdowns by payment method and job."""
-    async with uow:
+    async with uow.read_only():
         if limited_to_own_work(actor):
             await require_customer_visible(uow, actor, customer_id)
         authorize(actor, Permission.READ_MONEY)
@@ -107,7 +107,7 @@ async def job_financials(
     actor: Actor, uow: UnitOfWork, query: FinancialsQuery, job_id: int
 ) -> JobFinancials:
     """A job's payments minus its expenses."""
-    async with uow:
+    async with uow.read_only():
         if limited_to_own_work(actor):
             require_job_visible(actor, await require(uow.jobs, "job", job_id))
         authorize(actor, Permission.READ_MONEY)

@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from adapters.sqlalchemy.customer_search_sql import FOLD_FUNCTION
+from adapters.sqlalchemy.sqlite_one_trip import one_trip_dbapi
 from domain.customer_search import fold
 
 
@@ -52,6 +53,8 @@ def build_engine(
             }
         if connect_args:
             kwargs["connect_args"] = connect_args
+    elif make_url(url).drivername == "sqlite+aiosqlite":
+        kwargs["module"] = one_trip_dbapi()  # one trip to aiosqlite's thread per statement
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
