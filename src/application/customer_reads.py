@@ -16,7 +16,11 @@ from application.access import (
 from application.lookups import require
 from application.ports.read_queries import CustomerViewQuery, FinancialsQuery
 from application.ports.unit_of_work import UnitOfWork
-from application.read_models.customer_view import CollectionInfo, CustomerView
+from application.read_models.customer_view import (
+    CollectionInfo,
+    CustomerView,
+    CustomerViewDocument,
+)
 from application.read_models.financials import CustomerFinancials, JobFinancials
 from domain.errors import NotFound, ValidationFailed
 
@@ -33,11 +37,32 @@ async def view_customer(
     """
     authorize_read(actor)
     technician = limited_to_own_work(actor)
-    async with uow:
+    async with uow.read_only():
         if technician:
             await require_customer_visible(uow, actor, customer_id)
         view = await load_customer_view(query, customer_id, cap, uow)
     return technician_slice(view, actor.technician_id) if technician else view
+
+
+async def view_customer_for_screen(
+    actor: Actor, uow: UnitOfWork, query: CustomerViewQuery, customer_id: int, cap: int
+) -> CustomerView | CustomerViewDocument:
+    """The Customer View as the screen asks for it (GET /customers/{id}): staff get the
+    whole view as the document the database builds, in one statement and no unit of work;
+    a technician gets their part of it, as `view_customer` gives it."""
+    authorize_read(actor)
+    if limited_to_own_work(actor):
+        return await view_customer(actor, uow, query, customer_id, cap)
+    _check_cap(cap)
+    document = await query.customer_view_document(customer_id, cap)
+    if document is None:
+        raise NotFound("customer", customer_id)
+    return document
+
+
+def _check_cap(cap: int) -> None:
+    if not 1 <= cap <= MAX_COLLECTION_CAP:
+        raise ValidationFailed.single("cap", f"must be between 1 and {MAX_COLLECTION_CAP}")
 
 
 async def load_customer_view(
@@ -45,8 +70,7 @@ async def load_customer_view(
 ) -> CustomerView:
     """The whole view, for use cases that have already applied the access policy
     (the LLM insights ground their prompts in it); on `uow`'s connection when given."""
-    if not 1 <= cap <= MAX_COLLECTION_CAP:
-        raise ValidationFailed.single("cap", f"must be between 1 and {MAX_COLLECTION_CAP}")
+    _check_cap(cap)
     view = await query.customer_view(customer_id, cap, uow)
     if view is None:
         raise NotFound("customer", customer_id)

@@ -70,6 +70,8 @@ class _LostConnection:
             connection_invalidated=self._invalidated,
         )
 
+    customer_view_document = customer_view  # what GET /customers/{id} asks staff's view of
+
 
 @pytest.mark.parametrize("invalidated, status", [(True, 503), (False, 500)])
 async def test_a_connection_lost_during_a_request_answers_503_with_retry_after(

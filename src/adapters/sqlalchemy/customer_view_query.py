@@ -1,4 +1,5 @@
-"""The Customer View read model: one SELECT, its JSON decoded by msgspec into `CustomerView`.
+"""The Customer View read model: one SELECT, its JSON decoded by msgspec into `CustomerView`,
+or passed on as the document clients get (`customer_view_document`).
 
 Whatever the number of jobs, payments or expenses, the whole view is one statement (see
 customer_view_sql.py); sums are computed in SQL. No ORM objects are built.
@@ -13,11 +14,12 @@ from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.customer_view_sql import customer_view_select
-from adapters.sqlalchemy.financials_query import customer_financials_from
+from adapters.sqlalchemy.driver_statement import DriverStatement
+from adapters.sqlalchemy.financials_query import FinancialColumns, customer_financials_from
 from adapters.sqlalchemy.json_sql import JsonSql
 from adapters.sqlalchemy.read_connection import read_connection
 from application.ports.unit_of_work import UnitOfWork
-from application.read_models.customer_view import CustomerView
+from application.read_models.customer_view import CustomerView, CustomerViewDocument
 
 VIEW = msgspec.json.Decoder(CustomerView)
 
@@ -47,6 +49,11 @@ class SqlCustomerViewQuery:
         self._engine = engine
         self._default_currency = default_currency
         self._query: Select[Any] = customer_view_select(JsonSql(engine.dialect.name))
+        self._document = DriverStatement(
+            engine,
+            customer_view_select(JsonSql(engine.dialect.name, wire=True)),
+            ("customer_id", "cap"),
+        )
 
     async def customer_view(
         self, customer_id: int, cap: int, uow: UnitOfWork | None = None
@@ -58,6 +65,18 @@ class SqlCustomerViewQuery:
         if row is None:
             return None
         return self._assemble(row, customer_id, cap)
+
+    async def customer_view_document(
+        self, customer_id: int, cap: int
+    ) -> CustomerViewDocument | None:
+        row = await self._document.first_row(customer_id=customer_id, cap=cap)
+        if row is None:
+            return None
+        view, *sums = row
+        financials = customer_financials_from(
+            FinancialColumns(*sums), customer_id, self._default_currency
+        )
+        return CustomerViewDocument(json=view.encode(), financial_summary=financials)
 
     def _assemble(self, row: Any, customer_id: int, cap: int) -> CustomerView:
         """The view decoded from the row (`cap` is already applied by the SQL)."""

@@ -1,9 +1,11 @@
 """The one SELECT of the Customer View: the whole view as one JSON object, plus its counts.
 
 Each collection is a capped, newest-first scalar subquery aggregated to JSON in the database
-(a job's reviews and expenses nested in the job); the JSON keys are the read model's field
-names, so msgspec decodes the `view` column straight into `CustomerView`; the `fin_*`
-columns feed the financial summary.
+(a job's reviews and expenses nested in the job), in its order. With the read model's
+`JsonSql` the JSON keys are the read model's field names, so msgspec decodes the `view`
+column straight into `CustomerView`; with the wire's (`JsonSql(..., wire=True)`) the `view`
+column is the document clients get, but for its financial summary. The `fin_*` columns feed
+the financial summary.
 """
 
 from __future__ import annotations
@@ -42,8 +44,29 @@ COLLECTION_NAMES = {
 }
 
 
-def _newest(*columns: ColumnElement[Any]) -> list[ColumnElement[Any]]:
-    return [c.desc() for c in columns]
+# A sort order: (column, newest first?) pairs, the last one the tie-break.
+Order = list[tuple[ColumnElement[Any], bool]]
+
+
+def _newest(*columns: ColumnElement[Any]) -> Order:
+    return [(c, True) for c in columns]
+
+
+def _oldest(*columns: ColumnElement[Any]) -> Order:
+    return [(c, False) for c in columns]
+
+
+def _sorting(order: Order, columns: Any = None) -> list[ColumnElement[Any]]:
+    """ORDER BY terms for `order`; over `columns` (a subquery's, by name) when given."""
+    terms = []
+    for column, newest in order:
+        term = column if columns is None else columns[column.name]
+        terms.append(term.desc() if newest else term.asc())
+    return terms
+
+
+def _sorted_rows(query: Select[Any], order: Order, name: str) -> Any:
+    return query.order_by(*_sorting(order)).subquery(name)
 
 
 def _collection_info(js: JsonSql, query: Select[Any]) -> Any:
@@ -78,13 +101,13 @@ def customer_view_select(js: JsonSql) -> Select[Any]:
     def collection(
         field: str,
         base: Select[Any],
-        order: list[Any],
+        order: Order,
         item: type[Any],
         computed: Callable[[Any], dict[str, Any]] = lambda x: {},
     ) -> None:
-        capped = base.order_by(*order).limit(CAP).subquery(f"{field}_page")
+        capped = base.order_by(*_sorting(order)).limit(CAP).subquery(f"{field}_page")
         element = struct_json(js, item, capped.c, **computed(capped.c))
-        arrays[field] = js.nested_array(element, capped)
+        arrays[field] = js.ordered_array(element, capped, *_sorting(order, capped.c))
         infos[COLLECTION_NAMES[field]] = _collection_info(js, base)
 
     def money(x: Any) -> dict[str, Any]:
@@ -94,16 +117,30 @@ def customer_view_select(js: JsonSql) -> Select[Any]:
         return {"technician": _ref(js, x.technician_id, x.technician_name)}
 
     def job_parts(x: Any) -> dict[str, Any]:
-        job_expense = struct_json(js, rm.ExpenseItem, e.c, **money(e.c))
-        reviewer = technician.alias("job_review_technician")
-        review = struct_json(
-            js, rm.ReviewItem, r.c, technician=_ref(js, r.c.technician_id, reviewer.c.name)
+        # Correlated to the job (`x`, a row of the jobs page): its reviews and expenses,
+        # newest first.
+        job = x.id.table
+        review_order, expense_order = (
+            _newest(r.c.created_at, r.c.id),
+            _newest(e.c.incurred_at, e.c.id),
         )
-        reviews = r.outerjoin(reviewer, reviewer.c.id == r.c.technician_id)
+        job_reviews = _with_technician(r, "job_review_technician", r.c.technician_id)
+        job_reviews = _sorted_rows(
+            job_reviews.where(r.c.job_id == x.id).correlate(job), review_order, "job_reviews"
+        )
+        job_expenses = _sorted_rows(
+            select(e).where(e.c.job_id == x.id).correlate(job), expense_order, "job_expenses"
+        )
+        review = struct_json(js, rm.ReviewItem, job_reviews.c, **named(job_reviews.c))
+        job_expense = struct_json(js, rm.ExpenseItem, job_expenses.c, **money(job_expenses.c))
         return {
             **named(x),
-            "reviews": js.nested_array(review, reviews, r.c.job_id == x.id),
-            "expenses": js.nested_array(job_expense, e, e.c.job_id == x.id),
+            "reviews": js.ordered_array(
+                review, job_reviews, *_sorting(review_order, job_reviews.c)
+            ),
+            "expenses": js.ordered_array(
+                job_expense, job_expenses, *_sorting(expense_order, job_expenses.c)
+            ),
         }
 
     jobs = _with_technician(j, "job_technician", j.c.technician_id)
@@ -136,17 +173,23 @@ def customer_view_select(js: JsonSql) -> Select[Any]:
     ma, ct = t.maintenance_alerts, t.call_tasks
     alerts = select(ma).where(ma.c.customer_id == CUSTOMER, ma.c.status.in_(_ACTIONABLE))
     # The most pressing first: soonest due.
-    collection("maintenance_alerts", alerts, [ma.c.due_date, ma.c.id], rm.MaintenanceAlertItem)
+    collection(
+        "maintenance_alerts", alerts, _oldest(ma.c.due_date, ma.c.id), rm.MaintenanceAlertItem
+    )
     calls = select(ct).where(ct.c.customer_id == CUSTOMER, ct.c.status == _OPEN_CALL)
     # The call list's order: the longest waiting first.
-    collection("call_tasks", calls, [ct.c.created_at, ct.c.id], rm.CallTaskItem)
+    collection("call_tasks", calls, _oldest(ct.c.created_at, ct.c.id), rm.CallTaskItem)
 
     referrer, preferred = c.alias("referrer"), technician.alias("preferred")
+    # The financial summary is built from the `fin_*` columns: null in the read model's
+    # object (filled in by the query), left out of the wire's (appended to the text).
+    summary: dict[str, Any] = {} if js.wire else {"financial_summary": null()}
     view = struct_json(
         js,
         rm.CustomerView,
         c.c,
-        financial_summary=null(),  # filled in from the `fin_*` columns
+        leave_out=frozenset({"financial_summary"}) if js.wire else frozenset(),
+        **summary,
         collections=js.obj(**infos),
         preferred_contact_times=js.document(c.c.preferred_contact_times),
         consent=consent_state(js, CUSTOMER),

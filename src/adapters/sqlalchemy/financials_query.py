@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from msgspec import structs
 from sqlalchemy import ScalarSelect, select
@@ -44,9 +44,20 @@ def customer_financial_columns(js: JsonSql, customer_id: Any) -> dict[str, Scala
     }
 
 
+class FinancialColumns(NamedTuple):
+    """The `fin_*` columns of `customer_financial_columns`, in their order (JSON text)."""
+
+    fin_revenue: str
+    fin_expenses: str
+    fin_methods: str
+    fin_job_revenue: str
+    fin_job_expenses: str
+
+
 def customer_financials_from(
     row: Any, customer_id: int, default_currency: str
 ) -> CustomerFinancials:
+    """The summary from a row with the `fin_*` columns (by name)."""
     revenue, expenses = SUMS.decode(row.fin_revenue), SUMS.decode(row.fin_expenses)
     main, others = main_and_others(totals(revenue, expenses), default_currency)
     return CustomerFinancials(

@@ -11,8 +11,8 @@ a writer holds the one write lock the other writers queue on (sqlite_writes.py).
   read whole, as SQLAlchemy's non-streaming cursor does anyway;
 - `begin_with_next_statement` sends the transaction's `BEGIN` in the trip of its first
   statement instead of a trip of its own;
-- `commit` and `rollback` of a connection with no transaction open (the pool's reset on
-  return after a commit, a unit of work that ran nothing) make no trip at all.
+- `commit` and `rollback` of a connection with no transaction open (a unit of work that
+  ran nothing; the pool's reset on return checks the same, engine.py) make no trip.
 """
 
 from __future__ import annotations

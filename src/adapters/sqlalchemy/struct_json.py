@@ -23,12 +23,17 @@ def struct_json(
     js: JsonSql,
     struct_type: type[msgspec.Struct],
     columns: Any,
+    *,
+    leave_out: frozenset[str] = frozenset(),
     **computed: Any,
 ) -> Any:
-    """`json_object` of every field of `struct_type`: a `computed` expression when given, else
-    the column of the same name (timestamps as RFC 3339 text, booleans as JSON booleans)."""
+    """`json_object` of every field of `struct_type` but those in `leave_out`: a `computed`
+    expression when given, else the column of the same name (timestamps as RFC 3339 text,
+    booleans as JSON booleans)."""
     fields: dict[str, Any] = {}
     for field in msgspec.structs.fields(struct_type):
+        if field.name in leave_out:
+            continue
         if field.name in computed:
             fields[field.name] = computed[field.name]
         elif _is(field.type, datetime):

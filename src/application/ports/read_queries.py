@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from application.ports.unit_of_work import UnitOfWork
-from application.read_models.customer_view import CustomerView
+from application.read_models.customer_view import CustomerView, CustomerViewDocument
 from application.read_models.financials import CustomerFinancials, JobFinancials
 
 
@@ -16,6 +16,13 @@ class CustomerViewQuery(Protocol):
     async def customer_view(
         self, customer_id: int, cap: int, uow: UnitOfWork | None = None
     ) -> CustomerView | None: ...
+
+    async def customer_view_document(
+        self, customer_id: int, cap: int
+    ) -> CustomerViewDocument | None:
+        """The whole view as the document clients get (see `CustomerViewDocument`), in one
+        statement outside any unit of work."""
+        ...
 
 
 class FinancialsQuery(Protocol):

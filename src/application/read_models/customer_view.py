@@ -186,3 +186,13 @@ class CustomerView(msgspec.Struct, kw_only=True):
         if self.financial_summary is None:
             raise LookupError("this Customer View carries no financial summary")
         return self.financial_summary
+
+
+class CustomerViewDocument(msgspec.Struct, kw_only=True, frozen=True):
+    """The whole (staff) Customer View as the JSON document clients get, built by the
+    database so it can be sent on as it is: `json` is a JSON object with the wire's
+    camelCase keys holding every field of `CustomerView` but the financial summary, which is
+    `financial_summary` (computed from sums the same statement returned)."""
+
+    json: bytes
+    financial_summary: CustomerFinancials

@@ -11,7 +11,7 @@ from litestar.params import JSONBody
 from msgspec import UNSET, UnsetType
 
 from application import customers as uc
-from application.customer_reads import view_customer
+from application.customer_reads import view_customer_for_screen
 from application.customers import Referrer
 from application.data_lifecycle import erase_customer
 from application.read_models.customer_view import CustomerView
@@ -25,6 +25,7 @@ from domain.contact_preferences import (
 from domain.customer import Customer, CustomerDetails
 from domain.errors import ValidationFailed
 from entrypoints.http.created_location import LOCATION_HEADER, created_at
+from entrypoints.http.customer_view_body import customer_view_response
 from entrypoints.http.deps import ActorDep, ClockDep, PathId, SettingsDep, Uow, ViewQueryDep
 from entrypoints.http.list_params import SEARCH_TEXT
 from entrypoints.http.resource_controller import (
@@ -46,7 +47,7 @@ from entrypoints.http.wire import (
     text_meta,
     whole,
 )
-from entrypoints.http.wire_twins import to_wire, view_record, wire_type
+from entrypoints.http.wire_twins import view_record, wire_type
 
 if TYPE_CHECKING:
     CustomerViewOut = CustomerView  # the camelCase twin has the same fields
@@ -209,12 +210,13 @@ class CustomerRoutes(Controller):
         uow: Uow,
         customer_view_query: ViewQueryDep,
         settings: SettingsDep,
-    ) -> CustomerViewOut:
+    ) -> Response[CustomerViewOut]:
         """The whole Customer View; each collection newest first, capped (see `collections`).
 
         A technician gets only their part of it (no money, reviews or referrals)."""
         cap = settings.customer_view_cap
-        return to_wire(await view_customer(actor, uow, customer_view_query, customer_id, cap))
+        answer = await view_customer_for_screen(actor, uow, customer_view_query, customer_id, cap)
+        return customer_view_response(answer)  # type: ignore[return-value]
 
     @put("/{customer_id:int}", operation_id="updateCustomer")
     async def update(
