@@ -18,6 +18,7 @@ a writer holds the one write lock the other writers queue on (sqlite_writes.py).
 from __future__ import annotations
 
 import sqlite3
+from collections import deque
 from collections.abc import Sequence
 from functools import partial
 from types import ModuleType
@@ -58,7 +59,7 @@ class OneTripCursor:
 
     def __init__(self, connection: OneTripConnection) -> None:
         self._connection = connection
-        self._rows: list[Any] = []
+        self._rows: deque[Any] = deque()
         self.description: Any = None
         self.rowcount = -1
         self.lastrowid: int | None = None
@@ -75,7 +76,8 @@ class OneTripCursor:
         outcome: _Outcome = await connection._execute(  # type: ignore[no-untyped-call]
             lambda: _run(connection._conn, begin, sql, parameters, many)
         )
-        self.description, self.rowcount, self.lastrowid, self._rows = outcome
+        self.description, self.rowcount, self.lastrowid, rows = outcome
+        self._rows = deque(rows)
         return self
 
     async def execute(self, sql: str, parameters: Any = ()) -> OneTripCursor:
@@ -85,19 +87,19 @@ class OneTripCursor:
         return await self._trip(sql, parameters, many=True)
 
     async def fetchone(self) -> Any:
-        return self._rows.pop(0) if self._rows else None
+        return self._rows.popleft() if self._rows else None
 
     async def fetchmany(self, size: int | None = None) -> Sequence[Any]:
-        count = self.arraysize if size is None else size
-        taken, self._rows = self._rows[:count], self._rows[count:]
-        return taken
+        count = min(self.arraysize if size is None else size, len(self._rows))
+        return [self._rows.popleft() for _ in range(count)]
 
     async def fetchall(self) -> Sequence[Any]:
-        taken, self._rows = self._rows, []
+        taken = list(self._rows)
+        self._rows.clear()
         return taken
 
     async def close(self) -> None:
-        self._rows = []
+        self._rows.clear()
 
 
 class OneTripConnection(aiosqlite.Connection):
