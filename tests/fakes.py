@@ -510,6 +510,7 @@ class FakeUnitOfWork:
     def __init__(self, db: FakeDatabase | None = None) -> None:
         self.db = db if db is not None else FakeDatabase()
         self.committed = False
+        self.is_read_only = False
         self._used = False
         self.customers = FakeCustomerRepository(self.db, "customers")
         self.technicians = FakeRepository[Technician](self.db, "technicians")
@@ -548,9 +549,15 @@ class FakeUnitOfWork:
         self.db.tables = self._saved
         self.db.in_transaction = False
 
+    def read_only(self) -> Self:
+        self.is_read_only = True
+        return self
+
     async def commit(self) -> None:
         if not self.db.in_transaction:
             raise RuntimeError("commit outside the unit of work")
+        if self.is_read_only:
+            raise RuntimeError("a read-only unit of work does not commit")
         self._saved = self._copy_tables()
         self.committed = True
         self.db.commits += 1

@@ -50,5 +50,5 @@ async def list_audit_entries(actor: Actor, uow: UnitOfWork, query: ListQuery) ->
     `actor_user_id`. Admins only."""
     authorize(actor, Permission.READ_AUDIT)
     query.check_sort(AUDIT_SORTABLE)
-    async with uow:
+    async with uow.read_only():
         return await uow.audit_entries.list(query)

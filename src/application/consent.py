@@ -77,7 +77,7 @@ async def view_consent(
     """The customer's consent per channel x purpose and a page of its ledger, newest first.
     Staff, and technicians for customers of their own jobs (any other is NotFound)."""
     authorize_read(actor)
-    async with uow:
+    async with uow.read_only():
         await require_customer_visible(uow, actor, customer_id)
         await require(uow.customers, ENTITY, customer_id)
         return await _view(uow, customer_id, history)

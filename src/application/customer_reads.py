@@ -37,7 +37,7 @@ async def view_customer(
     """
     authorize_read(actor)
     technician = limited_to_own_work(actor)
-    async with uow:
+    async with uow.read_only():
         if technician:
             await require_customer_visible(uow, actor, customer_id)
         view = await load_customer_view(query, customer_id, cap, uow)
@@ -117,7 +117,7 @@ async def customer_financials(
     actor: Actor, uow: UnitOfWork, query: FinancialsQuery, customer_id: int
 ) -> CustomerFinancials:
     """A customer's revenue, expenses and net, with breakdowns by payment method and job."""
-    async with uow:
+    async with uow.read_only():
         if limited_to_own_work(actor):
             await require_customer_visible(uow, actor, customer_id)
         authorize(actor, Permission.READ_MONEY)
@@ -131,7 +131,7 @@ async def job_financials(
     actor: Actor, uow: UnitOfWork, query: FinancialsQuery, job_id: int
 ) -> JobFinancials:
     """A job's payments minus its expenses."""
-    async with uow:
+    async with uow.read_only():
         if limited_to_own_work(actor):
             require_job_visible(actor, await require(uow.jobs, "job", job_id))
         authorize(actor, Permission.READ_MONEY)

@@ -148,7 +148,7 @@ async def list_referrals(
     actor: Actor, uow: UnitOfWork, customer_id: int, query: ListQuery
 ) -> Page[Customer]:
     """The customers this customer referred, newest first (staff only)."""
-    async with uow:
+    async with uow.read_only():
         await require_customer_visible(uow, actor, customer_id)
         authorize(actor, Permission.READ_BUSINESS)
         await require(uow.customers, ENTITY, customer_id)

@@ -44,7 +44,7 @@ async def list_technician_ratings(
     actor: Actor, uow: UnitOfWork, customer_id: int, query: ListQuery
 ) -> Page[TechnicianRating]:
     """A page of the customer's technician ratings, newest first (NotFound for no customer)."""
-    async with uow:
+    async with uow.read_only():
         await require(uow.customers, "customer", customer_id)
         await require_customer_visible(uow, actor, customer_id)
         authorize(actor, Permission.READ_BUSINESS)

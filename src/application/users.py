@@ -49,7 +49,7 @@ async def authenticate(
     uow: UnitOfWork, hasher: PasswordHasher, username: str, password: str
 ) -> User | None:
     """The active user with these credentials, or None (never says which part was wrong)."""
-    async with uow:
+    async with uow.read_only():
         user = await uow.users.get_by_username(username.strip().lower())
     if user is None:
         hasher.verify(_dummy_hash(hasher), password)
@@ -61,7 +61,7 @@ async def authenticate(
 
 async def active_user(uow: UnitOfWork, user_id: int) -> User | None:
     """The user behind a token, if it still exists and is active."""
-    async with uow:
+    async with uow.read_only():
         user = await uow.users.get(user_id)
     return user if user is not None and user.active else None
 
@@ -102,7 +102,7 @@ async def create_user(
 
 async def count_users(uow: UnitOfWork) -> int:
     """How many users exist (zero on a brand-new installation)."""
-    async with uow:
+    async with uow.read_only():
         return await uow.users.count()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -29,6 +31,11 @@ def test_new_codes_are_eight_crockford_characters_and_distinct() -> None:
     assert all(len(code) == 8 and set(code) <= set(CROCKFORD) for code in drawn)
     assert len(set(drawn)) == len(drawn)
     assert normalize_referral_code(drawn[0]) == drawn[0]
+    # every letter turns up at every position, about equally often (uniform: 625 each)
+    for position in range(CODE_LENGTH):
+        seen = Counter(code[position] for code in drawn)
+        assert set(seen) == set(CROCKFORD)
+        assert min(seen.values()) > 400 and max(seen.values()) < 850
 
 
 @settings(max_examples=300, deadline=None)

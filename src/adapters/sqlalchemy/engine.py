@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from adapters.sqlalchemy.customer_search_sql import FOLD_FUNCTION
+from adapters.sqlalchemy.sqlite_one_trip import one_trip_dbapi
 from domain.customer_search import fold
 
 
@@ -61,6 +62,8 @@ def build_engine(
         kwargs.update(pool_size=20, max_overflow=10)
     if url.startswith("sqlite"):
         kwargs["pool_reset_on_return"] = None  # `_rollback_if_in_transaction` instead
+    if make_url(url).drivername == "sqlite+aiosqlite":
+        kwargs["module"] = one_trip_dbapi()  # one trip to aiosqlite's thread per statement
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

@@ -7,7 +7,9 @@ between (its snapshot is stale). So in each process, and each event loop in it, 
 transactions on one database queue on an asyncio lock (first come, first served: no
 polling), and each starts with `BEGIN IMMEDIATE`, taking SQLite's write lock up front so
 its reads and writes see one state. Other processes on the same file (a CLI command, a
-separate worker) still meet the lock through SQLite's `busy_timeout` (engine.py).
+separate worker, another `serve --workers` process) still meet the lock through SQLite's
+`busy_timeout` (engine.py). A unit of work declared read-only (`UnitOfWork.read_only`)
+takes neither lock: it reads a WAL snapshot (sqlite_begin.py).
 
 A unit of work opened inside another in the same task (or a task it started) does not
 queue behind its own parent, which would never let go: it runs as before, deferred.
@@ -23,6 +25,8 @@ from contextvars import ContextVar
 from weakref import WeakKeyDictionary
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from adapters.sqlalchemy.sqlite_begin import IMMEDIATE, begin_sqlite
 
 _locks: WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = WeakKeyDictionary()
 _held: ContextVar[frozenset[str]] = ContextVar("fieldcrm_sqlite_writes_held", default=frozenset())
@@ -68,9 +72,10 @@ class WriteSlot:
 
 
 async def begin_writing(slot: WriteSlot, conn: AsyncConnection) -> None:
-    """After `conn.begin()`: take SQLite's write lock now (when `slot` is held)."""
+    """After `conn.begin()`: take SQLite's write lock with the first statement (when `slot`
+    is held), before it runs."""
     if slot.held:
-        await conn.exec_driver_sql("BEGIN IMMEDIATE")
+        await begin_sqlite(conn, IMMEDIATE)
 
 
 @asynccontextmanager

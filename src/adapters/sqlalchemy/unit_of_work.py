@@ -11,28 +11,40 @@ from adapters.sqlalchemy import outbox_repositories as o
 from adapters.sqlalchemy import repositories as r
 from adapters.sqlalchemy.audit_repository import AuditEntryRepository
 from adapters.sqlalchemy.data_lifecycle import SqlDataLifecycle
+from adapters.sqlalchemy.sqlite_begin import DEFERRED, begin_sqlite
 from adapters.sqlalchemy.sqlite_writes import WriteSlot, begin_writing
 
 
 class SqlUnitOfWork:
     """Opens a connection and a transaction on enter; rolls back unless committed. On
-    SQLite, units of work run one at a time, each holding the write lock from its start
-    (sqlite_writes.py)."""
+    SQLite, units of work that may write run one at a time, each holding the write lock
+    from its first statement (sqlite_writes.py); read-only ones read a snapshot beside
+    them (sqlite_begin.py)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._conn: AsyncConnection | None = None
         self._tx: AsyncTransaction | None = None
         self._slot = WriteSlot(engine)
+        self._read_only = False
+
+    def read_only(self) -> Self:
+        self._read_only = True
+        return self
 
     async def __aenter__(self) -> Self:
         if self._conn is not None:
             raise RuntimeError("a unit of work is used once; create a new one")
-        await self._slot.acquire()
+        if not self._read_only:
+            await self._slot.acquire()
         try:
             self._conn = await self._engine.connect()
             self._tx = await self._conn.begin()
-            await begin_writing(self._slot, self._conn)
+            if self._read_only:
+                if self._conn.dialect.name == "sqlite":
+                    await begin_sqlite(self._conn, DEFERRED)
+            else:
+                await begin_writing(self._slot, self._conn)
         except BaseException:
             if self._conn is not None:
                 await self._conn.close()
@@ -75,6 +87,8 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         assert self._tx is not None
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work does not commit")
         await self._tx.commit()
         self._slot.release()  # the write is over: the next one need not wait for our exit
 

@@ -69,6 +69,10 @@ class SendAtOnce:
     def messages(self) -> MessageRepository:
         return _NotingMessages(self._uow.messages, self._clock, self._due)
 
+    def read_only(self) -> Self:
+        self._uow.read_only()
+        return self
+
     async def __aenter__(self) -> Self:
         await self._uow.__aenter__()
         return self

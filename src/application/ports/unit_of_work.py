@@ -58,6 +58,12 @@ class UnitOfWork(Protocol):
         """Read-only: `SendAtOnce` wraps a unit of work to watch what it queues."""
         ...
 
+    def read_only(self) -> Self:
+        """Declare, before `async with`, that this unit of work only reads: it takes no
+        write lock (on SQLite it neither queues behind the writers nor blocks them, and
+        reads one snapshot), and `commit` raises. Returns the unit of work itself."""
+        ...
+
     async def __aenter__(self) -> Self: ...
 
     async def __aexit__(

@@ -69,7 +69,7 @@ class Crud(Generic[E, D]):
     async def get(self, actor: Actor, uow: UnitOfWork, entity_id: int) -> E:
         """One record, or NotFound (also when the actor may not see it)."""
         self.spec.access.authorize_read(actor)
-        async with uow:
+        async with uow.read_only():
             return await self.find(uow, actor, entity_id)
 
     async def update(
@@ -154,7 +154,7 @@ class Crud(Generic[E, D]):
         )
         if narrowed is None:
             return Page([], 0, query.limit, query.offset)
-        async with uow:
+        async with uow.read_only():
             return await self._repo(uow).list(narrowed)
 
     async def delete(
