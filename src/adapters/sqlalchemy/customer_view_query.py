@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.customer_view_sql import customer_view_select
 from adapters.sqlalchemy.driver_statement import DriverStatement
-from adapters.sqlalchemy.financials_query import FinancialColumns, customer_financials_from
+from adapters.sqlalchemy.financials_query import customer_financials_from
 from adapters.sqlalchemy.json_sql import JsonSql
 from adapters.sqlalchemy.read_connection import read_connection
 from application.ports.unit_of_work import UnitOfWork
@@ -72,11 +72,8 @@ class SqlCustomerViewQuery:
         row = await self._document.first_row(customer_id=customer_id, cap=cap)
         if row is None:
             return None
-        view, *sums = row
-        financials = customer_financials_from(
-            FinancialColumns(*sums), customer_id, self._default_currency
-        )
-        return CustomerViewDocument(json=view.encode(), financial_summary=financials)
+        financials = customer_financials_from(row, customer_id, self._default_currency)
+        return CustomerViewDocument(json=row.view.encode(), financial_summary=financials)
 
     def _assemble(self, row: Any, customer_id: int, cap: int) -> CustomerView:
         """The view decoded from the row (`cap` is already applied by the SQL)."""

@@ -15,6 +15,7 @@ statement-count tests) see the statement as they see any other, with no cursor o
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from collections.abc import Sequence
 from typing import Any
 
@@ -44,9 +45,12 @@ class DriverStatement:
         self.text = text
         self._names = tuple(parameters)
         self._engine = engine
+        # Rows by the statement's own column labels (`row.view`), as SQLAlchemy's rows.
+        self._row = namedtuple("DriverRow", statement.selected_columns.keys())  # type: ignore[misc]
 
-    async def first_row(self, **values: int) -> tuple[Any, ...] | None:
-        """The first row of the result (a tuple), or None when there is none."""
+    async def first_row(self, **values: int) -> Any:
+        """The first row of the result (a named tuple of the statement's columns), or None
+        when there is none."""
         async with self._engine.connect() as conn:
             fairy = await conn.get_raw_connection()
             driver: Any = fairy.driver_connection
@@ -60,10 +64,10 @@ class DriverStatement:
                 if self._postgres:
                     arguments = [int(values[name]) for name in self._names]
                     record = await driver.fetchrow(self.text, *arguments)
-                    return None if record is None else tuple(record)
+                    return None if record is None else self._row(*record)
                 named = {name: int(values[name]) for name in self._names}
                 rows = list(await driver.execute_fetchall(self.text, named))  # one thread hop
-                return tuple(rows[0]) if rows else None
+                return self._row(*rows[0]) if rows else None
             except Exception as error:
                 is_closed = getattr(driver, "is_closed", None)
                 lost = is_closed is not None and is_closed()

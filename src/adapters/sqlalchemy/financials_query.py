@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from msgspec import structs
 from sqlalchemy import ScalarSelect, select
@@ -42,16 +42,6 @@ def customer_financial_columns(js: JsonSql, customer_id: Any) -> dict[str, Scala
         ),
         "fin_job_expenses": sums_by(js, e, e.c.job_id, e.c.job_id.in_(customer_jobs)),
     }
-
-
-class FinancialColumns(NamedTuple):
-    """The `fin_*` columns of `customer_financial_columns`, in their order (JSON text)."""
-
-    fin_revenue: str
-    fin_expenses: str
-    fin_methods: str
-    fin_job_revenue: str
-    fin_job_expenses: str
 
 
 def customer_financials_from(
