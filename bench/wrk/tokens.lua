@@ -2,7 +2,7 @@
 -- METHOD is GET or POST; BODY is sent as JSON ("-": no body); each request carries the
 -- next TOKEN as its bearer token, in turn (none: no Authorization header). Several users'
 -- tokens keep a long run under a per-user rate limit.
--- Prints the same WRK_JSON line as report.lua after the run.
+-- Prints the WRK_JSON line after the run (wrk_json.lua, shared with report.lua).
 local requests = {}
 local position = 0
 
@@ -29,11 +29,4 @@ function request()
   return requests[position]
 end
 
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'WRK_JSON {"requests": %d, "duration_us": %d, "connect": %d, "read": %d, "write": %d, '
-      .. '"status": %d, "timeout": %d, "p50_us": %d, "p99_us": %d, "max_us": %d}\n',
-    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50), latency:percentile(99), latency.max))
-end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "wrk_json.lua")  -- done()
