@@ -1,10 +1,12 @@
 """What clients see: `fieldcrm serve` against the floor, over loopback, driven by `wrk`.
 
 Both servers run as child processes under the same uvicorn settings (bench/server.py); the
-floor is a bare ASGI app running one hand-written query that builds the whole Customer View
-document in the database (bench/floor_server.py). The data is the issue's: `fieldcrm
-seed-demo`'s shop (200 customers, 1000 jobs) plus one customer with 540 related rows
-(bench/seed.py), the view capped at CUSTOMER_VIEW_CAP (100) on both sides.
+floor is a bare ASGI app running one hand-written query that builds the app's whole Customer
+View document in the database (bench/floor_server.py, bench/floor.py). The data is the
+issue's: `fieldcrm seed-demo`'s shop (200 customers, 1000 jobs) plus one customer with 540
+related rows (bench/seed.py), the view capped at CUSTOMER_VIEW_CAP (100) on both sides.
+Before anything is timed, every customer's floor document must be the app's
+(`check_floor_matches_app`), or the run stops.
 
 Measured, side by side in one run, on SQLite and PostgreSQL:
   heavy   the 540-row customer, one connection (`wrk -t1 -c1`): p50, p99
