@@ -37,9 +37,9 @@ from domain.money import minor_digits_table
 from entrypoints.http.customer_view_body import customer_view_body
 from entrypoints.http.wire_twins import to_wire
 
-# The floor's member in place of the app's financialSummary, and the sums it holds.
+# The floor's member in place of the app's financialSummary: the five sums, keyed by the
+# names of the app's columns (customer_financial_columns).
 SUMS_MEMBER = "financialSums"
-SUM_COLUMNS = ("fin_revenue", "fin_expenses", "fin_methods", "fin_job_revenue", "fin_job_expenses")
 
 
 class _Dialect:
