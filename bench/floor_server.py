@@ -1,6 +1,6 @@
 """The floor as a server: a bare ASGI app (no framework, no auth) that answers
-GET /customers/{id} with the text of ONE hand-written query (bench/floor.py, wrapped so the
-database builds the whole JSON document), sent as the body.
+GET /customers/{id} with the text of ONE hand-written query (bench/floor.py: the database
+builds the app's whole JSON document, financial sums raw), sent as the body.
 
 Run under the same uvicorn settings as the app (bench/http_load.py starts it):
     FLOOR_DATABASE_URL=... FLOOR_SQL_FILE=... uvicorn bench.floor_server:app

@@ -1,10 +1,12 @@
 """What clients see: `fieldcrm serve` against the floor, over loopback, driven by `wrk`.
 
 Both servers run as child processes under the same uvicorn settings (bench/server.py); the
-floor is a bare ASGI app running one hand-written query that builds the whole Customer View
-document in the database (bench/floor_server.py). The data is the issue's: `fieldcrm
-seed-demo`'s shop (200 customers, 1000 jobs) plus one customer with 540 related rows
-(bench/seed.py), the view capped at CUSTOMER_VIEW_CAP (100) on both sides.
+floor is a bare ASGI app running one hand-written query that builds the app's whole Customer
+View document in the database (bench/floor_server.py, bench/floor.py). The data is the
+issue's: `fieldcrm seed-demo`'s shop (200 customers, 1000 jobs) plus one customer with 540
+related rows (bench/seed.py), the view capped at CUSTOMER_VIEW_CAP (100) on both sides.
+Before anything is timed, every customer's floor document must be the app's
+(`check_floor_matches_app`), or the run stops.
 
 Measured, side by side in one run, on SQLite and PostgreSQL:
   heavy   the 540-row customer, one connection (`wrk -t1 -c1`): p50, p99
@@ -33,7 +35,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.databases import bench_postgres_database, drop_postgres_database, int_env
-from bench.floor import JSON_COLUMNS, Floor
+from bench.floor import check_floor_matches_app, floor_sql
 from bench.office_user import PASSWORD, USERNAME, add_office_user, quick_hashing
 from bench.seed import Plan, seed
 from bench.server import asgi_served, floor_served, served
@@ -124,20 +126,6 @@ def _all_answer(base_url: str, token: str, ids: list[int]) -> None:
                 raise RuntimeError(f"GET /customers/{customer_id}: {response.status_code}")
 
 
-def document_sql(engine_dialect: str, columns: list[str], row_sql: str) -> str:
-    """bench/floor.py's one-row query wrapped so the database returns one JSON document."""
-    postgres = engine_dialect == "postgresql"
-    pairs = []
-    for name in columns:
-        value = f"v.{name}"
-        if name in JSON_COLUMNS:
-            value = f"{value}::json" if postgres else f"json({value})"
-        pairs.append(f"'{name}', {value}")
-    builder = "json_build_object" if postgres else "json_object"
-    cast = "::text" if postgres else ""
-    return f"SELECT {builder}({', '.join(pairs)}){cast} FROM ({row_sql}) AS v"
-
-
 async def _prepare(url: str) -> Prepared:
     settings = Settings(database_url=url, jwt_secret=JWT_SECRET, environment="test")
     container = build_container(settings)
@@ -147,17 +135,12 @@ async def _prepare(url: str) -> Prepared:
         await seed_demo(container, DemoPlan())
         seeded = await seed(engine, Plan(other_customers=0))
         await add_office_user(container)
-        floor = Floor(engine)
         async with engine.connect() as conn:
             ids = list((await conn.execute(text("SELECT id FROM customers ORDER BY id"))).scalars())
-            result = await conn.exec_driver_sql(floor.sql, floor.params(seeded.customer_id, CAP))
-            columns = list(result.keys())
-            document = document_sql(engine.dialect.name, columns, floor.sql)
-            body = (
-                await conn.exec_driver_sql(document, floor.params(seeded.customer_id, CAP))
-            ).scalar()
-            assert body and json.loads(body)["name"] == "Benchmark Customer"
-        return Prepared(seeded.customer_id, ids, document)
+        # The floor must answer what the app answers, or its ratios mean nothing.
+        await check_floor_matches_app(engine, ids, CAP, settings.default_currency)
+        print(f"  the floor's document is the app's for all {len(ids)} customers", flush=True)
+        return Prepared(seeded.customer_id, ids, floor_sql(engine.dialect.name))
     finally:
         await engine.dispose()
 
