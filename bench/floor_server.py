@@ -15,7 +15,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-POOL_SIZE = 10
+# The app's pool size (bench/server.py passes DATABASE_POOL_SIZE's default): both let as
+# many statements run at once.
+POOL_SIZE = int(os.environ.get("FLOOR_POOL_SIZE", "5"))
 CAP = int(os.environ.get("FLOOR_CAP", "100"))
 _HEADERS = [(b"content-type", b"application/json")]
 
@@ -28,7 +30,14 @@ class _Postgres:
     async def open(self) -> None:
         import asyncpg
 
-        self._pool = await asyncpg.create_pool(self._url, min_size=1, max_size=POOL_SIZE)
+        # Prepared statements cached as the app's are: asyncpg's default keeps only those
+        # up to 15 KB, and the whole document's statement is larger.
+        self._pool = await asyncpg.create_pool(
+            self._url,
+            min_size=1,
+            max_size=POOL_SIZE,
+            max_cacheable_statement_size=256 * 1024,
+        )
 
     async def fetch(self, customer_id: int) -> str | None:
         return await self._pool.fetchval(self._sql, customer_id, CAP)  # type: ignore[no-any-return]

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import httpx
 
+from adapters.sqlalchemy.engine import DEFAULT_POOL_SIZE
+
 STARTUP_SECONDS = 60
 REPOSITORY = Path(__file__).resolve().parents[1]
 
@@ -115,6 +117,7 @@ def floor_served(
         "FLOOR_DATABASE_URL": database_url,
         "FLOOR_SQL_FILE": str(sql_file),
         "FLOOR_CAP": str(cap),
+        "FLOOR_POOL_SIZE": str(DEFAULT_POOL_SIZE),  # the app's connections per process
         "PYTHONPATH": str(REPOSITORY),
     }
     command = [

@@ -48,13 +48,16 @@ class Container(containers.DeclarativeContainer):
 
     engine = providers.Selector(
         adapters.database,
-        sqlite=providers.Singleton(build_engine, s.database_url, echo=s.sql_echo),
+        sqlite=providers.Singleton(
+            build_engine, s.database_url, echo=s.sql_echo, pool_size=s.database_pool_size
+        ),
         postgresql=providers.Singleton(
             build_engine,
             s.database_url,
             echo=s.sql_echo,
             connect_timeout=s.database_connect_timeout_seconds,
             statement_timeout=s.database_statement_timeout_seconds,
+            pool_size=s.database_pool_size,
         ),
     )
     clock = providers.Singleton(SystemClock)

@@ -10,6 +10,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.exc import DataError, DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from application.llm.errors import LlmError, LlmRateLimited
 from domain.errors import (
@@ -147,6 +148,18 @@ def on_database_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Respo
     )
 
 
+def on_pool_timeout(request: Request[Any, Any, Any], exc: PoolTimeout) -> Response[Any]:
+    """Every pooled database connection stayed busy for the whole wait (DATABASE_POOL_SIZE
+    per process, waited at most DATABASE_CONNECT_TIMEOUT_SECONDS): the server is saturated,
+    503 with Retry-After, nothing was done."""
+    log.warning("no database connection became free (request %s)", request_id(request.scope))
+    return problem(
+        503,
+        "the server is busy: no database connection became free; retry later",
+        headers={"Retry-After": "2"},
+    )
+
+
 def on_bad_encoding(_: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[Any]:
     """A body that is not UTF-8 (msgspec lets the decode error through): the client's fault."""
     return problem(400, f"the body is not valid UTF-8 (byte {exc.start})")
@@ -167,6 +180,7 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     LlmError: on_llm,
     DataError: on_data_error,
     DBAPIError: on_database_error,
+    PoolTimeout: on_pool_timeout,
     UnicodeDecodeError: on_bad_encoding,
     Exception: on_unexpected,
 }

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
+from adapters.sqlalchemy.engine import DEFAULT_POOL_SIZE
 from domain.contact_preferences import QuietHours
 from entrypoints.settings.errors import SettingsError
 from entrypoints.settings.fields import SettingsGroup, env
@@ -61,6 +62,7 @@ class Settings(SettingsGroup):
     database_statement_timeout_seconds: int = env(
         "DATABASE_STATEMENT_TIMEOUT_SECONDS", 30, ge=1, le=3600
     )
+    database_pool_size: int = env("DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE, ge=1, le=200)
     limits: LimitSettings = Field(default_factory=LimitSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
