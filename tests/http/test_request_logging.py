@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from domain.user import Role
-from entrypoints.observability.log_format import JsonFormatter
-from entrypoints.observability.redaction import RedactingFilter
 from tests.http.conftest import Headers
 from tests.http.helpers import create_customer
+from tests.log_capture import json_root_output
 
 
 class Lines:
@@ -31,19 +29,8 @@ class Lines:
 @pytest.fixture
 def log_lines() -> Iterator[Lines]:
     """The root logger's output in the production format, while the test runs."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.addFilter(RedactingFilter())
-    handler.setFormatter(JsonFormatter("api"))
-    root = logging.getLogger()
-    level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    try:
+    with json_root_output() as stream:
         yield Lines(stream)
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(level)
 
 
 async def test_one_access_line_per_request_with_the_request_id(

@@ -19,8 +19,7 @@ from entrypoints.observability.access_log_queue import (
     queue_access_lines,
     unqueue_access_lines,
 )
-from entrypoints.observability.log_format import JsonFormatter
-from entrypoints.observability.redaction import RedactingFilter
+from tests.log_capture import json_root_output
 
 
 class _Held(logging.Handler):
@@ -38,19 +37,8 @@ class _Held(logging.Handler):
 
 @pytest.fixture
 def root_output() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.addFilter(RedactingFilter())
-    handler.setFormatter(JsonFormatter("api"))
-    root = logging.getLogger()
-    level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    try:
+    with json_root_output() as stream:
         yield stream
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(level)
 
 
 @pytest.fixture
