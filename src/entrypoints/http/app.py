@@ -50,6 +50,7 @@ from entrypoints.http.controllers.technician_ratings import TechnicianRatingCont
 from entrypoints.http.controllers.technicians import TechnicianController
 from entrypoints.http.controllers.users import UserController
 from entrypoints.http.controllers.webhooks import TwilioWebhookController
+from entrypoints.http.customer_view_fast_path import customer_view_fast_path
 from entrypoints.http.fallback_store import FallbackStore
 from entrypoints.http.inline_dependencies import resolve_inline
 from entrypoints.http.login_throttle import LOGIN_THROTTLE_STORE, LoginLimits, LoginThrottle
@@ -86,8 +87,10 @@ EXPOSED_HEADERS = [
 ]
 
 
-def create_app(container: Container) -> Litestar:
-    """Build the app; every dependency comes from `container`."""
+def create_app(container: Container, fast_customer_view: bool = True) -> Litestar:
+    """Build the app; every dependency comes from `container`. `fast_customer_view`: staff's
+    plain GET /customers/{id} answered in front of the router (customer_view_fast_path.py;
+    off only to compare the two in tests)."""
     settings = container.settings()
     resolve_inline()  # dependencies that never wait skip Litestar's task group
     active_users = build_active_users(container)
@@ -212,6 +215,14 @@ def create_app(container: Container) -> Litestar:
         # config would replace the root logger's handlers.
         logging_config=None,
     )
+    if fast_customer_view:
+        app.asgi_handler = customer_view_fast_path(
+            app.asgi_handler,
+            jwt_auth.middleware,
+            container.uow,
+            container.customer_view_query,
+            settings.customer_view_cap,
+        )
     app.asgi_handler = observe_requests(app.asgi_handler)
     document_problems(app)
     document_security(app)
