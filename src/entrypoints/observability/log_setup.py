@@ -18,7 +18,6 @@ import os
 import sys
 from typing import Any, Literal
 
-from entrypoints.observability.access_log_queue import queue_access_lines, unqueue_access_lines
 from entrypoints.observability.log_format import JsonFormatter, ReadableFormatter
 from entrypoints.observability.redaction import RedactingFilter
 
@@ -100,9 +99,3 @@ def configure_logging(
     if logging.getLevelName(level) > logging.DEBUG:
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.captureWarnings(True)
-    # An HTTP server process writes its access lines from a thread of their own (one per
-    # request, the busiest logger); every other process logs them (if ever) in line.
-    if role == "api":
-        queue_access_lines()
-    else:
-        unqueue_access_lines()
