@@ -46,9 +46,11 @@ def _parses_strictly(target: type) -> Callable[[str], bool]:
     return parses
 
 
+_INTEGER = re.compile(r"-?[0-9]+")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 _SHAPES: dict[str, Callable[[str], bool]] = {
-    "integer": lambda raw: re.fullmatch(r"-?[0-9]+", raw) is not None,
-    "number": lambda raw: re.fullmatch(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?", raw) is not None,
+    "integer": lambda raw: _INTEGER.fullmatch(raw) is not None,
+    "number": lambda raw: _NUMBER.fullmatch(raw) is not None,
     "boolean": lambda raw: raw in ("true", "false"),
     "date-time": _parses_strictly(datetime),
     "date": _parses_strictly(date),
