@@ -36,14 +36,18 @@ def reported_method(method: ColumnElement[Any]) -> ColumnElement[Any]:
 
 
 def money_text(minor: int, currency: str) -> str:
-    """Minor units as the decimal text clients get ("125.50", "-0.05", "1250"): integer
-    arithmetic, the same text as `format(Decimal(minor).scaleb(-digits), "f")` (a Customer
-    View's summary writes hundreds of these)."""
+    """Minor units as the decimal text clients get ("125.50", "-0.05", "1250"): the digits,
+    zero-padded, split before the last `digits` of them; the same text as
+    `format(Decimal(minor).scaleb(-digits), "f")` (a Customer View's summary writes hundreds
+    of these)."""
     digits = minor_digits(currency)
     if digits == 0:
         return str(minor)
-    units, fraction = divmod(abs(minor), 10**digits)
-    return f"{'-' if minor < 0 else ''}{units}.{fraction:0{digits}d}"
+    if minor < 0:
+        text = str(-minor).rjust(digits + 1, "0")
+        return f"-{text[:-digits]}.{text[-digits:]}"
+    text = str(minor).rjust(digits + 1, "0")
+    return f"{text[:-digits]}.{text[-digits:]}"
 
 
 def customer_expense_filter(customer_id: Any) -> ColumnElement[bool]:
@@ -141,12 +145,26 @@ def method_totals(rows: Iterable[Sum]) -> list[MethodTotal]:
     )
 
 
+def _job_order(entry: tuple[tuple[int, str], list[int]]) -> tuple[int, str]:
+    """The newest job (largest id) first; within a job, by currency code."""
+    (job_id, currency), _ = entry
+    return -job_id, currency
+
+
 def job_totals(revenue: Iterable[Sum], expenses: Iterable[Sum]) -> list[JobTotals]:
-    per: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
+    per: dict[tuple[int, str], list[int]] = {}
     for s in revenue:
-        per[(int(s.key or 0), s.currency)][0] += s.minor
+        key = (int(s.key or 0), s.currency)
+        if (sums := per.get(key)) is None:
+            per[key] = [s.minor, 0]
+        else:
+            sums[0] += s.minor
     for s in expenses:
-        per[(int(s.key or 0), s.currency)][1] += s.minor
+        key = (int(s.key or 0), s.currency)
+        if (sums := per.get(key)) is None:
+            per[key] = [0, s.minor]
+        else:
+            sums[1] += s.minor
     return [
         JobTotals(
             job_id=job_id,
@@ -155,5 +173,5 @@ def job_totals(revenue: Iterable[Sum], expenses: Iterable[Sum]) -> list[JobTotal
             expenses=money_text(exp, cur),
             net=money_text(rev - exp, cur),
         )
-        for (job_id, cur), (rev, exp) in sorted(per.items(), key=lambda kv: (-kv[0][0], kv[0][1]))
+        for (job_id, cur), (rev, exp) in sorted(per.items(), key=_job_order)
     ]

@@ -21,6 +21,7 @@ MESSAGE = "must not contain NUL characters"
 # `\u0000` preceded by an even number of backslashes: an escaped NUL, not the text "\u0000".
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 _FORM = "application/x-www-form-urlencoded"
+_BODY_HEADERS = (b"content-length", b"transfer-encoding")
 
 
 def _json_fields(value: Any, path: str = "") -> list[str]:
@@ -41,6 +42,14 @@ def _form_fields(raw: str) -> list[str]:
     return [key or "body" for key, value in pairs if "\x00" in key + value]
 
 
+def _bodiless(scope: Any) -> bool:
+    """An HTTP/1.x request with neither Content-Length nor Transfer-Encoding has no body
+    (RFC 9112 section 6.3), so there is none to read and search."""
+    if scope.get("http_version") not in ("1.0", "1.1"):
+        return False
+    return not any(name.lower() in _BODY_HEADERS for name, _ in scope["headers"])
+
+
 async def _fields_with_nul(request: Request[Any, Any, Any]) -> list[str]:
     fields: list[str] = []
     if "\x00" in request.scope["path"]:
@@ -48,11 +57,13 @@ async def _fields_with_nul(request: Request[Any, Any, Any]) -> list[str]:
     query = request.scope.get("query_string", b"")
     if b"%00" in query or b"\x00" in query:
         fields += _form_fields(query.decode("latin-1")) or ["query"]
+    if _bodiless(request.scope):
+        return fields
     body = await request.body()
     if _JSON_NUL.search(body):
         with contextlib.suppress(msgspec.DecodeError):  # not JSON: its decoder reports it
             fields += _json_fields(msgspec.json.decode(body)) or ["body"]
-    elif request.content_type[0] == _FORM and (b"%00" in body or b"\x00" in body):
+    elif (b"%00" in body or b"\x00" in body) and request.content_type[0] == _FORM:
         fields += _form_fields(body.decode("latin-1")) or ["body"]
     return fields
 

@@ -38,8 +38,10 @@ def _user_id(scope: Scope) -> int | None:
 
 def _trace_parent(scope: Scope) -> Any:
     """The caller's trace context (a `traceparent` header), if any."""
+    if not any(k.lower() == b"traceparent" for k, _ in scope["headers"]):
+        return None
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-    return propagate.extract(headers) if "traceparent" in headers else None
+    return propagate.extract(headers)
 
 
 def observe_requests(app: ASGIApp) -> ASGIApp:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 from litestar import Litestar, Request
@@ -46,9 +46,11 @@ def _parses_strictly(target: type) -> Callable[[str], bool]:
     return parses
 
 
+_INTEGER = re.compile(r"-?[0-9]+")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 _SHAPES: dict[str, Callable[[str], bool]] = {
-    "integer": lambda raw: re.fullmatch(r"-?[0-9]+", raw) is not None,
-    "number": lambda raw: re.fullmatch(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?", raw) is not None,
+    "integer": lambda raw: _INTEGER.fullmatch(raw) is not None,
+    "number": lambda raw: _NUMBER.fullmatch(raw) is not None,
     "boolean": lambda raw: raw in ("true", "false"),
     "date-time": _parses_strictly(datetime),
     "date": _parses_strictly(date),
@@ -132,9 +134,26 @@ def _schema_types(schema: Any) -> set[str]:
     return kinds
 
 
-def _parameter_kinds(app: Litestar) -> dict[tuple[str, str], Kinds]:
+class _Checks(NamedTuple):
+    """An operation's typed parameters, with where each path parameter sits in the path."""
+
+    kinds: Kinds
+    segments: int  # how many `/`-separated segments the path template has
+    positions: dict[str, int]  # path parameter name -> its segment
+
+
+def _checks(template: str, kinds: Kinds) -> _Checks:
+    names = template.strip("/").split("/")
+    positions = {n[1:-1]: i for i, n in enumerate(names) if n.startswith("{")}
+    return _Checks(kinds, len(names), positions)
+
+
+_NO_CHECKS = _Checks({}, 0, {})
+
+
+def _parameter_kinds(app: Litestar) -> dict[tuple[str, str], _Checks]:
     """(path template, method) -> the typed query and path parameters of that operation."""
-    table: dict[tuple[str, str], Kinds] = {}
+    table: dict[tuple[str, str], _Checks] = {}
     for path, item in (app.openapi_schema.paths or {}).items():
         for method in ("get", "put", "post", "delete", "patch"):
             operation = getattr(item, method, None)
@@ -147,46 +166,57 @@ def _parameter_kinds(app: Litestar) -> dict[tuple[str, str], Kinds]:
                 types = _schema_types(parameter.schema) - {"null"}
                 if len(types) == 1 and (kind := next(iter(types))) in _SHAPES:
                     kinds[(parameter.param_in, parameter.name)] = kind
-            table[(path, method.upper())] = kinds
+            table[(path, method.upper())] = _checks(path, kinds)
     return table
 
 
 # id(app) -> (app, its table): Litestar objects take no weak references; the app is kept so
 # its id cannot be reused by another one.
-_TABLES: dict[int, tuple[Litestar, dict[tuple[str, str], Kinds]]] = {}
+_TABLES: dict[int, tuple[Litestar, dict[tuple[str, str], _Checks]]] = {}
 
 
-def _kinds_of(request: Request[Any, Any, Any]) -> Kinds:
+def _checks_of(request: Request[Any, Any, Any]) -> _Checks:
     app = request.app
     entry = _TABLES.get(id(app))
     if entry is None or entry[0] is not app:
         entry = _TABLES[id(app)] = (app, _parameter_kinds(app))
-    return entry[1].get((request.scope.get("path_template", ""), request.method), {})
+    return entry[1].get((request.scope.get("path_template", ""), request.method), _NO_CHECKS)
 
 
-def _path_values(template: str, path: str) -> Mapping[str, str]:
-    """The raw text of each `{name}` segment of `template` in `path`."""
-    names, values = template.strip("/").split("/"), path.strip("/").split("/")
-    if len(names) != len(values):
+def _raw_path_values(checks: _Checks, scope: Any) -> Mapping[str, str]:
+    """The raw text of each path parameter in the request's path (`request.url.path`'s text:
+    root path and routed path), from the segment positions computed once per operation; none
+    when the path has another number of segments than the template."""
+    if not checks.positions:
         return {}
-    return {n[1:-1]: v for n, v in zip(names, values, strict=True) if n.startswith("{")}
+    values = (scope.get("root_path", "") + scope["path"]).strip("/").split("/")
+    if len(values) != checks.segments:
+        return {}
+    return {name: values[at] for name, at in checks.positions.items()}
 
 
-def _raw_values(request: Request[Any, Any, Any], where: str, name: str) -> Iterator[str]:
+def _raw_values(
+    request: Request[Any, Any, Any], where: str, name: str, path_values: Mapping[str, str]
+) -> Iterator[str]:
     if where == "query":
-        yield from request.query_params.getall(name, [])
+        if request.scope.get("query_string"):
+            yield from request.query_params.getall(name, [])
     else:
-        value = _path_values(request.scope.get("path_template", ""), request.url.path).get(name)
+        value = path_values.get(name)
         if value is not None:
             yield value
 
 
 def reject_loose_parameters(request: Request[Any, Any, Any]) -> None:
     """400 naming every integer, number or boolean parameter not written in its one form."""
+    checks = _checks_of(request)
+    if not checks.kinds:
+        return
+    path_values = _raw_path_values(checks, request.scope)
     errors = [
         {"key": name, "field": camel(name), "message": _MESSAGES[kind]}
-        for (where, name), kind in _kinds_of(request).items()
-        if any(not _SHAPES[kind](raw) for raw in _raw_values(request, where, name))
+        for (where, name), kind in checks.kinds.items()
+        if any(not _SHAPES[kind](raw) for raw in _raw_values(request, where, name, path_values))
     ]
     if errors:
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)

@@ -2,11 +2,12 @@
 
 With OTEL_EXPORTER_OTLP_ENDPOINT set, `configure_tracing` installs a tracer provider that
 exports spans by OTLP over HTTP (the exporter reads the OTEL_* variables itself:
-endpoint, headers, timeout). Without it the OpenTelemetry API's no-op tracer is used:
-`span()` costs a function call. Spans: HTTP requests (request_telemetry), SQL statements
-(`trace_sql`), Dramatiq actors, linked to the request that enqueued them through the
-message options (TraceContext middleware), and the calls to Twilio, SMTP (ObservedSender)
-and the LLM (TracedLlmClient).
+endpoint, headers, timeout). Without it no tracer provider is installed, and `span()`
+does no OpenTelemetry work unless handed a caller's context (a `traceparent`): it yields
+the current, non-recording span, the one the API's no-op tracer would make current again.
+Spans: HTTP requests (request_telemetry), SQL statements (`trace_sql`), Dramatiq actors,
+linked to the request that enqueued them through the message options (TraceContext
+middleware), and the calls to Twilio, SMTP (ObservedSender) and the LLM (TracedLlmClient).
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+from opentelemetry.trace import (
+    NonRecordingSpan,
+    ProxyTracerProvider,
+    Span,
+    SpanKind,
+    Status,
+    StatusCode,
+)
 
 TRACER_NAME = "fieldcrm"
 _configured = False
@@ -63,6 +71,11 @@ def tracer() -> trace.Tracer:
     return trace.get_tracer(TRACER_NAME)
 
 
+def untraced() -> bool:
+    """No tracer provider is installed (the API's proxy stands in): spans record nothing."""
+    return isinstance(trace.get_tracer_provider(), ProxyTracerProvider)
+
+
 @contextmanager
 def span(
     name: str,
@@ -70,12 +83,20 @@ def span(
     kind: SpanKind = SpanKind.INTERNAL,
     context: Any = None,
 ) -> Iterator[Span]:
-    """A span around the block; an exception marks it as an error and goes on."""
+    """A span around the block; an exception marks it as an error and goes on.
+
+    Untraced and with no caller's context, the API's no-op tracer would make the current
+    span (non-recording) current again: that span is yielded with no context switched."""
+    if context is None and untraced():
+        current = trace.get_current_span()
+        if isinstance(current, NonRecordingSpan):
+            yield current
+            return
     clean = {k: v for k, v in (attributes or {}).items() if v is not None}
     with tracer().start_as_current_span(
         name, context=context, kind=kind, attributes=clean, record_exception=True
-    ) as current:
-        yield current
+    ) as started:
+        yield started
 
 
 def mark_error(current: Span, description: str) -> None:
