@@ -20,10 +20,17 @@ from tests.conftest import BACKENDS, migrated_database, truncate_all
 from tests.fakes import FakeDatabase
 
 T = TypeVar("T")
-STORES = [
-    pytest.param(name, marks=pytest.mark.postgres) if name == "postgresql" else name
-    for name in ["fake", *BACKENDS]
-]
+
+
+def _marked(names: list[str]) -> list[Any]:
+    return [
+        pytest.param(name, marks=pytest.mark.postgres) if name == "postgresql" else name
+        for name in names
+    ]
+
+
+STORES = _marked(["fake", *BACKENDS])
+SQL_BACKENDS = _marked(list(BACKENDS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +54,12 @@ def store_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     """ "fake", or the URL of the backend's migrated database (migrating is synchronous)."""
     if request.param == "fake":
         return "fake"
+    return migrated_database(request.param, tmp_path_factory)
+
+
+@pytest.fixture(params=SQL_BACKENDS)
+def sql_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The URL of each SQL backend's migrated database (the fake has no SQL to compare)."""
     return migrated_database(request.param, tmp_path_factory)
 
 

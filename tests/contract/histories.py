@@ -10,13 +10,16 @@ from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from domain.follow_up import FollowUpStatus
 from domain.job import JobStatus
 from domain.maintenance_alert import AlertStatus
 from domain.messaging.message import MessageStatus, Purpose
 from domain.money import Money
 from domain.payment import PaymentMethod
+from tests.conftest import truncate_all
 from tests.contract.rows import T0, Seed
 
 DAYS = st.integers(-200, 200)
@@ -177,3 +180,11 @@ async def write(uow: Any, h: History) -> None:
             scheduled_for=_day(day),
             sent_at=_day(day) if sent else None,
         )
+
+
+async def write_anew(engine: AsyncEngine, history: History) -> None:
+    """`history`, committed in a database emptied first (ids start at 1)."""
+    await truncate_all(engine)
+    async with SqlUnitOfWork(engine) as uow:
+        await write(uow, history)
+        await uow.commit()

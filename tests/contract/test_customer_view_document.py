@@ -10,7 +10,6 @@ import itertools
 import json
 from datetime import timedelta
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -18,21 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.customer_view_query import SqlCustomerViewQuery
 from adapters.sqlalchemy.engine import build_engine
-from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from entrypoints.http.customer_view_body import customer_view_body
-from tests.conftest import BACKENDS, migrated_database, truncate_all
-from tests.contract.histories import History, histories, write
+from tests.contract.histories import History, histories, write_anew
 
-SQL_BACKENDS = [
-    pytest.param(name, marks=pytest.mark.postgres) if name == "postgresql" else name
-    for name in BACKENDS
-]
 CAPS = (1, 2, 100)
-
-
-@pytest.fixture(params=SQL_BACKENDS)
-def sql_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    return migrated_database(request.param, tmp_path_factory)
 
 
 def test_the_document_is_the_encoded_read_model(sql_url: str) -> None:
@@ -61,10 +49,7 @@ def test_the_document_is_the_encoded_read_model(sql_url: str) -> None:
 async def _compare(
     engine: AsyncEngine, queries: list[SqlCustomerViewQuery], history: History
 ) -> None:
-    await truncate_all(engine)
-    async with SqlUnitOfWork(engine) as uow:
-        await write(uow, history)
-        await uow.commit()
+    await write_anew(engine, history)
     await _some_instants_with_microseconds(engine)
     customers = range(1, len(history.customers) + 2)  # the last one does not exist
     for query, customer_id, cap in itertools.product(queries, customers, CAPS):

@@ -14,7 +14,6 @@ import itertools
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from bench.floor import Floor, app_document, as_app_document, check_floor_matches_app
 from bench.seed import Plan, seed
 from hypothesis import HealthCheck, given, settings
@@ -24,25 +23,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.customer_view_query import SqlCustomerViewQuery
 from adapters.sqlalchemy.engine import build_engine
-from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from domain.contact_preferences import ContactMethod
 from domain.messaging.call_task import CallTaskStatus
 from domain.messaging.message import Purpose
 from entrypoints.http.customer_view_body import customer_view_body
-from tests.conftest import BACKENDS, migrated_database, truncate_all
-from tests.contract.histories import History, histories, write
+from tests.conftest import truncate_all
+from tests.contract.histories import History, histories, write_anew
 from tests.contract.rows import T0
 
-SQL_BACKENDS = [
-    pytest.param(name, marks=pytest.mark.postgres) if name == "postgresql" else name
-    for name in BACKENDS
-]
 CAPS = (1, 2, 100)
-
-
-@pytest.fixture(params=SQL_BACKENDS)
-def sql_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    return migrated_database(request.param, tmp_path_factory)
 
 
 async def _same(
@@ -78,10 +67,7 @@ def test_the_floor_answers_what_the_app_answers(sql_url: str) -> None:
         @given(history=histories())
         def same(history: History) -> None:
             async def check() -> None:
-                await truncate_all(engine)
-                async with SqlUnitOfWork(engine) as uow:
-                    await write(uow, history)
-                    await uow.commit()
+                await write_anew(engine, history)
                 await _what_histories_leave_out(engine)
                 customers = range(1, len(history.customers) + 2)  # the last one does not exist
                 for currency, query in queries.items():

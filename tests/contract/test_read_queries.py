@@ -8,7 +8,6 @@ import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -19,23 +18,14 @@ from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from application.pagination import MAX_PAGE_SIZE, ListQuery
 from application.read_models.customer_view import CustomerView, Ref
 from domain.attention import AttentionCriteria
-from tests.conftest import BACKENDS, migrated_database, truncate_all
+from tests.conftest import truncate_all
 from tests.contract.histories import History, histories, write
 from tests.contract.rows import T0, repository
 from tests.fake_schema import FILTERABLE
 from tests.fakes import FakeDatabase
 from tests.sql_mirror import MirroredCustomerViewQuery, MirroredEngagementQueries
 
-SQL_BACKENDS = [
-    pytest.param(name, marks=pytest.mark.postgres) if name == "postgresql" else name
-    for name in BACKENDS
-]
 INSTANTS = [T0 + timedelta(days=days) for days in (-100, 45, 400)]
-
-
-@pytest.fixture(params=SQL_BACKENDS)
-def sql_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    return migrated_database(request.param, tmp_path_factory)
 
 
 def test_fake_and_sql_agree_on_the_same_history(sql_url: str) -> None:
