@@ -12,6 +12,7 @@ from sqlalchemy import event
 from entrypoints.container import Container
 from tests.http.conftest import Headers
 from tests.http.helpers import customer_body
+from tests.statement_capture import statements_sent
 
 
 async def test_creating_a_customer_sends_two_statements(
@@ -22,18 +23,11 @@ async def test_creating_a_customer_sends_two_statements(
     engine = container.engine()
     first = await client.post("/customers", json=customer_body(name="Warm"), headers=office)
     assert first.status_code == 201
-    sent: list[str] = []
-
-    def note(_c: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        sent.append(" ".join(statement.split()[:3]))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", note)
-    try:
+    with statements_sent(engine) as statements:
         created = await client.post(
             "/customers", json=customer_body(name="Counted"), headers=office
         )
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", note)
+    sent = [" ".join(statement.split()[:3]) for statement in statements]
     assert created.status_code == 201
     assert sent == ["INSERT INTO customers", "INSERT INTO audit_entries"]
 

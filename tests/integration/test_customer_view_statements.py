@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy import tables as t
@@ -17,23 +15,10 @@ from application.access import SYSTEM
 from domain.referral import new_referral_code
 from domain.user import Role
 from entrypoints.http.app import create_app
+from tests.statement_capture import statements_sent
 
 MAX_STATEMENTS = 8
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
-
-
-@contextmanager
-def counting(engine: AsyncEngine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 def _customer(n: int, **extra: object) -> dict[str, object]:
@@ -165,7 +150,7 @@ async def test_view_query_statement_count_does_not_grow(container, related):
     engine = container.engine()
     customer_id = await seed_customer(engine, related)
     query = container.customer_view_query()
-    with counting(engine) as statements:
+    with statements_sent(engine) as statements:
         view = await query.customer_view(customer_id, 1000)
     assert view is not None
     assert len(view.jobs) == related // 8 and len(view.referrals) == related // 8
@@ -195,7 +180,7 @@ async def test_http_get_customer_statement_count_is_the_same_for_0_10_500(contai
         assert (await client.get("/customers", headers=headers)).status_code == 200
         for related in (0, 10, 500):
             customer_id = await seed_customer(engine, related)
-            with counting(engine) as statements:
+            with statements_sent(engine) as statements:
                 response = await client.get(f"/customers/{customer_id}", headers=headers)
             assert response.status_code == 200, response.text
             assert response.json()["collections"]["jobs"]["total"] == related // 8

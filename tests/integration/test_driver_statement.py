@@ -6,16 +6,15 @@ arrive as SQLAlchemy's DBAPIError — a lost connection marked invalidated and d
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import Integer, bindparam, event, exc, func, literal, select
+from sqlalchemy import Integer, bindparam, exc, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.driver_statement import DriverStatement
 from adapters.sqlalchemy.engine import build_engine
 from tests.conftest import backend_of
+from tests.statement_capture import statements_sent
 
 pytestmark = pytest.mark.asyncio
 
@@ -26,27 +25,12 @@ def _doubling(engine: AsyncEngine) -> DriverStatement:
     return DriverStatement(engine, statement, ("n",))
 
 
-@contextmanager
-def _listening(engine: AsyncEngine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        assert conn is not None and conn.dialect.name == engine.dialect.name
-        seen.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", note)
-
-
 async def test_rows_are_the_same_with_and_without_listeners(engine: AsyncEngine) -> None:
     statement = _doubling(engine)
     plain = await statement.first_row(n=21)
     assert (plain.doubled, plain.word) == (42, "fixed")
     assert await statement.first_row(n=-1) is None
-    with _listening(engine) as seen:
+    with statements_sent(engine) as seen:
         observed = await statement.first_row(n=21)
         assert await statement.first_row(n=-1) is None
     assert observed == plain
