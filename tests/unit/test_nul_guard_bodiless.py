@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from litestar import Litestar, Request, get
 
-from entrypoints.http.nul_guard import _bodiless, _fields_with_nul
+from entrypoints.http.nul_guard import _fields_with_nul
+from entrypoints.http.request_body import declares_no_body
 
 
 @get("/customers", sync_to_thread=False)
@@ -57,7 +58,7 @@ async def test_a_bodiless_request_finds_what_reading_its_empty_body_finds(
 ) -> None:
     skipping, skipped_reads = _request(path, query, "1.1", [(b"host", b"x")])
     reading, reads = _request(path, query, "2", [(b"host", b"x")])  # HTTP/2: read the body
-    assert _bodiless(skipping.scope) and not _bodiless(reading.scope)
+    assert declares_no_body(skipping.scope) and not declares_no_body(reading.scope)
     assert await _fields_with_nul(skipping) == await _fields_with_nul(reading)
     assert (skipped_reads, reads) == ([], [True])
 
@@ -72,4 +73,4 @@ async def test_a_bodiless_request_finds_what_reading_its_empty_body_finds(
 )
 def test_a_request_that_declares_a_body_is_read(headers: list[Any]) -> None:
     request, _ = _request("/customers", b"", "1.1", headers)
-    assert not _bodiless(request.scope)
+    assert not declares_no_body(request.scope)

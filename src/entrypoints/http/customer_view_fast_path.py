@@ -8,8 +8,8 @@ untouched, so every other answer (401, 403, 404, 400, 503, technicians' views) i
 app's own:
 
 - GET (not HEAD), path `/customers/<id>` with the id in its one written form (1 to
-  2^31-1, no sign, no leading zero), no query string, no body, no `Origin` header (CORS
-  stays the app's);
+  2^31-1, no sign, no leading zero), no query string, no body declared (`request_body`),
+  no `Origin` header (CORS stays the app's);
 - a bearer token that Litestar's own JWT middleware (the app's instance: same secret,
   claims, memo and active-user cache) accepts, for a staff user (a technician's view is
   the read-model path);
@@ -44,12 +44,12 @@ from application.ports.read_queries import CustomerViewQuery
 from application.ports.unit_of_work import UnitOfWork
 from domain.user import User
 from entrypoints.http.customer_view_body import customer_view_body
+from entrypoints.http.request_body import declares_no_body
 from entrypoints.observability.log_context import set_user_id
 
 ROUTE = "/customers/{customer_id}"
 _PATH = re.compile(r"/customers/([1-9][0-9]{0,9})")
 _MAX_ID = 2**31 - 1
-_BODY_HEADERS = (b"content-length", b"transfer-encoding")
 
 
 def _plain_get(scope: Any) -> int | None:
@@ -62,9 +62,8 @@ def _plain_get(scope: Any) -> int | None:
     customer_id = int(matched.group(1))
     if customer_id > _MAX_ID:
         return None
-    for name, value in scope["headers"]:
-        if name == b"origin" or (name in _BODY_HEADERS and value.strip() not in (b"", b"0")):
-            return None
+    if not declares_no_body(scope) or any(name == b"origin" for name, _ in scope["headers"]):
+        return None
     return customer_id
 
 

@@ -17,11 +17,12 @@ import msgspec
 from litestar import Request
 from litestar.exceptions import ValidationException
 
+from entrypoints.http.request_body import declares_no_body
+
 MESSAGE = "must not contain NUL characters"
 # `\u0000` preceded by an even number of backslashes: an escaped NUL, not the text "\u0000".
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 _FORM = "application/x-www-form-urlencoded"
-_BODY_HEADERS = (b"content-length", b"transfer-encoding")
 
 
 def _json_fields(value: Any, path: str = "") -> list[str]:
@@ -42,14 +43,6 @@ def _form_fields(raw: str) -> list[str]:
     return [key or "body" for key, value in pairs if "\x00" in key + value]
 
 
-def _bodiless(scope: Any) -> bool:
-    """An HTTP/1.x request with neither Content-Length nor Transfer-Encoding has no body
-    (RFC 9112 section 6.3), so there is none to read and search."""
-    if scope.get("http_version") not in ("1.0", "1.1"):
-        return False
-    return not any(name.lower() in _BODY_HEADERS for name, _ in scope["headers"])
-
-
 async def _fields_with_nul(request: Request[Any, Any, Any]) -> list[str]:
     fields: list[str] = []
     if "\x00" in request.scope["path"]:
@@ -57,7 +50,7 @@ async def _fields_with_nul(request: Request[Any, Any, Any]) -> list[str]:
     query = request.scope.get("query_string", b"")
     if b"%00" in query or b"\x00" in query:
         fields += _form_fields(query.decode("latin-1")) or ["query"]
-    if _bodiless(request.scope):
+    if declares_no_body(request.scope):
         return fields
     body = await request.body()
     if _JSON_NUL.search(body):
