@@ -52,9 +52,11 @@ def build_engine(
     the server process among them; overflow connections are opened and closed per request."""
     url = async_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
+    if ":memory:" not in url and "mode=memory" not in url:
+        # PostgreSQL and a SQLite file (each aiosqlite connection is a thread).
+        kwargs.update(pool_size=pool_size, max_overflow=0)
     if url.startswith("postgresql"):
-        kwargs.update(pool_size=pool_size, max_overflow=0, pool_recycle=POOL_RECYCLE_SECONDS)
-        kwargs["pool_timeout"] = connect_timeout or 30
+        kwargs.update(pool_recycle=POOL_RECYCLE_SECONDS, pool_timeout=connect_timeout or 30)
         # asyncpg keeps prepared statements up to 15 KB by default; the Customer View's one
         # statement is ~30 KB and was parsed and planned again at every request.
         connect_args: dict[str, Any] = {"max_cacheable_statement_size": 256 * 1024}
@@ -66,9 +68,6 @@ def build_engine(
                 "statement_timeout": str(int(statement_timeout * 1000))
             }
         kwargs["connect_args"] = connect_args
-    elif ":memory:" not in url and "mode=memory" not in url:
-        # A file database: the same pool (each aiosqlite connection is a thread).
-        kwargs.update(pool_size=pool_size, max_overflow=0)
     if url.startswith("sqlite"):
         kwargs["pool_reset_on_return"] = None  # `_rollback_if_in_transaction` instead
     if make_url(url).drivername == "sqlite+aiosqlite":
