@@ -3,7 +3,7 @@
 The staff view arrives as JSON text with the wire's keys (`CustomerViewDocument`); only the
 financial summary is encoded here and appended as its last member, `financialSummary`, where
 the encoded `CustomerView` twin has it. A technician's slice is a `CustomerView`, encoded as
-any response is. Both give the same document for the same data (tests/integration/
+any response is. Both give the same document for the same data (tests/contract/
 test_customer_view_document.py).
 """
 
