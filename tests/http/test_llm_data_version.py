@@ -25,7 +25,7 @@ from tests.http.helpers import (
     create_technician,
     move_job,
 )
-from tests.integration.test_customer_view_statements import counting
+from tests.statement_capture import statements_sent
 
 Client = httpx.AsyncClient
 VIEW_MARK = "service_follow_ups"  # only the Customer View's statement reads follow-ups here
@@ -52,7 +52,7 @@ async def test_a_cached_answer_reads_the_version_not_the_view(
     customer_id, _ = await history(client, office)
     first = await ask(client, office, customer_id, task)
     assert first["cached"] is False
-    with counting(container.engine()) as seen:
+    with statements_sent(container.engine()) as seen:
         second = await ask(client, office, customer_id, task)
     assert second["cached"] is True and second["result"] == first["result"]
     # The hit names the stored original and adds no row.
@@ -131,7 +131,7 @@ async def test_a_write_to_each_kind_of_record_invalidates(
     first = await ask(client, office, customer_id, "timeline-summary")
     assert (await ask(client, office, customer_id, "timeline-summary"))["cached"] is True
     await WRITES[kind](client, office, customer_id, job)
-    with counting(container.engine()) as seen:
+    with statements_sent(container.engine()) as seen:
         after = await ask(client, office, customer_id, "timeline-summary")
     assert [s for s in seen if VIEW_MARK in s], f"{kind}: answered without reading the view"
     if kind in SAME_GROUNDING:  # the answer cached for that grounding: the original's row

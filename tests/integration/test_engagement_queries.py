@@ -29,7 +29,7 @@ from entrypoints.container import Container
 from tests.engagement_fakes import ScriptedLlm
 from tests.engagement_scenarios import Shop, attention_history
 from tests.fakes import FakeClock
-from tests.integration.test_customer_view_statements import counting
+from tests.statement_capture import statements_sent
 
 NOW = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -64,7 +64,7 @@ async def test_customers_needing_attention_follow_the_rules_in_one_statement(
     shop: Shop, queries: SqlEngagementQueries, engine: AsyncEngine
 ) -> None:
     expected = await attention_history(shop, NOW)
-    with counting(engine) as statements:
+    with statements_sent(engine) as statements:
         signals = await queries.customers_needing_attention(AttentionCriteria.at(NOW))
     assert len(statements) == 1
     picked = {n.customer_id: (n.job_id, n.reasons) for n in needing_attention(signals)}
@@ -150,7 +150,7 @@ async def test_appliances_for_maintenance(
     clock.advance(hours=1)
     await shop.job(consenting, clock.now(), clock.now(), appliance_id=changed)
 
-    with counting(engine) as statements:
+    with statements_sent(engine) as statements:
         found = await queries.appliances_for_maintenance(horizon_end)
     assert len(statements) == 1
     assert [(c.appliance_id, c.customer_id, c.predict, c.remind) for c in found] == [
@@ -178,7 +178,7 @@ async def test_jobs_due_for_survey(
     await shop.sent_message(c, NOW, survey_key(surveyed))
     assert just_late not in (at_edge, oldest)
 
-    with counting(engine) as statements:
+    with statements_sent(engine) as statements:
         due = await queries.jobs_due_for_survey(window.after, window.before, 10)
     assert len(statements) == 1
     assert [d.job_id for d in due] == [oldest, by_email, at_edge]
