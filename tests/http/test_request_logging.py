@@ -53,6 +53,18 @@ async def test_one_access_line_per_request_with_the_request_id(
     assert "ada@example.com" not in json.dumps(log_lines.all())
 
 
+async def test_a_method_name_from_the_client_is_redacted_on_the_access_line(
+    client: httpx.AsyncClient, log_lines: Lines
+) -> None:
+    # "+15550102345" is a valid HTTP method token: the access line of a method that is not
+    # a standard one is scanned like any other line.
+    response = await client.request("+15550102345", "/health")
+    assert response.status_code == 405
+    (line,) = log_lines.access()
+    assert "15550102345" not in json.dumps(line)
+    assert line["method"] == "[phone]" and line["status"] == 405
+
+
 async def test_a_generated_request_id_is_echoed_and_logged(
     client: httpx.AsyncClient, log_lines: Lines
 ) -> None:
@@ -104,3 +116,14 @@ async def test_metrics_need_an_admin_token(
     for series in SERIES:
         assert series in text, series
     assert 'route="/health"' in text and 'status="200"' in text
+
+
+async def test_a_method_the_app_does_not_know_is_counted_as_other(
+    client: httpx.AsyncClient, admin: Headers
+) -> None:
+    for odd in ("+15550102345", "BREW", "X-ANY-TOKEN"):
+        assert (await client.request(odd, "/health")).status_code == 405
+    text = (await client.get("/metrics", headers=admin)).text
+    assert 'method="OTHER",route="<unmatched>",status="405"}' in text
+    for odd in ("15550102345", "BREW", "X-ANY-TOKEN"):
+        assert odd not in text

@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import json
 import logging
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from entrypoints.observability.log_format import JsonFormatter
-from entrypoints.observability.redaction import RedactingFilter, redact
+from entrypoints.observability.redaction import NOTHING_TO_REDACT, RedactingFilter, redact
 
 SECRET_SAMPLES = [
     "ada.lovelace+crm@example.co.uk",
@@ -95,3 +96,51 @@ def test_a_json_line_carries_neither_the_arguments_nor_sensitive_extras() -> Non
     assert lines[0]["message"] == "sent the message to [email]"
     assert lines[0]["status"] == 200 and lines[0]["process"] == "worker"
     assert "ValueError" in lines[1]["exception"]
+
+
+def _json_lines(emit: Callable[[logging.Logger], None]) -> tuple[str, list[dict]]:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactingFilter())
+    handler.setFormatter(JsonFormatter("api"))
+    logger = logging.getLogger("tests.redaction.lines")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        emit(logger)
+    finally:
+        logger.removeHandler(handler)
+    text = stream.getvalue()
+    return text, [json.loads(line) for line in text.splitlines()]
+
+
+def test_string_extras_are_masked_too() -> None:
+    text, (line,) = _json_lines(
+        lambda log: log.info(
+            "queued", extra={"to": "whatsapp:+447700900123", "note": "from ada@example.com"}
+        )
+    )
+    assert "447700900123" not in text and "ada@example.com" not in text
+    assert line["to"] == "whatsapp:[phone]" and line["note"] == "from [email]"
+
+
+def test_a_record_flagged_nothing_to_redact_is_written_as_it_is_without_the_flag() -> None:
+    _, (line,) = _json_lines(
+        lambda log: log.info(
+            "%s %s %s",
+            "GET",
+            "/customers/{customer_id}",
+            200,
+            extra={"route": "/customers/{customer_id}", NOTHING_TO_REDACT: True},
+        )
+    )
+    assert line["message"] == "GET /customers/{customer_id} 200"
+    assert line["route"] == "/customers/{customer_id}"
+    assert NOTHING_TO_REDACT not in line
+
+
+def test_the_json_line_keeps_what_msgspec_cannot_encode() -> None:
+    # A lone surrogate cannot be UTF-8: the line falls back to the standard json module.
+    _, (line,) = _json_lines(lambda log: log.info("odd", extra={"s": "x\ud800y", "n": 2**70}))
+    assert line["s"] == "x\ud800y" and line["n"] == 2**70

@@ -19,7 +19,8 @@ from opentelemetry.trace import SpanKind
 
 from entrypoints.http.request_id import request_id
 from entrypoints.observability import log_context
-from entrypoints.observability.metrics import observe_http_request
+from entrypoints.observability.metrics import HTTP_METHODS, observe_http_request
+from entrypoints.observability.redaction import NOTHING_TO_REDACT
 from entrypoints.observability.tracing import mark_error, span
 
 access_log = logging.getLogger("fieldcrm.access")
@@ -89,6 +90,7 @@ def observe_requests(app: ASGIApp) -> ASGIApp:
                         "status": status,
                         "duration_ms": round(seconds * 1000, 2),
                         "user_id": _user_id(scope),
+                        NOTHING_TO_REDACT: method in HTTP_METHODS,  # any other came from the client
                     },
                 )
 

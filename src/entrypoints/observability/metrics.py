@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from decimal import Decimal
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -66,8 +67,25 @@ SCHEDULER_PASSES = Counter(
 )
 
 
+#: Methods kept as their own label value; any other name a client sends is counted as
+#: OTHER (a method is any token: a client must not grow the series without bound).
+HTTP_METHODS = frozenset(
+    ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT")
+)
+_http_series: dict[tuple[str, str, int], Any] = {}  # labelled children, looked up once
+
+
 def observe_http_request(method: str, route: str, status: int, seconds: float) -> None:
-    HTTP_REQUEST_SECONDS.labels(method, route, str(status)).observe(seconds)
+    """One request's latency under its method, route template and status (every label
+    bounded: the templates are the app's, OTHER stands for unknown methods)."""
+    key = (method, route, status)
+    series = _http_series.get(key)
+    if series is None:
+        label = method if method in HTTP_METHODS else "OTHER"
+        series = HTTP_REQUEST_SECONDS.labels(label, route, str(status))
+        if len(_http_series) < 10_000:
+            _http_series[key] = series
+    series.observe(seconds)
 
 
 def count_scheduler_pass(job: str, trigger: str, result: str) -> None:

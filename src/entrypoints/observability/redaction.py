@@ -11,6 +11,10 @@ from __future__ import annotations
 import logging
 import re
 
+from entrypoints.observability.record_fields import NOTHING_TO_REDACT, STANDARD
+
+__all__ = ["MASK", "NOTHING_TO_REDACT", "SENSITIVE_FIELDS", "RedactingFilter", "redact"]
+
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 # +15550102345, +1 555 010 2345, whatsapp:+1555..., (555) 010-2345, 555-010-2345, and bare
 # runs of 10-15 digits; dates (2026-12-03) and times are left alone.
@@ -69,13 +73,19 @@ class RedactingFilter(logging.Filter):
     """Rewrites each record's message (args merged in) and string extras, redacted."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.__dict__.get(NOTHING_TO_REDACT) is True and record.exc_info is None:
+            return True
         try:
             message = record.getMessage()
         except Exception:  # a bad format string: keep what there is
             message = str(record.msg)
         record.msg, record.args = redact(message), None
-        for name in SENSITIVE_FIELDS & record.__dict__.keys():
-            setattr(record, name, MASK)
+        fields = record.__dict__
+        for name, value in list(fields.items()):
+            if name in SENSITIVE_FIELDS:
+                fields[name] = MASK
+            elif isinstance(value, str) and name not in STANDARD:
+                fields[name] = redact(value)
         if record.exc_info and not record.exc_text:
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         elif record.exc_text:
