@@ -40,7 +40,11 @@ def money_text(minor: int, currency: str) -> str:
     zero-padded, split before the last `digits` of them; the same text as
     `format(Decimal(minor).scaleb(-digits), "f")` (a Customer View's summary writes hundreds
     of these)."""
-    digits = minor_digits(currency)
+    return minor_text(minor, minor_digits(currency))
+
+
+def minor_text(minor: int, digits: int) -> str:
+    """`money_text` for a currency with `digits` decimal places."""
     if digits == 0:
         return str(minor)
     if minor < 0:
@@ -130,11 +134,16 @@ def main_and_others(all_totals: list[Totals], default_currency: str) -> tuple[To
     return all_totals[0], all_totals[1:]
 
 
+# The members by value: a dict lookup instead of the enum's call (unknown values still go
+# through the call, which raises).
+_METHODS: dict[object, ReportedPaymentMethod] = {m.value: m for m in ReportedPaymentMethod}
+
+
 def method_totals(rows: Iterable[Sum]) -> list[MethodTotal]:
     return sorted(
         (
             MethodTotal(
-                payment_method=ReportedPaymentMethod(str(r.key)),
+                payment_method=_METHODS.get(r.key) or ReportedPaymentMethod(str(r.key)),
                 currency=r.currency,
                 amount=money_text(r.minor, r.currency),
                 count=r.count,
@@ -145,33 +154,34 @@ def method_totals(rows: Iterable[Sum]) -> list[MethodTotal]:
     )
 
 
-def _job_order(entry: tuple[tuple[int, str], list[int]]) -> tuple[int, str]:
-    """The newest job (largest id) first; within a job, by currency code."""
-    (job_id, currency), _ = entry
-    return -job_id, currency
-
-
 def job_totals(revenue: Iterable[Sum], expenses: Iterable[Sum]) -> list[JobTotals]:
-    per: dict[tuple[int, str], list[int]] = {}
+    """Totals per job and currency: the newest job (largest id) first, within a job by
+    currency code."""
+    per: dict[tuple[int, str], list[int]] = {}  # keyed (-job id, currency): sorts as listed
     for s in revenue:
-        key = (int(s.key or 0), s.currency)
+        key = (-int(s.key or 0), s.currency)
         if (sums := per.get(key)) is None:
             per[key] = [s.minor, 0]
         else:
             sums[0] += s.minor
     for s in expenses:
-        key = (int(s.key or 0), s.currency)
+        key = (-int(s.key or 0), s.currency)
         if (sums := per.get(key)) is None:
             per[key] = [0, s.minor]
         else:
             sums[1] += s.minor
-    return [
-        JobTotals(
-            job_id=job_id,
-            currency=cur,
-            revenue=money_text(rev, cur),
-            expenses=money_text(exp, cur),
-            net=money_text(rev - exp, cur),
+    digits: dict[str, int] = {}
+    listed = []
+    for (negative_id, cur), (rev, exp) in sorted(per.items()):
+        if (places := digits.get(cur)) is None:
+            places = digits[cur] = minor_digits(cur)
+        listed.append(
+            JobTotals(
+                job_id=-negative_id,
+                currency=cur,
+                revenue=minor_text(rev, places),
+                expenses=minor_text(exp, places),
+                net=minor_text(rev - exp, places),
+            )
         )
-        for (job_id, cur), (rev, exp) in sorted(per.items(), key=_job_order)
-    ]
+    return listed

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from os import urandom
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 REQUEST_ID_HEADER = "X-Request-ID"
 SCOPE_KEY = "fieldcrm.request_id"
+_NAME = REQUEST_ID_HEADER.lower().encode("latin-1")
 _SANE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
@@ -39,4 +39,10 @@ async def add_request_id(message: Message, scope: Scope) -> None:
     """`before_send` hook: `X-Request-ID` on the start of every HTTP response."""
     if message["type"] != "http.response.start":
         return
-    MutableScopeHeaders.from_message(message)[REQUEST_ID_HEADER] = request_id(scope)
+    value = request_id(scope).encode("latin-1")  # a sane id or hex digits: always latin-1
+    headers = message.setdefault("headers", [])
+    if not isinstance(headers, list):
+        headers = message["headers"] = list(headers)
+    if any(bytes(name).lower() == _NAME for name, _ in headers):  # one set before: replaced
+        headers[:] = [(name, v) for name, v in headers if bytes(name).lower() != _NAME]
+    headers.append((_NAME, value))
