@@ -28,8 +28,12 @@ Environment:
       (bench/http_load.py; `python -m bench http` runs it alone; needs `wrk`), in its own
       database `fieldcrm_bench_http`. `python -m bench servers` compares HTTP servers
       (uvicorn plain, uvicorn[standard], granian when installed) on the same app.
+  BENCH_INSTRUCTIONS_WARMUP (default 300), BENCH_INSTRUCTIONS_GETS (default 600)
+      `python -m bench instructions` (only when named: needs valgrind): the app's and the
+      floor's server under callgrind, instructions per GET /customers/{id}
+      (bench/instructions.py) -- a measure a busy machine does not move.
 
-`python -m bench PART [PART ...]` runs only those parts: search, http, servers, llm
+`python -m bench PART [PART ...]` runs only those parts: search, http, servers, instructions, llm
 (cached insight through the server), writers (SQLite under 16 concurrent writers),
 scheduler, outbox.
 """
@@ -45,7 +49,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from bench import http_load, llm_cache, outbox, scheduler_pass, search, sqlite_writers
+from bench import (
+    http_load,
+    instructions,
+    llm_cache,
+    outbox,
+    scheduler_pass,
+    search,
+    sqlite_writers,
+)
 from bench.customer_view import Result, run
 from bench.databases import bench_postgres_database, drop_postgres_database, int_env
 from bench.seed import Plan
@@ -99,6 +111,7 @@ def main() -> int:
         "search": search.run_all,
         "http": http_load.run_all,
         "servers": http_load.run_servers,
+        "instructions": instructions.run_all,
         "llm": llm_cache.run_all,
         "writers": sqlite_writers.run_all,
         "scheduler": scheduler_pass.run_all,

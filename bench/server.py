@@ -10,8 +10,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -28,8 +29,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_until_up(base_url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
+def _wait_until_up(
+    base_url: str, process: subprocess.Popen[bytes], seconds: float = STARTUP_SECONDS
+) -> None:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the server exited with {process.returncode}")
@@ -38,14 +41,32 @@ def _wait_until_up(base_url: str, process: subprocess.Popen[bytes]) -> None:
             return
         except httpx.TransportError:
             time.sleep(0.2)
-    raise RuntimeError(f"the server did not answer within {STARTUP_SECONDS} s")
+    raise RuntimeError(f"the server did not answer within {seconds} s")
+
+
+@dataclass(frozen=True, slots=True)
+class Wrapper:
+    """A command the server runs under (e.g. valgrind), with the time it may then take to
+    start; `started` receives the process once it answers."""
+
+    command: Sequence[str]
+    startup_seconds: float
+    started: Callable[[subprocess.Popen[bytes]], None]
 
 
 @contextmanager
-def _child(command: list[str], env: dict[str, str], port: int, cwd: str) -> Iterator[str]:
+def _child(
+    command: list[str],
+    env: dict[str, str],
+    port: int,
+    cwd: str,
+    wrapper: Wrapper | None = None,
+) -> Iterator[str]:
     """`command` running until the block ends; yields its base URL once /health answers.
     Its output (the access log, one line per request) goes to /dev/null, as to a log file;
     its log (standard error) to a file shown when it fails to start."""
+    if wrapper is not None:
+        command = [*wrapper.command, *command]
     log = Path(cwd) / f"server-{port}.log"
     with open(log, "wb") as errors:
         process = subprocess.Popen(
@@ -54,10 +75,14 @@ def _child(command: list[str], env: dict[str, str], port: int, cwd: str) -> Iter
     base_url = f"http://127.0.0.1:{port}"
     try:
         try:
-            _wait_until_up(base_url, process)
+            _wait_until_up(
+                base_url, process, wrapper.startup_seconds if wrapper else STARTUP_SECONDS
+            )
         except RuntimeError as exc:
             tail = log.read_text(errors="replace")[-3000:]
             raise RuntimeError(f"{exc}; its log ends with:\n{tail}") from exc
+        if wrapper is not None:
+            wrapper.started(process)
         yield base_url
     finally:
         process.terminate()
@@ -75,6 +100,7 @@ def served(
     workers: int = 1,
     log_level: str = "WARNING",
     settings: Mapping[str, str] | None = None,
+    wrapper: Wrapper | None = None,
 ) -> Iterator[str]:
     """`fieldcrm serve --no-workers --workers N` on `database_url` (already migrated): yields
     its base URL. LOG_LEVEL=INFO keeps the access log on, as `make run` has it; run from an
@@ -92,6 +118,7 @@ def served(
     }
     env.pop("REDIS_URL", None)
     command = [
+        sys.executable,  # the script's own interpreter, named so a wrapper runs Python
         str(Path(sys.executable).parent / "fieldcrm"),
         "serve",
         "--no-workers",
@@ -100,14 +127,19 @@ def served(
     ]
     with (
         tempfile.TemporaryDirectory(prefix="fieldcrm-serve-") as cwd,
-        _child(command, env, port, cwd) as base_url,
+        _child(command, env, port, cwd, wrapper) as base_url,
     ):
         yield base_url
 
 
 @contextmanager
 def floor_served(
-    database_url: str, sql_file: Path, cap: int, workers: int = 1, log_level: str = "WARNING"
+    database_url: str,
+    sql_file: Path,
+    cap: int,
+    workers: int = 1,
+    log_level: str = "WARNING",
+    wrapper: Wrapper | None = None,
 ) -> Iterator[str]:
     """The floor (bench/floor_server.py) under uvicorn with the settings `fieldcrm serve`
     gives it (same loop and parser: uvicorn's "auto"; same log level)."""
@@ -136,7 +168,7 @@ def floor_served(
     ]
     with (
         tempfile.TemporaryDirectory(prefix="fieldcrm-floor-") as cwd,
-        _child(command, env, port, cwd) as base_url,
+        _child(command, env, port, cwd, wrapper) as base_url,
     ):
         yield base_url
 

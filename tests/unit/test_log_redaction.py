@@ -67,42 +67,15 @@ def test_any_email_or_e164_number_is_masked(user: str, domain: str, digits: str)
     assert email not in masked and digits not in masked
 
 
-def test_a_json_line_carries_neither_the_arguments_nor_sensitive_extras() -> None:
+def _json_lines(
+    emit: Callable[[logging.Logger], None], role: str = "api"
+) -> tuple[str, list[dict]]:
+    """What `emit` logs, through the redaction filter and the JSON format: the text and
+    its lines decoded."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.addFilter(RedactingFilter())
-    handler.setFormatter(JsonFormatter("worker"))
-    logger = logging.getLogger("tests.redaction")
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
-    try:
-        logger.info(
-            "sent %s to %s",
-            "the message",
-            "ada@example.com",
-            extra={"body": "Your code is 1234, Ada", "phone": "+15550102345", "status": 200},
-        )
-        try:
-            raise ValueError("could not reach +15550102345")
-        except ValueError:
-            logger.exception("failed for bob@example.org")
-    finally:
-        logger.removeHandler(handler)
-    lines = [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
-    text = stream.getvalue()
-    for leaked in ("ada@example.com", "+15550102345", "Your code is", "bob@example.org"):
-        assert leaked not in text
-    assert lines[0]["message"] == "sent the message to [email]"
-    assert lines[0]["status"] == 200 and lines[0]["process"] == "worker"
-    assert "ValueError" in lines[1]["exception"]
-
-
-def _json_lines(emit: Callable[[logging.Logger], None]) -> tuple[str, list[dict]]:
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.addFilter(RedactingFilter())
-    handler.setFormatter(JsonFormatter("api"))
+    handler.setFormatter(JsonFormatter(role))
     logger = logging.getLogger("tests.redaction.lines")
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
@@ -113,6 +86,27 @@ def _json_lines(emit: Callable[[logging.Logger], None]) -> tuple[str, list[dict]
         logger.removeHandler(handler)
     text = stream.getvalue()
     return text, [json.loads(line) for line in text.splitlines()]
+
+
+def test_a_json_line_carries_neither_the_arguments_nor_sensitive_extras() -> None:
+    def emit(logger: logging.Logger) -> None:
+        logger.info(
+            "sent %s to %s",
+            "the message",
+            "ada@example.com",
+            extra={"body": "Your code is 1234, Ada", "phone": "+15550102345", "status": 200},
+        )
+        try:
+            raise ValueError("could not reach +15550102345")
+        except ValueError:
+            logger.exception("failed for bob@example.org")
+
+    text, lines = _json_lines(emit, role="worker")
+    for leaked in ("ada@example.com", "+15550102345", "Your code is", "bob@example.org"):
+        assert leaked not in text
+    assert lines[0]["message"] == "sent the message to [email]"
+    assert lines[0]["status"] == 200 and lines[0]["process"] == "worker"
+    assert "ValueError" in lines[1]["exception"]
 
 
 def test_string_extras_are_masked_too() -> None:
