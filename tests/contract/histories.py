@@ -9,6 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -36,6 +37,17 @@ class History:
     follow_ups: list[tuple[int, FollowUpStatus, int | None, int, bool]]
     appliances: list[tuple[int, int | None]]  # customer, alert due in days (or none)
     messages: list[tuple[int, Purpose, MessageStatus, int]]
+
+
+def contract_examples(count: int) -> Any:
+    """The hypothesis settings of a contract test on SQL: `count` examples, the same ones
+    every run (derandomized), no deadline (each example writes a whole history)."""
+    return settings(
+        max_examples=count,
+        derandomize=True,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
 
 
 @st.composite

@@ -10,7 +10,7 @@ import itertools
 import json
 from datetime import timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -18,7 +18,7 @@ from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.customer_view_query import SqlCustomerViewQuery
 from adapters.sqlalchemy.engine import build_engine
 from entrypoints.http.customer_view_body import customer_view_body
-from tests.contract.histories import History, histories, write_anew
+from tests.contract.histories import History, contract_examples, histories, write_anew
 
 CAPS = (1, 2, 100)
 
@@ -30,12 +30,7 @@ def test_the_document_is_the_encoded_read_model(sql_url: str) -> None:
         # ("0.00" in USD, "0" in JPY).
         queries = [SqlCustomerViewQuery(engine, currency) for currency in ("USD", "JPY")]
 
-        @settings(
-            max_examples=10,
-            derandomize=True,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow],
-        )
+        @contract_examples(10)
         @given(history=histories())
         def same(history: History) -> None:
             runner.run(_compare(engine, queries, history))

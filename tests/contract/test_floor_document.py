@@ -16,7 +16,7 @@ from typing import Any
 
 from bench.floor import Floor, app_document, as_app_document, check_floor_matches_app
 from bench.seed import Plan, seed
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -28,7 +28,7 @@ from domain.messaging.call_task import CallTaskStatus
 from domain.messaging.message import Purpose
 from entrypoints.http.customer_view_body import customer_view_body
 from tests.conftest import truncate_all
-from tests.contract.histories import History, histories, write_anew
+from tests.contract.histories import History, contract_examples, histories, write_anew
 from tests.contract.rows import T0
 
 CAPS = (1, 2, 100)
@@ -58,12 +58,7 @@ def test_the_floor_answers_what_the_app_answers(sql_url: str) -> None:
         # The summary's currency when a customer has no money is the shop's default.
         queries = {currency: SqlCustomerViewQuery(engine, currency) for currency in ("USD", "JPY")}
 
-        @settings(
-            max_examples=10,
-            derandomize=True,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow],
-        )
+        @contract_examples(10)
         @given(history=histories())
         def same(history: History) -> None:
             async def check() -> None:

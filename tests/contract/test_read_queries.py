@@ -8,7 +8,7 @@ import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.customer_view_query import SqlCustomerViewQuery
@@ -19,7 +19,7 @@ from application.pagination import MAX_PAGE_SIZE, ListQuery
 from application.read_models.customer_view import CustomerView, Ref
 from domain.attention import AttentionCriteria
 from tests.conftest import truncate_all
-from tests.contract.histories import History, histories, write
+from tests.contract.histories import History, contract_examples, histories, write
 from tests.contract.rows import T0, repository
 from tests.fake_schema import FILTERABLE
 from tests.fakes import FakeDatabase
@@ -34,12 +34,7 @@ def test_fake_and_sql_agree_on_the_same_history(sql_url: str) -> None:
         engine = build_engine(sql_url)
         sql = Sql(SqlCustomerViewQuery(engine), SqlEngagementQueries(engine))
 
-        @settings(
-            max_examples=8,
-            derandomize=True,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow],
-        )
+        @contract_examples(8)
         @given(history=histories())
         def agree(history: History) -> None:
             runner.run(_compare(engine, sql, history))
