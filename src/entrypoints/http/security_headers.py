@@ -56,11 +56,11 @@ _CSP = b"content-security-policy"
 _NAMES = frozenset(name for name, _ in _COMMON_RAW) | {_CSP}
 
 
-def _with_csp(path: str) -> list[tuple[bytes, bytes]]:
-    return [*_COMMON_RAW, (_CSP, csp_for(path).encode("latin-1"))]
+def _with_csp(csp: str) -> list[tuple[bytes, bytes]]:
+    return [*_COMMON_RAW, (_CSP, csp.encode("latin-1"))]
 
 
-_API_HEADERS = tuple(_with_csp("/"))
+_API_HEADERS = tuple(_with_csp(API_CSP))
 
 
 async def add_security_headers(message: Message, scope: Scope) -> None:
@@ -69,15 +69,15 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
     if message["type"] != "http.response.start":
         return
     headers = message.setdefault("headers", [])
-    path = str(scope.get("path", ""))
+    csp = csp_for(str(scope.get("path", "")))
     if isinstance(headers, list) and not any(bytes(name).lower() in _NAMES for name, _ in headers):
         # The usual case (the handler set none of them): all of them, prepared once.
-        headers.extend(_API_HEADERS if csp_for(path) is API_CSP else _with_csp(path))
+        headers.extend(_API_HEADERS if csp is API_CSP else _with_csp(csp))
         return
     present = {bytes(name).lower() for name, _ in headers}
     missing = [(name, value) for name, value in _COMMON_RAW if name not in present]
     if _CSP not in present:
-        missing.append((_CSP, csp_for(path).encode("latin-1")))
+        missing.append((_CSP, csp.encode("latin-1")))
     if isinstance(headers, list):
         headers.extend(missing)
     else:

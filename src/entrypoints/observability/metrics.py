@@ -72,19 +72,17 @@ SCHEDULER_PASSES = Counter(
 HTTP_METHODS = frozenset(
     ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT")
 )
-_http_series: dict[tuple[str, str, int], Any] = {}  # labelled children, looked up once
+# The labelled children, looked up once: one entry per series, as many as the registry holds.
+_http_series: dict[tuple[str, str, int], Any] = {}
 
 
 def observe_http_request(method: str, route: str, status: int, seconds: float) -> None:
     """One request's latency under its method, route template and status (every label
     bounded: the templates are the app's, OTHER stands for unknown methods)."""
-    key = (method, route, status)
+    key = (method if method in HTTP_METHODS else "OTHER", route, status)
     series = _http_series.get(key)
     if series is None:
-        label = method if method in HTTP_METHODS else "OTHER"
-        series = HTTP_REQUEST_SECONDS.labels(label, route, str(status))
-        if len(_http_series) < 10_000:
-            _http_series[key] = series
+        series = _http_series[key] = HTTP_REQUEST_SECONDS.labels(key[0], route, str(status))
     series.observe(seconds)
 
 
