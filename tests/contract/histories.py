@@ -11,7 +11,8 @@ from typing import Any
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Table, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from domain.follow_up import FollowUpStatus
@@ -200,3 +201,16 @@ async def write_anew(engine: AsyncEngine, history: History) -> None:
     async with SqlUnitOfWork(engine) as uow:
         await write(uow, history)
         await uow.commit()
+
+
+async def with_microseconds(conn: AsyncConnection, columns: tuple[tuple[Table, str], ...]) -> None:
+    """Every other row of each (table, instant column) gets a fraction of a second (msgspec
+    writes microseconds only when there are some: a document must write them alike)."""
+    for table, column in columns:
+        rows = (await conn.execute(select(table.c.id, table.c[column]))).all()
+        for row_id, at in rows:
+            if row_id % 2 == 0:
+                shifted = at + timedelta(microseconds=row_id * 1000 + 7)
+                await conn.execute(
+                    update(table).where(table.c.id == row_id).values({column: shifted})
+                )

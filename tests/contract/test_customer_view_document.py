@@ -8,17 +8,21 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from datetime import timedelta
 
 from hypothesis import given
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.customer_view_query import SqlCustomerViewQuery
 from adapters.sqlalchemy.engine import build_engine
 from entrypoints.http.customer_view_body import customer_view_body
-from tests.contract.histories import History, contract_examples, histories, write_anew
+from tests.contract.histories import (
+    History,
+    contract_examples,
+    histories,
+    with_microseconds,
+    write_anew,
+)
 
 CAPS = (1, 2, 100)
 
@@ -45,7 +49,8 @@ async def _compare(
     engine: AsyncEngine, queries: list[SqlCustomerViewQuery], history: History
 ) -> None:
     await write_anew(engine, history)
-    await _some_instants_with_microseconds(engine)
+    async with engine.begin() as conn:  # microseconds are written only when there are some
+        await with_microseconds(conn, ((t.payments, "paid_at"), (t.jobs, "created_at")))
     customers = range(1, len(history.customers) + 2)  # the last one does not exist
     for query, customer_id, cap in itertools.product(queries, customers, CAPS):
         view = await query.customer_view(customer_id, cap)
@@ -58,17 +63,3 @@ async def _compare(
         # Members in the same order at every level, the same texts and numbers.
         expected = json.loads(customer_view_body(view), object_pairs_hook=list)
         assert json.loads(body, object_pairs_hook=list) == expected, (customer_id, cap)
-
-
-async def _some_instants_with_microseconds(engine: AsyncEngine) -> None:
-    """Every other payment and job gets a fraction of a second (msgspec writes microseconds
-    only when there are some: the document must write them the same way)."""
-    async with engine.begin() as conn:
-        for table, column in ((t.payments, "paid_at"), (t.jobs, "created_at")):
-            rows = (await conn.execute(select(table.c.id, table.c[column]))).all()
-            for row_id, at in rows:
-                if row_id % 2 == 0:
-                    shifted = at + timedelta(microseconds=row_id * 1000 + 7)
-                    await conn.execute(
-                        update(table).where(table.c.id == row_id).values({column: shifted})
-                    )

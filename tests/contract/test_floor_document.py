@@ -28,7 +28,13 @@ from domain.messaging.call_task import CallTaskStatus
 from domain.messaging.message import Purpose
 from entrypoints.http.customer_view_body import customer_view_body
 from tests.conftest import truncate_all
-from tests.contract.histories import History, contract_examples, histories, write_anew
+from tests.contract.histories import (
+    History,
+    contract_examples,
+    histories,
+    with_microseconds,
+    write_anew,
+)
 from tests.contract.rows import T0
 
 CAPS = (1, 2, 100)
@@ -149,11 +155,4 @@ async def _what_histories_leave_out(engine: AsyncEngine) -> None:
             .where(t.service_follow_ups.c.suggestion_key.is_not(None))
             .values(suggestion="Offer a maintenance check")
         )
-        for table, column in ((t.jobs, "created_at"), (t.expenses, "incurred_at")):
-            rows = (await conn.execute(select(table.c.id, table.c[column]))).all()
-            for row_id, at in rows:
-                if row_id % 2 == 0:
-                    shifted = at + timedelta(microseconds=row_id * 1000 + 7)
-                    await conn.execute(
-                        update(table).where(table.c.id == row_id).values({column: shifted})
-                    )
+        await with_microseconds(conn, ((t.jobs, "created_at"), (t.expenses, "incurred_at")))
