@@ -122,6 +122,25 @@ async def create_completed_job(
     return await move_job(client, headers, job["id"], "start", "complete")
 
 
+async def create_serviced_appliance(
+    client: httpx.AsyncClient, headers: Headers, **customer: Any
+) -> dict[str, Any]:
+    """A customer's refrigerator (installed 2018-05-01), serviced by a fridge technician in
+    a completed job: {"customer", "technician", "appliance", "job"}."""
+    made = await create_customer(client, headers, **customer)
+    tech = await create_technician(client, headers, skills=["fridges"])
+    appliance = await create_appliance(client, headers, made["id"], installedOn="2018-05-01")
+    job = await create_completed_job(
+        client,
+        headers,
+        made["id"],
+        technicianId=tech["id"],
+        applianceId=appliance["id"],
+        appliance="Refrigerator",
+    )
+    return {"customer": made, "technician": tech, "appliance": appliance, "job": job}
+
+
 async def create_review(
     client: httpx.AsyncClient, headers: Headers, job: dict[str, Any], **overrides: Any
 ) -> Any:

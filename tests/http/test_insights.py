@@ -16,13 +16,12 @@ from tests.fakes import FakeClock
 from tests.http.conftest import Headers, assert_problem
 from tests.http.helpers import (
     assert_camel_keys,
-    create_appliance,
-    create_completed_job,
     create_customer,
     create_expense,
     create_job,
     create_payment,
     create_review,
+    create_serviced_appliance,
     create_technician,
 )
 
@@ -40,27 +39,12 @@ CUSTOMER_PATHS = [
 async def a_history(client: httpx.AsyncClient, office: Headers) -> dict[str, Any]:
     """A customer with a technician, an appliance, a completed and reviewed job, a payment
     and an expense."""
-    customer = await create_customer(client, office, email="ada@example.com")
-    tech = await create_technician(client, office, skills=["fridges"])
-    appliance = await create_appliance(client, office, customer["id"], installedOn="2018-05-01")
-    job = await create_completed_job(
-        client,
-        office,
-        customer["id"],
-        technicianId=tech["id"],
-        applianceId=appliance["id"],
-        appliance="Refrigerator",
-    )
+    history = await create_serviced_appliance(client, office, email="ada@example.com")
+    customer, job = history["customer"], history["job"]
     review = await create_review(client, office, job, rating=2, comment="Late and rude")
     await create_payment(client, office, customer["id"], jobId=job["id"], amount="200.00")
     await create_expense(client, office, jobId=job["id"], amount="50.00")
-    return {
-        "customer": customer,
-        "technician": tech,
-        "appliance": appliance,
-        "job": job,
-        "review": review,
-    }
+    return {**history, "review": review}
 
 
 ENVELOPE = {

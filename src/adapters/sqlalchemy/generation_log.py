@@ -1,5 +1,6 @@
 """Stored generations in `insight_generations`; each method is one short transaction of its
-own (an insight is asked outside any unit of work)."""
+own (an insight is asked outside any unit of work). Writes queue with every other writer
+on SQLite (`write_transaction`) instead of polling SQLite's lock."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.sqlalchemy.sqlite_writes import write_transaction
 from adapters.sqlalchemy.tables import insight_generations as table
 from application.pagination import ListQuery
 from application.ports.generations import Generation, GenerationPage
@@ -48,7 +50,7 @@ class SqlGenerationLog:
         self._engine = engine
 
     async def add(self, generation: Generation) -> int:
-        async with self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             result = await conn.execute(insert(table).values(_row(generation)))
         (generation_id,) = result.inserted_primary_key or (None,)
         assert generation_id is not None
@@ -77,6 +79,6 @@ class SqlGenerationLog:
         return GenerationPage([_generation(r) for r in rows], int(total))
 
     async def prune(self, older_than: datetime) -> int:
-        async with self._engine.begin() as conn:
+        async with write_transaction(self._engine) as conn:
             result = await conn.execute(delete(table).where(table.c.created_at < older_than))
         return int(result.rowcount or 0)

@@ -56,7 +56,7 @@ async def list_customer_insights(
     authorize(actor, Permission.USE_FIELD_INSIGHTS)
     page.check_sort(GENERATION_SORTABLE)
     tasks = {task} if task is not None else set(InsightTask)
-    async with ctx.uow() as uow:
+    async with ctx.uow().read_only() as uow:
         if limited_to_own_work(actor):
             await require_customer_visible(uow, actor, customer_id)
             tasks &= FIELD_TASKS

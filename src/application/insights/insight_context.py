@@ -52,7 +52,7 @@ async def authorize_insight(
     """The access policy for an insight about one customer: NotFound when a technician does
     not serve the customer, then PermissionDenied unless the role holds `permission`."""
     if limited_to_own_work(actor):
-        async with ctx.uow() as uow:
+        async with ctx.uow().read_only() as uow:
             await require_customer_visible(uow, actor, customer_id)
     authorize(actor, permission)
     asking_about(actor, customer_id)

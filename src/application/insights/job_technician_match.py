@@ -24,7 +24,7 @@ async def match_technician_for_job(
     actor: Actor, ctx: InsightContext, job_id: int
 ) -> Insight[TechnicianMatch]:
     """Rank technicians for the job: NotFound when the actor may not see it."""
-    async with ctx.uow() as uow:
+    async with ctx.uow().read_only() as uow:
         job = await jobs.find(uow, actor, job_id)
         appliance_type = await appliance_type_of(uow, job)
     start, end = slot(job)

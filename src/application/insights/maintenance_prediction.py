@@ -220,7 +220,7 @@ async def predict_appliance_maintenance(
 ) -> Insight[MaintenancePredictions]:
     """The prediction for one appliance (NotFound for an unknown id, or for a technician
     not serving its customer)."""
-    async with ctx.uow() as uow:
+    async with ctx.uow().read_only() as uow:
         appliance = await require(uow.appliances, "appliance", appliance_id)
     d = appliance.details
     try:

@@ -32,7 +32,7 @@ class ServiceHistoryMemo:
         entry = self._entries.get(today)
         if entry is not None and timedelta(0) <= now - entry[0] < self._ttl:
             return entry[1]
-        async with uow() as work:
+        async with uow().read_only() as work:
             records = await work.jobs.completed_appliance_services(HISTORY_ROWS)
         history = ServiceHistory.of(records, today)
         self._entries[today] = (now, history)

@@ -38,7 +38,7 @@ def _check(answer: Survey) -> Survey:
 
 async def generate_survey(actor: Actor, ctx: InsightContext, job_id: int) -> Insight[Survey]:
     """The survey for a completed job (NotFound for an unknown job, Conflict if not done)."""
-    async with ctx.uow() as uow:
+    async with ctx.uow().read_only() as uow:
         job = await require(uow.jobs, "job", job_id)
         require_job_visible(actor, job)
         authorize(actor, Permission.USE_INSIGHTS)

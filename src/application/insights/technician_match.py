@@ -182,7 +182,7 @@ async def match_technician(
     customer: dict[str, Any] | None = None
     preferred_id: int | None = None
     ratings: dict[int, list[int]] = {}
-    async with ctx.uow() as uow:
+    async with ctx.uow().read_only() as uow:
         if request.customer_id is not None:
             found = await require(uow.customers, "customer", request.customer_id, "customer_id")
             customer = {"id": found.id, "name": found.details.name}
