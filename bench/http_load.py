@@ -34,6 +34,7 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench.cpu_share import CpuShare, CpuWatch
 from bench.databases import bench_postgres_database, drop_postgres_database, int_env
 from bench.floor import check_floor_matches_app, floor_sql
 from bench.office_user import PASSWORD, USERNAME, add_office_user, quick_hashing
@@ -145,25 +146,34 @@ async def _prepare(url: str) -> Prepared:
         await engine.dispose()
 
 
-Row = tuple[str, Load | None, Load | None]
+@dataclass(frozen=True, slots=True)
+class Row:
+    name: str
+    heavy: Load | None
+    mixed: Load
+    cpu: CpuShare | None  # where the machine's CPU went during the mixed run
+
+
+def _row(name: str, base: str, token: str, seconds: int, ids: list[int], heavy: bool) -> Row:
+    """Heavy (the first id, one connection; when `heavy`), then mixed (every id, 16
+    connections) with the CPU it took."""
+    one = wrk(base, token, 1, seconds, ids[:1]) if heavy else None
+    with CpuWatch() as watch:
+        many = wrk(base, token, 16, seconds, ids[1:])
+    return Row(name, one, many, watch.share)
 
 
 def run_database(url: str, label: str, seconds: int) -> list[Row]:
     prepared = asyncio.run(_prepare(url))
-    heavy, mixed = [prepared.heavy_id], prepared.customer_ids
+    mixed = prepared.customer_ids
+    ids = [prepared.heavy_id, *mixed]  # the heavy one first: `_row`'s convention
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="fieldcrm-floor-") as tmp:
         sql_file = Path(tmp) / "floor.sql"
         sql_file.write_text(prepared.floor_sql, encoding="utf-8")
         with floor_served(url, sql_file, CAP, log_level="INFO") as base:
             _all_answer(base, FLOOR_TOKEN, mixed)
-            rows.append(
-                (
-                    "floor",
-                    wrk(base, FLOOR_TOKEN, 1, seconds, heavy),
-                    wrk(base, FLOOR_TOKEN, 16, seconds, mixed),
-                )
-            )
+            rows.append(_row("floor", base, FLOOR_TOKEN, seconds, ids, heavy=True))
         for name, workers, level in (
             ("app (as make run: access log on)", 1, "INFO"),
             ("app, LOG_LEVEL=WARNING (no access log)", 1, "WARNING"),
@@ -171,19 +181,13 @@ def run_database(url: str, label: str, seconds: int) -> list[Row]:
             with served(url, JWT_SECRET, workers, level) as base:
                 token = _login(base)
                 _all_answer(base, token, mixed)
-                rows.append(
-                    (
-                        name,
-                        wrk(base, token, 1, seconds, heavy),
-                        wrk(base, token, 16, seconds, mixed),
-                    )
-                )
+                rows.append(_row(name, base, token, seconds, ids, heavy=True))
         with floor_served(url, sql_file, CAP, workers=2, log_level="INFO") as base:
-            rows.append(("floor --workers 2", None, wrk(base, FLOOR_TOKEN, 16, seconds, mixed)))
+            rows.append(_row("floor --workers 2", base, FLOOR_TOKEN, seconds, ids, heavy=False))
         with served(url, JWT_SECRET, 2, "INFO") as base:
             token = _login(base)
             _all_answer(base, token, mixed)
-            rows.append(("app --workers 2", None, wrk(base, token, 16, seconds, mixed)))
+            rows.append(_row("app --workers 2", base, token, seconds, ids, heavy=False))
     _print(label, len(mixed), rows)
     return rows
 
@@ -257,31 +261,49 @@ def _print(label: str, customers: int, rows: list[Row]) -> None:
     )
     print(header)
     print("-" * len(header))
-    for name, one, many in rows:
-        failures = sum(x.failures for x in (one, many) if x is not None)
+    for row in rows:
+        one, many = row.heavy, row.mixed
+        failures = many.failures + (one.failures if one else 0)
         print(
-            f"{name:<40}{_cell(one and one.p50_ms, 10)}{_cell(one and one.p99_ms, 10)}"
-            f"{_cell(many and many.throughput, 12, 0)}{_cell(many and many.p99_ms, 10)}"
-            f"{failures:>9}"
+            f"{row.name:<40}{_cell(one and one.p50_ms, 10)}{_cell(one and one.p99_ms, 10)}"
+            f"{many.throughput:>12.0f}{many.p99_ms:>10.2f}{failures:>9}"
         )
-    floor, app = rows[0], rows[1]
-    floor2, app2 = rows[-2], rows[-1]
-    assert floor[1] and floor[2] and app[1] and app[2] and floor2[2] and app2[2]
+    _print_cpu(rows)
+    floor, app, quiet, floor2, app2 = rows[0], rows[1], rows[2], rows[-2], rows[-1]
+    assert floor.heavy and app.heavy
     print("ratios, app (as make run) / floor; targets in parentheses:")
-    print(f"  heavy p50   {app[1].p50_ms / floor[1].p50_ms:6.2f}x   (<= 1.3x)")
-    print(f"  heavy p99   {app[1].p99_ms / floor[1].p99_ms:6.2f}x   (<= 1.5x)")
-    print(f"  mixed req/s {app[2].throughput / floor[2].throughput:6.2f}    (>= 0.60)")
-    print(f"  mixed p99   {app[2].p99_ms / floor[2].p99_ms:6.2f}x   (<= 2x)")
+    print(f"  heavy p50   {app.heavy.p50_ms / floor.heavy.p50_ms:6.2f}x   (<= 1.3x)")
+    print(f"  heavy p99   {app.heavy.p99_ms / floor.heavy.p99_ms:6.2f}x   (<= 1.5x)")
+    print(f"  mixed req/s {app.mixed.throughput / floor.mixed.throughput:6.2f}    (>= 0.60)")
+    print(f"  mixed p99   {app.mixed.p99_ms / floor.mixed.p99_ms:6.2f}x   (<= 2x)")
     print(
-        f"  app --workers 2 / 1 process, mixed req/s {app2[2].throughput / app[2].throughput:.2f}x"
-        f"   (>= 1.6x; floor: {floor2[2].throughput / floor[2].throughput:.2f}x)"
+        "  app --workers 2 / 1 process, mixed req/s "
+        f"{app2.mixed.throughput / app.mixed.throughput:.2f}x"
+        f"   (>= 1.6x; floor: {floor2.mixed.throughput / floor.mixed.throughput:.2f}x)"
     )
-    quiet = rows[2]
-    assert quiet[2] is not None
     print(
-        f"  the access line: mixed {app[2].throughput:.0f} req/s with it, "
-        f"{quiet[2].throughput:.0f} req/s without (LOG_LEVEL=WARNING)"
+        f"  the access line: mixed {app.mixed.throughput:.0f} req/s with it, "
+        f"{quiet.mixed.throughput:.0f} req/s without (LOG_LEVEL=WARNING)"
     )
+
+
+def _print_cpu(rows: list[Row]) -> None:
+    """Where the CPU went during each mixed run, in cores busy on average."""
+    shares = [(row.name, row.cpu) for row in rows if row.cpu is not None]
+    if not shares:
+        return
+    cores = shares[0][1].cores
+    print(
+        f"CPU during the mixed runs, in cores busy (of {cores}): server = its process(es), "
+        "database = PostgreSQL's processes (SQLite runs inside the server), wrk = the load"
+    )
+    for name, share in shares:
+        other = share.machine - share.server - share.database - share.load
+        print(
+            f"  {name:<40} server {share.server:4.2f}  database {share.database:4.2f}"
+            f"  wrk {share.load:4.2f}  other {max(other, 0.0):4.2f}"
+            f"  machine {share.machine:4.2f}"
+        )
 
 
 def run_servers(postgres_url: str) -> None:
