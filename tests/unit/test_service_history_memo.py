@@ -15,6 +15,7 @@ NOW = datetime(2024, 3, 1, 12, tzinfo=UTC)
 class CountingJobs:
     def __init__(self) -> None:
         self.reads = 0
+        self.read_only_units = 0  # units of work declared read-only
 
     async def completed_appliance_services(self, limit: int) -> list[ServiceRecord]:
         self.reads += 1
@@ -24,6 +25,10 @@ class CountingJobs:
 class Work:
     def __init__(self, jobs: CountingJobs) -> None:
         self.jobs = jobs
+
+    def read_only(self) -> Self:
+        self.jobs.read_only_units += 1
+        return self
 
     async def __aenter__(self) -> Self:
         return self
@@ -46,3 +51,4 @@ async def test_the_history_is_read_once_per_ttl_and_date() -> None:
     assert jobs.reads == 2
     assert await memo.history(uow, NOW + timedelta(minutes=10), today) is not first
     assert jobs.reads == 3
+    assert jobs.read_only_units == 3  # it only reads: on SQLite it queues behind no writer
