@@ -17,7 +17,7 @@ Environment:
   BENCH_WRITERS (default 16), BENCH_WRITES (default 1600), BENCH_WRITES_WARMUP (default
       160)  concurrent clients and requests of POST /customers through the real server
       (bench/sqlite_writers.py, `hey` when on PATH), in its own database
-      `fieldcrm_bench_writers`.
+      `fieldcrm_bench_writers`; BENCH_WRITES_PROCESSES (default 1) its `--workers`.
   BENCH_OUTBOX_MESSAGES (default 2000), BENCH_OUTBOX_CUSTOMERS (default 500)  due messages
       per run and their customers for outbox dispatch (bench/outbox.py), in its own
       database `fieldcrm_bench_outbox`.

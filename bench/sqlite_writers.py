@@ -10,7 +10,8 @@ The load generator is `hey` (Debian's package) with keep-alive connections when 
 PATH, else an asyncio httpx client with the same number of connections.
 
 Run alone: `python -m bench.sqlite_writers` (BENCH_POSTGRES_URL; BENCH_WRITERS (16),
-BENCH_WRITES (1600) in all, BENCH_WRITES_WARMUP (160)).
+BENCH_WRITES (1600) in all, BENCH_WRITES_WARMUP (160), BENCH_WRITES_PROCESSES (1): the
+server's `--workers`, to see writers queue across processes).
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ async def run(url: str, label: str) -> WritersResult:
     engine: AsyncEngine = container.engine()
     try:
         await add_office_user(container)
-        with served(url, JWT_SECRET) as base_url:
+        with served(url, JWT_SECRET, int_env("BENCH_WRITES_PROCESSES", 1)) as base_url:
             async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
                 headers = await office_headers(client)
             load = _hey if shutil.which("hey") else _httpx_load

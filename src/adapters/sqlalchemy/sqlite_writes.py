@@ -1,15 +1,18 @@
 """Write transactions on SQLite, one at a time, in order.
 
 SQLite has one writer at a time. Left to itself, every connection that wants to write
-polls for the lock (the busy handler sleeps and retries), and a transaction that read
-before writing fails at once with "database is locked" when another one committed in
-between (its snapshot is stale). So in each process, and each event loop in it, write
-transactions on one database queue on an asyncio lock (first come, first served: no
-polling), and each starts with `BEGIN IMMEDIATE`, taking SQLite's write lock up front so
-its reads and writes see one state. Other processes on the same file (a CLI command, a
-separate worker, another `serve --workers` process) still meet the lock through SQLite's
-`busy_timeout` (engine.py). A unit of work declared read-only (`UnitOfWork.read_only`)
-takes neither lock: it reads a WAL snapshot (sqlite_begin.py).
+polls for the lock (the busy handler sleeps 1, 2, 5 ... up to 100 ms between tries), and a
+transaction that read before writing fails at once with "database is locked" when another
+one committed in between (its snapshot is stale). So write transactions on one database
+queue: in each event loop on an asyncio lock (first come, first served: no polling), and
+between event loops and processes (`serve --workers N`, a CLI command, a separate worker)
+on an exclusive `flock` of the file `<database>-writelock` beside it, which the kernel
+hands to the next waiter the moment it is let go. Each transaction then starts with `BEGIN
+IMMEDIATE`, taking SQLite's write lock up front so its reads and writes see one state.
+SQLite's own lock stays the guarantee: a writer that does not queue here (an older
+process, a sqlite3 shell) still meets it through `busy_timeout` (engine.py), and where the
+lock file cannot be opened writers fall back to that. A unit of work declared read-only
+(`UnitOfWork.read_only`) takes none of these locks: it reads a WAL snapshot (sqlite_begin.py).
 
 A unit of work opened inside another in the same task (or a task it started) does not
 queue behind its own parent, which would never let go: it runs as before, deferred.
@@ -19,6 +22,10 @@ PostgreSQL needs none of this: every call here is a no-op there.
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import logging
+import os
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -28,46 +35,114 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sqlalchemy.sqlite_begin import IMMEDIATE, begin_sqlite
 
-_locks: WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = WeakKeyDictionary()
+log = logging.getLogger(__name__)
+LOCK_FILE_SUFFIX = "-writelock"
+
 _held: ContextVar[frozenset[str]] = ContextVar("fieldcrm_sqlite_writes_held", default=frozenset())
 
 
-def _lock_for(database: str) -> asyncio.Lock:
-    per_loop = _locks.setdefault(asyncio.get_running_loop(), {})
-    lock = per_loop.get(database)
-    if lock is None:
-        lock = per_loop[database] = asyncio.Lock()
-    return lock
+class _WriterQueue:
+    """One database's writers in one event loop: `turn` orders this loop's tasks; under it,
+    `fd` (the lock file, opened by this loop alone, so the kernel tells loops apart too)
+    orders them with every other loop and process. `fd` is None for a database in memory
+    and when the file cannot be opened (a read-only directory): SQLite's busy handler is
+    left to order the processes."""
+
+    def __init__(self, database: str) -> None:
+        self.turn = asyncio.Lock()
+        self.fd: int | None = None
+        if database in ("", ":memory:") or database.startswith("file:"):
+            return  # in memory: no other process can open it (a URI: left to SQLite)
+        path = database + LOCK_FILE_SUFFIX
+        try:
+            self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            log.warning("SQLite writers not queued across processes: %s: %s", path, exc)
+            return
+        weakref.finalize(self, os.close, self.fd)
+
+    async def take_file(self) -> bool:
+        """Wait for the lock file (the caller holds `turn`); True once held, False when
+        there is none to take. Cancelled while waiting: the lock is given back, and `turn`
+        released, when the waiting thread gets it."""
+        fd = self.fd
+        if fd is None:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            pass  # another loop or process is writing: wait for it in a thread
+        except OSError as exc:
+            log.warning("SQLite writers lock file unusable (%s); not queued across processes", exc)
+            return False
+        waiting = asyncio.get_running_loop().run_in_executor(None, fcntl.flock, fd, fcntl.LOCK_EX)
+        try:
+            await asyncio.shield(waiting)
+        except asyncio.CancelledError:
+            waiting.add_done_callback(self._give_back)
+            raise
+        return True
+
+    def _give_back(self, waited: asyncio.Future[None]) -> None:
+        if self.fd is not None and not waited.cancelled() and waited.exception() is None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+        self.turn.release()
+
+    def let_go(self, file_held: bool) -> None:
+        if file_held and self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+        self.turn.release()
+
+
+_queues: WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, _WriterQueue]] = WeakKeyDictionary()
+
+
+def _queue_for(database: str) -> _WriterQueue:
+    per_loop = _queues.setdefault(asyncio.get_running_loop(), {})
+    queue = per_loop.get(database)
+    if queue is None:
+        queue = per_loop[database] = _WriterQueue(database)
+    return queue
 
 
 class WriteSlot:
-    """The right to write to one SQLite database, held by one transaction at a time in
-    this event loop: `acquire` before BEGIN, `release` once committed or rolled back."""
+    """The right to write to one SQLite database, held by one transaction at a time (in
+    this event loop, and across loops and processes through the lock file): `acquire`
+    before BEGIN, `release` once committed or rolled back."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         sqlite = engine.dialect.name == "sqlite"
         self._database = str(engine.url.database) if sqlite else None
-        self._lock: asyncio.Lock | None = None
+        self._queue: _WriterQueue | None = None
+        self._file_held = False
 
     @property
     def held(self) -> bool:
         """True while this slot holds the lock: its transaction must BEGIN IMMEDIATE."""
-        return self._lock is not None
+        return self._queue is not None
 
     async def acquire(self) -> None:
         database = self._database
-        if database is None or database in _held.get() or self._lock is not None:
+        if database is None or database in _held.get() or self._queue is not None:
             return
-        lock = _lock_for(database)
-        await lock.acquire()
-        self._lock = lock
+        queue = _queue_for(database)
+        await queue.turn.acquire()
+        try:
+            self._file_held = await queue.take_file()
+        except asyncio.CancelledError:
+            raise  # take_file releases `turn` once its thread is done
+        except BaseException:
+            queue.turn.release()
+            raise
+        self._queue = queue
         _held.set(_held.get() | {database})
 
     def release(self) -> None:
-        if self._lock is None or self._database is None:
+        if self._queue is None or self._database is None:
             return
-        self._lock.release()
-        self._lock = None
+        self._queue.let_go(self._file_held)
+        self._queue, self._file_held = None, False
         _held.set(_held.get() - {self._database})
 
 
