@@ -10,7 +10,8 @@ from pydantic import SecretStr
 from redis.asyncio import Redis
 
 from adapters.llm.openai_client import OpenAiLlmClient
-from adapters.messaging.paced import PacedSender, Pacer
+from adapters.messaging.paced import PacedSender, Pacer, SendPace
+from adapters.messaging.redis_pacer import RedisPacer
 from adapters.messaging.router import ChannelRouter
 from adapters.messaging.smtp_sender import SmtpConfig, SmtpEmailSender
 from adapters.messaging.twilio.sender import TwilioConfig, TwilioSender
@@ -58,8 +59,21 @@ def openai_client(llm: LlmSettings) -> OpenAiLlmClient:
     )
 
 
-def twilio_sender(twilio: TwilioSettings | None, clock: Clock) -> MessageSender | None:
-    """Twilio, paced per sending number / messaging service when TWILIO_SENDS_PER_SECOND."""
+def send_pace(per_second: float, redis: Redis | None, namespace: str) -> SendPace:
+    """`per_second` sends per sender: shared by every process through Redis when there is
+    one (REDIS_URL), else kept by this process."""
+    own = Pacer(per_second)
+    return own if redis is None else RedisPacer(redis, per_second, namespace, own)
+
+
+def twilio_sender(
+    twilio: TwilioSettings | None,
+    clock: Clock,
+    redis: Redis | None = None,
+    namespace: str = "fieldcrm",
+) -> MessageSender | None:
+    """Twilio, paced per sending number / messaging service when TWILIO_SENDS_PER_SECOND
+    (across processes with REDIS_URL)."""
     if twilio is None:
         return None
     config = TwilioConfig(
@@ -78,11 +92,16 @@ def twilio_sender(twilio: TwilioSettings | None, clock: Clock) -> MessageSender 
             return f"whatsapp:{twilio.whatsapp_from}"
         return twilio.messaging_service_sid or twilio.from_number or "twilio"
 
-    return PacedSender(sender, Pacer(twilio.sends_per_second), from_)
+    return PacedSender(sender, send_pace(twilio.sends_per_second, redis, namespace), from_)
 
 
-def smtp_sender(smtp: SmtpSettings | None, shop_name: str) -> MessageSender | None:
-    """SMTP, paced per server when SMTP_SENDS_PER_SECOND."""
+def smtp_sender(
+    smtp: SmtpSettings | None,
+    shop_name: str,
+    redis: Redis | None = None,
+    namespace: str = "fieldcrm",
+) -> MessageSender | None:
+    """SMTP, paced per server when SMTP_SENDS_PER_SECOND (across processes with REDIS_URL)."""
     if smtp is None:
         return None
     config = SmtpConfig(
@@ -94,7 +113,8 @@ def smtp_sender(smtp: SmtpSettings | None, shop_name: str) -> MessageSender | No
     if not smtp.sends_per_second:
         return sender
     server = f"{smtp.host}:{smtp.port}"
-    return PacedSender(sender, Pacer(smtp.sends_per_second), lambda _message: server)
+    pace = send_pace(smtp.sends_per_second, redis, namespace)
+    return PacedSender(sender, pace, lambda _message: server)
 
 
 def channel_router(

@@ -114,8 +114,12 @@ class Container(containers.DeclarativeContainer):
         console=console_sender,
         providers=providers.Singleton(
             build.channel_router,
-            providers.Singleton(build.twilio_sender, s.messaging.twilio, clock),
-            providers.Singleton(build.smtp_sender, s.messaging.smtp, s.shop_name),
+            providers.Singleton(
+                build.twilio_sender, s.messaging.twilio, clock, redis, s.workers.redis_namespace
+            ),
+            providers.Singleton(
+                build.smtp_sender, s.messaging.smtp, s.shop_name, redis, s.workers.redis_namespace
+            ),
             fallback=providers.Selector(
                 adapters.unrouted, console=console_sender, refuse=providers.Object(None)
             ),

@@ -2,8 +2,8 @@
 service or to one SMTP server, so a morning wave does not flood the provider's queue
 (Twilio queues per sender and fails what waits past the validity period).
 
-The pace is kept per process: with several worker processes, give each its share
-(docs/operations.md). A send waiting for its slot is still SENDING, so keep the wait
+`Pacer` keeps the pace in one process; with REDIS_URL every process shares one pace per
+sender (redis_pacer.py). A send waiting for its slot is still SENDING, so keep the wait
 (DISPATCH_CONCURRENCY / rate) well below WORKER_STALE_SENDING_SECONDS.
 """
 
@@ -13,6 +13,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from application.ports.outbox import MessageSender, SendResult
 from domain.messaging.message import Message, MessageStatus
@@ -44,16 +45,28 @@ class Pacer:
             return start
 
     async def wait(self, key: str) -> None:
-        delay = self.slot(key) - self._now()
+        await self.sleep_for(self.slot(key) - self._now())
+
+    async def sleep_for(self, delay: float) -> None:
+        """Sleep `delay` seconds (nothing when it is not positive)."""
         if delay > 0:
             await self._sleep(delay)
+
+
+class SendPace(Protocol):
+    """Waits until a send from `key` (a sender) may start: this process's `Pacer`, or one
+    shared by every process (`RedisPacer`)."""
+
+    async def wait(self, key: str) -> None: ...
 
 
 class PacedSender:
     """A MessageSender whose sends wait for their sender's slot (`key` names the sender a
     message goes out from)."""
 
-    def __init__(self, inner: MessageSender, pacer: Pacer, key: Callable[[Message], str]) -> None:
+    def __init__(
+        self, inner: MessageSender, pacer: SendPace, key: Callable[[Message], str]
+    ) -> None:
         self._inner, self._pacer, self._key = inner, pacer, key
 
     async def send(self, message: Message) -> SendResult:
