@@ -3,8 +3,8 @@ service or to one SMTP server, so a morning wave does not flood the provider's q
 (Twilio queues per sender and fails what waits past the validity period).
 
 `Pacer` keeps the pace in one process; with REDIS_URL every process shares one pace per
-sender (redis_pacer.py). A send waiting for its slot is still SENDING, so keep the wait
-(DISPATCH_CONCURRENCY / rate) well below WORKER_STALE_SENDING_SECONDS.
+sender (redis_pacer.py). A send waiting for its slot is still SENDING, so keep the longest
+wait (worker processes x DISPATCH_CONCURRENCY / rate) well below WORKER_STALE_SENDING_SECONDS.
 """
 
 from __future__ import annotations
