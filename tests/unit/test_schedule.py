@@ -210,6 +210,7 @@ def test_bad_cron_strings_are_refused(expression: str) -> None:
         ("SCHEDULE_MAINTENANCE", "30 7 * 13 *"),
         ("SCHEDULE_SURVEYS", "*/0 * * * *"),
         ("SCHEDULE_TIMEZONE", "Mars/Olympus"),
+        ("SCHEDULE_TIMEZONE", "localtime"),
         ("WORKER_HEARTBEAT_TIMEOUT_SECONDS", "1"),
         ("WORKER_THREADS", "0"),
         ("WORKER_REDIS_NAMESPACE", "a b"),
