@@ -50,9 +50,13 @@ class Prediction:
 
 
 def _confidence(errors: dict[str, str], field: str, value: float) -> float:
+    """Between 0 and 1, kept in hundredths: what a person reads ("87%"), and a value every
+    database writes back as it was given (SQLite's JSON has 15 significant digits, so a
+    model's 0.8765432109876543 read 0.876543210987654 on one path and not on another)."""
     if not 0.0 <= value <= 1.0:  # also refuses NaN
         errors[field] = "must be between 0 and 1"
-    return value
+        return value
+    return round(value, 2)
 
 
 @dataclass(slots=True)

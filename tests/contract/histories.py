@@ -181,6 +181,7 @@ async def write(uow: Any, h: History) -> None:
                 appliance_id=appliance.id,
                 customer_id=customers[customer],
                 due_date=(T0 + timedelta(days=due)).date(),
+                confidence=round(0.3 + (due % 65) / 100, 2),  # hundredths, as the domain keeps
                 status=AlertStatus.DONE if due % 3 == 0 else AlertStatus.OPEN,
             )
     for customer, purpose, status, day in h.messages:

@@ -220,3 +220,19 @@ async def test_a_dismissed_alert_closed_by_its_job_stays_dismissed(
     await start_job(SYSTEM, db.uow(), clock, job.id)
     await complete_job(SYSTEM, db.uow(), clock, job.id)
     assert db.rows("maintenance_alerts")[0].status is A.DISMISSED
+
+
+@given(st.floats(min_value=0.0, max_value=1.0))
+def test_a_confidence_is_kept_in_hundredths(confidence: float) -> None:
+    """Any confidence in 0..1 (a model's, with all its digits) is kept to two decimals, a
+    value every database writes back unchanged."""
+    kept = Prediction(date(2031, 1, 1), confidence, "model").validated().confidence
+    assert kept == round(confidence, 2) and abs(kept - confidence) <= 0.005
+    assert float(f"{kept:.15g}") == kept  # what SQLite's JSON writes is the same number
+
+
+@pytest.mark.parametrize("confidence", [-0.01, 1.01, float("nan")])
+def test_a_confidence_outside_0_to_1_is_refused(confidence: float) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        Prediction(date(2031, 1, 1), confidence, "model").validated()
+    assert "confidence" in refused.value.errors
