@@ -1,4 +1,5 @@
-"""The `fieldcrm` command: serve, worker, scheduler, migrate, create-user, seed-demo, openapi."""
+"""The `fieldcrm` command: serve, worker, scheduler, migrate, create-user, backup, seed-demo,
+openapi."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 import os
 import secrets
 import sys
+from pathlib import Path
 
 import click
 from sqlalchemy.exc import DBAPIError
@@ -284,6 +286,38 @@ def health(component: str, anywhere: bool) -> None:
         client.close()
     click.echo(result.detail, err=not result.healthy)
     sys.exit(0 if result.healthy else 1)
+
+
+@main.command()
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup(target: Path) -> None:
+    """Copy the SQLite database to TARGET (a new file), consistent and checked, while the
+    service runs. For PostgreSQL use pg_dump (docs/operations.md, Backups)."""
+    from sqlalchemy.engine import make_url
+
+    from adapters.sqlalchemy.engine import async_url
+    from adapters.sqlalchemy.sqlite_backup import BackupRefused, backup_sqlite
+
+    try:
+        url = make_url(async_url(Settings.from_env().database_url))
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if url.get_backend_name() != "sqlite":
+        raise click.ClickException(
+            "DATABASE_URL is a PostgreSQL database: back it up with pg_dump --format=custom "
+            "(docs/operations.md, Backups); `fieldcrm backup` copies a SQLite file"
+        )
+    database = url.database or ""
+    if database in ("", ":memory:") or "mode=memory" in str(url):
+        raise click.ClickException("DATABASE_URL is a database in memory: there is no file")
+    try:
+        made = backup_sqlite(Path(database), target)
+    except BackupRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"backed up {database} to {made.path}: {made.size_bytes} bytes, "
+        f"{made.customers} customers, migration {made.schema_version}, integrity ok"
+    )
 
 
 @main.command("seed-demo")
