@@ -192,3 +192,26 @@ async def test_without_a_lock_file_writes_still_go_through(
     finally:
         await engine.dispose()
     assert any("not queued across processes" in r.getMessage() for r in caplog.records)
+
+
+async def test_two_spellings_of_one_file_share_one_queue(
+    database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relative and an absolute URL of one file: a unit of work opened inside another
+    (same task) through the other spelling does not wait for its own parent's lock."""
+    monkeypatch.chdir(database.parent)
+    relative = build_engine(f"sqlite+aiosqlite:///{database.name}")
+    absolute = build_engine(f"sqlite+aiosqlite:///{database}")
+    try:
+        async with SqlUnitOfWork(absolute) as outer:
+            await outer.connection.execute(select(1))
+
+            async def inner() -> None:
+                async with SqlUnitOfWork(relative) as nested:
+                    await nested.connection.execute(select(func.count()).select_from(t.customers))
+
+            await asyncio.wait_for(inner(), timeout=5)
+            await outer.commit()
+    finally:
+        await relative.dispose()
+        await absolute.dispose()

@@ -98,6 +98,16 @@ class _WriterQueue:
 _queues: WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, _WriterQueue]] = WeakKeyDictionary()
 
 
+def _file_key(database: str) -> str:
+    """One name per database file, however the URL spelled it (relative, absolute, through
+    a symlink): two spellings of one file must share one queue, or a unit of work nested in
+    another would wait on the lock file its own parent holds. (Worked out when a writer
+    queues, against the working directory of that moment, as SQLite opens the file.)"""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return database
+    return os.path.realpath(database)
+
+
 def _queue_for(database: str) -> _WriterQueue:
     per_loop = _queues.setdefault(asyncio.get_running_loop(), {})
     queue = per_loop.get(database)
@@ -113,7 +123,7 @@ class WriteSlot:
 
     def __init__(self, engine: AsyncEngine) -> None:
         sqlite = engine.dialect.name == "sqlite"
-        self._database = str(engine.url.database) if sqlite else None
+        self._database = str(engine.url.database) if sqlite else None  # as the URL spells it
         self._queue: _WriterQueue | None = None
         self._file_held = False
 
@@ -123,8 +133,10 @@ class WriteSlot:
         return self._queue is not None
 
     async def acquire(self) -> None:
-        database = self._database
-        if database is None or database in _held.get() or self._queue is not None:
+        if self._database is None or self._queue is not None:
+            return
+        database = self._database = _file_key(self._database)
+        if database in _held.get():
             return
         queue = _queue_for(database)
         await queue.turn.acquire()
