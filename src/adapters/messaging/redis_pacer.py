@@ -23,7 +23,10 @@ log = logging.getLogger(__name__)
 
 # KEYS[1]: the sender's next free start (microseconds, Redis's clock); ARGV[1]: the gap
 # (microseconds). Returns {start, now}: the slot taken and Redis's clock when it was.
+# (replicate_commands: a write after TIME needs effects replication before Redis 5; a no-op
+# since, where it is the only mode.)
 _RESERVE = """
+redis.replicate_commands()
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local stored = tonumber(redis.call('GET', KEYS[1]) or '0')
