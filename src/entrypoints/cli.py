@@ -293,26 +293,16 @@ def health(component: str, anywhere: bool) -> None:
 def backup(target: Path) -> None:
     """Copy the SQLite database to TARGET (a new file), consistent and checked, while the
     service runs. For PostgreSQL use pg_dump (docs/operations.md, Backups)."""
-    from sqlalchemy.engine import make_url
-
-    from adapters.sqlalchemy.engine import async_url
-    from adapters.sqlalchemy.sqlite_backup import BackupRefused, backup_sqlite
+    from adapters.sqlalchemy.sqlite_backup import (
+        BackupRefused,
+        backup_sqlite,
+        sqlite_database_file,
+    )
 
     try:
-        url = make_url(async_url(Settings.from_env().database_url))
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from exc
-    if url.get_backend_name() != "sqlite":
-        raise click.ClickException(
-            "DATABASE_URL is a PostgreSQL database: back it up with pg_dump --format=custom "
-            "(docs/operations.md, Backups); `fieldcrm backup` copies a SQLite file"
-        )
-    database = url.database or ""
-    if database in ("", ":memory:") or "mode=memory" in str(url):
-        raise click.ClickException("DATABASE_URL is a database in memory: there is no file")
-    try:
-        made = backup_sqlite(Path(database), target)
-    except BackupRefused as exc:
+        database = sqlite_database_file(Settings.from_env().database_url)
+        made = backup_sqlite(database, target)
+    except (SettingsError, BackupRefused) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(
         f"backed up {database} to {made.path}: {made.size_bytes} bytes, "

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from adapters.sqlalchemy.engine import register_fold
 from entrypoints import migrate
 from entrypoints.cli import main
+from tests.integration.sqlite_shop_file import sqlite_shop_file
 
 # Holds a write transaction open (one uncommitted customer) until told, then commits it.
 _WRITER = textwrap.dedent(
@@ -40,18 +40,7 @@ _WRITER = textwrap.dedent(
 
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
-    path = tmp_path / "shop.db"
-    migrate.upgrade(f"sqlite:///{path}")
-    db = sqlite3.connect(path)
-    register_fold(db)  # the search index's triggers call it
-    with db:
-        db.executemany(
-            "INSERT INTO customers (name, time_zone, created_at, referral_code)"
-            " VALUES (?, 'UTC', '2030-01-01 00:00:00.000000', ?)",
-            [(f"Customer {n}", f"RBACKUP{n:02d}") for n in range(25)],
-        )
-    db.close()
-    return path
+    return sqlite_shop_file(tmp_path / "shop.db", [f"Customer {n}" for n in range(25)])
 
 
 def _backup(url: str, target: Path) -> Result:

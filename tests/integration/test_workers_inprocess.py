@@ -53,6 +53,7 @@ def test_actors_are_declared_with_bounded_retries_and_ages() -> None:
         "queue_post_service_surveys",
         "prune_insight_generations",
         "prune_old_data",
+        "backup_database",
     }
     for name, actor in actors.items():
         assert actor.broker is broker

@@ -8,11 +8,18 @@ to a new file, which is then checked with `PRAGMA integrity_check`.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
+from adapters.sqlalchemy.engine import async_url
+
 BUSY_TIMEOUT_MS = 5000
+#: The scheduled backups' names: `fieldcrm-<UTC stamp>.db`; only these are ever pruned.
+SCHEDULED = re.compile(r"fieldcrm-[0-9]{8}T[0-9]{6}Z\.db")
 
 
 class BackupRefused(Exception):
@@ -25,6 +32,40 @@ class BackupMade:
     size_bytes: int
     customers: int
     schema_version: str | None
+
+
+def sqlite_database_file(database_url: str) -> Path:
+    """The file of a SQLite DATABASE_URL; BackupRefused for any other database."""
+    url = make_url(async_url(database_url))
+    if url.get_backend_name() != "sqlite":
+        raise BackupRefused(
+            "DATABASE_URL is a PostgreSQL database: back it up with pg_dump --format=custom "
+            "(docs/operations.md, Backups); `fieldcrm backup` copies a SQLite file"
+        )
+    database = url.database or ""
+    if database in ("", ":memory:") or "mode=memory" in str(url):
+        raise BackupRefused("DATABASE_URL is a database in memory: there is no file")
+    return Path(database)
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledRound:
+    made: BackupMade | None  # None: this period's backup was there already
+    removed: list[Path]
+
+
+def scheduled_backup(database: Path, directory: Path, stamp: str, keep: int) -> ScheduledRound:
+    """This period's backup (`fieldcrm-<stamp>.db` in `directory`, unless made already),
+    then only the newest `keep` scheduled backups kept. Other files are never touched."""
+    target = directory / f"fieldcrm-{stamp}.db"
+    if not SCHEDULED.fullmatch(target.name):
+        raise BackupRefused(f"not a backup stamp: {stamp!r}")
+    made = None if target.exists() else backup_sqlite(database, target)
+    scheduled = sorted(p for p in directory.iterdir() if SCHEDULED.fullmatch(p.name))
+    removed = scheduled[:-keep] if keep > 0 else []
+    for old in removed:
+        old.unlink(missing_ok=True)
+    return ScheduledRound(made, removed)
 
 
 def backup_sqlite(database: Path, target: Path) -> BackupMade:

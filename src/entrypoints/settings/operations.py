@@ -56,6 +56,7 @@ _CRONS = {
     "surveys": "SCHEDULE_SURVEYS",
     "prune_generations": "SCHEDULE_PRUNE_GENERATIONS",
     "prune": "SCHEDULE_PRUNE",
+    "backup": "SCHEDULE_BACKUP",
 }
 
 
@@ -70,6 +71,7 @@ class ScheduleSettings(SettingsGroup):
     surveys: str = env(_CRONS["surveys"], "*/15 * * * *")
     prune_generations: str = env(_CRONS["prune_generations"], "15 3 * * *")
     prune: str = env(_CRONS["prune"], "45 3 * * *")
+    backup: str = env(_CRONS["backup"], "0 3 * * *")
 
     @field_validator(*_CRONS)
     @classmethod
@@ -100,6 +102,14 @@ class RetentionSettings(SettingsGroup):
     webhook_events_days: int = env("RETENTION_WEBHOOK_EVENTS_DAYS", 30, ge=0, le=36_500)
     message_bodies_days: int = env("RETENTION_MESSAGE_BODIES_DAYS", 365, ge=0, le=36_500)
     audit_entries_days: int = env("RETENTION_AUDIT_ENTRIES_DAYS", 0, ge=0, le=36_500)
+
+
+class BackupSettings(SettingsGroup):
+    """Scheduled copies of a SQLite database (SCHEDULE_BACKUP; docs/operations.md, Backups)."""
+
+    # Unset: no scheduled backups. SQLite only (PostgreSQL: pg_dump).
+    directory: str | None = env("BACKUP_DIR", None)
+    keep: int = env("BACKUP_KEEP", 7, ge=1, le=3650)
 
 
 class EngagementSettings(SettingsGroup):

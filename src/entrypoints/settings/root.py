@@ -18,6 +18,7 @@ from entrypoints.settings.llm import LlmSettings
 from entrypoints.settings.messaging import MessagingSettings
 from entrypoints.settings.observability import ObservabilitySettings
 from entrypoints.settings.operations import (
+    BackupSettings,
     EngagementSettings,
     LimitSettings,
     RetentionSettings,
@@ -69,6 +70,7 @@ class Settings(SettingsGroup):
     workers: WorkerSettings = Field(default_factory=WorkerSettings)
     engagement: EngagementSettings = Field(default_factory=EngagementSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    backup: BackupSettings = Field(default_factory=BackupSettings)
     # When any customer may be contacted, in their local time (outbox and engagement).
     quiet_hours: QuietHours = Field(default_factory=QuietHours, validation_alias="QUIET_HOURS")
     messaging: MessagingSettings = Field(default_factory=MessagingSettings)
@@ -138,6 +140,21 @@ class Settings(SettingsGroup):
     @classmethod
     def _quiet_hours(cls, value: Any) -> Any:
         return _parse_quiet_hours(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _backup(self) -> Settings:
+        directory = self.backup.directory
+        if directory is None:
+            return self
+        if not self.database_url.startswith("sqlite") or ":memory:" in self.database_url:
+            raise SettingsError(
+                "BACKUP_DIR",
+                "scheduled backups copy a SQLite file; back PostgreSQL up with pg_dump "
+                "(docs/operations.md, Backups)",
+            )
+        if not Path(directory).is_dir():
+            raise SettingsError("BACKUP_DIR", f"{directory} is not a directory")
+        return self
 
     @model_validator(mode="after")
     def _jwt(self) -> Settings:

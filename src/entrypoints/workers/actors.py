@@ -11,8 +11,10 @@ idempotent (atomic claims in the outbox, unique keys), so a redelivered message 
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from datetime import timedelta
+from datetime import UTC, timedelta
+from pathlib import Path
 from typing import Any
 
 import dramatiq
@@ -135,6 +137,35 @@ async def prune_old_data(period_key: str | None = None) -> None:
     log.info("prune_old_data %s: %s", period_key or "-", pruned)
 
 
+async def backup_database(period_key: str | None = None) -> None:
+    """The scheduled copy of the SQLite database into BACKUP_DIR, keeping the newest
+    BACKUP_KEEP (nothing without BACKUP_DIR). Named by its period, so a retried or repeated
+    message for the same night makes no second copy."""
+    from adapters.sqlalchemy.sqlite_backup import scheduled_backup, sqlite_database_file
+    from application.scheduling import parse_period_key
+
+    c = worker_container()
+    settings = c.settings()
+    if settings.backup.directory is None:
+        log.debug("backup_database %s: BACKUP_DIR is not set", period_key or "-")
+        return
+    when = parse_period_key(period_key) if period_key else c.clock().now()
+    done = await asyncio.to_thread(
+        scheduled_backup,
+        sqlite_database_file(settings.database_url),
+        Path(settings.backup.directory),
+        when.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"),
+        settings.backup.keep,
+    )
+    made = done.made
+    log.info(
+        "backup_database %s: %s; %s older removed",
+        period_key or "-",
+        f"{made.path} ({made.size_bytes} bytes, integrity ok)" if made else "made already",
+        len(done.removed),
+    )
+
+
 #: Actor options. `max_age` drops a periodic message that waited too long (the next period
 #: brings a fresh one); the daily jobs keep theirs for hours, so a busy morning still runs.
 ACTOR_OPTIONS: dict[str, dict[str, Any]] = {
@@ -148,6 +179,7 @@ ACTOR_OPTIONS: dict[str, dict[str, Any]] = {
     "queue_post_service_surveys": {"max_age": 60 * _MINUTE_MS, "time_limit": 30 * _MINUTE_MS},
     "prune_insight_generations": {"max_age": 12 * _HOUR_MS, "time_limit": 30 * _MINUTE_MS},
     "prune_old_data": {"max_age": 12 * _HOUR_MS, "time_limit": 60 * _MINUTE_MS},
+    "backup_database": {"max_age": 12 * _HOUR_MS, "time_limit": 60 * _MINUTE_MS},
 }
 
 _FUNCTIONS = {
@@ -159,6 +191,7 @@ _FUNCTIONS = {
     "queue_post_service_surveys": queue_post_service_surveys,
     "prune_insight_generations": prune_insight_generations,
     "prune_old_data": prune_old_data,
+    "backup_database": backup_database,
 }
 
 Actors = dict[str, dramatiq.Actor[Any, Any]]

@@ -212,4 +212,5 @@ JOBS: tuple[tuple[str, str, str], ...] = (
     ("queue_post_service_surveys", "surveys", "SCHEDULE_SURVEYS"),
     ("prune_insight_generations", "prune_generations", "SCHEDULE_PRUNE_GENERATIONS"),
     ("prune_old_data", "prune", "SCHEDULE_PRUNE"),
+    ("backup_database", "backup", "SCHEDULE_BACKUP"),
 )
