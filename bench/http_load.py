@@ -154,26 +154,27 @@ class Row:
     cpu: CpuShare | None  # where the machine's CPU went during the mixed run
 
 
-def _row(name: str, base: str, token: str, seconds: int, ids: list[int], heavy: bool) -> Row:
-    """Heavy (the first id, one connection; when `heavy`), then mixed (every id, 16
-    connections) with the CPU it took."""
-    one = wrk(base, token, 1, seconds, ids[:1]) if heavy else None
+def _row(
+    name: str, base: str, token: str, seconds: int, heavy: int | None, mixed: list[int]
+) -> Row:
+    """Heavy (customer `heavy`, one connection; unless None), then mixed (every customer of
+    `mixed`, 16 connections) with the CPU it took."""
+    one = wrk(base, token, 1, seconds, [heavy]) if heavy is not None else None
     with CpuWatch() as watch:
-        many = wrk(base, token, 16, seconds, ids[1:])
+        many = wrk(base, token, 16, seconds, mixed)
     return Row(name, one, many, watch.share)
 
 
 def run_database(url: str, label: str, seconds: int) -> list[Row]:
     prepared = asyncio.run(_prepare(url))
-    mixed = prepared.customer_ids
-    ids = [prepared.heavy_id, *mixed]  # the heavy one first: `_row`'s convention
+    heavy, mixed = prepared.heavy_id, prepared.customer_ids
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="fieldcrm-floor-") as tmp:
         sql_file = Path(tmp) / "floor.sql"
         sql_file.write_text(prepared.floor_sql, encoding="utf-8")
         with floor_served(url, sql_file, CAP, log_level="INFO") as base:
             _all_answer(base, FLOOR_TOKEN, mixed)
-            rows.append(_row("floor", base, FLOOR_TOKEN, seconds, ids, heavy=True))
+            rows.append(_row("floor", base, FLOOR_TOKEN, seconds, heavy, mixed))
         for name, workers, level in (
             ("app (as make run: access log on)", 1, "INFO"),
             ("app, LOG_LEVEL=WARNING (no access log)", 1, "WARNING"),
@@ -181,13 +182,13 @@ def run_database(url: str, label: str, seconds: int) -> list[Row]:
             with served(url, JWT_SECRET, workers, level) as base:
                 token = _login(base)
                 _all_answer(base, token, mixed)
-                rows.append(_row(name, base, token, seconds, ids, heavy=True))
+                rows.append(_row(name, base, token, seconds, heavy, mixed))
         with floor_served(url, sql_file, CAP, workers=2, log_level="INFO") as base:
-            rows.append(_row("floor --workers 2", base, FLOOR_TOKEN, seconds, ids, heavy=False))
+            rows.append(_row("floor --workers 2", base, FLOOR_TOKEN, seconds, None, mixed))
         with served(url, JWT_SECRET, 2, "INFO") as base:
             token = _login(base)
             _all_answer(base, token, mixed)
-            rows.append(_row("app --workers 2", base, token, seconds, ids, heavy=False))
+            rows.append(_row("app --workers 2", base, token, seconds, None, mixed))
     _print(label, len(mixed), rows)
     return rows
 

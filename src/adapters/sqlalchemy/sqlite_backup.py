@@ -18,7 +18,9 @@ from sqlalchemy.engine import make_url
 from adapters.sqlalchemy.engine import async_url
 
 BUSY_TIMEOUT_MS = 5000
-#: The scheduled backups' names: `fieldcrm-<UTC stamp>.db`; only these are ever pruned.
+#: The scheduled backups' names: `fieldcrm-<UTC stamp>.db`, the stamp written with
+#: SCHEDULED_STAMP; only these are ever pruned.
+SCHEDULED_STAMP = "%Y%m%dT%H%M%SZ"
 SCHEDULED = re.compile(r"fieldcrm-[0-9]{8}T[0-9]{6}Z\.db")
 
 

@@ -51,8 +51,8 @@ class _WriterQueue:
     def __init__(self, database: str) -> None:
         self.turn = asyncio.Lock()
         self.fd: int | None = None
-        if database in ("", ":memory:") or database.startswith("file:"):
-            return  # in memory: no other process can open it (a URI: left to SQLite)
+        if not _names_a_file(database):
+            return
         path = database + LOCK_FILE_SUFFIX
         try:
             self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
@@ -85,9 +85,7 @@ class _WriterQueue:
         return True
 
     def _give_back(self, waited: asyncio.Future[None]) -> None:
-        if self.fd is not None and not waited.cancelled() and waited.exception() is None:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-        self.turn.release()
+        self.let_go(file_held=not waited.cancelled() and waited.exception() is None)
 
     def let_go(self, file_held: bool) -> None:
         if file_held and self.fd is not None:
@@ -98,14 +96,18 @@ class _WriterQueue:
 _queues: WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, _WriterQueue]] = WeakKeyDictionary()
 
 
+def _names_a_file(database: str) -> bool:
+    """False for a database in memory (no other process can open it) and for a `file:`
+    URI (left to SQLite's own lock)."""
+    return database not in ("", ":memory:") and not database.startswith("file:")
+
+
 def _file_key(database: str) -> str:
     """One name per database file, however the URL spelled it (relative, absolute, through
     a symlink): two spellings of one file must share one queue, or a unit of work nested in
     another would wait on the lock file its own parent holds. (Worked out when a writer
     queues, against the working directory of that moment, as SQLite opens the file.)"""
-    if database in ("", ":memory:") or database.startswith("file:"):
-        return database
-    return os.path.realpath(database)
+    return os.path.realpath(database) if _names_a_file(database) else database
 
 
 def _queue_for(database: str) -> _WriterQueue:

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 
 from adapters.sqlalchemy.engine import DEFAULT_POOL_SIZE
+from adapters.sqlalchemy.sqlite_backup import BackupRefused, sqlite_database_file
 from domain.contact_preferences import QuietHours
 from entrypoints.settings.errors import SettingsError
 from entrypoints.settings.fields import SettingsGroup, env
@@ -146,12 +147,12 @@ class Settings(SettingsGroup):
         directory = self.backup.directory
         if directory is None:
             return self
-        if not self.database_url.startswith("sqlite") or ":memory:" in self.database_url:
+        try:
+            sqlite_database_file(self.database_url)
+        except BackupRefused as exc:
             raise SettingsError(
-                "BACKUP_DIR",
-                "scheduled backups copy a SQLite file; back PostgreSQL up with pg_dump "
-                "(docs/operations.md, Backups)",
-            )
+                "BACKUP_DIR", f"scheduled backups copy a SQLite file: {exc}"
+            ) from None
         if not Path(directory).is_dir():
             raise SettingsError("BACKUP_DIR", f"{directory} is not a directory")
         return self

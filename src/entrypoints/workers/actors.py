@@ -141,7 +141,11 @@ async def backup_database(period_key: str | None = None) -> None:
     """The scheduled copy of the SQLite database into BACKUP_DIR, keeping the newest
     BACKUP_KEEP (nothing without BACKUP_DIR). Named by its period, so a retried or repeated
     message for the same night makes no second copy."""
-    from adapters.sqlalchemy.sqlite_backup import scheduled_backup, sqlite_database_file
+    from adapters.sqlalchemy.sqlite_backup import (
+        SCHEDULED_STAMP,
+        scheduled_backup,
+        sqlite_database_file,
+    )
     from application.scheduling import parse_period_key
 
     c = worker_container()
@@ -154,7 +158,7 @@ async def backup_database(period_key: str | None = None) -> None:
         scheduled_backup,
         sqlite_database_file(settings.database_url),
         Path(settings.backup.directory),
-        when.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"),
+        when.astimezone(UTC).strftime(SCHEDULED_STAMP),
         settings.backup.keep,
     )
     made = done.made
